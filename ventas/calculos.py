@@ -1,0 +1,147 @@
+"""Money arithmetic of a sale: line totals, IVA broken out of IVA-included prices, payments.
+
+Pure functions on ``Decimal`` (no database), shared by the cart screen, the checkout service
+and the ticket, so the three always agree. Prices already include IVA; amounts are in cents
+from the start (price × whole units − discount), so the only rounding is the IVA each line
+contains, done once, to cents, ``ROUND_HALF_UP``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENTAVO = Decimal("0.01")
+CERO = Decimal("0.00")
+
+
+def a_centavos(valor: Decimal) -> Decimal:
+    return valor.quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LineaTotales:
+    precio_unitario: Decimal  # IVA included
+    cantidad: int
+    descuento: Decimal  # amount off this line, IVA included
+    tasa_iva: Decimal  # 0.16 or 0.00
+    bruto: Decimal  # precio_unitario × cantidad
+    importe: Decimal  # bruto − descuento: what the client pays for the line
+    iva: Decimal  # IVA contained in importe
+
+    @property
+    def base(self) -> Decimal:
+        return self.importe - self.iva
+
+
+def linea_calcular(*, precio_unitario: Decimal, cantidad: int, descuento: Decimal, tasa_iva: Decimal) -> LineaTotales:
+    """Totals of one line. Raises ValueError on input the checkout must never accept."""
+    if cantidad <= 0:
+        raise ValueError("La cantidad debe ser mayor que cero.")
+    if precio_unitario < 0 or descuento < 0 or tasa_iva < 0:
+        raise ValueError("Precio, descuento y tasa no pueden ser negativos.")
+    if precio_unitario != a_centavos(precio_unitario) or descuento != a_centavos(descuento):
+        raise ValueError("Precio y descuento van en centavos.")
+    bruto = precio_unitario * cantidad
+    if descuento > bruto:
+        raise ValueError("El descuento no puede ser mayor que el importe de la línea.")
+    importe = bruto - descuento
+    iva = a_centavos(importe * tasa_iva / (1 + tasa_iva))
+    return LineaTotales(
+        precio_unitario=precio_unitario,
+        cantidad=cantidad,
+        descuento=descuento,
+        tasa_iva=tasa_iva,
+        bruto=bruto,
+        importe=importe,
+        iva=iva,
+    )
+
+
+@dataclass(frozen=True)
+class Totales:
+    subtotal: Decimal  # sum of gross line amounts (IVA included)
+    descuento: Decimal
+    total: Decimal  # what the client pays
+    iva: Decimal  # IVA contained in the total
+    articulos: int
+
+    @property
+    def base(self) -> Decimal:
+        return self.total - self.iva
+
+
+def totales_calcular(lineas: Iterable[LineaTotales]) -> Totales:
+    lineas = list(lineas)
+    return Totales(
+        subtotal=sum((linea.bruto for linea in lineas), CERO),
+        descuento=sum((linea.descuento for linea in lineas), CERO),
+        total=sum((linea.importe for linea in lineas), CERO),
+        iva=sum((linea.iva for linea in lineas), CERO),
+        articulos=sum(linea.cantidad for linea in lineas),
+    )
+
+
+def iva_por_tasa(lineas: Iterable[LineaTotales]) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(tasa, base, iva) per IVA rate, for the ticket's breakdown."""
+    grupos: dict[Decimal, list[Decimal]] = {}
+    for linea in lineas:
+        base_iva = grupos.setdefault(linea.tasa_iva, [CERO, CERO])
+        base_iva[0] += linea.base
+        base_iva[1] += linea.iva
+    return [(tasa, base, iva) for tasa, (base, iva) in sorted(grupos.items(), reverse=True)]
+
+
+METODO_EFECTIVO = "efectivo"
+
+
+@dataclass(frozen=True)
+class PagoCalculado:
+    metodo: str
+    monto: Decimal  # applied to the sale
+    recibido: Decimal  # handed over (cash); equals monto for card/transfer
+    cambio: Decimal
+    referencia: str = ""
+
+
+class PagoInsuficiente(ValueError):
+    pass
+
+
+def pagos_calcular(
+    *, total: Decimal, no_efectivo: Sequence[tuple[str, Decimal, str]], efectivo_recibido: Decimal
+) -> list[PagoCalculado]:
+    """Split the total into payments: card/transfer amounts first, cash covers the rest.
+
+    Card and transfer never give change, so together they may not exceed the total. Cash
+    received beyond what is owed is change. Raises ``PagoInsuficiente`` when the payments do
+    not cover the total, ``ValueError`` on negative or fractional-cent amounts.
+    """
+    pagos: list[PagoCalculado] = []
+    pendiente = total
+    for metodo, monto, referencia in no_efectivo:
+        if monto < 0 or monto != a_centavos(monto):
+            raise ValueError("Los montos van en pesos y centavos, sin negativos.")
+        if monto == 0:
+            continue
+        if monto > pendiente:
+            raise ValueError(f"El pago con {metodo} excede lo que falta por cobrar ({pendiente}).")
+        pagos.append(PagoCalculado(metodo=metodo, monto=monto, recibido=monto, cambio=CERO, referencia=referencia))
+        pendiente -= monto
+    if efectivo_recibido < 0 or efectivo_recibido != a_centavos(efectivo_recibido):
+        raise ValueError("El efectivo recibido va en pesos y centavos, sin negativos.")
+    if efectivo_recibido < pendiente:
+        raise PagoInsuficiente(f"Pago insuficiente: faltan ${pendiente - efectivo_recibido:,.2f}.")
+    if pendiente == 0 and pagos and efectivo_recibido > 0:
+        raise ValueError("La tarjeta o transferencia ya cubre el total: no recibas efectivo.")
+    if pendiente > 0 or (efectivo_recibido > 0 and not pagos):
+        pagos.append(
+            PagoCalculado(
+                metodo=METODO_EFECTIVO,
+                monto=pendiente,
+                recibido=efectivo_recibido,
+                cambio=efectivo_recibido - pendiente,
+            )
+        )
+    return pagos
