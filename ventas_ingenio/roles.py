@@ -20,8 +20,10 @@ APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
 
 # "app_label.codename" per role; the Gerente also gets every permission of APPS_NEGOCIO.
 PERMISOS_POR_ROL: dict[str, list[str]] = {
-    ROL_CAJERO: [],
-    ROL_CONSULTA: [],
+    # The POS looks products up; the inventory page shows stock (movements are for managers
+    # and Consulta).
+    ROL_CAJERO: ["inventario.view_producto", "inventario.view_categoria"],
+    ROL_CONSULTA: ["inventario.view_producto", "inventario.view_categoria", "inventario.view_movimientoinventario"],
     ROL_GERENTE: [
         "auth.view_user",
         "auth.add_user",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InventarioConfig(AppConfig):
+    name = "inventario"
+    verbose_name = "Catálogo e inventario"

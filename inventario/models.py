@@ -1,0 +1,178 @@
+"""Catalog (``cat_producto``, ``cat_categoria``) and stock ledger (``tra_movimiento_inventario``).
+
+Table and column names follow the first version of the system (``id_producto``, ``producto``,
+``precio_unitario``) so its reports keep working. ``existencia`` is only changed by
+``inventario.services.existencias_mover``, which writes a ledger row in the same transaction:
+``existencia`` always equals the sum of the product's movements.
+"""
+
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from inventario.validators import validar_codigo_barras
+
+TASA_IVA_GENERAL = Decimal("0.16")
+TASA_IVA_CERO = Decimal("0.00")
+
+
+class SinAcentos(models.Func):
+    """``inmutable_unaccent(text)``: unaccent() wrapped as IMMUTABLE so it can be indexed.
+
+    Created by migration 0002; used by the name search and by its trigram index.
+    """
+
+    function = "inmutable_unaccent"
+    output_field = models.TextField()
+
+
+def nombre_normalizado(expresion="nombre"):
+    return SinAcentos(Lower(expresion))
+
+
+class Categoria(models.Model):
+    id = models.BigAutoField(primary_key=True, db_column="id_categoria")
+    nombre = models.CharField("nombre", max_length=80, unique=True,
+                              error_messages={"unique": "Ya existe una categoría con este nombre."})
+
+    class Meta:
+        db_table = "cat_categoria"
+        ordering = ["nombre"]
+        verbose_name = "categoría"
+        verbose_name_plural = "categorías"
+
+    def __str__(self):
+        return self.nombre
+
+
+class TasaIva(models.TextChoices):
+    GENERAL = "0.16", "16 %"
+    CERO = "0.00", "0 % (tasa cero)"
+
+
+class Producto(models.Model):
+    id = models.BigAutoField(primary_key=True, db_column="id_producto")
+    codigo = models.CharField(
+        "código", max_length=40, unique=True,
+        error_messages={"unique": "Ya existe un producto con este código."},
+        help_text="Clave interna (SKU). Se guarda en mayúsculas.",
+    )
+    codigo_barras = models.CharField(
+        "código de barras", max_length=13, unique=True, null=True, blank=True,
+        validators=[validar_codigo_barras],
+        error_messages={"unique": "Ya existe un producto con este código de barras."},
+        help_text="EAN-13 o UPC-A con dígito verificador válido. Opcional.",
+    )
+    nombre = models.CharField("nombre", max_length=200, db_column="producto")
+    descripcion = models.TextField("descripción", blank=True)
+    categoria = models.ForeignKey(
+        Categoria, verbose_name="categoría", null=True, blank=True, on_delete=models.PROTECT,
+        db_column="id_categoria", related_name="productos",
+    )
+    precio = models.DecimalField(
+        "precio (IVA incluido)", max_digits=12, decimal_places=2, db_column="precio_unitario",
+        validators=[MinValueValidator(Decimal("0"), message="El precio no puede ser negativo.")],
+        help_text="Precio de venta en MXN, con IVA incluido.",
+    )
+    tasa_iva = models.DecimalField(
+        "tasa de IVA", max_digits=4, decimal_places=2, choices=[(Decimal(v), t) for v, t in TasaIva.choices],
+        default=TASA_IVA_GENERAL,
+    )
+    existencia = models.IntegerField("existencia", default=0, editable=False)
+    existencia_minima = models.PositiveIntegerField(
+        "existencia mínima", default=0, help_text="Con esta existencia o menos, el producto aparece en alerta."
+    )
+    activo = models.BooleanField("activo", default=True)
+    creado = models.DateTimeField("creado", auto_now_add=True)
+    actualizado = models.DateTimeField("actualizado", auto_now=True)
+
+    class Meta:
+        db_table = "cat_producto"
+        ordering = ["nombre", "id"]
+        verbose_name = "producto"
+        verbose_name_plural = "productos"
+        permissions = [
+            ("registrar_entrada", "Puede registrar entradas de mercancía"),
+            ("ajustar_existencia", "Puede ajustar existencias"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(existencia__gte=0), name="producto_existencia_no_negativa"),
+            models.CheckConstraint(condition=Q(precio__gte=0), name="producto_precio_no_negativo"),
+            models.CheckConstraint(condition=Q(existencia_minima__gte=0), name="producto_minima_no_negativa"),
+            models.CheckConstraint(
+                condition=Q(tasa_iva__in=[TASA_IVA_GENERAL, TASA_IVA_CERO]), name="producto_tasa_iva_valida"
+            ),
+            models.CheckConstraint(
+                condition=Q(codigo_barras__isnull=True) | Q(codigo_barras__regex=r"^[0-9]{13}$"),
+                name="producto_codigo_barras_13_digitos",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["nombre", "id"], name="producto_nombre_idx"),
+            GinIndex(OpClass(nombre_normalizado(), name="gin_trgm_ops"), name="producto_nombre_trgm"),
+        ]
+
+    def __str__(self):
+        return f"{self.codigo} · {self.nombre}"
+
+    @property
+    def bajo_minimo(self) -> bool:
+        return self.existencia <= self.existencia_minima
+
+
+class TipoMovimiento(models.TextChoices):
+    ENTRADA = "entrada", "Entrada"
+    AJUSTE = "ajuste", "Ajuste"
+    VENTA = "venta", "Venta"
+    CANCELACION_VENTA = "cancelacion_venta", "Cancelación de venta"
+
+
+class MovimientoInventario(models.Model):
+    id = models.BigAutoField(primary_key=True, db_column="id_movimiento")
+    producto = models.ForeignKey(
+        Producto, on_delete=models.PROTECT, db_column="id_producto", related_name="movimientos"
+    )
+    tipo = models.CharField("tipo", max_length=20, choices=TipoMovimiento.choices)
+    cantidad = models.IntegerField("cantidad", help_text="Positiva si entra mercancía, negativa si sale.")
+    existencia_resultante = models.IntegerField("existencia resultante")
+    motivo = models.CharField("motivo o nota", max_length=255, blank=True)
+    # Sale reference; a plain column so the sales issue can point it at tra_venta.
+    id_venta = models.BigIntegerField("venta", null=True, blank=True, db_index=True)
+    # Who: the user's id in the auth database plus a snapshot of the name (no cross-database FK).
+    id_usuario = models.IntegerField("id de usuario", null=True, blank=True)
+    nombre_usuario = models.CharField("usuario", max_length=150)
+    fecha = models.DateTimeField("fecha", default=timezone.now)
+
+    class Meta:
+        db_table = "tra_movimiento_inventario"
+        ordering = ["-fecha", "-id"]
+        verbose_name = "movimiento de inventario"
+        verbose_name_plural = "movimientos de inventario"
+        constraints = [
+            models.CheckConstraint(condition=Q(existencia_resultante__gte=0), name="movimiento_resultante_no_negativa"),
+            models.CheckConstraint(
+                condition=(
+                    Q(tipo=TipoMovimiento.ENTRADA, cantidad__gt=0)
+                    | Q(tipo=TipoMovimiento.CANCELACION_VENTA, cantidad__gt=0)
+                    | Q(tipo=TipoMovimiento.VENTA, cantidad__lt=0)
+                    | (Q(tipo=TipoMovimiento.AJUSTE) & ~Q(cantidad=0))
+                ),
+                name="movimiento_signo_segun_tipo",
+            ),
+            models.CheckConstraint(
+                condition=Q(id_venta__isnull=True) | Q(tipo__in=[TipoMovimiento.VENTA, TipoMovimiento.CANCELACION_VENTA]),
+                name="movimiento_venta_solo_en_ventas",
+            ),
+        ]
+        indexes = [
+            models.Index(F("producto"), F("fecha").desc(), F("id").desc(), name="movimiento_producto_fecha_idx"),
+            models.Index(F("fecha").desc(), F("id").desc(), name="movimiento_fecha_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.cantidad:+d} · {self.producto_id}"

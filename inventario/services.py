@@ -1,0 +1,168 @@
+"""Writes of the catalog and the stock ledger.
+
+Every change of ``Producto.existencia`` goes through ``existencias_mover``: it locks the
+products' rows (``SELECT … FOR UPDATE``, sorted by primary key so two callers never deadlock),
+checks that no stock goes below zero, updates ``existencia`` and writes one
+``MovimientoInventario`` per line, all in one transaction. Hence the invariant
+``existencia = sum(movimientos.cantidad)`` for every product, at every commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from inventario.exceptions import (
+    CantidadInvalida,
+    ExistenciaInsuficiente,
+    ExistenciaModificada,
+    MotivoRequerido,
+    ProductoNoEncontrado,
+)
+from inventario.models import MovimientoInventario, Producto, TipoMovimiento
+from ventas_ingenio.roles import nombre_para_registro
+from ventas_ingenio.router import DB_NEGOCIO
+
+NOMBRE_SISTEMA = "Sistema"
+
+
+@dataclass(frozen=True)
+class MovimientoDatos:
+    """One line of a stock change.
+
+    ``cantidad`` is signed (negative takes stock out). ``existencia_esperada``, when given, is
+    the stock the user saw when opening a form: if it changed meanwhile the whole call is
+    refused with ``ExistenciaModificada``.
+    """
+
+    producto_id: int
+    tipo: str
+    cantidad: int
+    motivo: str = ""
+    id_venta: int | None = None
+    existencia_esperada: int | None = None
+
+
+def _quien(usuario) -> tuple[int | None, str]:
+    if usuario is None:
+        return None, NOMBRE_SISTEMA
+    return usuario.pk, nombre_para_registro(usuario)
+
+
+def existencias_mover(*, movimientos: Sequence[MovimientoDatos], usuario=None) -> list[MovimientoInventario]:
+    """Apply several stock movements atomically and return the ledger rows written.
+
+    Usable inside a caller's own ``transaction.atomic(using=DB_NEGOCIO)`` (e.g. a checkout
+    taking stock for several products): the products are locked in ``id_producto`` order and
+    stay locked until the outermost transaction ends. All or nothing: on any error nothing
+    is written. Raises ``ProductoNoEncontrado``, ``CantidadInvalida`` (zero quantity or a
+    sign that does not fit the kind), ``ExistenciaModificada`` and ``ExistenciaInsuficiente``.
+    """
+    if not movimientos:
+        return []
+    for linea in movimientos:
+        _validar_signo(linea)
+    id_usuario, nombre_usuario = _quien(usuario)
+    ahora = timezone.now()
+    with transaction.atomic(using=DB_NEGOCIO):
+        ids = sorted({linea.producto_id for linea in movimientos})
+        productos = {
+            producto.pk: producto
+            for producto in Producto.objects.using(DB_NEGOCIO)
+            .select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .only("id", "codigo", "nombre", "existencia")
+        }
+        faltantes = [i for i in ids if i not in productos]
+        if faltantes:
+            raise ProductoNoEncontrado(faltantes[0])
+        # Expected stock is compared with the stock before this call's own lines.
+        for linea in movimientos:
+            producto = productos[linea.producto_id]
+            if linea.existencia_esperada is not None and linea.existencia_esperada != producto.existencia:
+                raise ExistenciaModificada(
+                    producto=producto, esperada=linea.existencia_esperada, actual=producto.existencia
+                )
+        registros = []
+        for linea in sorted(movimientos, key=lambda m: m.producto_id):
+            producto = productos[linea.producto_id]
+            nueva = producto.existencia + linea.cantidad
+            if nueva < 0:
+                raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
+            producto.existencia = nueva
+            producto.actualizado = ahora
+            registros.append(
+                MovimientoInventario(
+                    producto_id=producto.pk,
+                    tipo=linea.tipo,
+                    cantidad=linea.cantidad,
+                    existencia_resultante=nueva,
+                    motivo=linea.motivo.strip()[:255],
+                    id_venta=linea.id_venta,
+                    id_usuario=id_usuario,
+                    nombre_usuario=nombre_usuario,
+                    fecha=ahora,
+                )
+            )
+        Producto.objects.using(DB_NEGOCIO).bulk_update(
+            [productos[i] for i in ids], ["existencia", "actualizado"], batch_size=1000
+        )
+        return MovimientoInventario.objects.using(DB_NEGOCIO).bulk_create(registros, batch_size=1000)
+
+
+def _validar_signo(linea: MovimientoDatos) -> None:
+    if linea.tipo not in TipoMovimiento.values:
+        raise CantidadInvalida(f"Tipo de movimiento desconocido: {linea.tipo}.")
+    if linea.cantidad == 0:
+        raise CantidadInvalida("La cantidad no puede ser cero.")
+    if linea.tipo in (TipoMovimiento.ENTRADA, TipoMovimiento.CANCELACION_VENTA) and linea.cantidad < 0:
+        raise CantidadInvalida("La cantidad debe ser mayor que cero.")
+    if linea.tipo == TipoMovimiento.VENTA and linea.cantidad > 0:
+        raise CantidadInvalida("Una venta saca mercancía: la cantidad debe ser negativa.")
+
+
+def existencia_registrar_entrada(*, producto_id: int, cantidad: int, usuario, nota: str = "") -> MovimientoInventario:
+    """Receive goods: add ``cantidad`` (> 0) units to the product's stock, with an optional note."""
+    if cantidad is None or cantidad <= 0:
+        raise CantidadInvalida("La cantidad recibida debe ser mayor que cero.")
+    (movimiento,) = existencias_mover(
+        movimientos=[MovimientoDatos(producto_id=producto_id, tipo=TipoMovimiento.ENTRADA, cantidad=cantidad, motivo=nota)],
+        usuario=usuario,
+    )
+    return movimiento
+
+
+def existencia_ajustar(
+    *, producto_id: int, existencia_nueva: int, existencia_anterior: int, motivo: str, usuario
+) -> MovimientoInventario:
+    """Correct the stock to the counted ``existencia_nueva`` (absolute value, ≥ 0).
+
+    ``existencia_anterior`` is the stock shown when the count was taken: if a sale (or any
+    other movement) changed it meanwhile, raises ``ExistenciaModificada`` and writes nothing.
+    Raises ``MotivoRequerido`` without a reason and ``CantidadInvalida`` for a negative count or
+    a count equal to the current stock.
+    """
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise MotivoRequerido()
+    if existencia_nueva is None or existencia_nueva < 0:
+        raise CantidadInvalida("La existencia contada no puede ser menor que cero.")
+    if existencia_nueva == existencia_anterior:
+        raise CantidadInvalida(f"La existencia ya es {existencia_anterior}: no hay nada que ajustar.")
+    (movimiento,) = existencias_mover(
+        movimientos=[
+            MovimientoDatos(
+                producto_id=producto_id,
+                tipo=TipoMovimiento.AJUSTE,
+                cantidad=existencia_nueva - existencia_anterior,
+                motivo=motivo,
+                existencia_esperada=existencia_anterior,
+            )
+        ],
+        usuario=usuario,
+    )
+    return movimiento

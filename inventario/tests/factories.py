@@ -1,0 +1,35 @@
+import factory
+from factory import fuzzy
+
+from inventario.models import Categoria, Producto
+from inventario.validators import digito_verificador_gs1
+from ventas_ingenio.router import DB_NEGOCIO
+
+
+def ean13(numero: int, prefijo: str = "750") -> str:
+    base = f"{prefijo}{numero:0{12 - len(prefijo)}d}"
+    return base + str(digito_verificador_gs1(base))
+
+
+class CategoriaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Categoria
+        database = DB_NEGOCIO
+        django_get_or_create = ("nombre",)
+
+    nombre = factory.Sequence(lambda n: f"Categoría {n}")
+
+
+class ProductoFactory(factory.django.DjangoModelFactory):
+    """A product with no stock; give it stock through the services (the ledger must agree)."""
+
+    class Meta:
+        model = Producto
+        database = DB_NEGOCIO
+
+    codigo = factory.Sequence(lambda n: f"PRD-{n:05d}")
+    codigo_barras = factory.Sequence(lambda n: ean13(n + 1))
+    nombre = factory.Faker("sentence", nb_words=3, locale="es_MX")
+    categoria = factory.SubFactory(CategoriaFactory)
+    precio = fuzzy.FuzzyDecimal(5, 500, precision=2)
+    existencia_minima = 5

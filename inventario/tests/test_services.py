@@ -1,0 +1,167 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from inventario.exceptions import (
+    CantidadInvalida,
+    ExistenciaInsuficiente,
+    ExistenciaModificada,
+    MotivoRequerido,
+    ProductoNoEncontrado,
+)
+from inventario.models import MovimientoInventario, Producto, TipoMovimiento
+from inventario.selectors import inventario_descuadres
+from inventario.services import (
+    MovimientoDatos,
+    existencia_ajustar,
+    existencia_registrar_entrada,
+    existencias_mover,
+)
+from inventario.tests.factories import ProductoFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def _sin_cambios(producto, existencia, movimientos):
+    producto.refresh_from_db()
+    assert producto.existencia == existencia
+    assert producto.movimientos.count() == movimientos
+    assert inventario_descuadres() == []
+
+
+def test_entrada_suma_y_registra_movimiento_con_quien(gerente):
+    producto = ProductoFactory()
+    movimiento = existencia_registrar_entrada(producto_id=producto.pk, cantidad=24, usuario=gerente, nota="Papelería del Centro")
+    producto.refresh_from_db()
+    assert producto.existencia == 24
+    assert movimiento.tipo == TipoMovimiento.ENTRADA
+    assert (movimiento.cantidad, movimiento.existencia_resultante) == (24, 24)
+    assert movimiento.id_usuario == gerente.pk and movimiento.nombre_usuario == "Gabriela Méndez"
+    assert movimiento.motivo == "Papelería del Centro"
+    assert inventario_descuadres() == []
+
+
+@pytest.mark.parametrize("cantidad", [0, -3])
+def test_entrada_de_cero_o_negativa_se_rechaza_sin_escribir(producto_con_existencia, gerente, cantidad):
+    producto = producto_con_existencia(5)
+    with pytest.raises(CantidadInvalida, match="La cantidad recibida debe ser mayor que cero."):
+        existencia_registrar_entrada(producto_id=producto.pk, cantidad=cantidad, usuario=gerente)
+    _sin_cambios(producto, 5, 1)
+
+
+def test_ajuste_a_valor_absoluto(producto_con_existencia, gerente):
+    producto = producto_con_existencia(10)
+    movimiento = existencia_ajustar(
+        producto_id=producto.pk, existencia_nueva=7, existencia_anterior=10, motivo="Conteo físico", usuario=gerente
+    )
+    assert (movimiento.tipo, movimiento.cantidad, movimiento.existencia_resultante) == ("ajuste", -3, 7)
+    _sin_cambios(producto, 7, 2)
+
+
+def test_ajuste_bajo_cero_se_rechaza(producto_con_existencia, gerente):
+    producto = producto_con_existencia(10)
+    with pytest.raises(CantidadInvalida, match="no puede ser menor que cero"):
+        existencia_ajustar(producto_id=producto.pk, existencia_nueva=-1, existencia_anterior=10, motivo="x", usuario=gerente)
+    _sin_cambios(producto, 10, 1)
+
+
+@pytest.mark.parametrize("motivo", ["", "   ", None])
+def test_ajuste_sin_motivo_se_rechaza(producto_con_existencia, gerente, motivo):
+    producto = producto_con_existencia(10)
+    with pytest.raises(MotivoRequerido, match="Escribe el motivo del ajuste."):
+        existencia_ajustar(producto_id=producto.pk, existencia_nueva=8, existencia_anterior=10, motivo=motivo, usuario=gerente)
+    _sin_cambios(producto, 10, 1)
+
+
+def test_ajuste_rechazado_si_una_venta_cambio_la_existencia(producto_con_existencia, gerente, cajero):
+    producto = producto_con_existencia(10)
+    # The manager opened the form seeing 10; a sale took 3 before the form was sent.
+    existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-3, id_venta=1)], usuario=cajero)
+    with pytest.raises(ExistenciaModificada) as error:
+        existencia_ajustar(producto_id=producto.pk, existencia_nueva=9, existencia_anterior=10, motivo="Conteo", usuario=gerente)
+    assert "cambió de 10 a 7" in str(error.value) and "no se guardó nada" in str(error.value)
+    _sin_cambios(producto, 7, 2)
+
+
+def test_venta_sin_existencia_dice_cuanto_queda(producto_con_existencia, cajero):
+    producto = producto_con_existencia(2, nombre="Cuaderno profesional")
+    with pytest.raises(ExistenciaInsuficiente) as error:
+        existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-3)], usuario=cajero)
+    assert str(error.value) == "Existencia insuficiente: Cuaderno profesional (quedan 2)"
+    _sin_cambios(producto, 2, 1)
+
+
+def test_varias_lineas_todo_o_nada(producto_con_existencia, cajero):
+    a = producto_con_existencia(5)
+    b = producto_con_existencia(1)
+    with pytest.raises(ExistenciaInsuficiente):
+        existencias_mover(
+            movimientos=[
+                MovimientoDatos(producto_id=b.pk, tipo="venta", cantidad=-2),
+                MovimientoDatos(producto_id=a.pk, tipo="venta", cantidad=-1),
+            ],
+            usuario=cajero,
+        )
+    _sin_cambios(a, 5, 1)
+    _sin_cambios(b, 1, 1)
+    filas = existencias_mover(
+        movimientos=[
+            MovimientoDatos(producto_id=b.pk, tipo="venta", cantidad=-1, id_venta=7),
+            MovimientoDatos(producto_id=a.pk, tipo="venta", cantidad=-2, id_venta=7),
+            MovimientoDatos(producto_id=a.pk, tipo="venta", cantidad=-3, id_venta=7),
+        ],
+        usuario=cajero,
+    )
+    # Lines are applied in id_producto order (the lock order), each with its resulting stock.
+    assert [(f.producto_id, f.existencia_resultante) for f in filas] == [(a.pk, 3), (a.pk, 0), (b.pk, 0)]
+    _sin_cambios(a, 0, 3)
+    _sin_cambios(b, 0, 2)
+
+
+def test_dentro_de_la_transaccion_del_llamador_se_revierte_con_ella(producto_con_existencia, cajero):
+    producto = producto_con_existencia(5)
+    with pytest.raises(RuntimeError), transaction.atomic(using="default"):
+        existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-2)], usuario=cajero)
+        raise RuntimeError("el cobro falló")
+    _sin_cambios(producto, 5, 1)
+
+
+def test_cancelacion_de_venta_devuelve(producto_con_existencia, cajero):
+    producto = producto_con_existencia(5)
+    existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-2, id_venta=3)], usuario=cajero)
+    existencias_mover(
+        movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="cancelacion_venta", cantidad=2, id_venta=3)], usuario=cajero
+    )
+    _sin_cambios(producto, 5, 3)
+
+
+@pytest.mark.parametrize(
+    "tipo,cantidad,mensaje",
+    [("venta", 2, "debe ser negativa"), ("entrada", -1, "mayor que cero"), ("ajuste", 0, "no puede ser cero"), ("robo", 1, "desconocido")],
+)
+def test_signo_segun_tipo(producto_con_existencia, tipo, cantidad, mensaje):
+    producto = producto_con_existencia(5)
+    with pytest.raises(CantidadInvalida, match=mensaje):
+        existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo=tipo, cantidad=cantidad)])
+    _sin_cambios(producto, 5, 1)
+
+
+def test_producto_inexistente():
+    with pytest.raises(ProductoNoEncontrado, match="No existe el producto 999999"):
+        existencias_mover(movimientos=[MovimientoDatos(producto_id=999999, tipo="entrada", cantidad=1)])
+    assert not MovimientoInventario.objects.exists()
+
+
+def test_la_base_impide_existencia_negativa():
+    producto = ProductoFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Producto.objects.filter(pk=producto.pk).update(existencia=-1)
+
+
+def test_verificar_inventario_detecta_descuadre(producto_con_existencia):
+    from django.core.management import CommandError, call_command
+
+    producto = producto_con_existencia(4)
+    call_command("verificar_inventario")
+    Producto.objects.filter(pk=producto.pk).update(existencia=9)  # a write that skipped the service
+    with pytest.raises(CommandError, match="1 producto"):
+        call_command("verificar_inventario")
