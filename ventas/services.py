@@ -1,0 +1,413 @@
+"""Writes of the point of sale: the cashier's server-side cart and the checkout.
+
+``venta_confirmar`` is the only way a sale is written. It runs in one transaction on the
+business database, with a bounded lock wait: it locks the cart, then the products in
+primary-key order (so two checkouts never deadlock), takes prices from the locked rows
+(never from the form), writes the sale, its lines and payments, takes the stock through
+``inventario.services.existencias_mover`` (movement kind "venta") and deletes the cart.
+The cart's one-time key is stored unique on the sale, so a repeated POST finds the first
+sale instead of selling twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, OperationalError, connections, transaction
+
+from inventario.exceptions import ExistenciaInsuficiente
+from inventario.models import Producto, TipoMovimiento
+from inventario.services import MovimientoDatos, existencias_mover
+from ventas import calculos
+from ventas.exceptions import (
+    AutorizacionRechazada,
+    CantidadNoValida,
+    CarritoCambiado,
+    CarritoNoEncontrado,
+    CarritoVacio,
+    ClaveCobroReutilizada,
+    ClienteNoValido,
+    CobroOcupado,
+    DescuentoNoAutorizado,
+    DescuentoNoValido,
+    PagoNoValido,
+    ProductoNoVendible,
+)
+from ventas.models import Carrito, CarritoLinea, Pago, Venta, VentaDetalle
+from ventas_ingenio.roles import nombre_para_registro
+from ventas_ingenio.router import DB_NEGOCIO
+
+CANTIDAD_MAXIMA = 9999
+PERMISO_AUTORIZAR = "ventas.autorizar_descuento"
+
+
+def _limite_descuento() -> Decimal:
+    return Decimal(str(getattr(settings, "DESCUENTO_MAXIMO_CAJERO", "0.10")))
+
+
+# --- Cart ---------------------------------------------------------------------------------
+
+
+def carrito_activo_obtener(*, cajero) -> Carrito:
+    """The cashier's active cart, created on first use."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = Carrito.objects.using(DB_NEGOCIO).filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
+        if carrito is None:
+            carrito = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk)
+        return carrito
+
+
+def _carrito_bloquear(*, cajero, carrito_id: int | None = None) -> Carrito:
+    consulta = Carrito.objects.using(DB_NEGOCIO).select_for_update().filter(id_cajero=cajero.pk)
+    consulta = consulta.filter(pk=carrito_id) if carrito_id else consulta.filter(estado=Carrito.Estado.ACTIVO)
+    carrito = consulta.first()
+    if carrito is None:
+        if carrito_id:
+            raise CarritoNoEncontrado()
+        carrito = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk)
+    return carrito
+
+
+def _producto_vendible(producto: Producto, cantidad: int) -> None:
+    if not producto.activo:
+        raise ProductoNoVendible(f"{producto.nombre} está dado de baja: no se puede vender.")
+    if producto.existencia <= 0:
+        raise ProductoNoVendible(f"{producto.nombre} no tiene existencia.")
+    if cantidad > producto.existencia:
+        raise ProductoNoVendible(f"Existencia insuficiente: {producto.nombre} (quedan {producto.existencia})")
+
+
+def carrito_agregar(*, cajero, producto_id: int, cantidad: int = 1) -> CarritoLinea:
+    """Add units of a product to the active cart (one more unit per scan)."""
+    if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
+        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        producto = Producto.objects.using(DB_NEGOCIO).filter(pk=producto_id).first()
+        if producto is None:
+            raise ProductoNoVendible("Ese producto no existe.")
+        linea = CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito, producto=producto).first()
+        nueva = (linea.cantidad if linea else 0) + cantidad
+        if nueva > CANTIDAD_MAXIMA:
+            raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+        _producto_vendible(producto, nueva)
+        if linea is None:
+            linea = CarritoLinea(carrito=carrito, producto=producto, cantidad=nueva, precio_visto=producto.precio)
+        linea.cantidad = nueva
+        linea.precio_visto = producto.precio
+        linea.save(using=DB_NEGOCIO)
+        carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
+        return linea
+
+
+def carrito_linea_cambiar(*, cajero, linea_id: int, cantidad: int, descuento: Decimal) -> CarritoLinea:
+    """Set a line's quantity and discount (an amount in pesos, never above the line)."""
+    if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
+        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+    if descuento < 0 or descuento != calculos.a_centavos(descuento):
+        raise DescuentoNoValido("El descuento va en pesos y centavos, sin negativos.")
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        linea = (
+            CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto").filter(pk=linea_id, carrito=carrito).first()
+        )
+        if linea is None:
+            raise CarritoNoEncontrado()
+        if descuento > linea.producto.precio * cantidad:
+            raise DescuentoNoValido(f"El descuento de {linea.producto.nombre} no puede ser mayor que su importe.")
+        if cantidad > linea.cantidad:
+            _producto_vendible(linea.producto, cantidad)
+        linea.cantidad = cantidad
+        linea.descuento = descuento
+        linea.precio_visto = linea.producto.precio
+        linea.save(using=DB_NEGOCIO)
+        carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
+        return linea
+
+
+def carrito_linea_quitar(*, cajero, linea_id: int) -> None:
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        CarritoLinea.objects.using(DB_NEGOCIO).filter(pk=linea_id, carrito=carrito).delete()
+
+
+def carrito_vaciar(*, cajero) -> None:
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).delete()
+        carrito.cliente_id = None
+        carrito.id_autorizo_descuento = None
+        carrito.nombre_autorizo_descuento = ""
+        carrito.save(using=DB_NEGOCIO)
+
+
+def carrito_cliente_asignar(*, cajero, cliente_id: int | None) -> Carrito:
+    from clientes.models import Cliente
+
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        if cliente_id is not None and not Cliente.objects.using(DB_NEGOCIO).filter(pk=cliente_id, activo=True).exists():
+            raise ClienteNoValido()
+        carrito.cliente_id = cliente_id
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_poner_en_espera(*, cajero, nota: str = "") -> Carrito:
+    """Park the active cart; the next scan starts a new one."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        if not carrito.lineas.exists():
+            raise CarritoVacio()
+        carrito.estado = Carrito.Estado.EN_ESPERA
+        carrito.nota = nota.strip()[:80]
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
+    """Resume a parked cart; the cart that was active (if it has lines) is parked in its place."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero, carrito_id=carrito_id)
+        actual = (
+            Carrito.objects.using(DB_NEGOCIO).select_for_update()
+            .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).exclude(pk=carrito.pk).first()
+        )
+        if actual is not None:
+            if actual.lineas.exists():
+                actual.estado = Carrito.Estado.EN_ESPERA
+                actual.save(using=DB_NEGOCIO)
+            else:
+                actual.delete(using=DB_NEGOCIO)
+        carrito.estado = Carrito.Estado.ACTIVO
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request=None) -> Carrito:
+    """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit."""
+    autorizador = authenticate(request, username=usuario, password=clave)
+    if autorizador is None or not autorizador.is_active:
+        raise AutorizacionRechazada("Usuario o contraseña de gerente incorrectos.")
+    if not autorizador.has_perm(PERMISO_AUTORIZAR):
+        raise AutorizacionRechazada(f"{nombre_para_registro(autorizador)} no puede autorizar descuentos.")
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        carrito.id_autorizo_descuento = autorizador.pk
+        carrito.nombre_autorizo_descuento = nombre_para_registro(autorizador)
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_huella(*, cliente_id: int | None, lineas) -> str:
+    """Fingerprint of what the cashier saw: client, products, quantities, discounts, prices."""
+    partes = [f"c{cliente_id or 0}"]
+    for linea in sorted(lineas, key=lambda x: x.producto_id):
+        partes.append(f"{linea.producto_id}:{linea.cantidad}:{linea.descuento}:{linea.precio_visto}")
+    return hashlib.sha256("|".join(partes).encode()).hexdigest()
+
+
+# --- Checkout -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagoDatos:
+    metodo: str  # tarjeta or transferencia
+    monto: Decimal
+    referencia: str = ""
+
+
+def _venta_existente(*, clave_cobro: uuid.UUID, huella: str) -> Venta | None:
+    venta = Venta.objects.using(DB_NEGOCIO).filter(clave_cobro=clave_cobro).first()
+    if venta is not None and venta.huella_carrito != huella:
+        raise ClaveCobroReutilizada()
+    return venta
+
+
+def venta_confirmar(
+    *,
+    cajero,
+    clave_cobro: uuid.UUID,
+    huella: str,
+    pagos: list[PagoDatos],
+    efectivo_recibido: Decimal,
+) -> tuple[Venta, bool]:
+    """Charge the cashier's active cart. Returns ``(venta, creada)``.
+
+    ``clave_cobro`` and ``huella`` come from the checkout form. If a sale with that key
+    exists (double click, resubmit, back button) it is returned with ``creada=False`` and
+    nothing is written; the same key with another cart raises ``ClaveCobroReutilizada``.
+    Raises ``CarritoVacio``, ``CarritoCambiado`` (a price or line changed since the form was
+    shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
+    ``ProductoNoVendible``, ``DescuentoNoAutorizado``, ``PagoNoValido`` and ``CobroOcupado``
+    (lock wait over the limit). On any error nothing is written.
+    """
+    existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
+    if existente is not None:
+        return existente, False
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            _limitar_espera_de_bloqueos()
+            venta = _venta_escribir(
+                cajero=cajero, clave_cobro=clave_cobro, huella=huella, pagos=pagos, efectivo_recibido=efectivo_recibido
+            )
+    except IntegrityError:
+        # A concurrent POST with the same key won the race: its sale is the answer.
+        existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
+        if existente is None:
+            raise
+        return existente, False
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == "55P03":  # lock_not_available
+            raise CobroOcupado() from error
+        raise
+    except _ClaveYaCobrada:
+        existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
+        if existente is None:  # pragma: no cover - the lock makes this impossible
+            raise CarritoCambiado("El carrito cambió mientras cobrabas. Revisa y vuelve a cobrar.") from None
+        return existente, False
+    except CarritoCambiado:
+        _precios_refrescar(cajero=cajero)
+        raise
+    return venta, True
+
+
+class _ClaveYaCobrada(Exception):
+    pass
+
+
+def _limitar_espera_de_bloqueos() -> None:
+    segundos = int(getattr(settings, "COBRO_LOCK_TIMEOUT_SEGUNDOS", 3))
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{segundos}s'")
+
+
+def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) -> Venta:
+    carrito = (
+        Carrito.objects.using(DB_NEGOCIO).select_for_update()
+        .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
+    )
+    if carrito is None or carrito.clave_cobro != clave_cobro:
+        # The cart this form belonged to is gone: either it was just charged by a
+        # concurrent request with the same key, or the form is stale.
+        if Venta.objects.using(DB_NEGOCIO).filter(clave_cobro=clave_cobro).exists():
+            raise _ClaveYaCobrada()
+        if carrito is None:
+            raise CarritoVacio()
+        raise CarritoCambiado("Esta pantalla de cobro ya no corresponde al carrito actual. Revisa y vuelve a cobrar.")
+    lineas = list(CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).order_by("producto_id"))
+    if not lineas:
+        raise CarritoVacio()
+    if carrito_huella(cliente_id=carrito.cliente_id, lineas=lineas) != huella:
+        raise CarritoCambiado("El carrito cambió desde que se mostró el cobro. Revisa el total y vuelve a cobrar.")
+    productos = {
+        p.pk: p
+        for p in Producto.objects.using(DB_NEGOCIO).select_for_update(of=("self",))
+        .filter(pk__in=[linea.producto_id for linea in lineas]).order_by("pk")
+    }
+    cambiados = [productos[x.producto_id] for x in lineas if productos[x.producto_id].precio != x.precio_visto]
+    if cambiados:
+        detalle = ", ".join(f"{p.nombre} ahora cuesta ${p.precio:,.2f}" for p in cambiados)
+        raise CarritoCambiado(f"Cambió el precio: {detalle}. Revisa el nuevo total y vuelve a cobrar.")
+
+    limite = _limite_descuento()
+    puede_autorizar = cajero.has_perm(PERMISO_AUTORIZAR)
+    calculadas = []
+    requiere_autorizacion = False
+    for linea in lineas:
+        producto = productos[linea.producto_id]
+        _producto_vendible_al_cobrar(producto, linea.cantidad)
+        try:
+            calculada = calculos.linea_calcular(
+                precio_unitario=producto.precio, cantidad=linea.cantidad, descuento=linea.descuento,
+                tasa_iva=producto.tasa_iva,
+            )
+        except ValueError as error:
+            raise DescuentoNoValido(f"{producto.nombre}: {error}") from error
+        if linea.descuento > calculos.a_centavos(calculada.bruto * limite):
+            requiere_autorizacion = True
+            if not puede_autorizar and carrito.id_autorizo_descuento is None:
+                raise DescuentoNoAutorizado(producto=producto.nombre, limite_pct=int(limite * 100))
+        calculadas.append((linea, producto, calculada))
+    totales = calculos.totales_calcular(c for _, _, c in calculadas)
+    try:
+        pagos_calculados = calculos.pagos_calcular(
+            total=totales.total,
+            no_efectivo=[(p.metodo, p.monto, p.referencia) for p in pagos],
+            efectivo_recibido=efectivo_recibido,
+        )
+    except ValueError as error:
+        raise PagoNoValido(str(error)) from error
+
+    autorizo_id, autorizo_nombre = None, ""
+    if requiere_autorizacion:
+        if carrito.id_autorizo_descuento is not None:
+            autorizo_id, autorizo_nombre = carrito.id_autorizo_descuento, carrito.nombre_autorizo_descuento
+        else:
+            autorizo_id, autorizo_nombre = cajero.pk, nombre_para_registro(cajero)
+    venta = Venta.objects.using(DB_NEGOCIO).create(
+        cliente_id=carrito.cliente_id or _publico_general_id(),
+        clave_cobro=clave_cobro,
+        huella_carrito=huella,
+        id_cajero=cajero.pk,
+        nombre_cajero=nombre_para_registro(cajero),
+        id_autorizo_descuento=autorizo_id,
+        nombre_autorizo_descuento=autorizo_nombre,
+        subtotal=totales.subtotal,
+        descuento=totales.descuento,
+        iva=totales.iva,
+        total=totales.total,
+    )
+    VentaDetalle.objects.using(DB_NEGOCIO).bulk_create(
+        VentaDetalle(
+            venta=venta, producto_id=producto.pk, cantidad=c.cantidad, descuento=c.descuento,
+            descripcion=f"{producto.codigo} {producto.nombre}"[:260], precio_unitario=c.precio_unitario,
+            tasa_iva=c.tasa_iva, importe=c.importe, iva=c.iva,
+        )
+        for _, producto, c in calculadas
+    )
+    Pago.objects.using(DB_NEGOCIO).bulk_create(
+        Pago(venta=venta, metodo=p.metodo, monto=p.monto, recibido=p.recibido, cambio=p.cambio, referencia=p.referencia)
+        for p in pagos_calculados
+    )
+    existencias_mover(
+        movimientos=[
+            MovimientoDatos(producto_id=linea.producto_id, tipo=TipoMovimiento.VENTA, cantidad=-linea.cantidad,
+                            motivo=venta.folio_texto, id_venta=venta.pk)
+            for linea in lineas
+        ],
+        usuario=cajero,
+    )
+    CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).delete()
+    carrito.delete(using=DB_NEGOCIO)
+    return venta
+
+
+def _producto_vendible_al_cobrar(producto: Producto, cantidad: int) -> None:
+    if not producto.activo:
+        raise ProductoNoVendible(f"{producto.nombre} está dado de baja: quítalo del carrito.")
+    if cantidad > producto.existencia:
+        raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
+
+
+def _publico_general_id() -> int:
+    from clientes.selectors import cliente_publico_general
+
+    return cliente_publico_general().pk
+
+
+def _precios_refrescar(*, cajero) -> None:
+    """After a refused checkout, the cart adopts the current prices so the cashier sees them."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = Carrito.objects.using(DB_NEGOCIO).filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
+        if carrito is None:
+            return
+        for linea in CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto").filter(carrito=carrito):
+            if linea.precio_visto != linea.producto.precio:
+                linea.precio_visto = linea.producto.precio
+                linea.save(using=DB_NEGOCIO, update_fields=["precio_visto"])

@@ -1,0 +1,219 @@
+from decimal import Decimal
+
+import pytest
+
+from clientes.selectors import cliente_publico_general
+from inventario.exceptions import ExistenciaInsuficiente
+from inventario.models import MovimientoInventario, Producto
+from inventario.selectors import inventario_descuadres
+from ventas import services
+from ventas.exceptions import (
+    AutorizacionRechazada,
+    CantidadNoValida,
+    CarritoCambiado,
+    CarritoVacio,
+    ClaveCobroReutilizada,
+    DescuentoNoAutorizado,
+    DescuentoNoValido,
+    PagoNoValido,
+    ProductoNoVendible,
+)
+from ventas.models import Carrito, Pago, Venta, VentaDetalle
+from ventas.selectors import carrito_de_cajero
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+D = Decimal
+
+
+def _nada_escrito():
+    assert Venta.objects.count() == 0
+    assert VentaDetalle.objects.count() == 0
+    assert Pago.objects.count() == 0
+    assert not MovimientoInventario.objects.filter(tipo="venta").exists()
+
+
+def test_venta_completa_en_efectivo(cajero, producto_con_existencia, cobrar):
+    cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=D("58.00"))
+    lapiz = producto_con_existencia(50, nombre="Lápiz HB", precio=D("7.50"), tasa_iva=D("0.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
+    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
+    services.carrito_agregar(cajero=cajero, producto_id=lapiz.pk, cantidad=3)
+
+    venta, creada = cobrar(cajero, efectivo="200")
+
+    assert creada
+    assert venta.folio_texto.startswith("V-") and len(venta.folio_texto) >= 8
+    assert (venta.subtotal, venta.descuento, venta.total) == (D("138.50"), D("0.00"), D("138.50"))
+    assert venta.iva == D("16.00")  # 116 × .16/1.16; the pencils are 0 %
+    assert venta.cliente == cliente_publico_general()
+    assert venta.nombre_cajero == "Carlos Ramírez" and venta.id_cajero == cajero.pk
+    (pago,) = venta.pagos.all()
+    assert (pago.metodo, pago.monto, pago.recibido, pago.cambio) == ("efectivo", D("138.50"), D("200.00"), D("61.50"))
+    lineas = {x.producto_id: x for x in venta.lineas.all()}
+    assert lineas[cuaderno.pk].descripcion.endswith("Cuaderno profesional")
+    assert lineas[cuaderno.pk].precio_unitario == D("58.00") and lineas[cuaderno.pk].cantidad == 2
+    cuaderno.refresh_from_db()
+    lapiz.refresh_from_db()
+    assert (cuaderno.existencia, lapiz.existencia) == (8, 47)
+    assert set(MovimientoInventario.objects.filter(id_venta=venta.pk).values_list("tipo", "cantidad")) == {
+        ("venta", -2), ("venta", -3)
+    }
+    assert inventario_descuadres() == []
+    assert not Carrito.objects.filter(id_cajero=cajero.pk).exists()
+
+
+def test_pago_mixto(cajero, producto_con_existencia, cobrar):
+    mochila = producto_con_existencia(3, precio=D("450.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=mochila.pk)
+    venta, _ = cobrar(cajero, efectivo="200", pagos=[services.PagoDatos("tarjeta", D("300.00"), "AUT-991")])
+    assert [(p.metodo, p.monto, p.cambio, p.referencia) for p in venta.pagos.all()] == [
+        ("tarjeta", D("300.00"), D("0.00"), "AUT-991"), ("efectivo", D("150.00"), D("50.00"), "")
+    ]
+
+
+def test_misma_clave_devuelve_la_misma_venta(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    primera, creada = cobrar(cajero)
+    segunda, otra_vez = cobrar(cajero, clave=vista.carrito.clave_cobro, huella=vista.huella)
+    assert creada and not otra_vez and primera.pk == segunda.pk
+    producto.refresh_from_db()
+    assert producto.existencia == 4 and Venta.objects.count() == 1
+
+
+def test_misma_clave_con_otro_carrito_se_rechaza(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    clave = carrito_de_cajero(cajero=cajero).carrito.clave_cobro
+    cobrar(cajero)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    with pytest.raises(ClaveCobroReutilizada):
+        cobrar(cajero, clave=clave)
+    producto.refresh_from_db()
+    assert producto.existencia == 4 and Venta.objects.count() == 1
+
+
+def test_existencia_insuficiente_no_escribe_nada(cajero, producto_con_existencia, cobrar, gerente):
+    from inventario.services import existencia_ajustar
+
+    producto = producto_con_existencia(2, nombre="Regla 30 cm")
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    existencia_ajustar(producto_id=producto.pk, existencia_nueva=1, existencia_anterior=2, motivo="merma", usuario=gerente)
+    with pytest.raises(ExistenciaInsuficiente, match=r"Existencia insuficiente: Regla 30 cm \(quedan 1\)"):
+        cobrar(cajero)
+    _nada_escrito()
+
+
+def test_pago_corto(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(2, precio=D("100.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    with pytest.raises(PagoNoValido, match="Pago insuficiente: faltan \\$0.01"):
+        cobrar(cajero, efectivo="99.99")
+    _nada_escrito()
+
+
+def test_carrito_vacio(cajero, cobrar):
+    services.carrito_activo_obtener(cajero=cajero)
+    with pytest.raises(CarritoVacio):
+        cobrar(cajero)
+    _nada_escrito()
+
+
+def test_precio_cambiado_avisa_y_muestra_el_nuevo(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5, nombre="Goma", precio=D("10.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    Producto.objects.filter(pk=producto.pk).update(precio=D("12.00"))
+    with pytest.raises(CarritoCambiado, match="Goma ahora cuesta \\$12.00"):
+        cobrar(cajero, clave=vista.carrito.clave_cobro, huella=vista.huella)
+    _nada_escrito()
+    nueva = carrito_de_cajero(cajero=cajero)
+    assert nueva.totales.total == D("12.00")
+    venta, _ = cobrar(cajero)
+    assert venta.total == D("12.00")
+
+
+def test_huella_alterada_se_rechaza(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    with pytest.raises(CarritoCambiado):
+        cobrar(cajero, huella="0" * 64)
+    _nada_escrito()
+
+
+def test_producto_inactivo_no_se_agrega_ni_se_cobra(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5, nombre="Calculadora")
+    Producto.objects.filter(pk=producto.pk).update(activo=False)
+    with pytest.raises(ProductoNoVendible, match="Calculadora está dado de baja"):
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    Producto.objects.filter(pk=producto.pk).update(activo=True)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    Producto.objects.filter(pk=producto.pk).update(activo=False)
+    with pytest.raises(ProductoNoVendible):
+        cobrar(cajero)
+    _nada_escrito()
+
+
+def test_sin_existencia_no_se_agrega(cajero, producto_con_existencia):
+    producto = producto_con_existencia(0, nombre="Uniforme talla 8")
+    with pytest.raises(ProductoNoVendible, match="Uniforme talla 8 no tiene existencia"):
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+
+
+@pytest.mark.parametrize("cantidad", [0, -1, 10**9])
+def test_cantidades_absurdas(cajero, producto_con_existencia, cantidad):
+    producto = producto_con_existencia(5)
+    with pytest.raises(CantidadNoValida):
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+    assert not Carrito.objects.filter(lineas__isnull=False).exists()
+
+
+def test_descuento_mayor_que_la_linea(cajero, producto_con_existencia):
+    producto = producto_con_existencia(5, precio=D("20.00"))
+    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    with pytest.raises(DescuentoNoValido, match="no puede ser mayor que su importe"):
+        services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("20.01"))
+    linea.refresh_from_db()
+    assert linea.descuento == D("0.00")
+
+
+def test_descuento_del_cajero_hasta_el_limite(cajero, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5, precio=D("100.00"))
+    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("10.00"))
+    venta, _ = cobrar(cajero)
+    assert venta.total == D("90.00") and venta.nombre_autorizo_descuento == ""
+
+
+def test_descuento_arriba_del_limite_requiere_gerente(cajero, gerente, producto_con_existencia, cobrar):
+    producto = producto_con_existencia(5, precio=D("100.00"))
+    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("10.01"))
+    with pytest.raises(DescuentoNoAutorizado, match="10 %"):
+        cobrar(cajero)
+    _nada_escrito()
+    with pytest.raises(AutorizacionRechazada, match="incorrectos"):
+        services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="equivocada")
+    with pytest.raises(AutorizacionRechazada, match="no puede autorizar"):
+        services.carrito_autorizar_descuentos(cajero=cajero, usuario="cajero1", clave="clave-de-pruebas-123")
+    services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="clave-de-pruebas-123")
+    venta, _ = cobrar(cajero)
+    assert venta.total == D("89.99")
+    assert (venta.id_autorizo_descuento, venta.nombre_autorizo_descuento) == (gerente.pk, "Gabriela Méndez")
+
+
+def test_ventas_en_espera(cajero, usuario_con_rol, producto_con_existencia):
+    otro = usuario_con_rol("Cajero", username="otra")
+    a, b = producto_con_existencia(5), producto_con_existencia(5)
+    services.carrito_agregar(cajero=cajero, producto_id=a.pk)
+    espera = services.carrito_poner_en_espera(cajero=cajero, nota="Mamá de Luis")
+    services.carrito_agregar(cajero=cajero, producto_id=b.pk)
+    assert [x.linea.producto_id for x in carrito_de_cajero(cajero=cajero).lineas] == [b.pk]
+    services.carrito_reanudar(cajero=cajero, carrito_id=espera.pk)
+    assert [x.linea.producto_id for x in carrito_de_cajero(cajero=cajero).lineas] == [a.pk]
+    assert Carrito.objects.filter(id_cajero=cajero.pk, estado="en_espera").count() == 1
+    from ventas.exceptions import CarritoNoEncontrado
+
+    with pytest.raises(CarritoNoEncontrado):
+        services.carrito_reanudar(cajero=otro, carrito_id=espera.pk)

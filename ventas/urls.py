@@ -1,0 +1,21 @@
+from django.urls import path
+
+from ventas import views
+
+app_name = "ventas"
+
+urlpatterns = [
+    path("caja/", views.caja, name="caja"),
+    path("caja/agregar/", views.agregar, name="agregar"),
+    path("caja/agregar-producto/", views.agregar_producto, name="agregar_producto"),
+    path("caja/linea/<int:linea_id>/", views.linea_cambiar, name="linea_cambiar"),
+    path("caja/linea/<int:linea_id>/quitar/", views.linea_quitar, name="linea_quitar"),
+    path("caja/vaciar/", views.vaciar, name="vaciar"),
+    path("caja/cliente/", views.cliente_asignar, name="cliente_asignar"),
+    path("caja/autorizar/", views.autorizar, name="autorizar"),
+    path("caja/espera/", views.poner_en_espera, name="poner_en_espera"),
+    path("caja/espera/<int:carrito_id>/reanudar/", views.reanudar, name="reanudar"),
+    path("caja/cobrar/", views.cobrar, name="cobrar"),
+    path("caja/buscar/", views.buscar, name="buscar"),
+    path("<int:venta_id>/ticket/", views.ticket, name="ticket"),
+]
