@@ -2,8 +2,12 @@
 
 import os
 import shutil
+import sys
+import threading
+from pathlib import Path
 
 import pytest
+import requests
 
 from ventas_ingenio.roles import ROL_CAJERO, ROL_CONSULTA, ROL_GERENTE, rol_asignar, roles_configurar
 from ventas_ingenio.tests.factories import UsuarioFactory
@@ -98,3 +102,91 @@ def pagina(navegador):
     page.set_default_timeout(10_000)
     yield page
     contexto.close()
+
+
+# --- The sandbox SII + Aula server, over loopback HTTP ---------------------------------------------
+class Sandbox:
+    """Control of the running sandbox: faults, what each system holds, a worker's environment."""
+
+    def __init__(self, servidor):
+        from integraciones.sandbox import urls_de
+
+        self.servidor = servidor
+        self.sii_url, self.aula_url = urls_de(servidor)
+        host, puerto = servidor.server_address[:2]
+        self.base = f"http://{host}:{puerto}"
+
+    def _post(self, ruta, datos=None):
+        respuesta = requests.post(f"{self.base}/_control/{ruta}", json=datos or {}, timeout=5)
+        respuesta.raise_for_status()
+
+    def reiniciar(self):
+        self._post("reiniciar/")
+
+    def falla(self, sistema="todos", modo="ninguna", **opciones):
+        self._post("falla/", {"sistema": sistema, "modo": modo, **opciones})
+
+    def alumnos(self, sistema):
+        return requests.get(f"{self.base}/_control/alumnos/{sistema}/", timeout=5).json()
+
+    def peticiones(self, sistema):
+        return requests.get(f"{self.base}/_control/peticiones/{sistema}/", timeout=5).json()["peticiones"]
+
+
+@pytest.fixture(scope="session")
+def servidor_sandbox():
+    from integraciones.sandbox import crear_servidor
+
+    servidor = crear_servidor("127.0.0.1", 0)
+    hilo = threading.Thread(target=servidor.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    hilo.start()
+    yield servidor
+    servidor.almacen.liberar.set()
+    servidor.shutdown()
+    servidor.server_close()
+
+
+# Short timeouts and retry delays so fault tests stay fast; the worker subprocesses get the same.
+AJUSTES_INTEGRACION_PRUEBAS = {
+    "INTEGRACIONES_TIMEOUT_CONEXION": 0.5,
+    "INTEGRACIONES_TIMEOUT_LECTURA": 1.0,
+    "INTEGRACIONES_PRESUPUESTO_INMEDIATO": 2.0,
+    "INTEGRACIONES_BACKOFF_BASE": 0.01,
+    "INTEGRACIONES_BACKOFF_MAXIMO": 0.05,
+    "INTEGRACIONES_RECLAMO_SEGUNDOS": 3.0,
+    "INTEGRACIONES_CIRCUITO_UMBRAL": 5,
+    "INTEGRACIONES_CIRCUITO_SEGUNDOS": 0.5,
+    "INTEGRACIONES_MAX_INTENTOS": 10,
+}
+
+
+@pytest.fixture
+def sandbox(servidor_sandbox, settings):
+    """A clean sandbox, with SII_API_URL/AULA_API_URL and short timeouts pointing at it."""
+    control = Sandbox(servidor_sandbox)
+    control.reiniciar()
+    settings.SII_API_URL, settings.AULA_API_URL = control.sii_url, control.aula_url
+    for nombre, valor in AJUSTES_INTEGRACION_PRUEBAS.items():
+        setattr(settings, nombre, valor)
+    yield control
+    control.reiniciar()
+
+
+@pytest.fixture
+def entorno_trabajador(sandbox):
+    """Environment for a `manage.py sincronizar_clientes` subprocess on the test databases."""
+    from django.db import connections
+
+    entorno = dict(os.environ)
+    entorno.update(
+        DJANGO_SETTINGS_MODULE="ventas_ingenio.settings_test",
+        PRUEBAS_BD_NEGOCIO=connections["default"].settings_dict["NAME"],
+        PRUEBAS_BD_AUTH=connections["auth"].settings_dict["NAME"],
+        SII_API_URL=sandbox.sii_url,
+        AULA_API_URL=sandbox.aula_url,
+        **{nombre: str(valor) for nombre, valor in AJUSTES_INTEGRACION_PRUEBAS.items()},
+    )
+    return entorno
+
+
+MANAGE = [sys.executable, str(Path(__file__).resolve().parent / "manage.py")]

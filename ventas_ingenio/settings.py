@@ -149,6 +149,19 @@ SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/
 AULA_API_URL = env("AULA_API_URL", default="http://127.0.0.1:8001/aula/api/")
 SII_API_TOKEN = env("SII_API_TOKEN", default="")
 AULA_API_TOKEN = env("AULA_API_TOKEN", default="")
+# Timeouts (seconds) of every call to SII/Aula; the immediate attempt after registering a
+# client shares INTEGRACIONES_PRESUPUESTO_INMEDIATO between both systems.
+INTEGRACIONES_TIMEOUT_CONEXION = env.float("INTEGRACIONES_TIMEOUT_CONEXION", default=2.0)
+INTEGRACIONES_TIMEOUT_LECTURA = env.float("INTEGRACIONES_TIMEOUT_LECTURA", default=5.0)
+INTEGRACIONES_PRESUPUESTO_INMEDIATO = env.float("INTEGRACIONES_PRESUPUESTO_INMEDIATO", default=2.0)
+# Worker: retries with exponential backoff (base * 2^(n-1), capped, with jitter), lease.
+INTEGRACIONES_MAX_INTENTOS = env.int("INTEGRACIONES_MAX_INTENTOS", default=10)
+INTEGRACIONES_BACKOFF_BASE = env.float("INTEGRACIONES_BACKOFF_BASE", default=5.0)
+INTEGRACIONES_BACKOFF_MAXIMO = env.float("INTEGRACIONES_BACKOFF_MAXIMO", default=1800.0)
+INTEGRACIONES_RECLAMO_SEGUNDOS = env.float("INTEGRACIONES_RECLAMO_SEGUNDOS", default=60.0)
+# Circuit breaker per system: open after N consecutive temporary failures, for S seconds.
+INTEGRACIONES_CIRCUITO_UMBRAL = env.int("INTEGRACIONES_CIRCUITO_UMBRAL", default=5)
+INTEGRACIONES_CIRCUITO_SEGUNDOS = env.float("INTEGRACIONES_CIRCUITO_SEGUNDOS", default=30.0)
 
 # --- Security ----------------------------------------------------------------------------------
 # A strict policy: our pages carry no inline scripts or styles. The admin is left out

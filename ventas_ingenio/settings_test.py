@@ -13,3 +13,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Static files come from the finders (no collectstatic before the suite).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Worker subprocesses started by the tests use the test databases pytest-django created.
+for _alias, _variable in ((DB_NEGOCIO, "PRUEBAS_BD_NEGOCIO"), (DB_AUTH, "PRUEBAS_BD_AUTH")):  # noqa: F405
+    if os.environ.get(_variable):
+        DATABASES[_alias]["NAME"] = os.environ[_variable]  # noqa: F405

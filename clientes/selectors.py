@@ -1,0 +1,60 @@
+"""Reads of clients: search, uniqueness questions for the forms, the walk-in client."""
+
+from django.db.models import Q, QuerySet
+
+from clientes.models import Cliente
+from ventas_ingenio.router import DB_NEGOCIO
+
+
+def clientes_buscar(*, texto: str = "", incluir_inactivos: bool = False) -> QuerySet[Cliente]:
+    """Clients whose name, surname, email, CURP or phone contain ``texto`` (case-insensitive)."""
+    clientes = Cliente.objects.using(DB_NEGOCIO).all()
+    if not incluir_inactivos:
+        clientes = clientes.filter(activo=True)
+    for palabra in texto.split():
+        digitos = "".join(c for c in palabra if c.isdigit())
+        filtro = (
+            Q(nombre__icontains=palabra)
+            | Q(apellidos__icontains=palabra)
+            | Q(email__icontains=palabra)
+            | Q(curp__icontains=palabra)
+        )
+        if digitos:
+            filtro |= Q(telefono__contains=digitos)
+        clientes = clientes.filter(filtro)
+    return clientes.order_by("-es_publico_general", "nombre", "apellidos", "id_cliente")
+
+
+def cliente_obtener(*, id_cliente: int) -> Cliente:
+    """The client (raises Cliente.DoesNotExist)."""
+    return Cliente.objects.using(DB_NEGOCIO).get(pk=id_cliente)
+
+
+def cliente_publico_general() -> Cliente:
+    """The walk-in client for sales without a named client (created by a data migration)."""
+    return Cliente.objects.using(DB_NEGOCIO).get(es_publico_general=True)
+
+
+def email_en_uso(*, email: str, excluir_id: int | None = None) -> bool:
+    """Whether an active client already has this email (case-insensitive)."""
+    clientes = Cliente.objects.using(DB_NEGOCIO).filter(activo=True, email__iexact=email.strip())
+    if excluir_id is not None:
+        clientes = clientes.exclude(pk=excluir_id)
+    return clientes.exists()
+
+
+def curp_en_uso(*, curp: str, excluir_id: int | None = None) -> bool:
+    """Whether any client (active or not) already has this CURP."""
+    clientes = Cliente.objects.using(DB_NEGOCIO).filter(curp=curp.strip().upper())
+    if excluir_id is not None:
+        clientes = clientes.exclude(pk=excluir_id)
+    return clientes.exists()
+
+
+def cliente_tiene_ventas(*, cliente: Cliente) -> bool:
+    """Whether the client appears in any sale (then it may only be deactivated).
+
+    There is no sales table yet (issue of the sales module): until then no client has
+    sales. The sales issue completes this selector with a query on its table.
+    """
+    return False

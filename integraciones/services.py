@@ -1,0 +1,263 @@
+"""The alumno outbox: queue, claim, send and record the outcome, safely from many processes.
+
+Nothing here calls SII or Aula inside a database transaction: a row is *claimed* in a short
+transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` and a lease in ``proximo_intento``), the
+HTTP calls happen outside, and the outcome is written in another short transaction, only if
+the claim is still ours. A process that dies mid-call leaves the lease to expire; the next
+attempt searches before creating and repeats the same Idempotency-Key, so nothing is
+duplicated and nothing is lost.
+"""
+
+import datetime
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from clientes.models import Cliente
+from integraciones.aula import cliente_aula
+from integraciones.cliente_alumnos import ClienteAlumnos, DatosAlumno, Timeout
+from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal, IntegracionError
+from integraciones.models import (
+    CircuitoSistema,
+    EstadoSincronizacion,
+    Operacion,
+    SincronizacionAlumno,
+    Sistema,
+)
+from integraciones.sii import cliente_sii
+from ventas_ingenio.router import DB_NEGOCIO
+
+logger = logging.getLogger(__name__)
+
+CLIENTES_API: dict[str, Callable[[], ClienteAlumnos]] = {Sistema.SII: cliente_sii, Sistema.AULA: cliente_aula}
+CAMPO_ID_EXTERNO = {Sistema.SII: "id_alumno_sii", Sistema.AULA: "id_alumno_aula"}
+PENDIENTE, SINCRONIZADO, ERROR = (
+    EstadoSincronizacion.PENDIENTE,
+    EstadoSincronizacion.SINCRONIZADO,
+    EstadoSincronizacion.ERROR,
+)
+
+
+class _SinTiempo(Exception):
+    """The immediate attempt's time budget ran out: leave the row to the worker."""
+
+
+# --- queueing (called inside the client's transaction) -----------------------------------------
+def sincronizaciones_encolar(*, cliente: Cliente, operacion: str = Operacion.CREAR) -> None:
+    """Queue the client's alumno in every system, in the caller's transaction (the outbox).
+
+    A new client gets one pending "crear" row per system. An edit re-queues: a system that
+    already has the alumno gets an "actualizar" with a new Idempotency-Key; a create still
+    pending keeps its key (the same alumno, sent with the current data); a create that ended
+    in error is tried again with a new key. The walk-in client is never queued.
+    """
+    if cliente.es_publico_general:
+        return
+    ahora = timezone.now()
+    for sistema in Sistema.values:
+        fila, creada = SincronizacionAlumno.objects.using(DB_NEGOCIO).get_or_create(
+            cliente=cliente, sistema=sistema, defaults={"proximo_intento": ahora}
+        )
+        if creada or operacion == Operacion.CREAR:
+            continue
+        cambios = {"estado": PENDIENTE, "intentos": 0, "proximo_intento": ahora, "reclamo": None, "ultimo_error": ""}
+        if fila.id_externo:
+            cambios.update(operacion=Operacion.ACTUALIZAR, clave=uuid.uuid4())
+        elif fila.estado == ERROR:
+            cambios.update(operacion=Operacion.CREAR, clave=uuid.uuid4())
+        SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=fila.pk).update(**cambios)
+
+
+def sincronizacion_reintentar(*, sincronizacion: SincronizacionAlumno) -> None:
+    """Put a row back in the queue now (the "Reintentar" button) and try it after commit."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=sincronizacion.pk).exclude(
+            estado=SINCRONIZADO, operacion=Operacion.CREAR
+        ).update(estado=PENDIENTE, intentos=0, proximo_intento=timezone.now(), reclamo=None)
+        cliente_id, sistema = sincronizacion.cliente_id, sincronizacion.sistema
+        transaction.on_commit(
+            lambda: sincronizaciones_intentar_ahora(cliente_id=cliente_id, sistemas=[sistema]), using=DB_NEGOCIO
+        )
+
+
+# --- circuit breaker --------------------------------------------------------------------------------
+def circuitos_abiertos(*, ahora: datetime.datetime | None = None) -> dict[str, datetime.datetime]:
+    ahora = ahora or timezone.now()
+    return dict(
+        CircuitoSistema.objects.using(DB_NEGOCIO)
+        .filter(abierto_hasta__gt=ahora)
+        .values_list("sistema", "abierto_hasta")
+    )
+
+
+def _circuito_fallo(sistema: str, mensaje: str) -> None:
+    with transaction.atomic(using=DB_NEGOCIO):
+        circuito, _ = CircuitoSistema.objects.using(DB_NEGOCIO).select_for_update().get_or_create(sistema=sistema)
+        circuito.fallos_consecutivos += 1
+        circuito.ultimo_error = mensaje[:500]
+        if circuito.fallos_consecutivos >= settings.INTEGRACIONES_CIRCUITO_UMBRAL:
+            circuito.abierto_hasta = timezone.now() + datetime.timedelta(
+                seconds=settings.INTEGRACIONES_CIRCUITO_SEGUNDOS
+            )
+            logger.warning("Circuito de %s abierto hasta %s: %s", sistema, circuito.abierto_hasta, mensaje)
+        circuito.save(using=DB_NEGOCIO)
+
+
+def _circuito_exito(sistema: str) -> None:
+    CircuitoSistema.objects.using(DB_NEGOCIO).filter(sistema=sistema).exclude(
+        fallos_consecutivos=0, abierto_hasta=None
+    ).update(fallos_consecutivos=0, abierto_hasta=None, ultimo_error="")
+
+
+def circuitos_cerrar() -> None:
+    """Close every circuit (an operator or a test knows the systems are back)."""
+    CircuitoSistema.objects.using(DB_NEGOCIO).update(fallos_consecutivos=0, abierto_hasta=None, ultimo_error="")
+
+
+# --- claiming ----------------------------------------------------------------------------------------
+def _reclamar(filtro: dict, limite: int) -> tuple[uuid.UUID, list[int]]:
+    ahora = timezone.now()
+    reclamo = uuid.uuid4()
+    with transaction.atomic(using=DB_NEGOCIO):
+        ids = list(
+            SincronizacionAlumno.objects.using(DB_NEGOCIO)
+            .select_for_update(skip_locked=True)
+            .filter(estado=PENDIENTE, proximo_intento__lte=ahora, **filtro)
+            .exclude(sistema__in=list(circuitos_abiertos(ahora=ahora)))
+            .order_by("proximo_intento", "id")
+            .values_list("id", flat=True)[:limite]
+        )
+        if ids:
+            SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(id__in=ids).update(
+                reclamo=reclamo,
+                proximo_intento=ahora + datetime.timedelta(seconds=settings.INTEGRACIONES_RECLAMO_SEGUNDOS),
+            )
+    return reclamo, ids
+
+
+def sincronizaciones_procesar_lote(*, limite: int = 20) -> int:
+    """Claim up to ``limite`` due rows (skipping rows other workers hold) and send them.
+
+    Returns how many rows were claimed; 0 means nothing is due right now.
+    """
+    reclamo, ids = _reclamar({}, limite)
+    for fila_id in ids:
+        _procesar(fila_id=fila_id, reclamo=reclamo, limite_tiempo=None)
+    return len(ids)
+
+
+def sincronizaciones_intentar_ahora(
+    *, cliente_id: int, sistemas: Iterable[str] | None = None, presupuesto: float | None = None
+) -> None:
+    """One immediate attempt per system for one client, bounded in total by ``presupuesto``.
+
+    Runs after the registration commits (``transaction.on_commit``). Never raises: whatever
+    does not finish in time stays queued for the worker.
+    """
+    presupuesto = settings.INTEGRACIONES_PRESUPUESTO_INMEDIATO if presupuesto is None else presupuesto
+    limite_tiempo = time.monotonic() + presupuesto
+    for sistema in sistemas or Sistema.values:
+        if limite_tiempo - time.monotonic() < 0.05:
+            break
+        try:
+            reclamo, ids = _reclamar({"cliente_id": cliente_id, "sistema": sistema}, 1)
+            for fila_id in ids:
+                _procesar(fila_id=fila_id, reclamo=reclamo, limite_tiempo=limite_tiempo)
+        except Exception:  # noqa: BLE001 - the cashier's page must not fail because of SII/Aula
+            logger.exception("Intento inmediato de sincronizar cliente %s en %s", cliente_id, sistema)
+
+
+# --- sending -------------------------------------------------------------------------------------------
+def _datos(cliente: Cliente) -> DatosAlumno:
+    return DatosAlumno(
+        nombre=cliente.nombre,
+        apellido=cliente.apellidos,
+        email=cliente.email,
+        curp=cliente.curp or None,
+        fecha_nacimiento=cliente.fecha_nacimiento,
+    )
+
+
+def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[], Timeout | None]) -> str:
+    """Do the row's operation; return the alumno's id in that system."""
+    datos = _datos(fila.cliente)
+    clave = str(fila.clave)
+    if fila.operacion == Operacion.ACTUALIZAR and fila.id_externo:
+        return api.actualizar(fila.id_externo, datos, clave=clave, timeout=tiempo()).id
+    # Search before create: a retry after a lost answer finds the alumno made the first time.
+    existente = api.buscar_por_curp(datos.curp, timeout=tiempo()) if datos.curp else None
+    existente = existente or api.buscar_por_email(datos.email, timeout=tiempo())
+    if existente:
+        return existente.id
+    try:
+        return api.crear(datos, clave=clave, timeout=tiempo()).id
+    except AlumnoYaExiste as error:
+        if error.id_existente:
+            return error.id_existente
+        raise ErrorPermanente(
+            f"{api.nombre_sistema} dice que el alumno ya existe (409) pero no lo encuentra por CURP ni por correo; "
+            "revise los datos del cliente.",
+            estado_http=409,
+        ) from error
+
+
+def _espera_reintento(intentos: int, error: IntegracionError) -> float:
+    base = settings.INTEGRACIONES_BACKOFF_BASE * 2 ** max(0, intentos - 1)
+    espera = min(settings.INTEGRACIONES_BACKOFF_MAXIMO, base) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter
+    return max(espera, error.reintentar_en or 0.0)
+
+
+def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) -> None:
+    fila = SincronizacionAlumno.objects.using(DB_NEGOCIO).select_related("cliente").get(pk=fila_id)
+    mia = SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=fila_id, reclamo=reclamo)
+    abierto = circuitos_abiertos().get(fila.sistema)
+    if abierto:
+        mia.update(reclamo=None, proximo_intento=abierto)
+        return
+
+    def tiempo() -> Timeout | None:
+        if limite_tiempo is None:
+            return None
+        restante = limite_tiempo - time.monotonic()
+        if restante < 0.05:
+            raise _SinTiempo
+        return (min(settings.INTEGRACIONES_TIMEOUT_CONEXION, restante), min(settings.INTEGRACIONES_TIMEOUT_LECTURA, restante))
+
+    ahora = timezone.now
+    try:
+        id_externo = _enviar(CLIENTES_API[fila.sistema](), fila, tiempo)
+    except _SinTiempo:
+        mia.update(reclamo=None, proximo_intento=ahora())
+        return
+    except ErrorTemporal as error:
+        _circuito_fallo(fila.sistema, error.mensaje)
+        intentos = fila.intentos + 1
+        if intentos >= settings.INTEGRACIONES_MAX_INTENTOS:
+            mia.update(
+                reclamo=None, intentos=intentos, estado=ERROR,
+                ultimo_error=f"{error.mensaje} (se agotaron {intentos} intentos)",
+            )
+        else:
+            espera = datetime.timedelta(seconds=_espera_reintento(intentos, error))
+            mia.update(reclamo=None, intentos=intentos, proximo_intento=ahora() + espera, ultimo_error=error.mensaje)
+        return
+    except IntegracionError as error:
+        # The system answered (so the circuit is fine) but retrying cannot help.
+        _circuito_exito(fila.sistema)
+        mia.update(reclamo=None, intentos=fila.intentos + 1, estado=ERROR, ultimo_error=error.mensaje)
+        return
+    _circuito_exito(fila.sistema)
+    with transaction.atomic(using=DB_NEGOCIO):
+        if mia.update(
+            reclamo=None, intentos=fila.intentos + 1, estado=SINCRONIZADO, id_externo=id_externo,
+            ultimo_error="", sincronizado_en=ahora(),
+        ):
+            Cliente.objects.using(DB_NEGOCIO).filter(pk=fila.cliente_id).update(
+                **{CAMPO_ID_EXTERNO[fila.sistema]: id_externo}
+            )

@@ -1,0 +1,211 @@
+"""The outbox end to end: registration, immediate attempt, worker, faults, idempotency."""
+
+import datetime
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from clientes.services import cliente_actualizar, cliente_registrar
+from clientes.tests.factories import curp_valida
+from integraciones.models import CircuitoSistema, EstadoSincronizacion, Operacion, SincronizacionAlumno
+from integraciones.selectors import sincronizaciones_de_cliente
+from integraciones.services import (
+    circuitos_cerrar,
+    sincronizacion_reintentar,
+    sincronizaciones_procesar_lote,
+)
+from ventas_ingenio.router import DB_NEGOCIO
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def registrar(n=0, **campos):
+    datos = {"nombre": f"Alumno{n}", "apellidos": "Pérez", "email": f"alumno{n}@escuela.test", **campos}
+    return cliente_registrar(**datos)
+
+
+def filas(cliente):
+    return {f.sistema: f for f in SincronizacionAlumno.objects.filter(cliente=cliente)}
+
+
+def vencer_todo():
+    """Make every pending row due now and close the circuits (time travel for the worker)."""
+    SincronizacionAlumno.objects.filter(estado="pendiente").update(proximo_intento=timezone.now(), reclamo=None)
+    circuitos_cerrar()
+
+
+def test_registro_sincroniza_al_instante(sandbox):
+    cliente = registrar(curp=curp_valida(7))
+    cliente.refresh_from_db()
+    assert cliente.id_alumno_sii and cliente.id_alumno_aula
+    estados = sincronizaciones_de_cliente(cliente_id=cliente.pk)
+    assert [e.texto for e in estados] == [f"Sincronizado #{cliente.id_alumno_sii}", f"Sincronizado #{cliente.id_alumno_aula}"]
+    (alumno,) = sandbox.alumnos("sii")
+    assert alumno["curp"] == cliente.curp and alumno["fecha_nacimiento"] == cliente.fecha_nacimiento.isoformat()
+
+
+def test_sii_caido_queda_pendiente_y_el_trabajador_sincroniza(sandbox):
+    sandbox.falla("sii", "caido")
+    inicio = time.monotonic()
+    clientes = [registrar(n) for n in range(3)]
+    assert time.monotonic() - inicio < 3
+    for cliente in clientes:
+        assert filas(cliente)["sii"].estado == "pendiente"
+        assert filas(cliente)["aula"].estado == "sincronizado"
+        texto = sincronizaciones_de_cliente(cliente_id=cliente.pk)[0].texto
+        assert texto.startswith("Pendiente, próximo intento") and "No se pudo conectar con SII" in texto
+    sandbox.falla("sii", "ninguna")
+    vencer_todo()
+    call_command("sincronizar_clientes", "--once")
+    assert SincronizacionAlumno.objects.exclude(estado="sincronizado").count() == 0
+    assert sorted(a["email"] for a in sandbox.alumnos("sii")) == sorted(c.email for c in clientes)
+    assert len(sandbox.alumnos("aula")) == 3
+
+
+def test_respuesta_perdida_no_duplica(sandbox):
+    """SII saves the alumno, then stalls past the read timeout: the retry links, not re-creates."""
+    sandbox.falla("sii", "guardar_y_colgar", segundos=5, veces=1)
+    cliente = registrar(1)
+    fila = filas(cliente)["sii"]
+    assert fila.estado == "pendiente" and "no respondió a tiempo" in fila.ultimo_error
+    assert len(sandbox.alumnos("sii")) == 1
+    vencer_todo()
+    sincronizaciones_procesar_lote()
+    fila.refresh_from_db()
+    assert fila.estado == "sincronizado"
+    (alumno,) = sandbox.alumnos("sii")
+    assert fila.id_externo == str(alumno["id"])
+
+
+def test_respuesta_perdida_sin_busqueda_la_clave_de_idempotencia_basta(sandbox):
+    """Even a search that misses (SII lacks buscar_por_curp) is covered by Idempotency-Key."""
+    sandbox.falla("aula", "guardar_y_colgar", segundos=5, veces=1)
+    cliente = registrar(2)
+    assert len(sandbox.alumnos("aula")) == 1
+    fila = filas(cliente)["aula"]
+    from integraciones.aula import cliente_aula
+    from integraciones.services import _datos
+
+    alumno = cliente_aula().crear(_datos(cliente), clave=str(fila.clave))
+    assert len(sandbox.alumnos("aula")) == 1 and alumno.id == str(sandbox.alumnos("aula")[0]["id"])
+
+
+@pytest.mark.parametrize(
+    ("modo", "estado", "mensaje"),
+    [
+        ("error500", "pendiente", "SII respondió 500"),
+        ("json_malo", "error", "no es JSON válido"),
+        ("conflicto409", "error", "ya existe (409)"),
+        ("error400", "error", "rechazó los datos (400)"),
+    ],
+)
+def test_fallas_clasificadas_y_mostradas(sandbox, modo, estado, mensaje):
+    sandbox.falla("sii", modo)
+    cliente = registrar(3)
+    fila = filas(cliente)["sii"]
+    assert fila.estado == estado
+    assert mensaje in fila.ultimo_error
+    texto = sincronizaciones_de_cliente(cliente_id=cliente.pk)[0].texto
+    assert texto.startswith("Error: " if estado == "error" else "Pendiente")
+    assert sandbox.alumnos("sii") == []
+    # Retried after the system is fine again: exactly one alumno.
+    sandbox.falla("sii", "ninguna")
+    sincronizacion_reintentar(sincronizacion=fila)
+    fila.refresh_from_db()
+    assert fila.estado == "sincronizado"
+    assert len(sandbox.alumnos("sii")) == 1 and len(sandbox.alumnos("aula")) == 1
+
+
+def test_409_real_enlaza_el_alumno_existente(sandbox):
+    from integraciones.cliente_alumnos import DatosAlumno
+    from integraciones.sii import cliente_sii
+
+    curp = curp_valida(11)
+    # Someone registered this person in SII by hand, with another email (search by email misses).
+    cliente_sii().crear(DatosAlumno(nombre="X", apellido="Y", email="otro@e.test", curp=curp), clave="a-mano")
+    cliente = registrar(4, curp=curp)
+    assert filas(cliente)["sii"].estado == "sincronizado"
+    assert len(sandbox.alumnos("sii")) == 1
+
+
+def test_retry_after_se_respeta(sandbox):
+    sandbox.falla("sii", "error429", retry_after=120)
+    cliente = registrar(5)
+    fila = filas(cliente)["sii"]
+    assert fila.estado == "pendiente"
+    assert fila.proximo_intento >= timezone.now() + datetime.timedelta(seconds=110)
+
+
+def test_backoff_exponencial_y_limite_de_intentos(sandbox, settings):
+    settings.INTEGRACIONES_MAX_INTENTOS = 3
+    settings.INTEGRACIONES_CIRCUITO_UMBRAL = 100
+    sandbox.falla("sii", "error500")
+    cliente = registrar(6)
+    for _ in range(2):
+        vencer_todo()
+        sincronizaciones_procesar_lote()
+    fila = filas(cliente)["sii"]
+    assert fila.estado == "error" and fila.intentos == 3 and "se agotaron 3 intentos" in fila.ultimo_error
+
+
+def test_circuito_abierto_deja_de_llamar(sandbox, settings):
+    settings.INTEGRACIONES_CIRCUITO_SEGUNDOS = 60
+    sandbox.falla("sii", "caido")
+    for n in range(5):
+        registrar(n)
+    assert CircuitoSistema.objects.get(sistema="sii").abierto_hasta > timezone.now()
+    antes = sandbox.peticiones("sii")
+    inicio = time.monotonic()
+    for n in range(5, 10):
+        registrar(n)
+    assert sandbox.peticiones("sii") == antes  # nobody called SII while open
+    assert time.monotonic() - inicio < 2
+    assert SincronizacionAlumno.objects.filter(sistema="sii", estado="pendiente").count() == 10
+    assert SincronizacionAlumno.objects.filter(sistema="aula", estado="sincronizado").count() == 10
+
+
+def test_rollback_no_deja_registro_de_sincronizacion(sandbox):
+    with pytest.raises(RuntimeError), transaction.atomic(using=DB_NEGOCIO):
+        registrar(8)
+        raise RuntimeError("la venta falló")
+    assert SincronizacionAlumno.objects.count() == 0
+    assert sandbox.peticiones("sii") == 0 and sandbox.peticiones("aula") == 0
+
+
+def test_edicion_se_empuja_por_el_outbox(sandbox):
+    cliente = registrar(9)
+    clave_anterior = filas(cliente)["sii"].clave
+    cliente_actualizar(cliente=cliente, nombre="Renombrado", apellidos="Pérez", email="nuevo@escuela.test")
+    fila = filas(cliente)["sii"]
+    assert fila.operacion == Operacion.ACTUALIZAR and fila.clave != clave_anterior
+    assert fila.estado == "sincronizado"
+    (alumno,) = sandbox.alumnos("sii")
+    assert alumno["nombre"] == "Renombrado" and alumno["email"] == "nuevo@escuela.test"
+    assert len(sandbox.alumnos("aula")) == 1 and sandbox.alumnos("aula")[0]["email"] == "nuevo@escuela.test"
+
+
+def test_campo_requerido_que_no_tenemos(sandbox):
+    """SII demands a birth date we do not know: error with SII's message, fixed by editing."""
+    sandbox.falla("sii", "ninguna", requeridos=["fecha_nacimiento"])
+    cliente = registrar(10)
+    fila = filas(cliente)["sii"]
+    assert fila.estado == EstadoSincronizacion.ERROR and "fecha_nacimiento" in fila.ultimo_error
+    cliente_actualizar(
+        cliente=cliente, nombre=cliente.nombre, apellidos=cliente.apellidos, email=cliente.email, curp=curp_valida(12)
+    )
+    fila.refresh_from_db()
+    assert fila.estado == "sincronizado"
+    assert sandbox.alumnos("sii")[0]["fecha_nacimiento"] == cliente.fecha_nacimiento.isoformat()
+
+
+def test_publico_general_nunca_se_envia(sandbox):
+    from clientes.models import Cliente
+    from integraciones.services import sincronizaciones_encolar
+
+    publico, _ = Cliente.objects.get_or_create(es_publico_general=True, defaults={"nombre": "Público en general"})
+    with transaction.atomic(using=DB_NEGOCIO):
+        sincronizaciones_encolar(cliente=publico)
+    assert SincronizacionAlumno.objects.count() == 0
