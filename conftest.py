@@ -190,3 +190,19 @@ def entorno_trabajador(sandbox):
 
 
 MANAGE = [sys.executable, str(Path(__file__).resolve().parent / "manage.py")]
+
+
+@pytest.fixture(autouse=True)
+def _publico_general(request):
+    """The walk-in client comes from a data migration; transactional tests flush it away, so
+    every database test gets it back (as `make run`'s migrated database has it)."""
+    marcador = request.node.get_closest_marker("django_db")
+    if marcador is None:
+        return
+    request.getfixturevalue("transactional_db" if marcador.kwargs.get("transaction") else "db")
+    from clientes.models import NOMBRE_PUBLICO_GENERAL, Cliente
+    from ventas_ingenio.router import DB_NEGOCIO
+
+    Cliente.objects.using(DB_NEGOCIO).get_or_create(
+        es_publico_general=True, defaults={"nombre": NOMBRE_PUBLICO_GENERAL, "email": ""}
+    )

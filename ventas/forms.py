@@ -33,7 +33,9 @@ class BuscarProductoForm(forms.Form):
 
 
 class AgregarProductoForm(forms.Form):
-    producto = forms.IntegerField(min_value=1, error_messages={"invalid": "Producto no válido.", "required": "Producto no válido."})
+    producto = forms.IntegerField(
+        min_value=1, error_messages={"invalid": "Producto no válido.", "required": "Producto no válido.", "min_value": "Producto no válido."}
+    )
 
 
 class LineaForm(forms.Form):

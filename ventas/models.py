@@ -180,6 +180,9 @@ class Carrito(models.Model):
                                     name="carrito_un_activo_por_cajero"),
         ]
 
+    def __str__(self):
+        return f"Carrito {self.pk} ({self.get_estado_display()})"
+
 
 class CarritoLinea(models.Model):
     id = models.BigAutoField(primary_key=True, db_column="id_carrito_linea")
@@ -199,3 +202,6 @@ class CarritoLinea(models.Model):
             models.CheckConstraint(condition=Q(cantidad__gt=0) & Q(cantidad__lte=9999), name="carrito_linea_cantidad"),
             models.CheckConstraint(condition=Q(descuento__gte=0), name="carrito_linea_descuento"),
         ]
+
+    def __str__(self):
+        return f"{self.cantidad} × {self.producto_id}"

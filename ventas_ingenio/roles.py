@@ -22,8 +22,14 @@ APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
 PERMISOS_POR_ROL: dict[str, list[str]] = {
     # The POS looks products up; the inventory page shows stock (movements are for managers
     # and Consulta).
-    ROL_CAJERO: ["inventario.view_producto", "inventario.view_categoria"],
-    ROL_CONSULTA: ["inventario.view_producto", "inventario.view_categoria", "inventario.view_movimientoinventario"],
+    ROL_CAJERO: ["inventario.view_producto", "inventario.view_categoria", "ventas.add_venta", "ventas.view_venta"],
+    ROL_CONSULTA: [
+        "inventario.view_producto",
+        "inventario.view_categoria",
+        "inventario.view_movimientoinventario",
+        "ventas.view_venta",
+        "ventas.ver_todas",
+    ],
     ROL_GERENTE: [
         "auth.view_user",
         "auth.add_user",

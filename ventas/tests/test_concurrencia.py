@@ -1,0 +1,116 @@
+"""Real concurrency against PostgreSQL: threads, each with its own connection."""
+
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+
+from inventario.exceptions import ExistenciaInsuficiente
+from inventario.models import MovimientoInventario
+from inventario.selectors import inventario_descuadres
+from ventas import services
+from ventas.models import Venta
+from ventas.selectors import carrito_de_cajero
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def _en_paralelo(funciones):
+    """Run the callables at once (a barrier), each in a thread; return results or exceptions."""
+    barrera = threading.Barrier(len(funciones))
+    resultados = [None] * len(funciones)
+
+    def correr(i, funcion):
+        try:
+            barrera.wait()
+            resultados[i] = funcion()
+        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
+            resultados[i] = error
+        finally:
+            connections.close_all()
+
+    hilos = [threading.Thread(target=correr, args=(i, f)) for i, f in enumerate(funciones)]
+    for hilo in hilos:
+        hilo.start()
+    for hilo in hilos:
+        hilo.join(timeout=60)
+    return resultados
+
+
+def _cobro(cajero):
+    vista = carrito_de_cajero(cajero=cajero)
+    clave, huella = vista.carrito.clave_cobro, vista.huella
+    return lambda: services.venta_confirmar(
+        cajero=cajero, clave_cobro=clave, huella=huella, pagos=[], efectivo_recibido=Decimal("100000")
+    )
+
+
+def test_veinte_cajeros_cinco_unidades(usuario_con_rol, producto_con_existencia):
+    producto = producto_con_existencia(5, nombre="Calculadora científica")
+    cajeros = [usuario_con_rol("Cajero", username=f"caja{i}") for i in range(20)]
+    for cajero in cajeros:
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+
+    resultados = _en_paralelo([_cobro(c) for c in cajeros])
+
+    ventas = [r for r in resultados if isinstance(r, tuple)]
+    rechazos = [r for r in resultados if isinstance(r, ExistenciaInsuficiente)]
+    assert len(ventas) == 5, resultados
+    assert len(rechazos) == 15, resultados
+    assert all(str(r) == "Existencia insuficiente: Calculadora científica (quedan 0)" for r in rechazos)
+    producto.refresh_from_db()
+    assert producto.existencia == 0
+    assert Venta.objects.count() == 5
+    assert MovimientoInventario.objects.filter(producto=producto, tipo="venta").count() == 5
+    assert inventario_descuadres() == []
+
+
+def test_carritos_con_lineas_en_orden_opuesto_no_se_bloquean(usuario_con_rol, producto_con_existencia):
+    a = producto_con_existencia(100, nombre="Cuaderno")
+    b = producto_con_existencia(100, nombre="Pluma")
+    cajeros = [usuario_con_rol("Cajero", username=f"orden{i}") for i in range(8)]
+    for i, cajero in enumerate(cajeros):
+        primero, segundo = (a, b) if i % 2 == 0 else (b, a)
+        services.carrito_agregar(cajero=cajero, producto_id=primero.pk, cantidad=2)
+        services.carrito_agregar(cajero=cajero, producto_id=segundo.pk, cantidad=3)
+
+    resultados = _en_paralelo([_cobro(c) for c in cajeros])
+
+    assert all(isinstance(r, tuple) and r[1] for r in resultados), resultados
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.existencia == 100 - 4 * 2 - 4 * 3 and b.existencia == 100 - 4 * 3 - 4 * 2
+    assert inventario_descuadres() == []
+
+
+def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existencia):
+    a = producto_con_existencia(10)
+    b = producto_con_existencia(10)
+    services.carrito_agregar(cajero=cajero, producto_id=a.pk)
+    services.carrito_agregar(cajero=cajero, producto_id=b.pk, cantidad=2)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "10000"}
+
+    def enviar():
+        cliente = Client()
+        cliente.force_login(cajero)
+        return cliente.post(reverse("ventas:cobrar"), datos)
+
+    respuestas = _en_paralelo([enviar, enviar])
+    respuestas += [enviar() for _ in range(10)]
+
+    assert Venta.objects.count() == 1
+    venta = Venta.objects.get()
+    destino = reverse("ventas:ticket", args=[venta.pk])
+    assert all(r.status_code == 302 and r["Location"] == destino for r in respuestas), [
+        (getattr(r, "status_code", r), getattr(r, "get", lambda *_: None)("Location")) for r in respuestas
+    ]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.existencia, b.existencia) == (9, 8)
+    assert MovimientoInventario.objects.filter(id_venta=venta.pk).count() == 2
+    assert venta.clave_cobro == uuid.UUID(datos["clave_cobro"])

@@ -1,0 +1,192 @@
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from inventario.models import Producto
+from ventas import services
+from ventas.models import CarritoLinea, Venta
+from ventas.selectors import carrito_de_cajero
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+D = Decimal
+
+
+def _mensajes(respuesta):
+    return [str(m) for m in respuesta.context["messages"]] if respuesta.context else []
+
+
+def test_caja_empieza_en_buscar_producto(cliente_cajero):
+    respuesta = cliente_cajero.get(reverse("ventas:caja"))
+    html = respuesta.content.decode()
+    assert respuesta.status_code == 200
+    assert '<label for="buscar-producto">Buscar producto</label>' in html
+    assert 'id="buscar-producto" name="texto" maxlength="100" autofocus' in html
+    assert "El carrito está vacío." in html  # why Cobrar is disabled
+    assert 'id="boton-cobrar" disabled' in html
+
+
+def test_escanear_agrega_una_unidad(cliente_cajero, cajero, producto_con_existencia):
+    producto = producto_con_existencia(5, nombre="Cuaderno", precio=D("58.00"))
+    for _ in range(2):
+        respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": producto.codigo_barras})
+        assert respuesta.status_code == 302
+    (linea,) = CarritoLinea.objects.all()
+    assert linea.cantidad == 2
+    html = cliente_cajero.get(reverse("ventas:caja")).content.decode()
+    assert "$116.00" in html and 'id="boton-cobrar"' in html and 'id="boton-cobrar" disabled' not in html
+
+
+def test_texto_que_no_es_codigo_busca_por_nombre(cliente_cajero, producto_con_existencia):
+    producto_con_existencia(5, nombre="Lápiz adhesivo")
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "lapiz"}, follow=True)
+    html = respuesta.content.decode()
+    assert "Lápiz adhesivo" in html and "5 en existencia" in html
+    assert not CarritoLinea.objects.exists()
+    datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "adhes"}).json()
+    assert [p["nombre"] for p in datos["productos"]] == ["Lápiz adhesivo"]
+
+
+@pytest.mark.parametrize(
+    "cantidad,mensaje",
+    [("0", "al menos 1"), ("-3", "al menos 1"), ("1.5", "número entero"), ("diez", "número entero"),
+     ("1000000000", "no puede pasar de 9,999")],
+)
+def test_cantidades_malas(cliente_cajero, cajero, producto_con_existencia, cantidad, mensaje):
+    producto = producto_con_existencia(5)
+    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    respuesta = cliente_cajero.post(
+        reverse("ventas:linea_cambiar", args=[linea.pk]), {"cantidad": cantidad, "descuento": "0"}, follow=True
+    )
+    assert respuesta.status_code == 200
+    assert any(mensaje in m for m in _mensajes(respuesta)), _mensajes(respuesta)
+    linea.refresh_from_db()
+    assert linea.cantidad == 1
+
+
+@pytest.mark.parametrize("valor", ["999999", "abc", "-1"])
+def test_producto_desconocido(cliente_cajero, valor):
+    respuesta = cliente_cajero.post(reverse("ventas:agregar_producto"), {"producto": valor}, follow=True)
+    assert respuesta.status_code == 200
+    assert any("no existe" in m or "no válido" in m for m in _mensajes(respuesta)), _mensajes(respuesta)
+    assert not CarritoLinea.objects.exists()
+
+
+def test_producto_inactivo_lo_dice(cliente_cajero, producto_con_existencia):
+    producto = producto_con_existencia(5, nombre="Compás")
+    Producto.objects.filter(pk=producto.pk).update(activo=False)
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": producto.codigo}, follow=True)
+    assert "Compás está dado de baja: no se puede vender." in _mensajes(respuesta)
+    assert not CarritoLinea.objects.exists()
+
+
+def test_descuento_arriba_del_limite_y_clave_de_gerente_equivocada(cliente_cajero, cajero, gerente, producto_con_existencia):
+    producto = producto_con_existencia(5, precio=D("100.00"))
+    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    cliente_cajero.post(reverse("ventas:linea_cambiar", args=[linea.pk]), {"cantidad": "1", "descuento": "15"})
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100"}
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
+    assert any("un gerente debe autorizarlo" in m for m in _mensajes(respuesta))
+    respuesta = cliente_cajero.post(reverse("ventas:autorizar"), {"usuario": "gerente1", "clave": "mala"}, follow=True)
+    assert "Usuario o contraseña de gerente incorrectos." in _mensajes(respuesta)
+    assert Venta.objects.count() == 0
+    cliente_cajero.post(reverse("ventas:autorizar"), {"usuario": "gerente1", "clave": "clave-de-pruebas-123"})
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
+    venta = Venta.objects.get()
+    assert venta.total == D("85.00") and venta.nombre_autorizo_descuento == "Gabriela Méndez"
+    assert "Descuentos autorizados por Gabriela Méndez" in respuesta.content.decode()
+
+
+def test_pago_corto_por_http(cliente_cajero, cajero, producto_con_existencia):
+    producto = producto_con_existencia(5, precio=D("100.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "50"}
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
+    assert "Pago insuficiente: faltan $50.00." in _mensajes(respuesta)
+    assert Venta.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "alteracion",
+    [{"precio": "0.01"}, {"total": "1.00"}, {"producto": "1"}, {"efectivo_recibido": "-100"}, {"efectivo_recibido": "1.001"}],
+)
+def test_post_alterado_no_cambia_lo_cobrado(cliente_cajero, cajero, producto_con_existencia, alteracion):
+    producto = producto_con_existencia(5, precio=D("100.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100", **alteracion}
+    cliente_cajero.post(reverse("ventas:cobrar"), datos)
+    ventas = list(Venta.objects.all())
+    if alteracion.get("efectivo_recibido", "100").startswith(("-", "1.001")):
+        assert ventas == []
+    else:
+        assert [v.total for v in ventas] == [D("100.00")]
+
+
+def test_huella_alterada_por_http(cliente_cajero, cajero, producto_con_existencia):
+    producto = producto_con_existencia(5)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": "a" * 64, "efectivo_recibido": "100000"}
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
+    assert any("El carrito cambió" in m for m in _mensajes(respuesta))
+    assert Venta.objects.count() == 0
+
+
+def test_misma_clave_otro_carrito_422(cliente_cajero, cajero, producto_con_existencia):
+    producto = producto_con_existencia(10)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100000"}
+    assert cliente_cajero.post(reverse("ventas:cobrar"), datos).status_code == 302
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=3)
+    otra = carrito_de_cajero(cajero=cajero)
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), {**datos, "huella": otra.huella})
+    assert respuesta.status_code == 422
+    assert "ya se usó para otra venta" in respuesta.content.decode()
+    assert Venta.objects.count() == 1
+    producto.refresh_from_db()
+    assert producto.existencia == 9
+
+
+def test_post_sin_csrf_se_rechaza(cajero, producto_con_existencia):
+    producto = producto_con_existencia(5)
+    cliente = Client(enforce_csrf_checks=True)
+    cliente.force_login(cajero)
+    respuesta = cliente.post(reverse("ventas:agregar"), {"texto": producto.codigo})
+    assert respuesta.status_code == 403
+    assert not CarritoLinea.objects.exists()
+
+
+def test_consulta_no_vende(cliente_consulta):
+    assert cliente_consulta.get(reverse("ventas:caja")).status_code == 403
+    assert cliente_consulta.post(reverse("ventas:agregar"), {"texto": "X"}).status_code == 403
+
+
+def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usuario_con_rol):
+    producto = producto_con_existencia(5, nombre="Playera deportiva", precio=D("185.00"))
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "400",
+             "tarjeta_monto": "", "transferencia_monto": ""}
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
+    venta = Venta.objects.get()
+    html = respuesta.content.decode()
+    for texto in [venta.folio_texto, "Playera deportiva", "$370.00", "Efectivo", "$400.00", "$30.00", "Carlos Ramírez",
+                  "Público en general", "16 %", "$318.97", "$51.03"]:
+        assert texto in html, texto
+    for formato in ("58", "80", "a4"):
+        assert f"ticket-{formato}" in cliente_cajero.get(reverse("ventas:ticket", args=[venta.pk]), {"formato": formato}).content.decode()
+    otro = Client()
+    otro.force_login(usuario_con_rol("Cajero", username="otro"))
+    assert otro.get(reverse("ventas:ticket", args=[venta.pk])).status_code == 404
+
+
+def test_caja_consultas_constantes(cliente_cajero, cajero, producto_con_existencia, django_assert_max_num_queries):
+    for _ in range(12):
+        services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
+    with django_assert_max_num_queries(12):
+        assert cliente_cajero.get(reverse("ventas:caja")).status_code == 200
