@@ -71,3 +71,14 @@ class CobroForm(forms.Form):
 
 class EsperaForm(forms.Form):
     nota = forms.CharField(label="Nota", max_length=80, required=False)
+
+
+class ClienteRapidoForm(forms.Form):
+    """Register a client without leaving the POS (the clients service validates the rest)."""
+
+    nombre = forms.CharField(label="Nombre", max_length=100)
+    apellidos = forms.CharField(label="Apellidos", max_length=150, required=False)
+    email = forms.EmailField(label="Correo electrónico", max_length=254,
+                             error_messages={"invalid": "Escribe un correo electrónico válido."})
+    telefono = forms.CharField(label="Teléfono", max_length=20, required=False)
+    curp = forms.CharField(label="CURP", max_length=18, required=False)

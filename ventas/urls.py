@@ -12,6 +12,7 @@ urlpatterns = [
     path("caja/linea/<int:linea_id>/quitar/", views.linea_quitar, name="linea_quitar"),
     path("caja/vaciar/", views.vaciar, name="vaciar"),
     path("caja/cliente/", views.cliente_asignar, name="cliente_asignar"),
+    path("caja/cliente/nuevo/", views.cliente_registrar, name="cliente_registrar"),
     path("caja/autorizar/", views.autorizar, name="autorizar"),
     path("caja/espera/", views.poner_en_espera, name="poner_en_espera"),
     path("caja/espera/<int:carrito_id>/reanudar/", views.reanudar, name="reanudar"),

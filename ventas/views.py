@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from clientes import services as clientes_services
+from clientes.exceptions import ClienteError
 from clientes.selectors import clientes_buscar
 from inventario.exceptions import InventarioError
 from ventas import selectors, services
@@ -16,6 +18,7 @@ from ventas.forms import (
     AgregarProductoForm,
     AutorizarDescuentoForm,
     BuscarProductoForm,
+    ClienteRapidoForm,
     CobroForm,
     EsperaForm,
     LineaForm,
@@ -50,6 +53,7 @@ def caja(request):
             initial={"clave_cobro": vista.carrito.clave_cobro if vista.carrito else "", "huella": vista.huella}
         ),
         "autorizar_form": AutorizarDescuentoForm(),
+        "cliente_form": ClienteRapidoForm(),
         "limite_descuento_pct": int(services._limite_descuento() * 100),
         "puede_autorizar": request.user.has_perm(services.PERMISO_AUTORIZAR),
     }
@@ -140,6 +144,29 @@ def cliente_asignar(request):
         services.carrito_cliente_asignar(cajero=request.user, cliente_id=int(valor) if valor else None)
     except VentaError as error:
         messages.error(request, str(error))
+    return _a_caja()
+
+
+@require_POST
+@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required("clientes.add_cliente", raise_exception=True)
+def cliente_registrar(request):
+    """Register a client in place; SII/Aula registration follows as for any new client."""
+    formulario = ClienteRapidoForm(request.POST)
+    if not formulario.is_valid():
+        _errores(request, formulario)
+        return _a_caja()
+    datos = formulario.cleaned_data
+    try:
+        cliente = clientes_services.cliente_registrar(
+            nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
+            telefono=datos["telefono"], curp=datos["curp"] or None,
+        )
+        services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente.pk)
+    except (ClienteError, VentaError) as error:
+        messages.error(request, str(error))
+        return _a_caja()
+    messages.success(request, f"Cliente {cliente} registrado.")
     return _a_caja()
 
 

@@ -22,7 +22,15 @@ APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
 PERMISOS_POR_ROL: dict[str, list[str]] = {
     # The POS looks products up; the inventory page shows stock (movements are for managers
     # and Consulta).
-    ROL_CAJERO: ["inventario.view_producto", "inventario.view_categoria", "ventas.add_venta", "ventas.view_venta"],
+    ROL_CAJERO: [
+        "inventario.view_producto",
+        "inventario.view_categoria",
+        "clientes.view_cliente",
+        "clientes.add_cliente",
+        "clientes.change_cliente",
+        "ventas.add_venta",
+        "ventas.view_venta",
+    ],
     ROL_CONSULTA: [
         "inventario.view_producto",
         "inventario.view_categoria",
