@@ -43,6 +43,11 @@ def productos_filtrar(
         consulta = consulta.filter(existencia__lte=F("existencia_minima"))
     if solo_activos:
         consulta = consulta.filter(activo=True)
+    if texto.strip():
+        # Matches come from the trigram index (bitmap scan) and are sorted in memory, ignoring
+        # accents. Ordering by the plain name would tempt the planner into walking the whole
+        # name index with LIMIT, which is slow when the matches sit late in the alphabet.
+        return consulta.order_by(nombre_normalizado().asc(), "id")
     return consulta.order_by("nombre", "id")
 
 

@@ -33,3 +33,11 @@ def codigo_barras_normalizar(valor: str) -> str:
 
 def validar_codigo_barras(valor: str) -> None:
     codigo_barras_normalizar(valor)
+
+
+def ean13_generar(numero: int, prefijo: str = "750") -> str:
+    """A valid EAN-13 from a prefix and a running number (demo data, tests)."""
+    base = f"{prefijo}{numero:0{12 - len(prefijo)}d}"
+    if len(base) != 12:
+        raise ValueError(f"{prefijo!r} + {numero} no cabe en 12 dígitos")
+    return base + str(digito_verificador_gs1(base))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("usuarios/", views.usuarios, name="usuarios"),
     path("salud/", views.salud, name="salud"),
     path("robots.txt", views.robots, name="robots"),
+    path("inventario/", include("inventario.urls")),
     path("ventas/", include("ventas.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,13 +2,12 @@ import factory
 from factory import fuzzy
 
 from inventario.models import Categoria, Producto
-from inventario.validators import digito_verificador_gs1
+from inventario.validators import ean13_generar
 from ventas_ingenio.router import DB_NEGOCIO
 
 
 def ean13(numero: int, prefijo: str = "750") -> str:
-    base = f"{prefijo}{numero:0{12 - len(prefijo)}d}"
-    return base + str(digito_verificador_gs1(base))
+    return ean13_generar(numero, prefijo)
 
 
 class CategoriaFactory(factory.django.DjangoModelFactory):

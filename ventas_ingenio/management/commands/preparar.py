@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from inventario.models import Producto
 from ventas_ingenio.roles import ROL_CAJERO, ROL_CONSULTA, ROL_GERENTE, rol_asignar, roles_configurar
-from ventas_ingenio.router import DB_AUTH
+from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
 
 # Development users (only created with DEBUG on). The README lists them.
 USUARIOS_DESARROLLO = (
@@ -17,7 +19,7 @@ USUARIOS_DESARROLLO = (
 
 
 class Command(BaseCommand):
-    help = "Crea los roles y los usuarios de desarrollo (solo con DEBUG)."
+    help = "Crea los roles y, solo con DEBUG, los usuarios y el catálogo de desarrollo."
 
     def handle(self, *args, **options):
         roles_configurar()
@@ -33,3 +35,5 @@ class Command(BaseCommand):
                     cuenta.save(using=DB_AUTH)
                 rol_asignar(usuario=cuenta, rol=rol)
             self.stdout.write("Usuarios de desarrollo listos (ver README).")
+            if not Producto.objects.using(DB_NEGOCIO).exists():
+                call_command("cargar_demo", stdout=self.stdout)

@@ -1,0 +1,92 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from inventario.tests.factories import CategoriaFactory, ProductoFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+URL = reverse("inventario:producto_lista")
+
+
+def _filas(html):
+    return re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", html, re.S)
+
+
+def test_cada_rol_ve_el_inventario(cliente_cajero, producto_con_existencia):
+    producto = producto_con_existencia(7, nombre="Goma blanca")
+    html = cliente_cajero.get(URL).content.decode()
+    assert "Goma blanca" in html and producto.codigo in html
+    # the cashier sees stock but not the ledger
+    assert reverse("inventario:producto_movimientos", args=[producto.pk]) not in html
+    assert cliente_cajero.get(reverse("inventario:producto_movimientos", args=[producto.pk])).status_code == 403
+
+
+def test_consulta_ve_movimientos(cliente_consulta, producto_con_existencia):
+    producto = producto_con_existencia(7)
+    html = cliente_consulta.get(URL).content.decode()
+    enlace = reverse("inventario:producto_movimientos", args=[producto.pk])
+    assert enlace in html
+    movimientos = cliente_consulta.get(enlace).content.decode()
+    assert "Entrada" in movimientos and "+7" in movimientos
+
+
+def test_busqueda_sin_acentos_codigo_y_codigo_de_barras(cliente_consulta):
+    ProductoFactory(nombre="Pantalón deportivo talla 12", codigo="PAN-12", codigo_barras="7501234567897")
+    ProductoFactory(nombre="Cuaderno de dibujo", codigo="CUA-1", codigo_barras=None)
+    for texto in ("pantalon", "PANTALÓN DEP", "pan-12", "7501234567897"):
+        html = cliente_consulta.get(URL, {"q": texto}).content.decode()
+        assert "PAN-12" in html and "CUA-1" not in html, texto
+
+
+def test_filtro_de_categoria_y_existencia_baja(cliente_consulta, producto_con_existencia):
+    uniformes = CategoriaFactory(nombre="Uniformes")
+    producto_con_existencia(2, codigo="FAL-8", categoria=uniformes, existencia_minima=5)
+    producto_con_existencia(50, codigo="POL-8", categoria=uniformes, existencia_minima=5)
+    producto_con_existencia(1, codigo="LAP-1", existencia_minima=5)
+    html = cliente_consulta.get(URL, {"categoria": uniformes.pk}).content.decode()
+    assert "FAL-8" in html and "POL-8" in html and "LAP-1" not in html
+    alertas = [fila for fila in _filas(html) if "FAL-8" in fila]
+    assert 'class="alerta"' in html and alertas and "Baja" in alertas[0]
+    html = cliente_consulta.get(URL, {"categoria": uniformes.pk, "bajo_minimo": "on"}).content.decode()
+    assert "FAL-8" in html and "POL-8" not in html
+
+
+def test_paginacion_conserva_los_filtros(cliente_consulta):
+    for i in range(55):
+        ProductoFactory(nombre=f"Lápiz número {i:02d}")
+    html = cliente_consulta.get(URL, {"q": "lapiz"}).content.decode()
+    assert "Página 1 de 2" in html
+    assert "?q=lapiz&amp;page=2" in html
+    assert "Lápiz número 54" in cliente_consulta.get(URL, {"q": "lapiz", "page": 2}).content.decode()
+
+
+def test_sin_estilos_ni_scripts_en_linea(cliente_consulta, producto_con_existencia):
+    producto_con_existencia(1)
+    html = cliente_consulta.get(URL).content.decode()
+    assert "style=" not in html and "<script>" not in html and "onclick" not in html
+
+
+def test_la_navegacion_muestra_inventario(cliente_cajero):
+    html = cliente_cajero.get(reverse("inicio")).content.decode()
+    assert 'href="/inventario/"' in html
+
+
+def test_sin_permiso_no_hay_inventario(client, usuario_con_rol):
+    from ventas_ingenio.tests.factories import UsuarioFactory
+
+    client.force_login(UsuarioFactory())
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("cuantos", [3, 60])
+def test_consultas_acotadas(cliente_consulta, django_assert_max_num_queries, cuantos, producto_con_existencia):
+    categorias = [CategoriaFactory() for _ in range(3)]
+    for i in range(cuantos):
+        ProductoFactory(categoria=categorias[i % 3])
+    with django_assert_max_num_queries(7):
+        assert cliente_consulta.get(URL).status_code == 200
+    producto = producto_con_existencia(5)
+    with django_assert_max_num_queries(7):
+        assert cliente_consulta.get(reverse("inventario:producto_movimientos", args=[producto.pk])).status_code == 200
