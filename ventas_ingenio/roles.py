@@ -20,8 +20,8 @@ APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
 
 # "app_label.codename" per role; the Gerente also gets every permission of APPS_NEGOCIO.
 PERMISOS_POR_ROL: dict[str, list[str]] = {
-    ROL_CAJERO: [],
-    ROL_CONSULTA: [],
+    ROL_CAJERO: ["clientes.view_cliente", "clientes.add_cliente", "clientes.change_cliente"],
+    ROL_CONSULTA: ["clientes.view_cliente"],
     ROL_GERENTE: [
         "auth.view_user",
         "auth.add_user",

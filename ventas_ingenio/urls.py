@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from ventas_ingenio import views
 from ventas_ingenio.forms import FormularioEntrar
@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("usuarios/", views.usuarios, name="usuarios"),
+    path("clientes/", include("clientes.urls")),
     path("salud/", views.salud, name="salud"),
     path("robots.txt", views.robots, name="robots"),
     path("admin/", admin.site.urls),
