@@ -39,6 +39,7 @@ run: preparar
 
 lint: $(VENV)/.instalado-test
 	$(VENV)/bin/ruff check .
+	@! git grep -nE '^(<<<<<<<|>>>>>>>) ' -- . ':!Makefile' || (echo "Quedaron marcas de conflicto de git" >&2; false)
 
 test: $(VENV)/.instalado-test lint
 	$(VENV)/bin/pytest

@@ -52,9 +52,7 @@ def curp_en_uso(*, curp: str, excluir_id: int | None = None) -> bool:
 
 
 def cliente_tiene_ventas(*, cliente: Cliente) -> bool:
-    """Whether the client appears in any sale (then it may only be deactivated).
+    """Whether the client appears in any sale (then it may only be deactivated)."""
+    from ventas.models import Venta
 
-    There is no sales table yet (issue of the sales module): until then no client has
-    sales. The sales issue completes this selector with a query on its table.
-    """
-    return False
+    return Venta.objects.using(DB_NEGOCIO).filter(cliente_id=cliente.pk).exists()

@@ -20,8 +20,8 @@ APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
 
 # "app_label.codename" per role; the Gerente also gets every permission of APPS_NEGOCIO.
 PERMISOS_POR_ROL: dict[str, list[str]] = {
-    # The POS looks products up; the inventory page shows stock (movements are for managers
-    # and Consulta).
+    # The POS looks products and clients up and registers clients; the inventory page shows
+    # stock (movements are for managers and Consulta).
     ROL_CAJERO: [
         "inventario.view_producto",
         "inventario.view_categoria",
@@ -35,6 +35,7 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "inventario.view_producto",
         "inventario.view_categoria",
         "inventario.view_movimientoinventario",
+        "clientes.view_cliente",
         "ventas.view_venta",
         "ventas.ver_todas",
     ],

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("usuarios/", views.usuarios, name="usuarios"),
+    path("clientes/", include("clientes.urls")),
     path("salud/", views.salud, name="salud"),
     path("robots.txt", views.robots, name="robots"),
     path("inventario/", include("inventario.urls")),

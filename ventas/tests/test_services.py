@@ -236,3 +236,16 @@ def test_consultas_por_cobro_no_crecen_con_las_lineas(cajero, usuario_con_rol, p
     seis = _consultas_de_cobro(otro, [producto_con_existencia(5) for _ in range(6)], cobrar)
     assert una == seis, (una, seis)
     assert una[0] <= 24  # constant: locks, inserts and the ledger are set-based, not per line
+
+
+def test_cliente_con_ventas_no_se_elimina(cajero, producto_con_existencia, cobrar):
+    from clientes.exceptions import ClienteConVentas
+    from clientes.services import cliente_eliminar, cliente_registrar
+
+    cliente = cliente_registrar(nombre="Ana", apellidos="Ruiz", email="ana.ruiz@escuela.test")
+    services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
+    venta, _ = cobrar(cajero)
+    assert venta.cliente_id == cliente.pk
+    with pytest.raises(ClienteConVentas):
+        cliente_eliminar(cliente=cliente)
