@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SANDBOX_PORT ?= 8001
+export SANDBOX_PORT
 
 .PHONY: run test setup migrate preparar serve lint pg-stop clean
 
@@ -34,8 +36,10 @@ preparar: migrate
 	$(PY) manage.py preparar
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
+# Also starts the sincronizar_clientes worker and, unless SII_API_URL/AULA_API_URL are set,
+# the sandbox SII + Aula server on SANDBOX_PORT (default 8001); both stop with runserver.
 run: preparar
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) bin/run.sh $(HOST) $(PORT)
 
 lint: $(VENV)/.instalado-test
 	$(VENV)/bin/ruff check .
