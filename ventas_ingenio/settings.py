@@ -144,6 +144,12 @@ STORAGES = {
     },
 }
 
+# --- Point of sale ---------------------------------------------------------------------------
+# Largest discount per line a cashier may give without a Gerente's authorisation (fraction).
+DESCUENTO_MAXIMO_CAJERO = env("DESCUENTO_MAXIMO_CAJERO", default="0.10")
+# Checkout waits at most this long for row locks, then tells the cashier to try again.
+COBRO_LOCK_TIMEOUT_SEGUNDOS = env.int("COBRO_LOCK_TIMEOUT_SEGUNDOS", default=3)
+
 # --- External systems (clients are registered as alumnos there) -----------------------------
 SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")
 AULA_API_URL = env("AULA_API_URL", default="http://127.0.0.1:8001/aula/api/")

@@ -114,3 +114,40 @@ def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existe
     assert (a.existencia, b.existencia) == (9, 8)
     assert MovimientoInventario.objects.filter(id_venta=venta.pk).count() == 2
     assert venta.clave_cobro == uuid.UUID(datos["clave_cobro"])
+
+
+def test_espera_de_bloqueo_acotada_pide_reintentar(cliente_cajero, cajero, producto_con_existencia, settings):
+    from django.db import connection, transaction
+
+    from inventario.models import Producto
+
+    settings.COBRO_LOCK_TIMEOUT_SEGUNDOS = 1
+    producto = producto_con_existencia(5)
+    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100000"}
+    bloqueado, soltar = threading.Event(), threading.Event()
+
+    def retener_fila():
+        try:
+            with transaction.atomic():
+                Producto.objects.select_for_update().get(pk=producto.pk)
+                bloqueado.set()
+                soltar.wait(10)
+        finally:
+            connection.close()
+
+    hilo = threading.Thread(target=retener_fila)
+    hilo.start()
+    try:
+        assert bloqueado.wait(10)
+        respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
+    finally:
+        soltar.set()
+        hilo.join()
+    assert respuesta.status_code == 200
+    mensajes = [str(m) for m in respuesta.context["messages"]]
+    assert any("Inténtalo de nuevo" in m for m in mensajes), mensajes
+    assert Venta.objects.count() == 0
+    producto.refresh_from_db()
+    assert producto.existencia == 5

@@ -119,9 +119,9 @@ def test_gerente_administra_usuarios_y_queda_en_historial(cliente_gerente, cajer
 @pytest.mark.parametrize(
     "rol_fixture,visibles,ocultos",
     [
-        ("cliente_gerente", ["Usuarios", "Administración"], []),
-        ("cliente_consulta", [], ["Usuarios", "Administración"]),
-        ("cliente_cajero", [], ["Usuarios", "Administración"]),
+        ("cliente_gerente", ["Punto de venta", "Inventario", "Clientes", "Usuarios", "Administración"], []),
+        ("cliente_consulta", ["Inventario", "Clientes"], ["Punto de venta", "Usuarios", "Administración"]),
+        ("cliente_cajero", ["Punto de venta", "Inventario", "Clientes"], ["Usuarios", "Administración"]),
     ],
 )
 def test_la_navegacion_muestra_solo_lo_del_rol(request, rol_fixture, visibles, ocultos):
