@@ -95,10 +95,13 @@ def cliente_editar(request, id_cliente: int):
 
 @permission_required("clientes.view_cliente", raise_exception=True)
 def cliente_detalle(request, id_cliente: int):
+    from ventas.selectors import ventas_de_cliente
+
     cliente = _cliente(id_cliente)
     contexto = {
         "cliente": cliente,
         "estados": sincronizaciones_de_cliente(cliente_id=cliente.pk),
+        "compras": ventas_de_cliente(cliente_id=cliente.pk) if not cliente.es_publico_general else [],
         "puede_eliminar": request.user.has_perm("clientes.delete_cliente")
         and not cliente.es_publico_general
         and not selectors.cliente_tiene_ventas(cliente=cliente),

@@ -125,3 +125,13 @@ def venta_para_ticket(*, venta_id: int) -> Venta | None:
 
 def venta_cambio(venta: Venta) -> Decimal:
     return sum((p.cambio for p in venta.pagos.all()), calculos.CERO)
+
+
+def ventas_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
+    """The client's latest sales, newest first (one query)."""
+    return list(
+        Venta.objects.using(DB_NEGOCIO)
+        .filter(cliente_id=cliente_id)
+        .only("id", "folio", "fecha", "total", "estado", "id_cajero", "nombre_cajero")
+        .order_by("-fecha", "-id")[:limite]
+    )

@@ -190,3 +190,19 @@ def test_caja_consultas_constantes(cliente_cajero, cajero, producto_con_existenc
         services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
     with django_assert_max_num_queries(12):
         assert cliente_cajero.get(reverse("ventas:caja")).status_code == 200
+
+
+def test_detalle_de_cliente_muestra_sus_compras(cliente_cajero, cajero, producto_con_existencia):
+    from clientes.services import cliente_registrar
+
+    cliente = cliente_registrar(nombre="Luis", apellidos="Pérez", email="luis.perez@escuela.test")
+    assert "Todavía no tiene compras." in cliente_cajero.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
+    services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("42.00")).pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    cliente_cajero.post(reverse("ventas:cobrar"), {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella,
+                                                   "efectivo_recibido": "50"})
+    venta = Venta.objects.get()
+    html = cliente_cajero.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
+    assert venta.folio_texto in html and "$42.00" in html
+    assert reverse("ventas:ticket", args=[venta.pk]) in html
