@@ -1,9 +1,7 @@
 """Real concurrency against PostgreSQL: threads with their own connections and transactions."""
 
-import threading
 
 import pytest
-from django.db import connections
 
 from inventario.exceptions import ExistenciaInsuficiente, ExistenciaModificada
 from inventario.selectors import inventario_descuadres
@@ -14,31 +12,11 @@ from inventario.services import (
     existencias_mover,
 )
 from inventario.tests.factories import ProductoFactory
+from ventas_ingenio.tests.hilos import en_paralelo
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
-def _en_hilos(funciones):
-    """Start all functions together (a barrier) and collect each one's result or exception."""
-    barrera = threading.Barrier(len(funciones))
-    resultados = [None] * len(funciones)
-
-    def correr(i, funcion):
-        try:
-            barrera.wait()
-            resultados[i] = funcion()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            resultados[i] = error
-        finally:
-            connections.close_all()
-
-    hilos = [threading.Thread(target=correr, args=(i, f)) for i, f in enumerate(funciones)]
-    for hilo in hilos:
-        hilo.start()
-    for hilo in hilos:
-        hilo.join(timeout=60)
-    assert not any(h.is_alive() for h in hilos), "un hilo quedó bloqueado"
-    return resultados
 
 
 def _producto(existencia):
@@ -53,7 +31,7 @@ def test_ventas_concurrentes_no_venden_de_mas():
     def vender():
         return existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-1)])
 
-    resultados = _en_hilos([vender] * 16)
+    resultados = en_paralelo([vender] * 16)
     exitos = [r for r in resultados if isinstance(r, list)]
     rechazos = [r for r in resultados if isinstance(r, ExistenciaInsuficiente)]
     assert len(exitos) == 10 and len(rechazos) == 6, resultados
@@ -80,7 +58,7 @@ def test_carritos_en_orden_opuesto_no_se_bloquean():
 
         return vender
 
-    resultados = _en_hilos([carrito(a, b), carrito(b, a), carrito(a, b), carrito(b, a)])
+    resultados = en_paralelo([carrito(a, b), carrito(b, a), carrito(a, b), carrito(b, a)])
     assert resultados == ["ok"] * 4, resultados
     a.refresh_from_db()
     b.refresh_from_db()
@@ -102,7 +80,7 @@ def test_ajuste_con_formulario_abierto_mientras_vendian(gerente):
             motivo="Conteo físico", usuario=gerente,
         )
 
-    resultados = _en_hilos([vender, vender, vender, ajustar])
+    resultados = en_paralelo([vender, vender, vender, ajustar])
     producto.refresh_from_db()
     ajuste = resultados[3]
     if isinstance(ajuste, ExistenciaModificada):

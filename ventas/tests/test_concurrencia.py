@@ -5,7 +5,6 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -15,30 +14,11 @@ from inventario.selectors import inventario_descuadres
 from ventas import services
 from ventas.models import Venta
 from ventas.selectors import carrito_de_cajero
+from ventas_ingenio.tests.hilos import en_paralelo
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
-def _en_paralelo(funciones):
-    """Run the callables at once (a barrier), each in a thread; return results or exceptions."""
-    barrera = threading.Barrier(len(funciones))
-    resultados = [None] * len(funciones)
-
-    def correr(i, funcion):
-        try:
-            barrera.wait()
-            resultados[i] = funcion()
-        except Exception as error:  # noqa: BLE001 - the test inspects every outcome
-            resultados[i] = error
-        finally:
-            connections.close_all()
-
-    hilos = [threading.Thread(target=correr, args=(i, f)) for i, f in enumerate(funciones)]
-    for hilo in hilos:
-        hilo.start()
-    for hilo in hilos:
-        hilo.join(timeout=60)
-    return resultados
 
 
 def _cobro(cajero):
@@ -55,7 +35,7 @@ def test_veinte_cajeros_cinco_unidades(usuario_con_rol, producto_con_existencia)
     for cajero in cajeros:
         services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
 
-    resultados = _en_paralelo([_cobro(c) for c in cajeros])
+    resultados = en_paralelo([_cobro(c) for c in cajeros])
 
     ventas = [r for r in resultados if isinstance(r, tuple)]
     rechazos = [r for r in resultados if isinstance(r, ExistenciaInsuficiente)]
@@ -78,7 +58,7 @@ def test_carritos_con_lineas_en_orden_opuesto_no_se_bloquean(usuario_con_rol, pr
         services.carrito_agregar(cajero=cajero, producto_id=primero.pk, cantidad=2)
         services.carrito_agregar(cajero=cajero, producto_id=segundo.pk, cantidad=3)
 
-    resultados = _en_paralelo([_cobro(c) for c in cajeros])
+    resultados = en_paralelo([_cobro(c) for c in cajeros])
 
     assert all(isinstance(r, tuple) and r[1] for r in resultados), resultados
     a.refresh_from_db()
@@ -100,7 +80,7 @@ def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existe
         cliente.force_login(cajero)
         return cliente.post(reverse("ventas:cobrar"), datos)
 
-    respuestas = _en_paralelo([enviar, enviar])
+    respuestas = en_paralelo([enviar, enviar])
     respuestas += [enviar() for _ in range(10)]
 
     assert Venta.objects.count() == 1
