@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from clientes.models import Cliente
 from integraciones.models import SincronizacionAlumno
 from integraciones.selectors import sincronizacion_obtener, sincronizaciones_de_cliente
 from integraciones.services import sincronizacion_reintentar
+from ventas_ingenio.paginacion import paginar
 
 POR_PAGINA = 25
 
@@ -47,13 +47,11 @@ def cliente_lista(request):
     if filtros.is_valid():
         texto, inactivos = filtros.cleaned_data["q"], filtros.cleaned_data["inactivos"]
     clientes = selectors.clientes_buscar(texto=texto, incluir_inactivos=inactivos)
-    pagina = Paginator(clientes, POR_PAGINA).get_page(request.GET.get("page"))
-    consulta = request.GET.copy()
-    consulta.pop("page", None)
+    pagina, consulta = paginar(request, clientes, por_pagina=POR_PAGINA)
     return render(
         request,
         "clientes/cliente_lista.html",
-        {"filtros": filtros, "page_obj": pagina, "clientes": pagina.object_list, "consulta": consulta.urlencode()},
+        {"filtros": filtros, "page_obj": pagina, "clientes": pagina.object_list, "consulta": consulta},
     )
 
 

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from inventario.forms import FiltroInventarioForm
 from inventario.models import Producto
 from inventario.selectors import categorias_listar, movimientos_de_producto, productos_filtrar
+from ventas_ingenio.paginacion import paginar
 from ventas_ingenio.router import DB_NEGOCIO
 
 POR_PAGINA = 50
@@ -23,13 +23,11 @@ def producto_lista(request):
         categoria_id=datos.get("categoria"),
         bajo_minimo=bool(datos.get("bajo_minimo")),
     )
-    pagina = Paginator(productos, POR_PAGINA).get_page(request.GET.get("page"))
-    consulta = request.GET.copy()
-    consulta.pop("page", None)
+    pagina, consulta = paginar(request, productos, por_pagina=POR_PAGINA)
     return render(
         request,
         "inventario/producto_lista.html",
-        {"filtros": filtros, "page_obj": pagina, "productos": pagina.object_list, "consulta": consulta.urlencode()},
+        {"filtros": filtros, "page_obj": pagina, "productos": pagina.object_list, "consulta": consulta},
     )
 
 
@@ -37,9 +35,9 @@ def producto_lista(request):
 @permission_required("inventario.view_movimientoinventario", raise_exception=True)
 def producto_movimientos(request, pk: int):
     producto = get_object_or_404(Producto.objects.using(DB_NEGOCIO).select_related("categoria"), pk=pk)
-    pagina = Paginator(movimientos_de_producto(producto_id=producto.pk), POR_PAGINA).get_page(request.GET.get("page"))
+    pagina, consulta = paginar(request, movimientos_de_producto(producto_id=producto.pk), por_pagina=POR_PAGINA)
     return render(
         request,
         "inventario/producto_movimientos.html",
-        {"producto": producto, "page_obj": pagina, "movimientos": pagina.object_list},
+        {"producto": producto, "page_obj": pagina, "movimientos": pagina.object_list, "consulta": consulta},
     )
