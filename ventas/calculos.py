@@ -83,12 +83,16 @@ def totales_calcular(lineas: Iterable[LineaTotales]) -> Totales:
     )
 
 
-def iva_por_tasa(lineas: Iterable[LineaTotales]) -> list[tuple[Decimal, Decimal, Decimal]]:
-    """(tasa, base, iva) per IVA rate, for the ticket's breakdown."""
+def iva_por_tasa(lineas: Iterable) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(tasa, base, iva) per IVA rate, for the ticket's breakdown.
+
+    Takes anything with ``tasa_iva``, ``importe`` and ``iva``: computed lines or the stored
+    lines of a sale, so a reprinted ticket shows exactly what was saved.
+    """
     grupos: dict[Decimal, list[Decimal]] = {}
     for linea in lineas:
         base_iva = grupos.setdefault(linea.tasa_iva, [CERO, CERO])
-        base_iva[0] += linea.base
+        base_iva[0] += linea.importe - linea.iva
         base_iva[1] += linea.iva
     return [(tasa, base, iva) for tasa, (base, iva) in sorted(grupos.items(), reverse=True)]
 

@@ -46,8 +46,9 @@ CANTIDAD_MAXIMA = 9999
 PERMISO_AUTORIZAR = "ventas.autorizar_descuento"
 
 
-def _limite_descuento() -> Decimal:
-    return Decimal(str(getattr(settings, "DESCUENTO_MAXIMO_CAJERO", "0.10")))
+def limite_descuento() -> Decimal:
+    """Largest discount per line (fraction of the line) a cashier gives without a Gerente."""
+    return Decimal(str(settings.DESCUENTO_MAXIMO_CAJERO))
 
 
 # --- Cart ---------------------------------------------------------------------------------
@@ -56,10 +57,7 @@ def _limite_descuento() -> Decimal:
 def carrito_activo_obtener(*, cajero) -> Carrito:
     """The cashier's active cart, created on first use."""
     with transaction.atomic(using=DB_NEGOCIO):
-        carrito = Carrito.objects.using(DB_NEGOCIO).filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
-        if carrito is None:
-            carrito = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk)
-        return carrito
+        return _carrito_bloquear(cajero=cajero)
 
 
 def _carrito_bloquear(*, cajero, carrito_id: int | None = None) -> Carrito:
@@ -282,7 +280,7 @@ class _ClaveYaCobrada(Exception):
 
 
 def _limitar_espera_de_bloqueos() -> None:
-    segundos = int(getattr(settings, "COBRO_LOCK_TIMEOUT_SEGUNDOS", 3))
+    segundos = int(settings.COBRO_LOCK_TIMEOUT_SEGUNDOS)
     with connections[DB_NEGOCIO].cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{segundos}s'")
 
@@ -315,7 +313,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         detalle = ", ".join(f"{p.nombre} ahora cuesta ${p.precio:,.2f}" for p in cambiados)
         raise CarritoCambiado(f"Cambió el precio: {detalle}. Revisa el nuevo total y vuelve a cobrar.")
 
-    limite = _limite_descuento()
+    limite = limite_descuento()
     puede_autorizar = cajero.has_perm(PERMISO_AUTORIZAR)
     calculadas = []
     requiere_autorizacion = False

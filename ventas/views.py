@@ -13,6 +13,7 @@ from clientes.exceptions import ClienteError
 from clientes.selectors import clientes_buscar
 from inventario.exceptions import InventarioError
 from ventas import selectors, services
+from ventas.calculos import iva_por_tasa
 from ventas.exceptions import ClaveCobroReutilizada, VentaError
 from ventas.forms import (
     AgregarProductoForm,
@@ -54,7 +55,7 @@ def caja(request):
         ),
         "autorizar_form": AutorizarDescuentoForm(),
         "cliente_form": ClienteRapidoForm(),
-        "limite_descuento_pct": int(services._limite_descuento() * 100),
+        "limite_descuento_pct": int(services.limite_descuento() * 100),
         "puede_autorizar": request.user.has_perm(services.PERMISO_AUTORIZAR),
     }
     contexto.update(_contexto_cliente(request, vista))
@@ -264,19 +265,13 @@ def ticket(request, venta_id):
     venta = selectors.venta_para_ticket(venta_id=venta_id)
     if venta is None or (venta.id_cajero != request.user.pk and not request.user.has_perm("ventas.ver_todas")):
         raise Http404
-    from ventas.calculos import iva_por_tasa, linea_calcular
-
-    lineas_calculo = [
-        linea_calcular(precio_unitario=x.precio_unitario, cantidad=x.cantidad, descuento=x.descuento, tasa_iva=x.tasa_iva)
-        for x in venta.lineas.all()
-    ]
     formato = request.GET.get("formato", "80")
     return render(
         request,
         "ventas/ticket.html",
         {
             "venta": venta,
-            "desglose_iva": iva_por_tasa(lineas_calculo),
+            "desglose_iva": iva_por_tasa(venta.lineas.all()),
             "cambio": selectors.venta_cambio(venta),
             "formato": formato if formato in ("58", "80", "a4") else "80",
         },
