@@ -16,6 +16,108 @@ from django.db.models import F, Q
 from ventas.calculos import CERO
 
 
+def _dinero(nombre, **extra):
+    return models.DecimalField(nombre, max_digits=12, decimal_places=2, **extra)
+
+
+class EstadoTurno(models.TextChoices):
+    ABIERTO = "abierto", "Abierto"
+    CERRADO = "cerrado", "Cerrado"
+
+
+class Turno(models.Model):
+    """A cashier's shift at the cash drawer (corte de caja).
+
+    Every sale, refund and cash movement belongs to the open shift of whoever rang it up;
+    a cashier has at most one open shift. Closing stores what the system expected and what
+    the cashier counted per method, so the printed close stays readable (and unchanged) later.
+    """
+
+    id = models.BigAutoField(primary_key=True, db_column="id_turno")
+    id_cajero = models.IntegerField("id del cajero")
+    nombre_cajero = models.CharField("cajero", max_length=150)
+    estado = models.CharField("estado", max_length=8, choices=EstadoTurno.choices, default=EstadoTurno.ABIERTO)
+    abierto = models.DateTimeField("apertura", db_default=models.functions.Now())
+    cerrado = models.DateTimeField("cierre", null=True, blank=True)
+    fondo_inicial = _dinero("fondo inicial")
+    # Filled when the shift is closed.
+    efectivo_esperado = _dinero("efectivo esperado", null=True, blank=True)
+    efectivo_contado = _dinero("efectivo contado", null=True, blank=True)
+    tarjeta_esperado = _dinero("tarjeta esperado", null=True, blank=True)
+    tarjeta_reportado = _dinero("tarjeta reportado", null=True, blank=True)
+    transferencia_esperado = _dinero("transferencia esperado", null=True, blank=True)
+    transferencia_reportado = _dinero("transferencia reportado", null=True, blank=True)
+    # {"500": 2, "0.50": 3}: how the cash was counted, when counted by denomination.
+    conteo_denominaciones = models.JSONField("conteo por denominación", null=True, blank=True)
+    nota_cierre = models.CharField("nota del cierre", max_length=255, blank=True)
+    id_autorizo_diferencia = models.IntegerField("id de quien autorizó la diferencia", null=True, blank=True)
+    nombre_autorizo_diferencia = models.CharField("autorizó la diferencia", max_length=150, blank=True)
+    id_cerro = models.IntegerField("id de quien cerró", null=True, blank=True)
+    nombre_cerro = models.CharField("cerró", max_length=150, blank=True)
+
+    class Meta:
+        db_table = "tra_turno"
+        ordering = ["-abierto", "-id"]
+        verbose_name = "turno de caja"
+        verbose_name_plural = "turnos de caja"
+        permissions = [("autorizar_diferencia", "Puede autorizar diferencias al cerrar un turno")]
+        constraints = [
+            models.UniqueConstraint(fields=["id_cajero"], condition=Q(estado="abierto"),
+                                    name="turno_uno_abierto_por_cajero"),
+            models.CheckConstraint(condition=Q(fondo_inicial__gte=0), name="turno_fondo_no_negativo"),
+            models.CheckConstraint(
+                condition=Q(efectivo_contado__gte=0) & Q(tarjeta_reportado__gte=0) & Q(transferencia_reportado__gte=0)
+                | Q(estado="abierto"),
+                name="turno_conteo_no_negativo",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(estado="abierto", cerrado__isnull=True, efectivo_contado__isnull=True)
+                    | Q(estado="cerrado", cerrado__isnull=False, efectivo_contado__isnull=False,
+                        efectivo_esperado__isnull=False, tarjeta_esperado__isnull=False,
+                        tarjeta_reportado__isnull=False, transferencia_esperado__isnull=False,
+                        transferencia_reportado__isnull=False)
+                ),
+                name="turno_cierre_completo",
+            ),
+        ]
+        indexes = [models.Index(F("id_cajero"), F("abierto").desc(), name="turno_cajero_abierto_idx")]
+
+    def __str__(self):
+        return f"Turno {self.pk} · {self.nombre_cajero}"
+
+
+class TipoMovimientoCaja(models.TextChoices):
+    RETIRO = "retiro", "Retiro"
+    DEPOSITO = "deposito", "Depósito"
+
+
+class MovimientoCaja(models.Model):
+    """Cash put into or taken out of the drawer during a shift, with a reason."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_movimiento_caja")
+    turno = models.ForeignKey(Turno, on_delete=models.PROTECT, db_column="id_turno", related_name="movimientos")
+    tipo = models.CharField("tipo", max_length=8, choices=TipoMovimientoCaja.choices)
+    monto = _dinero("monto")
+    motivo = models.CharField("motivo", max_length=200)
+    fecha = models.DateTimeField("fecha", db_default=models.functions.Now())
+    id_usuario = models.IntegerField("id de usuario")
+    nombre_usuario = models.CharField("usuario", max_length=150)
+
+    class Meta:
+        db_table = "tra_movimiento_caja"
+        ordering = ["fecha", "id"]
+        verbose_name = "movimiento de caja"
+        verbose_name_plural = "movimientos de caja"
+        constraints = [
+            models.CheckConstraint(condition=Q(monto__gt=0), name="movimiento_caja_monto_positivo"),
+            models.CheckConstraint(condition=~Q(motivo=""), name="movimiento_caja_con_motivo"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.monto}"
+
+
 class EstadoVenta(models.TextChoices):
     COMPLETADA = "completada", "Completada"
     CANCELADA = "cancelada", "Cancelada"
@@ -25,10 +127,6 @@ class MetodoPago(models.TextChoices):
     EFECTIVO = "efectivo", "Efectivo"
     TARJETA = "tarjeta", "Tarjeta"
     TRANSFERENCIA = "transferencia", "Transferencia"
-
-
-def _dinero(nombre, **extra):
-    return models.DecimalField(nombre, max_digits=12, decimal_places=2, **extra)
 
 
 class Venta(models.Model):
@@ -53,6 +151,13 @@ class Venta(models.Model):
     iva = _dinero("IVA")
     total = _dinero("total")
     estado = models.CharField("estado", max_length=12, choices=EstadoVenta.choices, default=EstadoVenta.COMPLETADA)
+    # Null only for sales rung up before shifts existed (first version, imports).
+    turno = models.ForeignKey(Turno, on_delete=models.PROTECT, db_column="id_turno", null=True, blank=True,
+                              related_name="ventas")
+    # Units sold; kept on the sale so the history lists it without reading the lines.
+    articulos = models.IntegerField("artículos", default=0)
+    # Refunded so far (returns and cancellation); kept under the sale's row lock.
+    total_devuelto = _dinero("total devuelto", default=CERO)
 
     class Meta:
         db_table = "tra_venta"
@@ -68,6 +173,9 @@ class Venta(models.Model):
                                    name="venta_importes_no_negativos"),
             models.CheckConstraint(condition=Q(total=F("subtotal") - F("descuento")), name="venta_total_cuadra"),
             models.CheckConstraint(condition=Q(iva__lte=F("total")), name="venta_iva_dentro_del_total"),
+            models.CheckConstraint(condition=Q(articulos__gte=0), name="venta_articulos_no_negativos"),
+            models.CheckConstraint(condition=Q(total_devuelto__gte=0) & Q(total_devuelto__lte=F("total")),
+                                   name="venta_devuelto_dentro_del_total"),
         ]
         indexes = [models.Index(F("id_cajero"), F("fecha").desc(), name="venta_cajero_fecha_idx")]
 
@@ -97,6 +205,8 @@ class VentaDetalle(models.Model):
     tasa_iva = models.DecimalField("tasa de IVA", max_digits=4, decimal_places=2)
     importe = _dinero("importe")
     iva = _dinero("IVA")
+    # Units returned so far; the CHECK below makes "more than sold" impossible in the database too.
+    cantidad_devuelta = models.IntegerField("cantidad devuelta", default=0)
 
     class Meta:
         db_table = "tra_venta_det"
@@ -112,6 +222,8 @@ class VentaDetalle(models.Model):
                 name="venta_det_importe_cuadra",
             ),
             models.CheckConstraint(condition=Q(importe__gte=0), name="venta_det_descuento_no_excede"),
+            models.CheckConstraint(condition=Q(cantidad_devuelta__gte=0) & Q(cantidad_devuelta__lte=F("cantidad")),
+                                   name="venta_det_devuelta_dentro_de_vendida"),
         ]
 
     def __str__(self):
@@ -142,6 +254,105 @@ class Pago(models.Model):
             models.CheckConstraint(condition=Q(metodo=MetodoPago.EFECTIVO) | Q(cambio=0),
                                    name="pago_cambio_solo_efectivo"),
         ]
+
+    def __str__(self):
+        return f"{self.get_metodo_display()} {self.monto}"
+
+
+class TipoDevolucion(models.TextChoices):
+    CANCELACION = "cancelacion", "Cancelación"
+    DEVOLUCION = "devolucion", "Devolución"
+
+
+class Devolucion(models.Model):
+    """Units of a sale given back, with the money refunded: a partial return or a whole cancellation.
+
+    Written once by ``ventas.services`` under the sale's row lock, with the stock movements
+    ("cancelacion_venta") in the same transaction. ``clave`` is the form's one-time key.
+    """
+
+    id = models.BigAutoField(primary_key=True, db_column="id_devolucion")
+    folio = models.BigIntegerField(
+        "folio", unique=True, db_default=models.Func(models.Value("tra_devolucion_folio_seq"), function="nextval")
+    )
+    venta = models.ForeignKey(Venta, on_delete=models.PROTECT, db_column="id_venta", related_name="devoluciones")
+    turno = models.ForeignKey(Turno, on_delete=models.PROTECT, db_column="id_turno", related_name="devoluciones")
+    tipo = models.CharField("tipo", max_length=12, choices=TipoDevolucion.choices)
+    motivo = models.CharField("motivo", max_length=255)
+    fecha = models.DateTimeField("fecha", db_default=models.functions.Now(), db_index=True)
+    clave = models.UUIDField("clave", unique=True)
+    id_usuario = models.IntegerField("id de usuario")
+    nombre_usuario = models.CharField("usuario", max_length=150)
+    id_autorizo = models.IntegerField("id de quien autorizó", null=True, blank=True)
+    nombre_autorizo = models.CharField("autorizó", max_length=150, blank=True)
+    total = _dinero("total devuelto")
+    iva = _dinero("IVA devuelto")
+
+    class Meta:
+        db_table = "tra_devolucion"
+        ordering = ["-fecha", "-id"]
+        verbose_name = "devolución"
+        verbose_name_plural = "devoluciones"
+        permissions = [("devolver_venta", "Puede cancelar ventas y registrar devoluciones")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0) & Q(iva__gte=0) & Q(iva__lte=F("total")),
+                                   name="devolucion_importes"),
+            models.CheckConstraint(condition=~Q(motivo=""), name="devolucion_con_motivo"),
+            # A sale is cancelled at most once.
+            models.UniqueConstraint(fields=["venta"], condition=Q(tipo="cancelacion"),
+                                    name="devolucion_una_cancelacion_por_venta"),
+        ]
+
+    def __str__(self):
+        return self.folio_texto
+
+    @property
+    def folio_texto(self) -> str:
+        return f"D-{self.folio:06d}"
+
+
+class DevolucionLinea(models.Model):
+    id = models.BigAutoField(primary_key=True, db_column="id_devolucion_det")
+    devolucion = models.ForeignKey(Devolucion, on_delete=models.PROTECT, db_column="id_devolucion",
+                                   related_name="lineas")
+    venta_detalle = models.ForeignKey(VentaDetalle, on_delete=models.PROTECT, db_column="id_venta_det",
+                                      related_name="devoluciones")
+    producto = models.ForeignKey("inventario.Producto", on_delete=models.PROTECT, db_column="id_producto",
+                                 related_name="+")
+    cantidad = models.IntegerField("cantidad")
+    importe = _dinero("importe")
+    iva = _dinero("IVA")
+
+    class Meta:
+        db_table = "tra_devolucion_det"
+        ordering = ["id"]
+        verbose_name = "línea devuelta"
+        verbose_name_plural = "líneas devueltas"
+        constraints = [
+            models.CheckConstraint(condition=Q(cantidad__gt=0), name="devolucion_det_cantidad_positiva"),
+            models.CheckConstraint(condition=Q(importe__gte=0) & Q(iva__gte=0), name="devolucion_det_importes"),
+        ]
+
+    def __str__(self):
+        return f"{self.cantidad} × {self.producto_id}"
+
+
+class Reembolso(models.Model):
+    """Money given back for a return or cancellation, by method (cash leaves the shift's drawer)."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_reembolso")
+    devolucion = models.ForeignKey(Devolucion, on_delete=models.PROTECT, db_column="id_devolucion",
+                                   related_name="reembolsos")
+    metodo = models.CharField("método", max_length=15, choices=MetodoPago.choices)
+    monto = _dinero("monto")
+    referencia = models.CharField("referencia", max_length=60, blank=True)
+
+    class Meta:
+        db_table = "tra_reembolso"
+        ordering = ["id"]
+        verbose_name = "reembolso"
+        verbose_name_plural = "reembolsos"
+        constraints = [models.CheckConstraint(condition=Q(monto__gt=0), name="reembolso_monto_positivo")]
 
     def __str__(self):
         return f"{self.get_metodo_display()} {self.monto}"

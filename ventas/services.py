@@ -360,6 +360,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         descuento=totales.descuento,
         iva=totales.iva,
         total=totales.total,
+        articulos=sum(linea.cantidad for linea in lineas),
     )
     VentaDetalle.objects.using(DB_NEGOCIO).bulk_create(
         VentaDetalle(

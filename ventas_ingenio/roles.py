@@ -30,6 +30,11 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "clientes.change_cliente",
         "ventas.add_venta",
         "ventas.view_venta",
+        # Their own shift: open it, move cash in or out, close it.
+        "ventas.add_turno",
+        "ventas.view_turno",
+        "ventas.add_movimientocaja",
+        "ventas.view_devolucion",
     ],
     ROL_CONSULTA: [
         "inventario.view_producto",
@@ -38,6 +43,8 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "clientes.view_cliente",
         "ventas.view_venta",
         "ventas.ver_todas",
+        "ventas.view_turno",
+        "ventas.view_devolucion",
     ],
     ROL_GERENTE: [
         "auth.view_user",
