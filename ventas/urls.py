@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ventas import views
+from ventas import views, views_historial
 
 app_name = "ventas"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("caja/cobrar/", views.cobrar, name="cobrar"),
     path("caja/buscar/", views.buscar, name="buscar"),
     path("<int:venta_id>/ticket/", views.ticket, name="ticket"),
+    path("historial/", views_historial.historial_lista, name="historial"),
+    path("historial/exportar.csv", views_historial.historial_exportar, name="historial_exportar"),
+    path("<int:venta_id>/", views_historial.venta_detalle, name="venta_detalle"),
 ]
