@@ -89,10 +89,10 @@ def historial_lista(request):
         return render(request, "ventas/historial.html", contexto, status=400)
     filtros = formulario.cleaned_data
     ventas = historial.ventas_filtrar(usuario=request.user, filtros=filtros)
-    resumen = historial.historial_resumen(ventas)
+    numero = filtros["page"]
+    resumen = historial.historial_resumen(ventas, numero=numero, por_pagina=POR_PAGINA)
     contexto["resumen"] = resumen
     ultima = max(1, -(-resumen.cuenta // POR_PAGINA))
-    numero = filtros["page"]
     if filtros.get("folio") and resumen.cuenta == 0:
         folio = f"V-{filtros['folio']:06d}"
         if historial.venta_existe(folio=filtros["folio"], usuario=request.user):
@@ -109,7 +109,7 @@ def historial_lista(request):
         formulario.add_error("page", mensaje)
         contexto["ultima_pagina"] = ultima
         return render(request, "ventas/historial.html", contexto, status=404)
-    contexto["ventas"] = historial.historial_pagina(ventas, numero=numero, por_pagina=POR_PAGINA)
+    contexto["ventas"] = historial.historial_pagina(resumen.ids)
     contexto["page_obj"] = _Pagina(number=numero, ultima=ultima, exacta=resumen.exacto)
     return render(request, "ventas/historial.html", contexto)
 
