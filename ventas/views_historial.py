@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET
 from ventas import historial
 from ventas.calculos import iva_por_tasa
 from ventas.forms import HistorialForm
-from ventas.models import Venta
+from ventas.models import EstadoVenta, Venta
 from ventas_ingenio.csv_streaming import csv_respuesta
 
 PERMISO_VER = "ventas.view_venta"
@@ -53,6 +54,38 @@ class _Pagina:
 
     def next_page_number(self):
         return self.number + 1
+
+
+@dataclass
+class _Fila:
+    url: str
+    folio: str
+    fecha: str
+    cliente: str
+    cajero: str
+    articulos: int
+    total: str
+    metodos: str
+    estado: str
+    cancelada: bool
+
+
+def _filas(ventas: list[Venta]) -> list[_Fila]:
+    """The page's rows already formatted: 50 rows of template filters (intcomma, date,
+    reverse) cost more CPU than the two SQL queries, and the page must answer in ≤ 60 ms."""
+    base = reverse("ventas:venta_detalle", args=[0])[:-2]  # "/ventas/" + id + "/"
+    estados = dict(EstadoVenta.choices)
+    filas = []
+    for v in ventas:
+        estado = estados.get(v.estado, v.estado)
+        if v.estado == EstadoVenta.COMPLETADA and v.total_devuelto:
+            estado += " · devolución parcial"
+        filas.append(_Fila(
+            url=f"{base}{v.pk}/", folio=v.folio_texto, fecha=timezone.localtime(v.fecha).strftime("%d/%m/%Y %H:%M"),
+            cliente=str(v.cliente), cajero=v.nombre_cajero, articulos=v.articulos, total=f"${v.total:,.2f}",
+            metodos=v.metodos or "—", estado=estado, cancelada=v.estado == EstadoVenta.CANCELADA,
+        ))
+    return filas
 
 
 def _formulario(request) -> HistorialForm:
@@ -110,6 +143,7 @@ def historial_lista(request):
         contexto["ultima_pagina"] = ultima
         return render(request, "ventas/historial.html", contexto, status=404)
     contexto["ventas"] = historial.historial_pagina(resumen.ids)
+    contexto["filas"] = _filas(contexto["ventas"])
     contexto["page_obj"] = _Pagina(number=numero, ultima=ultima, exacta=resumen.exacto)
     return render(request, "ventas/historial.html", contexto)
 
