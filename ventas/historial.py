@@ -34,7 +34,7 @@ ESTADO_DEVOLUCION = "devolucion"  # filter value: completed sales with a partial
 
 
 def limite_conteo() -> int:
-    return int(getattr(settings, "HISTORIAL_LIMITE_CONTEO", 10_000))
+    return int(settings.HISTORIAL_LIMITE_CONTEO)
 
 
 def solo_propias(usuario) -> bool:
