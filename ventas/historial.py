@@ -19,12 +19,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connections
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from clientes.selectors import clientes_buscar
-from inventario.models import MovimientoInventario
-from inventario.selectors import productos_buscar
+from clientes.models import Cliente
+from inventario.models import MovimientoInventario, nombre_normalizado
+from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
@@ -59,6 +59,21 @@ def _metodos():
     )
 
 
+def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
+    """Ids of clients (active or not: old sales count too) whose name or surname contain every
+    word ignoring accents and case ("sofia" finds Sofía), or whose email or CURP contain it."""
+    clientes = Cliente.objects.using(DB_NEGOCIO).alias(
+        nombre_sin_acentos=nombre_normalizado("nombre"), apellidos_sin_acentos=nombre_normalizado("apellidos")
+    )
+    for palabra in texto.split():
+        normal = texto_normalizar(palabra)
+        clientes = clientes.filter(
+            Q(nombre_sin_acentos__contains=normal) | Q(apellidos_sin_acentos__contains=normal)
+            | Q(email__icontains=palabra) | Q(curp__icontains=palabra)
+        )
+    return clientes.order_by().values("id_cliente")
+
+
 def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     """Sales matching the history's cleaned filters, newest first, limited to the user's own
     sales for a Cajero. Filters: desde/hasta (local dates, inclusive), folio (number), cliente
@@ -74,8 +89,7 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     if filtros.get("folio"):
         ventas = ventas.filter(folio=filtros["folio"])
     if filtros.get("cliente"):
-        ventas = ventas.filter(cliente__in=clientes_buscar(texto=filtros["cliente"], incluir_inactivos=True)
-                               .order_by().values("id_cliente"))
+        ventas = ventas.filter(cliente__in=_clientes_que_coinciden(filtros["cliente"]))
     if filtros.get("cajero"):
         ventas = ventas.filter(id_cajero=filtros["cajero"])
     estado = filtros.get("estado")

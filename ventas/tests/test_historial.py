@@ -88,6 +88,9 @@ def _f(escenario, *nombres):
         ({"hasta": "03/03/2026"}, ["v3", "v2", "v1"]),
         ({"cliente": "sofia"}, ["v4", "v1"]),
         ({"cliente": "Núñez"}, ["v4", "v1"]),
+        ({"cliente": "perez"}, ["v4", "v1"]),  # "Pérez", without typing the accent
+        ({"cliente": "SOFÍA núñez"}, ["v4", "v1"]),
+        ({"cliente": "sofía garcía"}, []),
         ({"cliente": "mateo@correo.mx"}, ["v3"]),
         ({"cliente": curp_valida(1)}, ["v4", "v1"]),
         ({"estado": "cancelada"}, ["v5"]),
