@@ -149,3 +149,63 @@ def pagos_calcular(
             )
         )
     return pagos
+
+
+# --- Returns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParteDevuelta:
+    importe: Decimal  # IVA included
+    iva: Decimal
+
+
+def devolucion_linea_calcular(
+    *, importe: Decimal, iva: Decimal, cantidad: int, devuelta: int, importe_devuelto: Decimal,
+    iva_devuelto: Decimal, unidades: int,
+) -> ParteDevuelta:
+    """Amount and IVA of returning ``unidades`` more units of a sold line.
+
+    The line's ``importe`` (after its discount, IVA included) is shared out in proportion to
+    units, cumulatively: after the return, the line will have given back
+    ``importe × (devuelta + unidades) / cantidad`` rounded once to cents, so this return is
+    that minus what earlier returns gave back (``importe_devuelto``). Returning the last units
+    therefore gives exactly the remainder, and the returns of a line always add up to its
+    importe (and its IVA to its IVA), however the units were split. Raises ``ValueError`` for
+    units outside ``1 … cantidad − devuelta``.
+    """
+    if unidades <= 0 or devuelta < 0 or devuelta + unidades > cantidad:
+        raise ValueError("Unidades fuera de lo que queda por devolver.")
+    acumuladas = devuelta + unidades
+    if acumuladas == cantidad:
+        return ParteDevuelta(importe=importe - importe_devuelto, iva=iva - iva_devuelto)
+    return ParteDevuelta(
+        importe=a_centavos(importe * acumuladas / cantidad) - importe_devuelto,
+        iva=a_centavos(iva * acumuladas / cantidad) - iva_devuelto,
+    )
+
+
+def reembolso_repartir(
+    *, monto: Decimal, disponibles: Sequence[tuple[str, Decimal]], preferido: str | None = None
+) -> list[tuple[str, Decimal]]:
+    """Split a refund among payment methods, never giving back more by a method than it brought.
+
+    ``disponibles`` is ``(metodo, monto)`` per method, in the sale's payment order: what the
+    sale received by that method (cash net of change) minus what earlier refunds gave back by
+    it. The preferred method is filled first, then the others in order. Methods with nothing
+    to refund are left out. Raises ``ValueError`` if the methods together cannot cover it
+    (which the sale's totals make impossible unless the data is inconsistent).
+    """
+    orden = sorted(disponibles, key=lambda par: par[0] != preferido)  # stable: keeps the sale's order
+    pendiente = monto
+    reparto: list[tuple[str, Decimal]] = []
+    for metodo, disponible in orden:
+        if pendiente <= 0:
+            break
+        parte = min(pendiente, max(disponible, CERO))
+        if parte > 0:
+            reparto.append((metodo, parte))
+            pendiente -= parte
+    if pendiente > 0:
+        raise ValueError(f"Los pagos de la venta no alcanzan para reembolsar ${monto:,.2f}.")
+    return reparto

@@ -63,3 +63,54 @@ class ClaveCobroReutilizada(VentaError):
 class CobroOcupado(VentaError):
     def __init__(self):
         super().__init__("El sistema está ocupado con otra venta de estos productos. Inténtalo de nuevo.")
+
+
+# --- Returns and cancellations ------------------------------------------------------------
+
+
+class DevolucionError(VentaError):
+    """A return or cancellation refused; nothing was written."""
+
+
+class VentaNoEncontrada(DevolucionError):
+    def __init__(self):
+        super().__init__("Esa venta no existe o no puedes verla.")
+
+
+class VentaYaCancelada(DevolucionError):
+    def __init__(self, *, folio: str):
+        super().__init__(f"La venta {folio} ya está cancelada: no se puede cancelar ni devolver otra vez.")
+
+
+class VentaDeOtroDia(DevolucionError):
+    def __init__(self, *, folio: str, fecha: str):
+        super().__init__(
+            f"Solo se cancelan ventas de hoy; la venta {folio} es del {fecha}. "
+            "Para regresar artículos registra una devolución."
+        )
+
+
+class DevolucionNoValida(DevolucionError):
+    pass
+
+
+class DevolucionNoPermitida(DevolucionError):
+    pass
+
+
+class TurnoRequeridoParaDevolver(DevolucionError):
+    def __init__(self):
+        super().__init__("Abre tu turno de caja para devolver dinero.")
+
+
+class ClaveDevolucionReutilizada(DevolucionError):
+    def __init__(self, *, folio: str):
+        super().__init__(
+            f"Este formulario ya se usó para la devolución {folio} con otros datos. No se registró nada; "
+            "vuelve a abrir la pantalla para hacer otra."
+        )
+
+
+class DevolucionOcupada(DevolucionError):
+    def __init__(self):
+        super().__init__("La venta está ocupada con otra devolución en este momento. Inténtalo de nuevo.")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from ventas.calculos import CERO
 
@@ -190,6 +191,15 @@ class Venta(models.Model):
     def base(self) -> Decimal:
         return self.total - self.iva
 
+    @property
+    def cancelada(self) -> bool:
+        return self.estado == EstadoVenta.CANCELADA
+
+    @property
+    def es_de_hoy(self) -> bool:
+        """Rung up today, local date (America/Mexico_City): only such a sale can be cancelled."""
+        return timezone.localdate(self.fecha) == timezone.localdate()
+
 
 class VentaDetalle(models.Model):
     id = models.BigAutoField(primary_key=True, db_column="id_venta_det")
@@ -232,6 +242,10 @@ class VentaDetalle(models.Model):
     @property
     def bruto(self) -> Decimal:
         return self.precio_unitario * self.cantidad
+
+    @property
+    def por_devolver(self) -> int:
+        return self.cantidad - self.cantidad_devuelta
 
 
 class Pago(models.Model):
@@ -335,6 +349,11 @@ class DevolucionLinea(models.Model):
 
     def __str__(self):
         return f"{self.cantidad} × {self.producto_id}"
+
+    @property
+    def tasa_iva(self):
+        """The sold line's IVA rate (for ``calculos.iva_por_tasa``; select_related the line)."""
+        return self.venta_detalle.tasa_iva
 
 
 class Reembolso(models.Model):

@@ -1,4 +1,4 @@
-"""Reads of the point of sale: the cart as the cashier sees it, parked carts, a sale's ticket."""
+"""Reads of the point of sale: the cart as the cashier sees it, parked carts, a sale's ticket, returns."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from inventario.models import Producto
 from inventario.selectors import productos_buscar
 from ventas import calculos
-from ventas.models import Carrito, CarritoLinea, Venta
-from ventas.services import carrito_huella
+from ventas.models import Carrito, CarritoLinea, Devolucion, DevolucionLinea, Venta
+from ventas.services import PERMISO_VER_TODAS, carrito_huella
 from ventas_ingenio.router import DB_NEGOCIO
 
 
@@ -134,4 +134,51 @@ def ventas_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
         .filter(cliente_id=cliente_id)
         .only("id", "folio", "fecha", "total", "estado", "id_cajero", "nombre_cajero")
         .order_by("-fecha", "-id")[:limite]
+    )
+
+
+def venta_para_devolucion(*, venta_id: int, usuario) -> Venta | None:
+    """A sale with its lines and payments for the return/cancel forms (3 queries), or None.
+
+    None also when the user may not see it: a Cajero sees (and returns) only their own sales.
+    """
+    venta = (
+        Venta.objects.using(DB_NEGOCIO)
+        .select_related("cliente")
+        .prefetch_related("lineas", "pagos")
+        .filter(pk=venta_id)
+        .first()
+    )
+    if venta is None or (venta.id_cajero != usuario.pk and not usuario.has_perm(PERMISO_VER_TODAS)):
+        return None
+    return venta
+
+
+def devolucion_para_ticket(*, devolucion_id: int, usuario) -> Devolucion | None:
+    """A return with its sale, lines and refunds for its ticket (3 queries), or None.
+
+    A Cajero sees the returns of their own sales and the ones they registered.
+    """
+    devolucion = (
+        Devolucion.objects.using(DB_NEGOCIO)
+        .select_related("venta", "venta__cliente")
+        .prefetch_related(
+            Prefetch("lineas", queryset=DevolucionLinea.objects.using(DB_NEGOCIO).select_related("venta_detalle")),
+            "reembolsos",
+        )
+        .filter(pk=devolucion_id)
+        .first()
+    )
+    if devolucion is None:
+        return None
+    propia = usuario.pk in (devolucion.venta.id_cajero, devolucion.id_usuario)
+    if not propia and not usuario.has_perm(PERMISO_VER_TODAS):
+        return None
+    return devolucion
+
+
+def devoluciones_de_venta(*, venta_id: int) -> list[Devolucion]:
+    """A sale's returns and cancellation, oldest first, with their refunds (2 queries)."""
+    return list(
+        Devolucion.objects.using(DB_NEGOCIO).filter(venta_id=venta_id).prefetch_related("reembolsos").order_by("fecha", "id")
     )

@@ -7,6 +7,11 @@ primary-key order (so two checkouts never deadlock), takes prices from the locke
 ``inventario.services.existencias_mover`` (movement kind "venta") and deletes the cart.
 The cart's one-time key is stored unique on the sale, so a repeated POST finds the first
 sale instead of selling twice.
+
+Returns and cancellations (``venta_devolver``, ``venta_cancelar``) follow the same shape:
+the sale's row is locked first (every return of a sale is serialised on it), then the
+user's open shift, then the products through ``existencias_mover`` (kind
+"cancelacion_venta"); the form's one-time key is unique on ``Devolucion``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, OperationalError, connections, transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from inventario.exceptions import ExistenciaInsuficiente
 from inventario.models import Producto, TipoMovimiento
@@ -31,19 +38,44 @@ from ventas.exceptions import (
     CarritoNoEncontrado,
     CarritoVacio,
     ClaveCobroReutilizada,
+    ClaveDevolucionReutilizada,
     ClienteNoValido,
     CobroOcupado,
     DescuentoNoAutorizado,
     DescuentoNoValido,
+    DevolucionNoPermitida,
+    DevolucionNoValida,
+    DevolucionOcupada,
     PagoNoValido,
     ProductoNoVendible,
+    TurnoRequeridoParaDevolver,
+    VentaDeOtroDia,
+    VentaNoEncontrada,
+    VentaYaCancelada,
 )
-from ventas.models import Carrito, CarritoLinea, Pago, Venta, VentaDetalle
+from ventas.models import (
+    Carrito,
+    CarritoLinea,
+    Devolucion,
+    DevolucionLinea,
+    EstadoTurno,
+    EstadoVenta,
+    MetodoPago,
+    Pago,
+    Reembolso,
+    TipoDevolucion,
+    Turno,
+    Venta,
+    VentaDetalle,
+)
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
 CANTIDAD_MAXIMA = 9999
 PERMISO_AUTORIZAR = "ventas.autorizar_descuento"
+PERMISO_VENDER = "ventas.add_venta"
+PERMISO_DEVOLVER = "ventas.devolver_venta"
+PERMISO_VER_TODAS = "ventas.ver_todas"
 
 
 def limite_descuento() -> Decimal:
@@ -187,13 +219,26 @@ def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
         return carrito
 
 
-def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request=None) -> Carrito:
-    """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit."""
+def autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, request=None):
+    """The Gerente whose username and password were typed on a cashier's screen.
+
+    Shared by every "a Gerente authorises here" step (discounts, returns, cancellations).
+    Checks the credentials against the auth database (never inside a business transaction)
+    and that the user holds ``permiso``; raises ``AutorizacionRechazada`` naming ``que``.
+    """
     autorizador = authenticate(request, username=usuario, password=clave)
     if autorizador is None or not autorizador.is_active:
         raise AutorizacionRechazada("Usuario o contraseña de gerente incorrectos.")
-    if not autorizador.has_perm(PERMISO_AUTORIZAR):
-        raise AutorizacionRechazada(f"{nombre_para_registro(autorizador)} no puede autorizar descuentos.")
+    if not autorizador.has_perm(permiso):
+        raise AutorizacionRechazada(f"{nombre_para_registro(autorizador)} no puede autorizar {que}.")
+    return autorizador
+
+
+def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request=None) -> Carrito:
+    """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit."""
+    autorizador = autorizador_verificar(
+        usuario=usuario, clave=clave, permiso=PERMISO_AUTORIZAR, que="descuentos", request=request
+    )
     with transaction.atomic(using=DB_NEGOCIO):
         carrito = _carrito_bloquear(cajero=cajero)
         carrito.id_autorizo_descuento = autorizador.pk
@@ -410,3 +455,308 @@ def _precios_refrescar(*, cajero) -> None:
             if linea.precio_visto != linea.producto.precio:
                 linea.precio_visto = linea.producto.precio
                 linea.save(using=DB_NEGOCIO, update_fields=["precio_visto"])
+
+
+# --- Returns and cancellations ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineaDevolucionDatos:
+    """Units of one sold line (``VentaDetalle`` id) to give back."""
+
+    venta_detalle_id: int
+    cantidad: int
+
+
+@dataclass(frozen=True)
+class AutorizacionDatos:
+    """A Gerente's username and password, typed on the cashier's screen."""
+
+    usuario: str
+    clave: str
+
+
+MOTIVO_MAXIMO = 255
+
+
+def venta_cancelar(
+    *,
+    venta_id: int,
+    usuario,
+    motivo: str,
+    clave: uuid.UUID,
+    autorizo: AutorizacionDatos | None = None,
+    request=None,
+) -> tuple[Devolucion, bool]:
+    """Cancel a whole sale of today. Returns ``(devolucion, creada)``.
+
+    Guarantees, in one transaction with the sale's row locked: the sale becomes "cancelada";
+    every unit not already returned goes back to stock (movement "cancelacion_venta"); the
+    money not already refunded is recorded as refunds by the methods the sale was paid with
+    (cash net of change), into the open shift of ``usuario``. The same ``clave`` again returns
+    the first result with ``creada=False`` and writes nothing. Raises ``VentaNoEncontrada``,
+    ``VentaYaCancelada``, ``VentaDeOtroDia`` (local date, America/Mexico_City),
+    ``DevolucionNoValida`` (no reason, nothing left), ``DevolucionNoPermitida`` /
+    ``AutorizacionRechazada`` (a Cajero without a valid Gerente authorisation),
+    ``TurnoRequeridoParaDevolver``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
+    On any error nothing is written.
+    """
+    return _devolucion_registrar(
+        tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
+        autorizo=autorizo, request=request, lineas=None, metodo_reembolso=None,
+    )
+
+
+def venta_devolver(
+    *,
+    venta_id: int,
+    usuario,
+    lineas: list[LineaDevolucionDatos],
+    motivo: str,
+    clave: uuid.UUID,
+    metodo_reembolso: str | None = None,
+    autorizo: AutorizacionDatos | None = None,
+    request=None,
+) -> tuple[Devolucion, bool]:
+    """Return some units of a (not cancelled) sale of any day. Returns ``(devolucion, creada)``.
+
+    Never more units of a line than sold minus already returned (checked under the sale's
+    lock; the CHECK on ``cantidad_devuelta`` backs it). Each line refunds its share of the
+    line's ``importe`` (after discount, IVA included), rounded once to cents, the last units
+    giving exactly the remainder (``calculos.devolucion_linea_calcular``); IVA the same way.
+    The refund goes by ``metodo_reembolso`` (default: the method with the most left to
+    refund), never more by a method than the sale received by it minus earlier refunds; what
+    does not fit goes by the sale's other methods. Units go back to stock in the same
+    transaction. Same key, same lines → the first result, nothing written. Raises the errors
+    of ``venta_cancelar`` (except ``VentaDeOtroDia``) and ``DevolucionNoValida`` for bad lines.
+    """
+    return _devolucion_registrar(
+        tipo=TipoDevolucion.DEVOLUCION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
+        autorizo=autorizo, request=request, lineas=_lineas_normalizar(lineas), metodo_reembolso=metodo_reembolso,
+    )
+
+
+def _lineas_normalizar(lineas: list[LineaDevolucionDatos]) -> dict[int, int]:
+    pedidas: dict[int, int] = {}
+    for linea in lineas or []:
+        if not isinstance(linea.cantidad, int) or isinstance(linea.cantidad, bool) or linea.cantidad <= 0:
+            raise DevolucionNoValida("Cada cantidad a devolver debe ser un número entero mayor que cero.")
+        if linea.cantidad > CANTIDAD_MAXIMA:
+            raise DevolucionNoValida(f"La cantidad no puede pasar de {CANTIDAD_MAXIMA:,}.")
+        if linea.venta_detalle_id in pedidas:
+            raise DevolucionNoValida("Una línea de la venta aparece dos veces en la devolución.")
+        pedidas[linea.venta_detalle_id] = linea.cantidad
+    if not pedidas:
+        raise DevolucionNoValida("Indica al menos un artículo a devolver.")
+    return pedidas
+
+
+def _motivo_limpiar(motivo: str) -> str:
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise DevolucionNoValida("Escribe el motivo.")
+    if len(motivo) > MOTIVO_MAXIMO:
+        raise DevolucionNoValida(f"El motivo no puede pasar de {MOTIVO_MAXIMO} caracteres.")
+    return motivo
+
+
+def _autorizacion_resolver(*, usuario, autorizo: AutorizacionDatos | None, request):
+    """Who authorises: the user when they hold the permission, else the Gerente typed on screen."""
+    if usuario.has_perm(PERMISO_DEVOLVER):
+        return usuario
+    if not usuario.has_perm(PERMISO_VENDER):
+        raise DevolucionNoPermitida("Tu usuario no puede registrar devoluciones ni cancelaciones.")
+    if autorizo is None or not autorizo.usuario:
+        raise DevolucionNoPermitida("Un gerente debe autorizarlo: escribe su usuario y contraseña.")
+    return autorizador_verificar(
+        usuario=autorizo.usuario, clave=autorizo.clave, permiso=PERMISO_DEVOLVER,
+        que="devoluciones ni cancelaciones", request=request,
+    )
+
+
+def _devolucion_existente(*, clave, venta_id: int, tipo: str, lineas: dict[int, int] | None) -> Devolucion | None:
+    """The return already written with this form key, if it is the same request."""
+    devolucion = Devolucion.objects.using(DB_NEGOCIO).filter(clave=clave).first()
+    if devolucion is None:
+        return None
+    misma = devolucion.venta_id == venta_id and devolucion.tipo == tipo
+    if misma and lineas is not None:
+        guardadas = dict(devolucion.lineas.values_list("venta_detalle_id", "cantidad"))
+        misma = guardadas == lineas
+    if not misma:
+        raise ClaveDevolucionReutilizada(folio=devolucion.folio_texto)
+    return devolucion
+
+
+class _ClaveDevolucionYaUsada(Exception):
+    pass
+
+
+def _devolucion_registrar(
+    *, tipo, venta_id, usuario, motivo, clave, autorizo, request, lineas, metodo_reembolso
+) -> tuple[Devolucion, bool]:
+    existente = _devolucion_existente(clave=clave, venta_id=venta_id, tipo=tipo, lineas=lineas)
+    if existente is not None:
+        return existente, False
+    motivo = _motivo_limpiar(motivo)
+    if metodo_reembolso is not None and metodo_reembolso not in MetodoPago.values:
+        raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta o transferencia.")
+    # Credentials are checked against the auth database before the business transaction.
+    autorizador = _autorizacion_resolver(usuario=usuario, autorizo=autorizo, request=request)
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            _limitar_espera_de_bloqueos()
+            devolucion = _devolucion_escribir(
+                tipo=tipo, venta_id=venta_id, usuario=usuario, autorizador=autorizador, motivo=motivo,
+                clave=clave, lineas=lineas, metodo_reembolso=metodo_reembolso,
+            )
+    except (IntegrityError, _ClaveDevolucionYaUsada):
+        # A concurrent POST with the same key won the race (unique ``clave``): its return is
+        # the answer. Any other integrity error is a bug the checks above should have caught.
+        existente = _devolucion_existente(clave=clave, venta_id=venta_id, tipo=tipo, lineas=lineas)
+        if existente is None:
+            raise
+        return existente, False
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == "55P03":  # lock_not_available
+            raise DevolucionOcupada() from error
+        raise
+    return devolucion, True
+
+
+def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave, lineas, metodo_reembolso) -> Devolucion:
+    venta = Venta.objects.using(DB_NEGOCIO).select_for_update().filter(pk=venta_id).first()
+    if venta is None or (venta.id_cajero != usuario.pk and not usuario.has_perm(PERMISO_VER_TODAS)):
+        raise VentaNoEncontrada()
+    # Under the sale's lock: a concurrent request with this key has committed by now, if any.
+    if Devolucion.objects.using(DB_NEGOCIO).filter(clave=clave).exists():
+        raise _ClaveDevolucionYaUsada()
+    if venta.estado == EstadoVenta.CANCELADA:
+        raise VentaYaCancelada(folio=venta.folio_texto)
+    if tipo == TipoDevolucion.CANCELACION and timezone.localdate(venta.fecha) != timezone.localdate():
+        raise VentaDeOtroDia(folio=venta.folio_texto, fecha=timezone.localdate(venta.fecha).strftime("%d/%m/%Y"))
+    # NO KEY UPDATE: conflicts with the shift close's FOR UPDATE (a close waits for this
+    # refund or this refund sees the shift closed), not with sales referencing the shift.
+    turno = (
+        Turno.objects.using(DB_NEGOCIO).select_for_update(no_key=True)
+        .filter(estado=EstadoTurno.ABIERTO, id_cajero=usuario.pk).first()
+    )
+    if turno is None:
+        raise TurnoRequeridoParaDevolver()
+
+    detalles = {d.pk: d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")}
+    if tipo == TipoDevolucion.CANCELACION:
+        pedidas = {d.pk: d.cantidad - d.cantidad_devuelta for d in detalles.values() if d.cantidad > d.cantidad_devuelta}
+        if not pedidas:
+            raise DevolucionNoValida(
+                f"Todos los artículos de la venta {venta.folio_texto} ya se devolvieron: no queda nada por cancelar."
+            )
+    else:
+        pedidas = lineas
+        for detalle_id, cantidad in pedidas.items():
+            detalle = detalles.get(detalle_id)
+            if detalle is None:
+                raise DevolucionNoValida(f"Esa línea no pertenece a la venta {venta.folio_texto}.")
+            quedan = detalle.cantidad - detalle.cantidad_devuelta
+            if cantidad > quedan:
+                raise DevolucionNoValida(
+                    f"{detalle.descripcion}: solo {_unidades(quedan)} por devolver "
+                    f"(se vendieron {detalle.cantidad}, ya se devolvieron {detalle.cantidad_devuelta})."
+                )
+
+    ya_devuelto = {
+        fila["venta_detalle_id"]: (fila["importe"], fila["iva"])
+        for fila in DevolucionLinea.objects.using(DB_NEGOCIO).filter(venta_detalle__venta=venta)
+        .values("venta_detalle_id").annotate(importe=Sum("importe"), iva=Sum("iva"))
+    }
+    partes = []
+    for detalle_id in sorted(pedidas):
+        detalle, cantidad = detalles[detalle_id], pedidas[detalle_id]
+        importe_devuelto, iva_devuelto = ya_devuelto.get(detalle_id, (calculos.CERO, calculos.CERO))
+        parte = calculos.devolucion_linea_calcular(
+            importe=detalle.importe, iva=detalle.iva, cantidad=detalle.cantidad, devuelta=detalle.cantidad_devuelta,
+            importe_devuelto=importe_devuelto, iva_devuelto=iva_devuelto, unidades=cantidad,
+        )
+        partes.append((detalle, cantidad, parte))
+    total = sum((p.importe for _, _, p in partes), calculos.CERO)
+    iva = sum((p.iva for _, _, p in partes), calculos.CERO)
+    reparto = _reembolso_repartir(venta=venta, monto=total, metodo=metodo_reembolso)
+
+    devolucion = Devolucion.objects.using(DB_NEGOCIO).create(
+        venta=venta, turno=turno, tipo=tipo, motivo=motivo, clave=clave,
+        id_usuario=usuario.pk, nombre_usuario=nombre_para_registro(usuario),
+        id_autorizo=autorizador.pk, nombre_autorizo=nombre_para_registro(autorizador),
+        total=total, iva=iva,
+    )
+    DevolucionLinea.objects.using(DB_NEGOCIO).bulk_create(
+        DevolucionLinea(devolucion=devolucion, venta_detalle=detalle, producto_id=detalle.producto_id,
+                        cantidad=cantidad, importe=parte.importe, iva=parte.iva)
+        for detalle, cantidad, parte in partes
+    )
+    Reembolso.objects.using(DB_NEGOCIO).bulk_create(
+        Reembolso(devolucion=devolucion, metodo=metodo, monto=monto) for metodo, monto in reparto
+    )
+    for detalle, cantidad, _ in partes:
+        detalle.cantidad_devuelta += cantidad
+    VentaDetalle.objects.using(DB_NEGOCIO).bulk_update([d for d, _, _ in partes], ["cantidad_devuelta"])
+    venta.total_devuelto += total
+    campos = ["total_devuelto"]
+    if tipo == TipoDevolucion.CANCELACION:
+        venta.estado = EstadoVenta.CANCELADA
+        campos.append("estado")
+    venta.save(using=DB_NEGOCIO, update_fields=campos)
+    existencias_mover(
+        movimientos=[
+            MovimientoDatos(producto_id=detalle.producto_id, tipo=TipoMovimiento.CANCELACION_VENTA, cantidad=cantidad,
+                            motivo=f"{devolucion.folio_texto} ({venta.folio_texto}): {motivo}", id_venta=venta.pk)
+            for detalle, cantidad, _ in partes
+        ],
+        usuario=usuario,
+    )
+    return devolucion
+
+
+def _unidades(n: int) -> str:
+    return "queda 1" if n == 1 else f"quedan {n}"
+
+
+def reembolsables_por_metodo(*, venta: Venta) -> list[tuple[str, Decimal]]:
+    """``(metodo, monto)`` still refundable per method, in the sale's payment order.
+
+    What the sale received by each method (cash net of change: ``Pago.monto``) minus what
+    earlier returns refunded by it. Two queries; the callers hold the sale's lock (or only
+    show it).
+    """
+    pagado: dict[str, Decimal] = {}
+    for metodo, monto in Pago.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk").values_list("metodo", "monto"):
+        pagado[metodo] = pagado.get(metodo, calculos.CERO) + monto
+    reembolsado = dict(
+        Reembolso.objects.using(DB_NEGOCIO).filter(devolucion__venta=venta)
+        .values("metodo").annotate(total=Sum("monto")).values_list("metodo", "total")
+    )
+    return [(metodo, monto - reembolsado.get(metodo, calculos.CERO)) for metodo, monto in pagado.items()]
+
+
+def metodo_reembolso_sugerido(disponibles: list[tuple[str, Decimal]]) -> str | None:
+    """The default refund method: the one with the most left to refund (the sale's order breaks ties)."""
+    con_saldo = [(metodo, monto) for metodo, monto in disponibles if monto > 0]
+    if not con_saldo:
+        return None
+    return max(con_saldo, key=lambda par: par[1])[0]
+
+
+def _reembolso_repartir(*, venta: Venta, monto: Decimal, metodo: str | None) -> list[tuple[str, Decimal]]:
+    disponibles = reembolsables_por_metodo(venta=venta)
+    if metodo is not None and not any(m == metodo and d > 0 for m, d in disponibles):
+        raise DevolucionNoValida(
+            f"La venta {venta.folio_texto} no tiene pagos con {MetodoPago(metodo).label.lower()} por reembolsar: "
+            "el dinero se devuelve por donde entró."
+        )
+    if monto == 0:
+        return []
+    try:
+        return calculos.reembolso_repartir(
+            monto=monto, disponibles=disponibles, preferido=metodo or metodo_reembolso_sugerido(disponibles)
+        )
+    except ValueError as error:
+        raise DevolucionNoValida(str(error)) from error

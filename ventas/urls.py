@@ -19,4 +19,7 @@ urlpatterns = [
     path("caja/cobrar/", views.cobrar, name="cobrar"),
     path("caja/buscar/", views.buscar, name="buscar"),
     path("<int:venta_id>/ticket/", views.ticket, name="ticket"),
+    path("<int:venta_id>/cancelar/", views.venta_cancelar, name="venta_cancelar"),
+    path("<int:venta_id>/devolver/", views.venta_devolver, name="venta_devolver"),
+    path("devoluciones/<int:devolucion_id>/ticket/", views.devolucion_ticket, name="devolucion_ticket"),
 ]
