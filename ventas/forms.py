@@ -122,15 +122,19 @@ class DevolverVentaForm(_DevolucionBaseForm):
                                          error_messages={"invalid_choice": "Elige cómo se reembolsa.",
                                                          "required": "Elige cómo se reembolsa."})
 
-    def __init__(self, *args, lineas, metodos: list[str], **kwargs):
+    def __init__(self, *args, lineas, metodos: list[str], repetido: bool = False, **kwargs):
+        """``repetido``: this form's key was already used, so it is read against what was sold
+        (not what is left now) and the service decides whether it is the same return."""
         super().__init__(*args, **kwargs)
         self.lineas = list(lineas)
+        if repetido:
+            metodos = MetodoPago.values
         self.fields["metodo_reembolso"].choices = [(m, MetodoPago(m).label) for m in metodos]
         if not metodos:  # a sale that cost $0 (or was fully refunded) has no money to give back
             self.fields["metodo_reembolso"].required = False
             self.fields["metodo_reembolso"].choices = [("", "Nada que reembolsar")]
         for linea in self.lineas:
-            quedan = linea.por_devolver
+            quedan = linea.cantidad if repetido else linea.por_devolver
             if quedan <= 0:
                 continue
             self.fields[self.nombre_campo(linea)] = forms.IntegerField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -182,3 +183,12 @@ def devoluciones_de_venta(*, venta_id: int) -> list[Devolucion]:
     return list(
         Devolucion.objects.using(DB_NEGOCIO).filter(venta_id=venta_id).prefetch_related("reembolsos").order_by("fecha", "id")
     )
+
+
+def devolucion_clave_usada(*, clave: str) -> bool:
+    """Whether a return was already written with this form key (a resubmitted form)."""
+    try:
+        valor = uuid.UUID(str(clave))
+    except ValueError:
+        return False
+    return Devolucion.objects.using(DB_NEGOCIO).filter(clave=valor).exists()

@@ -658,6 +658,8 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
             if detalle is None:
                 raise DevolucionNoValida(f"Esa línea no pertenece a la venta {venta.folio_texto}.")
             quedan = detalle.cantidad - detalle.cantidad_devuelta
+            if quedan == 0:
+                raise DevolucionNoValida(f"{detalle.descripcion}: ya se devolvieron todas las unidades.")
             if cantidad > quedan:
                 raise DevolucionNoValida(
                     f"{detalle.descripcion}: solo {_unidades(quedan)} por devolver "

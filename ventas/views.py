@@ -357,7 +357,8 @@ def venta_devolver(request, venta_id):
     metodos = [m for m, monto in disponibles if monto > 0]
     lineas = venta.lineas.all()
     if request.method == "POST":
-        formulario = DevolverVentaForm(request.POST, lineas=lineas, metodos=metodos)
+        repetido = selectors.devolucion_clave_usada(clave=request.POST.get("clave", ""))
+        formulario = DevolverVentaForm(request.POST, lineas=lineas, metodos=metodos, repetido=repetido)
         if formulario.is_valid():
             datos = formulario.cleaned_data
             try:
