@@ -324,3 +324,9 @@ def test_botones_de_la_venta(venta, cajero, gerente, consulta, usuario_con_rol):
     assert cancelar not in html and devolver in html
     venta.estado = "cancelada"
     assert devolver not in _acciones(gerente, venta)
+
+
+def test_el_ticket_de_venta_lleva_a_devolver_y_cancelar(cliente_cajero, venta):
+    html = _texto(cliente_cajero.get(reverse("ventas:ticket", args=[venta.pk])))
+    assert reverse("ventas:venta_devolver", args=[venta.pk]) in html
+    assert reverse("ventas:venta_cancelar", args=[venta.pk]) in html
