@@ -336,6 +336,8 @@ def venta_cancelar(request, venta_id):
     elif timezone.localdate(venta.fecha) != timezone.localdate():
         impedimento = (f"Solo se cancelan ventas de hoy; esta es del {timezone.localdate(venta.fecha):%d/%m/%Y}. "
                        "Para regresar artículos registra una devolución.")
+    elif all(linea.por_devolver == 0 for linea in venta.lineas.all()):
+        impedimento = "Ya se devolvieron todos los artículos de esta venta: no queda nada por cancelar."
     else:
         impedimento = ""
     contexto = {
