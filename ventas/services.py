@@ -726,12 +726,12 @@ def reembolsables_por_metodo(*, venta: Venta) -> list[tuple[str, Decimal]]:
     """``(metodo, monto)`` still refundable per method, in the sale's payment order.
 
     What the sale received by each method (cash net of change: ``Pago.monto``) minus what
-    earlier returns refunded by it. Two queries; the callers hold the sale's lock (or only
-    show it).
+    earlier returns refunded by it. Two queries (one if the payments are prefetched); the
+    service calls it under the sale's lock, the pages only to show it.
     """
     pagado: dict[str, Decimal] = {}
-    for metodo, monto in Pago.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk").values_list("metodo", "monto"):
-        pagado[metodo] = pagado.get(metodo, calculos.CERO) + monto
+    for pago in venta.pagos.all():  # the prefetched payments when the page already loaded them
+        pagado[pago.metodo] = pagado.get(pago.metodo, calculos.CERO) + pago.monto
     reembolsado = dict(
         Reembolso.objects.using(DB_NEGOCIO).filter(devolucion__venta=venta)
         .values("metodo").annotate(total=Sum("monto")).values_list("metodo", "total")
