@@ -219,7 +219,7 @@ def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
         return carrito
 
 
-def autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, request=None):
+def _autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, request=None):
     """The Gerente whose username and password were typed on a cashier's screen.
 
     Shared by every "a Gerente authorises here" step (discounts, returns, cancellations).
@@ -236,7 +236,7 @@ def autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, r
 
 def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request=None) -> Carrito:
     """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit."""
-    autorizador = autorizador_verificar(
+    autorizador = _autorizador_verificar(
         usuario=usuario, clave=clave, permiso=PERMISO_AUTORIZAR, que="descuentos", request=request
     )
     with transaction.atomic(using=DB_NEGOCIO):
@@ -568,7 +568,7 @@ def _autorizacion_resolver(*, usuario, autorizo: AutorizacionDatos | None, reque
         raise DevolucionNoPermitida("Tu usuario no puede registrar devoluciones ni cancelaciones.")
     if autorizo is None or not autorizo.usuario:
         raise DevolucionNoPermitida("Un gerente debe autorizarlo: escribe su usuario y contraseña.")
-    return autorizador_verificar(
+    return _autorizador_verificar(
         usuario=autorizo.usuario, clave=autorizo.clave, permiso=PERMISO_DEVOLVER,
         que="devoluciones ni cancelaciones", request=request,
     )
