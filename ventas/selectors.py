@@ -179,10 +179,8 @@ def devolucion_para_ticket(*, devolucion_id: int, usuario) -> Devolucion | None:
 
 
 def devoluciones_de_venta(*, venta_id: int) -> list[Devolucion]:
-    """A sale's returns and cancellation, oldest first, with their refunds (2 queries)."""
-    return list(
-        Devolucion.objects.using(DB_NEGOCIO).filter(venta_id=venta_id).prefetch_related("reembolsos").order_by("fecha", "id")
-    )
+    """A sale's returns and cancellation, oldest first (one query)."""
+    return list(Devolucion.objects.using(DB_NEGOCIO).filter(venta_id=venta_id).order_by("fecha", "id"))
 
 
 def devolucion_clave_usada(*, clave: str) -> bool:

@@ -279,6 +279,9 @@ def ticket(request, venta_id):
             "venta": venta,
             "desglose_iva": iva_por_tasa(venta.lineas.all()),
             "cambio": selectors.venta_cambio(venta),
+            # Links to reprint its return tickets; no query for the (usual) sale without returns.
+            "devoluciones": selectors.devoluciones_de_venta(venta_id=venta.pk)
+            if venta.total_devuelto or venta.cancelada else [],
             "formato": formato if formato in ("58", "80", "a4") else "80",
         },
     )

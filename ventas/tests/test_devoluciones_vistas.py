@@ -200,6 +200,8 @@ def test_cancelar_por_la_pagina_y_otra_vez(cliente_gerente, gerente, turno_para,
     assert venta.estado == "cancelada" and inventario_descuadres() == []
     ticket = _texto(cliente_gerente.get(reverse("ventas:ticket", args=[venta.pk])))
     assert "VENTA CANCELADA" in ticket and "Devuelto" in ticket
+    assert reverse("ventas:devolucion_ticket", args=[cancelacion.pk]) in ticket  # reprint the cancellation
+    assert reverse("ventas:venta_cancelar", args=[venta.pk]) not in ticket
 
     # Same form again: the same result, nothing new.
     assert cliente_gerente.post(url, datos)["Location"] == reverse("ventas:devolucion_ticket", args=[cancelacion.pk])
