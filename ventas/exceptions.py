@@ -114,3 +114,11 @@ class ClaveDevolucionReutilizada(DevolucionError):
 class DevolucionOcupada(DevolucionError):
     def __init__(self):
         super().__init__("La venta está ocupada con otra devolución en este momento. Inténtalo de nuevo.")
+
+
+class ReembolsoExcedeEfectivo(DevolucionError):
+    def __init__(self, *, disponible, monto):
+        super().__init__(
+            f"En tu caja debe haber ${disponible:,.2f} en efectivo: no alcanza para reembolsar ${monto:,.2f}. "
+            "Registra un depósito de efectivo en tu turno y vuelve a intentarlo."
+        )

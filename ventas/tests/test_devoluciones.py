@@ -17,17 +17,29 @@ from ventas.exceptions import (
     ClaveDevolucionReutilizada,
     DevolucionNoPermitida,
     DevolucionNoValida,
+    ReembolsoExcedeEfectivo,
     TurnoRequeridoParaDevolver,
     VentaDeOtroDia,
     VentaNoEncontrada,
     VentaYaCancelada,
 )
-from ventas.models import Devolucion, DevolucionLinea, Reembolso, Venta, VentaDetalle
+from ventas.models import Devolucion, DevolucionLinea, MovimientoCaja, Reembolso, Venta, VentaDetalle
 from ventas.services import AutorizacionDatos, LineaDevolucionDatos
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
 CLAVE_GERENTE = "clave-gerente-segura-77"
+FONDO_AMPLIO = D("100000.00")
+
+
+@pytest.fixture
+def turno_para(turno_para):
+    """Shifts open with plenty of cash, so a refund fits the drawer unless a test says otherwise."""
+
+    def abrir(usuario, fondo_inicial=FONDO_AMPLIO):
+        return turno_para(usuario, fondo_inicial)
+
+    return abrir
 
 
 @pytest.fixture
@@ -432,3 +444,26 @@ def test_la_base_impide_devolver_mas_de_lo_vendido(vender, producto_con_existenc
         VentaDetalle.objects.filter(venta=venta).update(cantidad_devuelta=3)
     with pytest.raises(IntegrityError), transaction.atomic():
         Venta.objects.filter(pk=venta.pk).update(total_devuelto=venta.total + 1)
+
+
+def test_el_efectivo_del_reembolso_debe_estar_en_la_caja(vender, cajero, gerente, turno_para, producto_con_existencia):
+    mochila = producto_con_existencia(5, precio=D("450.00"))
+    venta = vender([(mochila, 2)])  # $900 in cash, into the cashier's drawer
+    turno = turno_para(gerente, D("500.00"))  # the Gerente's drawer holds only the opening $500
+    linea = _linea(venta, mochila)
+    antes = _foto(venta)
+    with pytest.raises(ReembolsoExcedeEfectivo, match=r"En tu caja debe haber \$500.00 en efectivo: no alcanza "
+                                                      r"para reembolsar \$900.00"):
+        _cancelar(venta, gerente)
+    assert _foto(venta) == antes
+    # One bag fits ($450 of $500); then $50 are left, not enough for the second one.
+    _devolver(venta, gerente, [(linea, 1)])
+    antes = _foto(venta)
+    with pytest.raises(ReembolsoExcedeEfectivo, match=r"\$50.00 en efectivo"):
+        _devolver(venta, gerente, [(linea, 1)])
+    assert _foto(venta) == antes
+    # A deposit into the shift makes room.
+    MovimientoCaja.objects.create(turno=turno, tipo="deposito", monto=D("400.00"), motivo="Cambio del banco",
+                                  id_usuario=gerente.pk, nombre_usuario="Gabriela Méndez")
+    devolucion, _ = _devolver(venta, gerente, [(linea, 1)])
+    assert devolucion.total == D("450.00")

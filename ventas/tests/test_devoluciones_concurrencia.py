@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 @pytest.fixture
 def venta(cajero, gerente, cobrar, turno_para, producto_con_existencia):
     turno_para(cajero)
-    turno_para(gerente)
+    turno_para(gerente, Decimal("5000.00"))  # enough cash in the drawer for the refunds
     producto = producto_con_existencia(10, nombre="Calculadora científica", precio=Decimal("349.00"))
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
     venta, _ = cobrar(cajero)

@@ -333,3 +333,16 @@ def test_el_ticket_de_venta_lleva_a_devolver_y_cancelar(cliente_cajero, venta):
     html = _texto(cliente_cajero.get(reverse("ventas:ticket", args=[venta.pk])))
     assert reverse("ventas:venta_devolver", args=[venta.pk]) in html
     assert reverse("ventas:venta_cancelar", args=[venta.pk]) in html
+
+
+def test_reembolso_mayor_que_el_efectivo_de_la_caja(cliente_gerente, gerente, cajero, cobrar, turno_para,
+                                                    producto_con_existencia):
+    turno_para(cajero)
+    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("600.00")).pk)
+    venta, _ = cobrar(cajero)
+    turno_para(gerente)  # opening cash $500
+    respuesta = cliente_gerente.post(reverse("ventas:venta_cancelar", args=[venta.pk]),
+                                     {"clave": str(uuid.uuid4()), "motivo": "Error"})
+    assert respuesta.status_code == 422
+    assert "En tu caja debe haber $500.00 en efectivo: no alcanza para reembolsar $600.00." in _texto(respuesta)
+    _nada_escrito(venta)
