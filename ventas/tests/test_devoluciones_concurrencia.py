@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from inventario.selectors import inventario_descuadres
 from ventas import services
-from ventas.exceptions import DevolucionNoValida, VentaYaCancelada
+from ventas.exceptions import DevolucionNoValida, ReembolsoExcedeEfectivo, VentaYaCancelada
 from ventas.models import Devolucion, Reembolso, Venta, VentaDetalle
 from ventas.services import LineaDevolucionDatos
 from ventas_ingenio.tests.hilos import en_paralelo
@@ -107,3 +107,26 @@ def test_cancelacion_y_devolucion_a_la_vez(gerente, venta):
     assert Reembolso.objects.aggregate(s=Sum("monto"))["s"] == venta.total
     linea.refresh_from_db()
     assert linea.cantidad_devuelta == 2 and inventario_descuadres() == []
+
+
+def test_dos_reembolsos_no_vacian_la_caja_juntos(cajero, usuario_con_rol, cobrar, turno_para, producto_con_existencia):
+    # Two sales, so the sale locks don't serialise them: only the shift's lock does.
+    producto = producto_con_existencia(10, precio=Decimal("400.00"))
+    turno_para(cajero)
+    ventas = []
+    for _ in range(2):
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        ventas.append(cobrar(cajero)[0])
+    gerente = usuario_con_rol("Gerente", username="gerente2")
+    turno_para(gerente)  # $500 in the drawer: room for one $400 refund, not two
+
+    def cancelar(venta):
+        return lambda: services.venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="x", clave=uuid.uuid4())
+
+    resultados = en_paralelo([cancelar(v) for v in ventas])
+
+    hechas = [r for r in resultados if isinstance(r, tuple)]
+    rechazos = [r for r in resultados if isinstance(r, ReembolsoExcedeEfectivo)]
+    assert len(hechas) == 1 and len(rechazos) == 1, resultados
+    assert "debe haber $100.00 en efectivo" in str(rechazos[0])
+    assert Venta.objects.filter(estado="cancelada").count() == 1 and inventario_descuadres() == []
