@@ -92,6 +92,13 @@ class Turno(models.Model):
     def __str__(self):
         return f"Turno {self.pk} · {self.nombre_cajero}"
 
+    @property
+    def diferencia_efectivo(self) -> Decimal | None:
+        """Counted − expected cash of a closed shift (negative: cash missing)."""
+        if self.efectivo_contado is None or self.efectivo_esperado is None:
+            return None
+        return self.efectivo_contado - self.efectivo_esperado
+
 
 class TipoMovimientoCaja(models.TextChoices):
     RETIRO = "retiro", "Retiro"
