@@ -77,6 +77,7 @@ def caja(request):
         "limite_descuento_pct": int(services.limite_descuento() * 100),
         "puede_autorizar": request.user.has_perm(services.PERMISO_AUTORIZAR),
         "turno": turno_actual,
+        "turno_de_otro_dia": _de_otro_dia(turno_actual),
     }
     contexto.update(_contexto_cliente(request, vista))
     return render(request, "ventas/caja.html", contexto)
@@ -304,6 +305,11 @@ PERMISO_TURNO = "ventas.add_turno"
 FORMATOS_REPORTE = ("80", "a4")
 
 
+def _de_otro_dia(turno) -> bool:
+    """A shift left open since an earlier day: the cashier is told to close it."""
+    return timezone.localdate(turno.abierto) != timezone.localdate()
+
+
 def _desde_caja(request) -> bool:
     return request.POST.get("desde") == "caja"
 
@@ -317,6 +323,7 @@ def _contexto_turno(request, turno, *, cerrar_form=None, movimiento_form=None, c
         "esperado": cuentas.esperado,
         "movimientos": selectors.turno_movimientos(turno=turno),
         "propio": turno.id_cajero == request.user.pk,
+        "turno_de_otro_dia": _de_otro_dia(turno),
         "cerrar_form": cerrar_form or TurnoCerrarForm(),
         "movimiento_form": movimiento_form or MovimientoCajaForm(),
         "comparacion": comparacion,

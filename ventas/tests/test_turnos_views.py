@@ -378,3 +378,17 @@ def test_ticket_sigue_viendose_con_otro_cliente(cajero, producto_con_existencia,
     cliente = Client()
     cliente.force_login(cajero)
     assert cliente.get(reverse("ventas:ticket", args=[venta.pk])).status_code == 200
+
+
+def test_turno_de_otro_dia_se_avisa(cliente_cajero, cajero, turno_para):
+    turno = turno_para(cajero)
+    assert 'id="aviso-turno-viejo"' not in _html(cliente_cajero.get(reverse("ventas:caja")))
+    Turno.objects.filter(pk=turno.pk).update(abierto=timezone.now() - timedelta(days=2))
+    for url in (reverse("ventas:caja"), reverse("ventas:turno")):
+        assert "haz el corte y abre uno nuevo" in _html(cliente_cajero.get(url)), url
+
+
+def test_inicio_lleva_al_turno(cliente_cajero, client, consulta):
+    assert f'href="{reverse("ventas:turno")}"><strong>Turno de caja' in _html(cliente_cajero.get(reverse("inicio")))
+    client.force_login(consulta)
+    assert f'href="{reverse("ventas:turnos")}"><strong>Cortes de caja' in _html(client.get(reverse("inicio")))
