@@ -277,3 +277,46 @@ def test_cuentas_con_consultas_constantes(cajero, producto_con_existencia, turno
         vender(cajero, producto, efectivo="100000")
     with django_assert_num_queries(4):
         selectors.turno_cuentas(turno=turno)
+
+
+def test_conteo_por_denominacion():
+    from ventas.calculos import conteo_total
+
+    assert conteo_total({"b20": 1, "m20": 2, "m050": 3, "b1000": 0}) == D("61.50")
+    assert conteo_total({}) == D("0.00")
+    for malo in ({"b20": True}, {"b20": 1.5}, {"m3": 1}, {"b500": -2}):
+        with pytest.raises(ValueError):
+            conteo_total(malo)
+
+
+def test_diferencias_por_metodo_y_limite_exacto():
+    from ventas.calculos import diferencias_calcular
+
+    filas = diferencias_calcular(
+        esperado={"efectivo": D("100"), "tarjeta": D("50"), "transferencia": D("0")},
+        contado={"efectivo": D("50"), "tarjeta": D("100.01"), "transferencia": D("0")},
+        limite=D("50"),
+    )
+    assert [(f.metodo, f.diferencia, f.excede) for f in filas] == [
+        ("efectivo", D("-50"), False), ("tarjeta", D("50.01"), True), ("transferencia", D("0"), False)
+    ]
+
+
+def test_fechas_de_la_lista_en_hora_local(cajero, gerente, turno_para):
+    """A shift opened at 23:30 in Mexico City (05:30 UTC the next day) belongs to the local day."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    zona = ZoneInfo("America/Mexico_City")
+    turno = turno_para(cajero)
+    Turno.objects.filter(pk=turno.pk).update(abierto=datetime(2026, 3, 10, 23, 30, tzinfo=zona))
+    dia = datetime(2026, 3, 10).date()
+
+    def entre(desde, hasta):
+        return list(selectors.turnos_filtrar(
+            usuario=gerente, desde=datetime.combine(desde, time.min, tzinfo=zona),
+            hasta=datetime.combine(hasta + timedelta(days=1), time.min, tzinfo=zona),
+        ))
+
+    assert entre(dia, dia) == [turno]
+    assert entre(dia + timedelta(days=1), dia + timedelta(days=1)) == []
