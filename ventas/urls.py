@@ -19,4 +19,10 @@ urlpatterns = [
     path("caja/cobrar/", views.cobrar, name="cobrar"),
     path("caja/buscar/", views.buscar, name="buscar"),
     path("<int:venta_id>/ticket/", views.ticket, name="ticket"),
+    path("turno/", views.turno, name="turno"),
+    path("turno/abrir/", views.turno_abrir, name="turno_abrir"),
+    path("turno/movimiento/", views.turno_movimiento, name="turno_movimiento"),
+    path("turnos/", views.turnos, name="turnos"),
+    path("turnos/<int:turno_id>/", views.turno_detalle, name="turno_detalle"),
+    path("turnos/<int:turno_id>/cerrar/", views.turno_cerrar, name="turno_cerrar"),
 ]

@@ -152,6 +152,9 @@ STORAGES = {
 DESCUENTO_MAXIMO_CAJERO = env("DESCUENTO_MAXIMO_CAJERO", default="0.10")
 # Checkout waits at most this long for row locks, then tells the cashier to try again.
 COBRO_LOCK_TIMEOUT_SEGUNDOS = env.int("COBRO_LOCK_TIMEOUT_SEGUNDOS", default=3)
+# Cash-drawer close: a difference (counted − expected, per method) above this many pesos
+# needs a Gerente's authorisation on the closing screen.
+DIFERENCIA_MAXIMA_CORTE = env("DIFERENCIA_MAXIMA_CORTE", default="50.00")
 
 # --- External systems (clients are registered as alumnos there) -----------------------------
 SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")
