@@ -98,11 +98,6 @@ class DevolucionNoPermitida(DevolucionError):
     pass
 
 
-class TurnoRequeridoParaDevolver(DevolucionError):
-    def __init__(self):
-        super().__init__("Abre tu turno de caja para devolver dinero.")
-
-
 class ClaveDevolucionReutilizada(DevolucionError):
     def __init__(self, *, folio: str):
         super().__init__(
@@ -121,4 +116,62 @@ class ReembolsoExcedeEfectivo(DevolucionError):
         super().__init__(
             f"En tu caja debe haber ${disponible:,.2f} en efectivo: no alcanza para reembolsar ${monto:,.2f}. "
             "Registra un depósito de efectivo en tu turno y vuelve a intentarlo."
+        )
+
+
+# --- Cash-drawer shifts (corte de caja) -----------------------------------------------------
+
+
+class TurnoNoAbierto(VentaError):
+    def __init__(self, mensaje: str = "Abre tu turno de caja antes de cobrar."):
+        super().__init__(mensaje)
+
+
+class TurnoYaAbierto(VentaError):
+    def __init__(self):
+        super().__init__("Ya tienes un turno de caja abierto: ciérralo antes de abrir otro.")
+
+
+class TurnoNoEncontrado(VentaError):
+    """The shift does not exist, or the user may not act on it (said the same way on purpose)."""
+
+    def __init__(self):
+        super().__init__("Ese turno de caja no existe o no es tuyo.")
+
+
+class TurnoYaCerrado(VentaError):
+    def __init__(self):
+        super().__init__("Este turno de caja ya está cerrado: no se cambió nada.")
+
+
+class MontoNoValido(VentaError):
+    pass
+
+
+class MovimientoCajaNoValido(VentaError):
+    pass
+
+
+class CierreNoValido(VentaError):
+    pass
+
+
+class MotivoRequerido(VentaError):
+    def __init__(self):
+        super().__init__("Escribe el motivo del movimiento de caja.")
+
+
+class RetiroExcedeEfectivo(VentaError):
+    def __init__(self, *, disponible):
+        super().__init__(
+            f"No puedes retirar más efectivo del que debe haber en la caja (${disponible:,.2f})."
+        )
+
+
+class DiferenciaNoAutorizada(VentaError):
+    """The count differs from what was expected by more than the allowed amount."""
+
+    def __init__(self, *, limite):
+        super().__init__(
+            f"La diferencia pasa de ${limite:,.2f}: un gerente debe autorizar el cierre con su usuario y contraseña."
         )

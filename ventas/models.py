@@ -50,6 +50,10 @@ class Turno(models.Model):
     transferencia_reportado = _dinero("transferencia reportado", null=True, blank=True)
     # {"500": 2, "0.50": 3}: how the cash was counted, when counted by denomination.
     conteo_denominaciones = models.JSONField("conteo por denominación", null=True, blank=True)
+    # What went through the drawer when it was closed (sales and payments per method, refunds,
+    # deposits, withdrawals: ``ventas.calculos.CuentasTurno.a_json``). The printed close is
+    # read from here, never recomputed, so it reads the same years later.
+    resumen_cierre = models.JSONField("resumen del cierre", null=True, blank=True)
     nota_cierre = models.CharField("nota del cierre", max_length=255, blank=True)
     id_autorizo_diferencia = models.IntegerField("id de quien autorizó la diferencia", null=True, blank=True)
     nombre_autorizo_diferencia = models.CharField("autorizó la diferencia", max_length=150, blank=True)
@@ -81,11 +85,20 @@ class Turno(models.Model):
                 ),
                 name="turno_cierre_completo",
             ),
+            models.CheckConstraint(condition=Q(estado="abierto") | Q(resumen_cierre__isnull=False),
+                                   name="turno_cierre_con_resumen"),
         ]
         indexes = [models.Index(F("id_cajero"), F("abierto").desc(), name="turno_cajero_abierto_idx")]
 
     def __str__(self):
         return f"Turno {self.pk} · {self.nombre_cajero}"
+
+    @property
+    def diferencia_efectivo(self) -> Decimal | None:
+        """Counted − expected cash of a closed shift (negative: cash missing)."""
+        if self.efectivo_contado is None or self.efectivo_esperado is None:
+            return None
+        return self.efectivo_contado - self.efectivo_esperado
 
 
 class TipoMovimientoCaja(models.TextChoices):

@@ -8,10 +8,16 @@ primary-key order (so two checkouts never deadlock), takes prices from the locke
 The cart's one-time key is stored unique on the sale, so a repeated POST finds the first
 sale instead of selling twice.
 
+Selling needs an open cash-drawer shift (``Turno``): the checkout takes the cashier's open
+shift row ``FOR NO KEY UPDATE`` and writes the sale into it, and ``turno_cerrar`` takes the
+same row ``FOR UPDATE`` (the two lock modes conflict), so a sale is either committed before
+the close counts the drawer, or refused with ``TurnoNoAbierto`` once it is closed.
+
 Returns and cancellations (``venta_devolver``, ``venta_cancelar``) follow the same shape:
 the sale's row is locked first (every return of a sale is serialised on it), then the
-user's open shift, then the products through ``existencias_mover`` (kind
-"cancelacion_venta"); the form's one-time key is unique on ``Devolucion``.
+user's open shift (same mode as the checkout), then the products through
+``existencias_mover`` (kind "cancelacion_venta"); the form's one-time key is unique on
+``Devolucion``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from ventas.exceptions import (
     CarritoCambiado,
     CarritoNoEncontrado,
     CarritoVacio,
+    CierreNoValido,
     ClaveCobroReutilizada,
     ClaveDevolucionReutilizada,
     ClienteNoValido,
@@ -46,10 +53,18 @@ from ventas.exceptions import (
     DevolucionNoPermitida,
     DevolucionNoValida,
     DevolucionOcupada,
+    DiferenciaNoAutorizada,
+    MontoNoValido,
+    MotivoRequerido,
+    MovimientoCajaNoValido,
     PagoNoValido,
     ProductoNoVendible,
     ReembolsoExcedeEfectivo,
-    TurnoRequeridoParaDevolver,
+    RetiroExcedeEfectivo,
+    TurnoNoAbierto,
+    TurnoNoEncontrado,
+    TurnoYaAbierto,
+    TurnoYaCerrado,
     VentaDeOtroDia,
     VentaNoEncontrada,
     VentaYaCancelada,
@@ -79,11 +94,33 @@ PERMISO_AUTORIZAR = "ventas.autorizar_descuento"
 PERMISO_VENDER = "ventas.add_venta"
 PERMISO_DEVOLVER = "ventas.devolver_venta"
 PERMISO_VER_TODAS = "ventas.ver_todas"
+PERMISO_AUTORIZAR_DIFERENCIA = "ventas.autorizar_diferencia"
+# Close anyone's shift (a Gerente closing for a cashier who left); without it, only one's own.
+PERMISO_CERRAR_AJENO = "ventas.change_turno"
 
 
 def limite_descuento() -> Decimal:
     """Largest discount per line (fraction of the line) a cashier gives without a Gerente."""
     return Decimal(str(settings.DESCUENTO_MAXIMO_CAJERO))
+
+
+def limite_diferencia_corte() -> Decimal:
+    """Largest |counted − expected| per method a shift closes with without a Gerente."""
+    return Decimal(str(settings.DIFERENCIA_MAXIMA_CORTE))
+
+
+def _autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, request=None):
+    """The Gerente typing their username and password on someone else's screen.
+
+    Returns the authorising user; raises ``AutorizacionRechazada`` on wrong credentials or
+    when that user lacks ``permiso``. Never inside a transaction: hashing takes a while.
+    """
+    autorizador = authenticate(request, username=usuario, password=clave)
+    if autorizador is None or not autorizador.is_active:
+        raise AutorizacionRechazada("Usuario o contraseña de gerente incorrectos.")
+    if not autorizador.has_perm(permiso):
+        raise AutorizacionRechazada(f"{nombre_para_registro(autorizador)} no puede autorizar {que}.")
+    return autorizador
 
 
 # --- Cart ---------------------------------------------------------------------------------
@@ -222,21 +259,6 @@ def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
         return carrito
 
 
-def _autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, request=None):
-    """The Gerente whose username and password were typed on a cashier's screen.
-
-    Shared by every "a Gerente authorises here" step (discounts, returns, cancellations).
-    Checks the credentials against the auth database (never inside a business transaction)
-    and that the user holds ``permiso``; raises ``AutorizacionRechazada`` naming ``que``.
-    """
-    autorizador = authenticate(request, username=usuario, password=clave)
-    if autorizador is None or not autorizador.is_active:
-        raise AutorizacionRechazada("Usuario o contraseña de gerente incorrectos.")
-    if not autorizador.has_perm(permiso):
-        raise AutorizacionRechazada(f"{nombre_para_registro(autorizador)} no puede autorizar {que}.")
-    return autorizador
-
-
 def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request=None) -> Carrito:
     """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit."""
     autorizador = _autorizador_verificar(
@@ -290,7 +312,8 @@ def venta_confirmar(
     nothing is written; the same key with another cart raises ``ClaveCobroReutilizada``.
     Raises ``CarritoVacio``, ``CarritoCambiado`` (a price or line changed since the form was
     shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
-    ``ProductoNoVendible``, ``DescuentoNoAutorizado``, ``PagoNoValido`` and ``CobroOcupado``
+    ``ProductoNoVendible``, ``DescuentoNoAutorizado``, ``PagoNoValido``, ``TurnoNoAbierto``
+    (the cashier has no open shift; the sale goes into that shift) and ``CobroOcupado``
     (lock wait over the limit). On any error nothing is written.
     """
     existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
@@ -334,6 +357,14 @@ def _limitar_espera_de_bloqueos() -> None:
 
 
 def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) -> Venta:
+    # FOR NO KEY UPDATE: conflicts with the close's FOR UPDATE (so the sale lands in a shift
+    # that is still open when it commits) but not with the FK checks of other rows.
+    turno = (
+        Turno.objects.using(DB_NEGOCIO).select_for_update(no_key=True)
+        .filter(id_cajero=cajero.pk, estado=EstadoTurno.ABIERTO).only("id").first()
+    )
+    if turno is None:
+        raise TurnoNoAbierto()
     carrito = (
         Carrito.objects.using(DB_NEGOCIO).select_for_update()
         .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
@@ -409,6 +440,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         iva=totales.iva,
         total=totales.total,
         articulos=sum(linea.cantidad for linea in lineas),
+        turno_id=turno.pk,
     )
     VentaDetalle.objects.using(DB_NEGOCIO).bulk_create(
         VentaDetalle(
@@ -430,8 +462,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         ],
         usuario=cajero,
     )
-    CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).delete()
-    carrito.delete(using=DB_NEGOCIO)
+    carrito.delete(using=DB_NEGOCIO)  # its lines go in the same fast cascade delete
     return venta
 
 
@@ -480,6 +511,7 @@ class AutorizacionDatos:
 
 
 MOTIVO_MAXIMO = 255
+MENSAJE_SIN_TURNO_DEVOLVER = "Abre tu turno de caja para devolver dinero."
 
 
 def venta_cancelar(
@@ -501,7 +533,7 @@ def venta_cancelar(
     ``VentaYaCancelada``, ``VentaDeOtroDia`` (local date, America/Mexico_City),
     ``DevolucionNoValida`` (no reason, nothing left), ``DevolucionNoPermitida`` /
     ``AutorizacionRechazada`` (a Cajero without a valid Gerente authorisation),
-    ``TurnoRequeridoParaDevolver``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
+    ``TurnoNoAbierto``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
     On any error nothing is written.
     """
     return _devolucion_registrar(
@@ -638,14 +670,9 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         raise VentaYaCancelada(folio=venta.folio_texto)
     if tipo == TipoDevolucion.CANCELACION and timezone.localdate(venta.fecha) != timezone.localdate():
         raise VentaDeOtroDia(folio=venta.folio_texto, fecha=timezone.localdate(venta.fecha).strftime("%d/%m/%Y"))
-    # NO KEY UPDATE: conflicts with the shift close's FOR UPDATE (a close waits for this
-    # refund or this refund sees the shift closed), not with sales referencing the shift.
-    turno = (
-        Turno.objects.using(DB_NEGOCIO).select_for_update(no_key=True)
-        .filter(estado=EstadoTurno.ABIERTO, id_cajero=usuario.pk).first()
-    )
-    if turno is None:
-        raise TurnoRequeridoParaDevolver()
+    # Same lock as the checkout (FOR NO KEY UPDATE): conflicts with the close's FOR UPDATE, so a
+    # refund never lands in a closed shift, and with other refunds/withdrawals of this drawer.
+    turno = _turno_abierto_bloquear(usuario=usuario, mensaje=MENSAJE_SIN_TURNO_DEVOLVER)
 
     detalles = {d.pk: d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")}
     if tipo == TipoDevolucion.CANCELACION:
@@ -690,7 +717,9 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
     if efectivo > 0:
         # Checked under the shift's lock: two cash refunds (or a refund and a withdrawal) of
         # one drawer are checked one after the other, so together they can't overdraw it.
-        disponible = _efectivo_en_caja(turno=turno)
+        from ventas import selectors  # selectors imports this module
+
+        disponible = selectors.turno_cuentas(turno=turno).esperado["efectivo"]
         if efectivo > disponible:
             raise ReembolsoExcedeEfectivo(disponible=max(disponible, calculos.CERO), monto=efectivo)
 
@@ -726,26 +755,6 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         usuario=usuario,
     )
     return devolucion
-
-
-def _efectivo_en_caja(*, turno: Turno) -> Decimal:
-    """Cash the shift's drawer should hold now: opening cash + cash taken by its sales (net of
-    change, cancelled or not) − cash refunded in it + deposits − withdrawals.
-
-    The same figure as the shift close's expected cash. MERGE NOTE: with the shifts part
-    merged, this is ``selectors.turno_cuentas(turno=turno).esperado["efectivo"]``; call that
-    instead so the arithmetic lives in one place.
-    """
-    pagos = Pago.objects.using(DB_NEGOCIO).filter(venta__turno=turno, metodo=MetodoPago.EFECTIVO).aggregate(
-        total=Sum("monto", default=calculos.CERO))["total"]
-    reembolsos = Reembolso.objects.using(DB_NEGOCIO).filter(
-        devolucion__turno=turno, metodo=MetodoPago.EFECTIVO).aggregate(total=Sum("monto", default=calculos.CERO))["total"]
-    movimientos = MovimientoCaja.objects.using(DB_NEGOCIO).filter(turno=turno)
-    depositos = movimientos.filter(tipo=TipoMovimientoCaja.DEPOSITO).aggregate(
-        total=Sum("monto", default=calculos.CERO))["total"]
-    retiros = movimientos.filter(tipo=TipoMovimientoCaja.RETIRO).aggregate(
-        total=Sum("monto", default=calculos.CERO))["total"]
-    return turno.fondo_inicial + pagos - reembolsos + depositos - retiros
 
 
 def _unidades(n: int) -> str:
@@ -792,3 +801,185 @@ def _reembolso_repartir(*, venta: Venta, monto: Decimal, metodo: str | None) -> 
         )
     except ValueError as error:
         raise DevolucionNoValida(str(error)) from error
+# --- Cash-drawer shifts (corte de caja) -----------------------------------------------------
+
+MONTO_MAXIMO = Decimal("9999999999.99")  # what DecimalField(max_digits=12, decimal_places=2) holds
+
+
+def _monto_validar(valor, etiqueta: str, *, positivo: bool = False) -> Decimal:
+    """A peso amount from a form or a caller: finite, in cents, not negative (or > 0)."""
+    if not isinstance(valor, Decimal) or not valor.is_finite():
+        raise MontoNoValido(f"{etiqueta}: escribe un importe en pesos, por ejemplo 150.50.")
+    if valor < 0:
+        raise MontoNoValido(f"{etiqueta}: no puede ser negativo.")
+    if positivo and valor == 0:
+        raise MontoNoValido(f"{etiqueta}: debe ser mayor que cero.")
+    if valor != calculos.a_centavos(valor):
+        raise MontoNoValido(f"{etiqueta}: usa como máximo 2 decimales (centavos).")
+    if valor > MONTO_MAXIMO:
+        raise MontoNoValido(f"{etiqueta}: el importe es demasiado grande.")
+    return calculos.a_centavos(valor)
+
+
+def turno_abrir(*, cajero, fondo_inicial: Decimal) -> Turno:
+    """Open the user's cash-drawer shift with the cash put in the drawer for change.
+
+    Raises ``TurnoYaAbierto`` when the user already has an open shift (the partial unique
+    index ``turno_uno_abierto_por_cajero`` settles two tabs opening at once) and
+    ``MontoNoValido``. On error nothing is written.
+    """
+    fondo = _monto_validar(fondo_inicial, "Fondo inicial")
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            if Turno.objects.using(DB_NEGOCIO).filter(id_cajero=cajero.pk, estado=EstadoTurno.ABIERTO).exists():
+                raise TurnoYaAbierto()
+            return Turno.objects.using(DB_NEGOCIO).create(
+                id_cajero=cajero.pk, nombre_cajero=nombre_para_registro(cajero), fondo_inicial=fondo
+            )
+    except IntegrityError as error:
+        if "turno_uno_abierto_por_cajero" in str(error):
+            raise TurnoYaAbierto() from error
+        raise
+
+
+def _turno_abierto_bloquear(*, usuario, mensaje: str) -> Turno:
+    turno = (
+        Turno.objects.using(DB_NEGOCIO).select_for_update(no_key=True)
+        .filter(id_cajero=usuario.pk, estado=EstadoTurno.ABIERTO).first()
+    )
+    if turno is None:
+        raise TurnoNoAbierto(mensaje)
+    return turno
+
+
+def caja_movimiento_registrar(*, usuario, tipo: str, monto: Decimal, motivo: str) -> MovimientoCaja:
+    """Cash put into (depósito) or taken out of (retiro) the drawer of the user's open shift.
+
+    A withdrawal may not take more than the cash the drawer should hold right then (the
+    expected cash of the shift). The shift row is locked ``FOR NO KEY UPDATE``, a mode that
+    conflicts with itself, so two withdrawals (or a withdrawal and a cash refund) are checked
+    one after the other and can't both pass; and it conflicts with the close's ``FOR UPDATE``,
+    so a movement never lands in a closed shift. Raises ``TurnoNoAbierto``, ``MontoNoValido``,
+    ``MotivoRequerido``, ``MovimientoCajaNoValido`` and ``RetiroExcedeEfectivo``.
+    """
+    from ventas import selectors  # selectors imports this module
+
+    if tipo not in TipoMovimientoCaja.values:
+        raise MovimientoCajaNoValido("Elige si es un retiro o un depósito de efectivo.")
+    monto = _monto_validar(monto, "Monto", positivo=True)
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise MotivoRequerido()
+    if len(motivo) > 200:
+        raise MovimientoCajaNoValido("El motivo es demasiado largo (máximo 200 caracteres).")
+    with transaction.atomic(using=DB_NEGOCIO):
+        turno = _turno_abierto_bloquear(
+            usuario=usuario, mensaje="Abre tu turno de caja antes de registrar retiros o depósitos."
+        )
+        if tipo == TipoMovimientoCaja.RETIRO:
+            disponible = selectors.turno_cuentas(turno=turno).esperado["efectivo"]
+            if monto > disponible:
+                raise RetiroExcedeEfectivo(disponible=max(disponible, calculos.CERO))
+        return MovimientoCaja.objects.using(DB_NEGOCIO).create(
+            turno=turno, tipo=tipo, monto=monto, motivo=motivo,
+            id_usuario=usuario.pk, nombre_usuario=nombre_para_registro(usuario),
+        )
+
+
+def _efectivo_contado(efectivo_contado: Decimal | None, denominaciones: dict[str, int] | None) -> Decimal:
+    if denominaciones is not None:
+        try:
+            total = calculos.conteo_total(denominaciones)
+        except ValueError as error:
+            raise CierreNoValido(str(error)) from error
+        if efectivo_contado is not None and _monto_validar(efectivo_contado, "Efectivo contado") != total:
+            raise CierreNoValido(
+                f"El efectivo contado (${efectivo_contado:,.2f}) no coincide con el conteo por "
+                f"denominación (${total:,.2f}). Deja uno de los dos."
+            )
+        return _monto_validar(total, "Efectivo contado")
+    if efectivo_contado is None:
+        raise CierreNoValido("Cuenta el efectivo: por denominación o el total.")
+    return _monto_validar(efectivo_contado, "Efectivo contado")
+
+
+def turno_cerrar(
+    *,
+    turno_id: int,
+    usuario,
+    tarjeta_reportado: Decimal,
+    transferencia_reportado: Decimal,
+    efectivo_contado: Decimal | None = None,
+    denominaciones: dict[str, int] | None = None,
+    nota: str = "",
+    autorizo_usuario: str = "",
+    autorizo_clave: str = "",
+    request=None,
+) -> Turno:
+    """Close a shift: count the cash, take the card/transfer totals, store expected vs counted.
+
+    The cash is counted by denomination (``denominaciones``, stored as counted) or as a total.
+    The shift row is locked ``FOR UPDATE``: a checkout holding it (``FOR NO KEY UPDATE``)
+    finishes first and is counted; one that comes after finds the shift closed. What went
+    through the drawer (``selectors.turno_cuentas``) is stored with the close
+    (``resumen_cierre``), so the printed report never recomputes.
+
+    A difference above ``DIFERENCIA_MAXIMA_CORTE`` in any method needs a user with
+    ``ventas.autorizar_diferencia``: the closer themselves (a Gerente), or a Gerente typing
+    ``autorizo_usuario``/``autorizo_clave`` on this screen; who authorised is recorded.
+    A Cajero closes only their own shift; ``ventas.change_turno`` (Gerente) closes anyone's.
+
+    Raises ``TurnoNoEncontrado`` (missing or someone else's), ``TurnoYaCerrado``,
+    ``MontoNoValido``, ``CierreNoValido``, ``AutorizacionRechazada`` and
+    ``DiferenciaNoAutorizada``. On error nothing is written.
+    """
+    from ventas import selectors  # selectors imports this module
+
+    contado = _efectivo_contado(efectivo_contado, denominaciones)
+    tarjeta = _monto_validar(tarjeta_reportado, "Tarjeta reportada")
+    transferencia = _monto_validar(transferencia_reportado, "Transferencia reportada")
+    nota = (nota or "").strip()
+    if len(nota) > 255:
+        raise CierreNoValido("La nota es demasiado larga (máximo 255 caracteres).")
+    puede_ajeno = usuario.has_perm(PERMISO_CERRAR_AJENO)
+    autorizador = None
+    if autorizo_usuario:
+        autorizador = _autorizador_verificar(
+            usuario=autorizo_usuario, clave=autorizo_clave, permiso=PERMISO_AUTORIZAR_DIFERENCIA,
+            que="diferencias del corte de caja", request=request,
+        )
+    elif usuario.has_perm(PERMISO_AUTORIZAR_DIFERENCIA):
+        autorizador = usuario
+    limite = limite_diferencia_corte()
+    with transaction.atomic(using=DB_NEGOCIO):
+        turno = Turno.objects.using(DB_NEGOCIO).select_for_update().filter(pk=turno_id).first()
+        if turno is None or (turno.id_cajero != usuario.pk and not puede_ajeno):
+            raise TurnoNoEncontrado()
+        if turno.estado != EstadoTurno.ABIERTO:
+            raise TurnoYaCerrado()
+        cuentas = selectors.turno_cuentas(turno=turno)
+        esperado = cuentas.esperado
+        diferencias = calculos.diferencias_calcular(
+            esperado=esperado, contado={"efectivo": contado, "tarjeta": tarjeta, "transferencia": transferencia},
+            limite=limite,
+        )
+        requiere_autorizacion = any(d.excede for d in diferencias)
+        if requiere_autorizacion and autorizador is None:
+            raise DiferenciaNoAutorizada(limite=limite)
+        turno.estado = EstadoTurno.CERRADO
+        turno.cerrado = timezone.now()
+        turno.efectivo_esperado, turno.efectivo_contado = esperado["efectivo"], contado
+        turno.tarjeta_esperado, turno.tarjeta_reportado = esperado["tarjeta"], tarjeta
+        turno.transferencia_esperado, turno.transferencia_reportado = esperado["transferencia"], transferencia
+        turno.conteo_denominaciones = (
+            {clave: denominaciones.get(clave, 0) for clave, _, _ in calculos.DENOMINACIONES}
+            if denominaciones is not None else None
+        )
+        turno.resumen_cierre = cuentas.a_json()
+        turno.nota_cierre = nota
+        if requiere_autorizacion:
+            turno.id_autorizo_diferencia = autorizador.pk
+            turno.nombre_autorizo_diferencia = nombre_para_registro(autorizador)
+        turno.id_cerro, turno.nombre_cerro = usuario.pk, nombre_para_registro(usuario)
+        turno.save(using=DB_NEGOCIO)
+        return turno

@@ -22,4 +22,10 @@ urlpatterns = [
     path("<int:venta_id>/cancelar/", views.venta_cancelar, name="venta_cancelar"),
     path("<int:venta_id>/devolver/", views.venta_devolver, name="venta_devolver"),
     path("devoluciones/<int:devolucion_id>/ticket/", views.devolucion_ticket, name="devolucion_ticket"),
+    path("turno/", views.turno, name="turno"),
+    path("turno/abrir/", views.turno_abrir, name="turno_abrir"),
+    path("turno/movimiento/", views.turno_movimiento, name="turno_movimiento"),
+    path("turnos/", views.turnos, name="turnos"),
+    path("turnos/<int:turno_id>/", views.turno_detalle, name="turno_detalle"),
+    path("turnos/<int:turno_id>/cerrar/", views.turno_cerrar, name="turno_cerrar"),
 ]

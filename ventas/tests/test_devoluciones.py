@@ -18,7 +18,7 @@ from ventas.exceptions import (
     DevolucionNoPermitida,
     DevolucionNoValida,
     ReembolsoExcedeEfectivo,
-    TurnoRequeridoParaDevolver,
+    TurnoNoAbierto,
     VentaDeOtroDia,
     VentaNoEncontrada,
     VentaYaCancelada,
@@ -381,10 +381,10 @@ def test_sin_turno_abierto(vender, gerente, producto_con_existencia):
     producto = producto_con_existencia(5)
     venta = vender([(producto, 1)])
     antes = _foto(venta)
-    with pytest.raises(TurnoRequeridoParaDevolver) as error:
+    with pytest.raises(TurnoNoAbierto) as error:
         _cancelar(venta, gerente)
     assert str(error.value) == "Abre tu turno de caja para devolver dinero."
-    with pytest.raises(TurnoRequeridoParaDevolver):
+    with pytest.raises(TurnoNoAbierto):
         _devolver(venta, gerente, [(_linea(venta, producto), 1)])
     assert _foto(venta) == antes
 
