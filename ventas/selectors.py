@@ -1,16 +1,48 @@
-"""Reads of the point of sale: the cart as the cashier sees it, parked carts, a sale's ticket."""
+"""Reads of the point of sale (the cart, parked carts, a sale's ticket) and of the reports
+(the daily summary and the dashboard)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, ExtractHour, TruncDate
+from django.utils import timezone
 
+from integraciones.models import EstadoSincronizacion, SincronizacionAlumno, Sistema
 from inventario.models import Producto
 from inventario.selectors import productos_buscar
 from ventas import calculos
-from ventas.models import Carrito, CarritoLinea, Venta
+from ventas.calculos import CERO
+from ventas.models import (
+    Carrito,
+    CarritoLinea,
+    Devolucion,
+    DevolucionLinea,
+    EstadoVenta,
+    MetodoPago,
+    Pago,
+    Reembolso,
+    TipoDevolucion,
+    Venta,
+    VentaDetalle,
+)
 from ventas.services import carrito_huella
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -134,4 +166,455 @@ def ventas_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
         .filter(cliente_id=cliente_id)
         .only("id", "folio", "fecha", "total", "estado", "id_cajero", "nombre_cajero")
         .order_by("-fecha", "-id")[:limite]
+    )
+
+
+# --- Reports: the daily summary and the dashboard (issue 6) -------------------------------------
+#
+# Every query below filters ``fecha`` with a half-open range of aware datetimes built from the
+# local calendar (America/Mexico_City), so PostgreSQL walks the ``fecha`` index of the day (or of
+# the 30 days) and never computes a local date per row of the whole table. Each function runs a
+# fixed number of queries whatever the data size.
+
+
+def dia_local_limites(fecha: date) -> tuple[datetime, datetime]:
+    """``[inicio, fin)`` of the local day ``fecha`` as aware datetimes (UTC 06:00 → 06:00 today).
+
+    Built with the zone's rules, not a fixed −6 h offset, so a change of offset (DST, if it
+    ever comes back) gives a 23- or 25-hour day instead of a wrong one.
+    """
+    zona = timezone.get_default_timezone()
+    return (datetime.combine(fecha, time.min, tzinfo=zona),
+            datetime.combine(fecha + timedelta(days=1), time.min, tzinfo=zona))
+
+
+def _suma(campo, **extra):
+    return Coalesce(Sum(campo, **extra), Value(CERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+@dataclass
+class ResumenCajero:
+    id_cajero: int
+    nombre: str
+    ventas: int = 0
+    canceladas: int = 0
+    vendido: Decimal = CERO
+    descuento: Decimal = CERO
+    devuelto: Decimal = CERO  # refunds paid from this cashier's drawer today
+
+    @property
+    def neto(self) -> Decimal:
+        return self.vendido - self.devuelto
+
+
+@dataclass
+class ResumenMetodo:
+    metodo: str
+    etiqueta: str
+    ventas: int = 0  # sales paid (at least partly) with this method
+    cobrado: Decimal = CERO
+    reembolsado: Decimal = CERO
+
+    @property
+    def neto(self) -> Decimal:
+        return self.cobrado - self.reembolsado
+
+
+@dataclass
+class ResumenDevoluciones:
+    """Cancellations or partial returns made on the day (whatever day the sale was)."""
+
+    tipo: str
+    etiqueta: str
+    cantidad: int = 0
+    total: Decimal = CERO
+    iva: Decimal = CERO
+    reembolsos: dict[str, Decimal] = field(default_factory=dict)  # metodo → amount
+
+    def reembolsos_lista(self) -> list[tuple[str, Decimal]]:
+        return [(etiqueta, self.reembolsos.get(valor, CERO)) for valor, etiqueta in MetodoPago.choices]
+
+
+@dataclass
+class ResumenIvaTasa:
+    tasa: Decimal
+    vendido: Decimal = CERO  # amounts with IVA included
+    iva_vendido: Decimal = CERO
+    devuelto: Decimal = CERO
+    iva_devuelto: Decimal = CERO
+
+    @property
+    def etiqueta(self) -> str:
+        return f"{self.tasa * 100:.0f} %"
+
+    @property
+    def base_neta(self) -> Decimal:
+        return (self.vendido - self.iva_vendido) - (self.devuelto - self.iva_devuelto)
+
+    @property
+    def iva_neto(self) -> Decimal:
+        return self.iva_vendido - self.iva_devuelto
+
+
+@dataclass
+class ResumenDia:
+    """What the shop did on one local day: sales by cashier and method, returns, discounts, IVA.
+
+    Sales count on the day they were rung up (cancelled ones included: their cancellation is
+    listed and subtracted); returns and cancellations count on the day the money went back.
+    So ``total_neto`` is what came into the drawers and accounts that day, net of refunds.
+    """
+
+    fecha: date
+    cajeros: list[ResumenCajero]
+    metodos: list[ResumenMetodo]
+    cancelaciones: ResumenDevoluciones
+    devoluciones: ResumenDevoluciones
+    iva_por_tasa: list[ResumenIvaTasa]
+    ventas: int = 0
+    canceladas: int = 0
+    subtotal: Decimal = CERO  # before discounts
+    descuento: Decimal = CERO
+    vendido: Decimal = CERO
+    iva_vendido: Decimal = CERO
+    ventas_con_descuento: int = 0
+    descuentos_autorizados: int = 0  # sales whose discount needed a Gerente
+
+    @property
+    def devuelto(self) -> Decimal:
+        return self.cancelaciones.total + self.devoluciones.total
+
+    @property
+    def iva_devuelto(self) -> Decimal:
+        return self.cancelaciones.iva + self.devoluciones.iva
+
+    @property
+    def iva_neto(self) -> Decimal:
+        return self.iva_vendido - self.iva_devuelto
+
+    @property
+    def total_neto(self) -> Decimal:
+        return self.vendido - self.devuelto
+
+    @property
+    def vacio(self) -> bool:
+        return not self.ventas and not self.cancelaciones.cantidad and not self.devoluciones.cantidad
+
+
+def resumen_del_dia(*, fecha: date) -> ResumenDia:
+    """The daily summary of ``fecha`` (local day) in six queries, each an index range of the day."""
+    inicio, fin = dia_local_limites(fecha)
+    ventas = Venta.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+    cancelada = Q(estado=EstadoVenta.CANCELADA)
+    por_cajero = (
+        ventas.values("id_cajero")
+        .annotate(
+            nombre=Max("nombre_cajero"), n=Count("id"), canceladas=Count("id", filter=cancelada),
+            # Annotation names differ from the fields: the filters below must see the columns.
+            suma_subtotal=_suma("subtotal"), suma_descuento=_suma("descuento"), vendido=_suma("total"),
+            suma_iva=_suma("iva"),
+            con_descuento=Count("id", filter=Q(descuento__gt=0)),
+            autorizados=Count("id", filter=Q(descuento__gt=0, id_autorizo_descuento__isnull=False)),
+        )
+        .order_by()
+    )
+    resumen = ResumenDia(
+        fecha=fecha, cajeros=[], metodos=[],
+        cancelaciones=ResumenDevoluciones(TipoDevolucion.CANCELACION, "Cancelaciones"),
+        devoluciones=ResumenDevoluciones(TipoDevolucion.DEVOLUCION, "Devoluciones"),
+        iva_por_tasa=[],
+    )
+    cajeros: dict[int, ResumenCajero] = {}
+    for fila in por_cajero:
+        cajeros[fila["id_cajero"]] = ResumenCajero(
+            id_cajero=fila["id_cajero"], nombre=fila["nombre"], ventas=fila["n"], canceladas=fila["canceladas"],
+            vendido=fila["vendido"], descuento=fila["suma_descuento"],
+        )
+        resumen.ventas += fila["n"]
+        resumen.canceladas += fila["canceladas"]
+        resumen.subtotal += fila["suma_subtotal"]
+        resumen.descuento += fila["suma_descuento"]
+        resumen.vendido += fila["vendido"]
+        resumen.iva_vendido += fila["suma_iva"]
+        resumen.ventas_con_descuento += fila["con_descuento"]
+        resumen.descuentos_autorizados += fila["autorizados"]
+
+    metodos = {valor: ResumenMetodo(metodo=valor, etiqueta=etiqueta) for valor, etiqueta in MetodoPago.choices}
+    pagos = (
+        Pago.objects.using(DB_NEGOCIO).filter(venta__fecha__gte=inicio, venta__fecha__lt=fin)
+        .values("metodo").annotate(n=Count("venta_id", distinct=True), monto=_suma("monto")).order_by()
+    )
+    for fila in pagos:
+        metodos[fila["metodo"]].ventas = fila["n"]
+        metodos[fila["metodo"]].cobrado = fila["monto"]
+
+    grupos = {TipoDevolucion.CANCELACION: resumen.cancelaciones, TipoDevolucion.DEVOLUCION: resumen.devoluciones}
+    devoluciones = (
+        Devolucion.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+        .values("tipo", "turno__id_cajero")
+        .annotate(nombre=Max("turno__nombre_cajero"), n=Count("id"), total=_suma("total"), iva=_suma("iva"))
+        .order_by()
+    )
+    for fila in devoluciones:
+        grupo = grupos[fila["tipo"]]
+        grupo.cantidad += fila["n"]
+        grupo.total += fila["total"]
+        grupo.iva += fila["iva"]
+        cajero = cajeros.setdefault(
+            fila["turno__id_cajero"], ResumenCajero(id_cajero=fila["turno__id_cajero"], nombre=fila["nombre"])
+        )
+        cajero.devuelto += fila["total"]
+    reembolsos = (
+        Reembolso.objects.using(DB_NEGOCIO).filter(devolucion__fecha__gte=inicio, devolucion__fecha__lt=fin)
+        .values("devolucion__tipo", "metodo").annotate(monto=_suma("monto")).order_by()
+    )
+    for fila in reembolsos:
+        grupos[fila["devolucion__tipo"]].reembolsos[fila["metodo"]] = fila["monto"]
+        metodos[fila["metodo"]].reembolsado += fila["monto"]
+
+    tasas: dict[Decimal, ResumenIvaTasa] = {}
+    vendidas = (
+        VentaDetalle.objects.using(DB_NEGOCIO).filter(venta__fecha__gte=inicio, venta__fecha__lt=fin)
+        .values("tasa_iva").annotate(importe=_suma("importe"), iva=_suma("iva")).order_by()
+    )
+    for fila in vendidas:
+        tasa = tasas.setdefault(fila["tasa_iva"], ResumenIvaTasa(tasa=fila["tasa_iva"]))
+        tasa.vendido, tasa.iva_vendido = fila["importe"], fila["iva"]
+    devueltas = (
+        DevolucionLinea.objects.using(DB_NEGOCIO)
+        .filter(devolucion__fecha__gte=inicio, devolucion__fecha__lt=fin)
+        .values("venta_detalle__tasa_iva").annotate(importe=_suma("importe"), iva=_suma("iva")).order_by()
+    )
+    for fila in devueltas:
+        clave = fila["venta_detalle__tasa_iva"]
+        tasa = tasas.setdefault(clave, ResumenIvaTasa(tasa=clave))
+        tasa.devuelto, tasa.iva_devuelto = fila["importe"], fila["iva"]
+
+    resumen.cajeros = sorted(cajeros.values(), key=lambda c: (c.nombre.lower(), c.id_cajero))
+    resumen.metodos = list(metodos.values())
+    resumen.iva_por_tasa = sorted(tasas.values(), key=lambda t: t.tasa, reverse=True)
+    return resumen
+
+
+def resumen_filas_csv(resumen: ResumenDia) -> Iterator[list]:
+    """The summary as rows of (sección, concepto, operaciones, importe) for the CSV export."""
+    yield ["Ventas", "Ventas registradas (incluye canceladas)", resumen.ventas, resumen.vendido]
+    yield ["Ventas", "Importe antes de descuentos", "", resumen.subtotal]
+    yield ["Ventas", "Descuentos", resumen.ventas_con_descuento, resumen.descuento]
+    yield ["Ventas", "Descuentos autorizados por un gerente", resumen.descuentos_autorizados, ""]
+    for cajero in resumen.cajeros:
+        yield ["Cajero", f"{cajero.nombre}: vendido", cajero.ventas, cajero.vendido]
+        yield ["Cajero", f"{cajero.nombre}: devuelto", "", cajero.devuelto]
+        yield ["Cajero", f"{cajero.nombre}: neto", "", cajero.neto]
+    for metodo in resumen.metodos:
+        yield ["Método de pago", f"{metodo.etiqueta}: cobrado", metodo.ventas, metodo.cobrado]
+        yield ["Método de pago", f"{metodo.etiqueta}: reembolsado", "", metodo.reembolsado]
+        yield ["Método de pago", f"{metodo.etiqueta}: neto", "", metodo.neto]
+    for grupo in (resumen.cancelaciones, resumen.devoluciones):
+        yield [grupo.etiqueta, "Total", grupo.cantidad, grupo.total]
+        yield [grupo.etiqueta, "IVA", "", grupo.iva]
+        for etiqueta, monto in grupo.reembolsos_lista():
+            yield [grupo.etiqueta, f"Reembolso en {etiqueta.lower()}", "", monto]
+    for tasa in resumen.iva_por_tasa:
+        yield ["IVA", f"Tasa {tasa.etiqueta}: vendido (IVA incluido)", "", tasa.vendido]
+        yield ["IVA", f"Tasa {tasa.etiqueta}: IVA vendido", "", tasa.iva_vendido]
+        yield ["IVA", f"Tasa {tasa.etiqueta}: IVA devuelto", "", tasa.iva_devuelto]
+        yield ["IVA", f"Tasa {tasa.etiqueta}: IVA neto", "", tasa.iva_neto]
+    yield ["IVA", "IVA vendido", "", resumen.iva_vendido]
+    yield ["IVA", "IVA devuelto", "", resumen.iva_devuelto]
+    yield ["IVA", "IVA neto", "", resumen.iva_neto]
+    yield ["Total", "Vendido", resumen.ventas, resumen.vendido]
+    yield ["Total", "Devuelto (cancelaciones y devoluciones)",
+           resumen.cancelaciones.cantidad + resumen.devoluciones.cantidad, resumen.devuelto]
+    yield ["Total", "Neto del día", "", resumen.total_neto]
+
+
+DIAS_TABLERO = 30
+LIMITE_TOP = 10
+LIMITE_EXISTENCIA_BAJA = 15
+LIMITE_PENDIENTES = 5
+
+
+@dataclass(frozen=True)
+class DiaVentas:
+    dia: date
+    ventas: int
+    monto: Decimal
+
+
+@dataclass(frozen=True)
+class HoraVentas:
+    hora: int
+    ventas: int
+    monto: Decimal
+
+    @property
+    def etiqueta(self) -> str:
+        return f"{self.hora:02d}:00"
+
+
+@dataclass(frozen=True)
+class ProductoVendido:
+    producto_id: int
+    codigo: str
+    nombre: str
+    unidades: int
+    importe: Decimal
+
+
+@dataclass(frozen=True)
+class ClientePendiente:
+    cliente_id: int
+    nombre: str
+    desde: datetime
+    intentos: int
+    sistemas: list[str]  # "SII: pendiente", "Aula: error"
+
+
+@dataclass
+class Tablero:
+    desde: date
+    hasta: date
+    por_dia: list[DiaVentas]
+    por_hora: list[HoraVentas]
+    top_importe: list[ProductoVendido]
+    top_unidades: list[ProductoVendido]
+    existencia_baja: list[Producto]
+    existencia_baja_total: int
+    pendientes: list[ClientePendiente]
+    pendientes_total: int
+
+    @property
+    def ventas(self) -> int:
+        return sum(d.ventas for d in self.por_dia)
+
+    @property
+    def monto(self) -> Decimal:
+        return sum((d.monto for d in self.por_dia), CERO)
+
+
+def _neto_de_venta():
+    """What a sale is still worth: its total minus what was refunded (0 for a cancelled one)."""
+    return ExpressionWrapper(F("total") - F("total_devuelto"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def ventas_por_dia(*, desde: date, hasta: date) -> list[DiaVentas]:
+    """Sales per local day in ``[desde, hasta]``, every day present (0 when nothing was sold).
+
+    Count: sales not cancelled; amount: net of returns and cancellations. One query.
+    """
+    inicio, fin = dia_local_limites(desde)[0], dia_local_limites(hasta)[1]
+    filas = (
+        Venta.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+        .annotate(dia=TruncDate("fecha", tzinfo=timezone.get_default_timezone()))
+        .values("dia")
+        .annotate(n=Count("id", filter=~Q(estado=EstadoVenta.CANCELADA)), monto=_suma(_neto_de_venta()))
+        .order_by()
+    )
+    por_dia = {fila["dia"]: fila for fila in filas}
+    dias = []
+    dia = desde
+    while dia <= hasta:
+        fila = por_dia.get(dia)
+        dias.append(DiaVentas(dia=dia, ventas=fila["n"] if fila else 0, monto=fila["monto"] if fila else CERO))
+        dia += timedelta(days=1)
+    return dias
+
+
+def ventas_por_hora(*, desde: date, hasta: date) -> list[HoraVentas]:
+    """Sales by local hour of day over ``[desde, hasta]``: from 07:00 to 20:00 at least, wider
+    if there were sales earlier or later. One query."""
+    inicio, fin = dia_local_limites(desde)[0], dia_local_limites(hasta)[1]
+    filas = (
+        Venta.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+        .exclude(estado=EstadoVenta.CANCELADA)
+        .annotate(hora=ExtractHour("fecha", tzinfo=timezone.get_default_timezone()))
+        .values("hora").annotate(n=Count("id"), monto=_suma(_neto_de_venta())).order_by()
+    )
+    por_hora = {fila["hora"]: fila for fila in filas}
+    primera, ultima = min([7, *por_hora]), max([20, *por_hora])
+    return [
+        HoraVentas(hora=h, ventas=por_hora[h]["n"] if h in por_hora else 0,
+                   monto=por_hora[h]["monto"] if h in por_hora else CERO)
+        for h in range(primera, ultima + 1)
+    ]
+
+
+def productos_mas_vendidos(*, desde: date, hasta: date, por: str, limite: int = LIMITE_TOP) -> list[ProductoVendido]:
+    """Top products over ``[desde, hasta]`` by ``"importe"`` or ``"unidades"``, net of returns.
+
+    Cancelled sales are left out; a partly returned line counts its kept units and the same
+    share of its amount (a return refunds the line's price per unit, discount included). One query.
+    """
+    if por not in ("importe", "unidades"):
+        raise ValueError(por)
+    inicio, fin = dia_local_limites(desde)[0], dia_local_limites(hasta)[1]
+    conservadas = F("cantidad") - F("cantidad_devuelta")
+    filas = (
+        VentaDetalle.objects.using(DB_NEGOCIO)
+        .filter(venta__fecha__gte=inicio, venta__fecha__lt=fin)
+        .exclude(venta__estado=EstadoVenta.CANCELADA)
+        .values("producto_id", "producto__codigo", "producto__nombre")
+        .annotate(
+            unidades=Coalesce(Sum(conservadas), 0),
+            importe=_suma(ExpressionWrapper(
+                F("importe") * conservadas / F("cantidad"), output_field=DecimalField(max_digits=14, decimal_places=6)
+            )),
+        )
+        .filter(unidades__gt=0)
+        .order_by(f"-{por}", "producto__nombre")[:limite]
+    )
+    return [
+        ProductoVendido(producto_id=f["producto_id"], codigo=f["producto__codigo"], nombre=f["producto__nombre"],
+                        unidades=f["unidades"], importe=calculos.a_centavos(f["importe"]))
+        for f in filas
+    ]
+
+
+def productos_existencia_baja(*, limite: int = LIMITE_EXISTENCIA_BAJA) -> tuple[list[Producto], int]:
+    """Active products at or under their minimum (the most urgent first) and how many there are."""
+    consulta = Producto.objects.using(DB_NEGOCIO).filter(activo=True, existencia__lte=F("existencia_minima"))
+    lista = list(consulta.only("id", "codigo", "nombre", "existencia", "existencia_minima")
+                 .order_by("existencia", "nombre", "id")[:limite])
+    total = len(lista) if len(lista) < limite else consulta.count()
+    return lista, total
+
+
+def clientes_pendientes_sincronizar(*, limite: int = LIMITE_PENDIENTES) -> tuple[list[ClientePendiente], int]:
+    """Clients not yet registered in SII or Aula (pending or failed), oldest first, and how many."""
+    no_sincronizadas = SincronizacionAlumno.objects.using(DB_NEGOCIO).exclude(estado=EstadoSincronizacion.SINCRONIZADO)
+    filas = list(
+        no_sincronizadas.values("cliente_id", "cliente__nombre", "cliente__apellidos")
+        .annotate(desde=Min("creado"), intentos=Max("intentos"),
+                  sistemas=ArrayAgg(Concat("sistema", Value(":"), "estado"), order_by="sistema"))
+        .order_by("desde", "cliente_id")[:limite]
+    )
+    total = len(filas) if len(filas) < limite else no_sincronizadas.values("cliente_id").distinct().count()
+    nombres_sistema, nombres_estado = dict(Sistema.choices), dict(EstadoSincronizacion.choices)
+    pendientes = []
+    for fila in filas:
+        sistemas = []
+        for valor in fila["sistemas"]:
+            sistema, estado = valor.split(":", 1)
+            sistemas.append(f"{nombres_sistema.get(sistema, sistema)}: {nombres_estado.get(estado, estado).lower()}")
+        pendientes.append(ClientePendiente(
+            cliente_id=fila["cliente_id"], nombre=f"{fila['cliente__nombre']} {fila['cliente__apellidos']}".strip(),
+            desde=fila["desde"], intentos=fila["intentos"], sistemas=sistemas,
+        ))
+    return pendientes, total
+
+
+def tablero_datos(*, hoy: date, dias: int = DIAS_TABLERO) -> Tablero:
+    """Everything on the dashboard for the ``dias`` local days ending ``hoy`` (at most 9 queries)."""
+    desde = hoy - timedelta(days=dias - 1)
+    existencia_baja, existencia_baja_total = productos_existencia_baja()
+    pendientes, pendientes_total = clientes_pendientes_sincronizar()
+    return Tablero(
+        desde=desde, hasta=hoy,
+        por_dia=ventas_por_dia(desde=desde, hasta=hoy),
+        por_hora=ventas_por_hora(desde=desde, hasta=hoy),
+        top_importe=productos_mas_vendidos(desde=desde, hasta=hoy, por="importe"),
+        top_unidades=productos_mas_vendidos(desde=desde, hasta=hoy, por="unidades"),
+        existencia_baja=existencia_baja, existencia_baja_total=existencia_baja_total,
+        pendientes=pendientes, pendientes_total=pendientes_total,
     )

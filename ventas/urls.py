@@ -19,4 +19,7 @@ urlpatterns = [
     path("caja/cobrar/", views.cobrar, name="cobrar"),
     path("caja/buscar/", views.buscar, name="buscar"),
     path("<int:venta_id>/ticket/", views.ticket, name="ticket"),
+    path("resumen/", views.resumen, name="resumen"),
+    path("resumen/exportar.csv", views.resumen_exportar, name="resumen_exportar"),
+    path("tablero/", views.tablero, name="tablero"),
 ]
