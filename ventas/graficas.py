@@ -65,16 +65,16 @@ class Grafica:
     y_etiqueta_secundaria: str
 
 
-def escala_redonda(maximo: float, *, enteros: bool = False) -> float:
-    """The smallest "round" top of the axis (1, 2, 2.5 or 5 × 10ⁿ per step) at or above ``maximo``.
+def escala_redonda(maximo: float, *, enteros: bool = False, tope_minimo: float = MARCAS_EJE) -> float:
+    """The smallest "round" top of the axis (1, 2, 2.5, 5 or 7.5 × 10ⁿ per step) at or above ``maximo``.
 
     With ``enteros`` (counts) every step is a whole number, so the axis never reads "2.5 ventas".
     """
-    if maximo <= 0 or (enteros and maximo <= MARCAS_EJE):
-        return float(MARCAS_EJE)
+    if maximo <= tope_minimo:
+        return float(tope_minimo)
     paso_crudo = maximo / MARCAS_EJE
     magnitud = 10 ** math.floor(math.log10(paso_crudo))
-    for multiplo in (1, 2, 2.5, 5, 10):
+    for multiplo in (1, 2, 2.5, 5, 7.5, 10):
         paso = multiplo * magnitud
         if enteros and (paso < 1 or paso != int(paso)):
             continue
@@ -96,6 +96,7 @@ def grafica_barras(
     ancho: int = 900,
     alto: int = 320,
     enteros: bool = False,
+    tope_minimo: float = MARCAS_EJE,
 ) -> Grafica:
     """Geometry of a vertical bar chart; bar heights are proportional to the values.
 
@@ -104,7 +105,8 @@ def grafica_barras(
     """
     izquierda, derecha, arriba, abajo = 78.0, ancho - 10.0, 64.0, alto - 40.0
     alto_util = abajo - arriba
-    tope = escala_redonda(float(max((b.valor for b in barras), default=0)), enteros=enteros)
+    tope = escala_redonda(float(max((b.valor for b in barras), default=0)), enteros=enteros,
+                          tope_minimo=tope_minimo)
     hueco = (derecha - izquierda) / max(len(barras), 1)
     ancho_barra = hueco * 0.7
     dibujos = []
@@ -159,7 +161,7 @@ def grafica_por_dia(dias) -> Grafica:
         titulo=f"Ventas por día, últimos {len(dias)} días",
         descripcion=(f"Importe vendido cada día del {dateformat.format(desde, 'j/m/Y')} al "
                      f"{dateformat.format(hasta, 'j/m/Y')}, neto de devoluciones y cancelaciones." if dias else ""),
-        barras=barras, formato_eje=lambda v: pesos(v, centavos=False),
+        barras=barras, formato_eje=lambda v: pesos(v, centavos=False), tope_minimo=100,  # an empty month: $0–$100
     )
 
 
