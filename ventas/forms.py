@@ -119,3 +119,95 @@ class ResumenForm(forms.Form):
         if fecha > self.hoy:
             raise forms.ValidationError("Esa fecha todavía no llega: elige hoy o un día anterior.")
         return fecha
+
+
+class FechaField(forms.CharField):
+    """A local date as YYYY-MM-DD (what <input type="date"> sends) or DD/MM/YYYY, saying
+    clearly when the date does not exist (2026-02-30) instead of a generic "invalid"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=True, **kwargs)
+
+    def to_python(self, value):
+        texto = super().to_python(value)
+        if not texto:
+            return None
+        if len(texto) > 10:
+            raise forms.ValidationError(f"{self.label}: escribe la fecha como AAAA-MM-DD (por ejemplo 2026-03-15).",
+                                        code="invalid")
+        for formato, orden in (("-", (0, 1, 2)), ("/", (2, 1, 0))):
+            partes = texto.split(formato)
+            if len(partes) == 3 and all(p.isdigit() for p in partes):
+                anio, mes, dia = (int(partes[i]) for i in orden)
+                try:
+                    return date(anio, mes, dia)
+                except ValueError:
+                    raise forms.ValidationError(f"La fecha {texto} no existe.", code="inexistente") from None
+        raise forms.ValidationError(f"{self.label}: escribe la fecha como AAAA-MM-DD (por ejemplo 2026-03-15).",
+                                    code="invalid")
+
+
+def _texto_filtro(etiqueta, maximo=100):
+    return forms.CharField(
+        label=etiqueta, required=False, max_length=maximo, strip=True,
+        error_messages={"max_length": f"{etiqueta}: escribe como máximo {maximo} caracteres."},
+    )
+
+
+class HistorialForm(forms.Form):
+    """The history's filters (all in the GET querystring, so a filtered page can be bookmarked)."""
+
+    desde = FechaField(label="Desde")
+    hasta = FechaField(label="Hasta")
+    folio = _texto_filtro("Folio", 20)
+    cliente = _texto_filtro("Cliente")
+    cajero = forms.TypedChoiceField(
+        label="Cajero", required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": "Elige un cajero de la lista."},
+    )
+    estado = forms.ChoiceField(
+        label="Estado", required=False,
+        choices=[("", "Todos"), ("completada", "Completada"), ("devolucion", "Con devolución parcial"),
+                 ("cancelada", "Cancelada")],
+        error_messages={"invalid_choice": "Elige un estado de la lista."},
+    )
+    metodo = forms.ChoiceField(label="Método de pago", required=False,
+                               error_messages={"invalid_choice": "Elige un método de pago de la lista."})
+    producto = _texto_filtro("Producto")
+    page = forms.CharField(required=False, max_length=12, error_messages={
+        "max_length": "La página debe ser un número entero mayor que cero."})
+
+    def __init__(self, *args, cajeros=(), mostrar_cajero=True, **kwargs):
+        from ventas.models import MetodoPago
+
+        super().__init__(*args, **kwargs)
+        self.fields["metodo"].choices = [("", "Todos"), *MetodoPago.choices]
+        if mostrar_cajero:
+            self.fields["cajero"].choices = [("", "Todos"), *cajeros]
+        else:
+            del self.fields["cajero"]  # a Cajero only ever sees their own sales
+
+    def clean_folio(self):
+        texto = self.cleaned_data["folio"].upper().replace(" ", "")
+        if not texto:
+            return None
+        numero = texto.removeprefix("V-").removeprefix("V")
+        if not numero.isdigit() or len(numero) > 12:
+            raise forms.ValidationError("Folio no válido: escribe V-000123 o solo el número.")
+        return int(numero)
+
+    def clean_page(self):
+        texto = self.cleaned_data["page"]
+        if not texto:
+            return 1
+        if not texto.isdigit() or int(texto) < 1:
+            raise forms.ValidationError("La página debe ser un número entero mayor que cero.")
+        return int(texto)
+
+    def clean(self):
+        datos = super().clean()
+        desde, hasta = datos.get("desde"), datos.get("hasta")
+        if desde and hasta and desde > hasta:
+            self.add_error("hasta", f"El rango está al revés: «hasta» ({hasta:%d/%m/%Y}) es anterior a «desde» "
+                                    f"({desde:%d/%m/%Y}).")
+        return datos

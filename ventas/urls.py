@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ventas import views
+from ventas import views, views_historial
 
 app_name = "ventas"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("resumen/", views.resumen, name="resumen"),
     path("resumen/exportar.csv", views.resumen_exportar, name="resumen_exportar"),
     path("tablero/", views.tablero, name="tablero"),
+    path("historial/", views_historial.historial_lista, name="historial"),
+    path("historial/exportar.csv", views_historial.historial_exportar, name="historial_exportar"),
+    path("<int:venta_id>/", views_historial.venta_detalle, name="venta_detalle"),
 ]
