@@ -12,8 +12,9 @@ Consulta user through gunicorn on 127.0.0.1 with production settings and times, 
 3. ``/ventas/tablero/`` (30 days of sales by day and hour, two top-10s, alerts).
 
 It also prints the SQL query count of each page (``CaptureQueriesContext`` around the
-selectors) and the ``EXPLAIN ANALYZE`` of the summary's main query and of the dashboard's
-heaviest one (top products).
+selectors), the selectors' own time (the dashboard's without its cache, which the page
+requests mostly hit since nothing is sold meanwhile) and the ``EXPLAIN ANALYZE`` of the
+summary's main query and of the dashboard's heaviest one (top products).
 
     .venv/bin/python bench/resumen.py --ventas 1000000 --peticiones 60
 """
@@ -41,6 +42,19 @@ with CaptureQueriesContext(conexion) as resumen:
 with CaptureQueriesContext(conexion) as tablero:
     selectors.tablero_datos(hoy=date.fromisoformat(datos["hoy"]))
 print("consultas: resumen", len(resumen.captured_queries), "tablero", len(tablero.captured_queries))
+import statistics, time
+from django.core.cache import cache
+def mediana(funcion, veces=10):
+    tiempos = []
+    for _ in range(veces):
+        cache.clear()
+        inicio = time.perf_counter()
+        funcion()
+        tiempos.append((time.perf_counter() - inicio) * 1000)
+    return statistics.median(tiempos), max(tiempos)
+hoy = date.fromisoformat(datos["hoy"])
+print("selector resumen del día más cargado, ms (mediana, máximo): %.1f %.1f" % mediana(lambda: selectors.resumen_del_dia(fecha=busiest)))
+print("selector tablero SIN caché, ms (mediana, máximo): %.1f %.1f" % mediana(lambda: selectors.tablero_datos(hoy=hoy)))
 inicio, fin = selectors.dia_local_limites(busiest)
 print("--- EXPLAIN ANALYZE: ventas del día por cajero (resumen) ---")
 print(resumen.captured_queries[0]["sql"][:400])

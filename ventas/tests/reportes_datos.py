@@ -41,7 +41,8 @@ def vender(cajero, lineas, *, cuando, efectivo="0", pagos=(), turno=None):
         cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella,
         pagos=[services.PagoDatos(metodo, D(monto), "") for metodo, monto in pagos], efectivo_recibido=D(efectivo),
     )
-    Venta.objects.filter(pk=venta.pk).update(fecha=cuando, turno=turno)
+    # The shift is set here only if given: once checkout sets it itself, it is left alone.
+    Venta.objects.filter(pk=venta.pk).update(fecha=cuando, **({"turno": turno} if turno else {}))
     venta.refresh_from_db()
     return venta
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,14 @@ from ventas.tests.reportes_datos import dia_completo, vender
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"
 db = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture(autouse=True)
+def _sin_cache():
+    """The dashboard caches its sales figures (per process); each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _svgs(html):
@@ -193,19 +202,48 @@ def test_pagina_del_tablero(cliente_consulta, cajero, producto_con_existencia, t
 
 @db
 def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, turno_para, django_assert_num_queries):
-    # Sales by day, by hour, the two top-10s, low stock and pending clients: 6 queries; when a
-    # list is full, one more to count the rest. Never more than 8, whatever the data size.
-    with django_assert_num_queries(6):
+    # The sales fingerprint, sales by day and hour, the top products (both lists in one pass),
+    # low stock and pending clients: 5 queries; one more to count each alert list that is full.
+    # Never more than 7, whatever the data size.
+    with django_assert_num_queries(5):
         assert cliente_gerente.get(reverse("ventas:tablero")).status_code == 200
     turno_para(cajero)
     for i in range(20):
         producto = producto_con_existencia(1, nombre=f"Producto {i}", existencia_minima=5)
         vender(cajero, [(producto, 1, None)], cuando=timezone.localtime() - timedelta(days=i), efectivo="1000")
         SincronizacionAlumno.objects.create(cliente=ClienteFactory(), sistema="sii", estado="pendiente")
-    with django_assert_num_queries(6 + 2):
+    with django_assert_num_queries(5 + 2):
         html = cliente_gerente.get(reverse("ventas:tablero")).content.decode()
     assert "Ver los 20 productos con existencia baja" in html
     assert "<strong>20</strong> clientes sin registrar" in html
+
+
+@db
+def test_cache_de_cifras_nunca_atrasado(cliente_consulta, cajero, gerente, producto_con_existencia, turno_para,
+                                        django_assert_num_queries):
+    turno = turno_para(cajero)
+    mochila = producto_con_existencia(10, nombre="Mochila escolar", precio=D("450.00"))
+    ahora = timezone.localtime()
+    venta = vender(cajero, [(mochila, 2, None)], cuando=ahora, efectivo="900", turno=turno)
+    primera = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
+    assert '<dd id="tablero-monto">$900.00</dd>' in primera
+    # Nothing written since: the sales figures come from the cache (fingerprint + 2 alerts).
+    with django_assert_num_queries(3):
+        segunda = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
+    assert segunda.split('<main id="contenido"')[1] == primera.split('<main id="contenido"')[1]
+    # A return changes the fingerprint: the figures are read again and are net of it.
+    from ventas.models import TipoDevolucion
+    from ventas.tests.reportes_datos import devolver
+
+    devolver(venta, [(venta.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
+             cuando=ahora)
+    with django_assert_num_queries(5):
+        html = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
+    assert '<dd id="tablero-monto">$450.00</dd>' in html
+    # And so does a new sale.
+    vender(cajero, [(mochila, 1, None)], cuando=ahora, efectivo="450", turno=turno)
+    html = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
+    assert '<dd id="tablero-monto">$900.00</dd>' in html and '<dd id="tablero-ventas">2</dd>' in html
 
 
 @db
