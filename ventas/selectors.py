@@ -193,25 +193,46 @@ def dia_local_limites(fecha: date) -> tuple[datetime, datetime]:
             datetime.combine(fecha + timedelta(days=1), time.min, tzinfo=zona))
 
 
-def _acotado(relacion: str, ids: tuple[int, int], inicio: datetime, fin: datetime) -> dict:
+@dataclass(frozen=True)
+class RangoIds:
+    """First and last id of the sales (or returns) of a period, and how many there are."""
+
+    primera: int
+    ultima: int
+    cuantas: int
+
+    @property
+    def exacto(self) -> bool:
+        """No gaps: every id in the range is one of the period's rows and nothing else."""
+        return self.ultima - self.primera + 1 == self.cuantas
+
+
+def _acotado(relacion: str, ids: RangoIds, inicio: datetime, fin: datetime) -> dict:
     """Filters for rows of sales in ``[inicio, fin)`` through ``relacion`` (a FK to the sale or
-    the return), also bounded by ``ids``: the first and last id of those sales.
+    the return), bounded by the period's id range.
 
     Ids grow with time, so one day's (or month's) sales are a nearly contiguous id range. The
     range lets PostgreSQL walk the FK index of payments or lines instead of scanning all of
-    them (it cannot carry a date range across the join); the date condition keeps the result
-    exact when ids and dates do not line up (a wider range is only slower, never wrong).
+    them (it cannot carry a date range across the join). When the range has no gaps it holds
+    exactly the period's rows and the join back to the sale is skipped; otherwise (an id burnt
+    by a rolled-back checkout, a sale of another day committed in between) the date condition
+    keeps the result exact, and a wider range is only slower, never wrong.
     """
-    return {f"{relacion}_id__gte": ids[0], f"{relacion}_id__lte": ids[1],
-            f"{relacion}__fecha__gte": inicio, f"{relacion}__fecha__lt": fin}
+    filtros = {f"{relacion}_id__gte": ids.primera, f"{relacion}_id__lte": ids.ultima}
+    if not ids.exacto:
+        filtros.update({f"{relacion}__fecha__gte": inicio, f"{relacion}__fecha__lt": fin})
+    return filtros
 
 
-def _rango(filas, primera="primera", ultima="ultima") -> tuple[int, int]:
-    """(min, max) of the ids in ``filas``; an empty range (0, -1) when there are none, so the
-    dependent queries still run (constant query count) and find nothing."""
-    primeras = [f[primera] for f in filas if f[primera] is not None]
-    ultimas = [f[ultima] for f in filas if f[ultima] is not None]
-    return (min(primeras), max(ultimas)) if primeras else (0, -1)
+def _rango(filas, cuantas: str = "n") -> RangoIds:
+    """The id range of ``filas`` (grouped rows with ``primera``, ``ultima`` and a count); an empty
+    range when there are none, so the dependent queries still run (constant query count) and
+    find nothing."""
+    con_ids = [f for f in filas if f["primera"] is not None]
+    if not con_ids:
+        return RangoIds(0, -1, 0)
+    return RangoIds(min(f["primera"] for f in con_ids), max(f["ultima"] for f in con_ids),
+                    sum(f[cuantas] for f in con_ids))
 
 
 def _suma(campo, **extra):
@@ -533,10 +554,10 @@ def _neto_de_venta():
     return ExpressionWrapper(F("total") - F("total_devuelto"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
-def ventas_por_dia_y_hora(*, desde: date, hasta: date) -> tuple[list[DiaVentas], list[HoraVentas], tuple[int, int]]:
+def ventas_por_dia_y_hora(*, desde: date, hasta: date) -> tuple[list[DiaVentas], list[HoraVentas], RangoIds]:
     """Sales per local day in ``[desde, hasta]`` (every day present, 0 when nothing was sold),
     per local hour of day (07:00–20:00 at least, wider if there were sales earlier or later),
-    and the first and last sale id of the period. One query, grouped by (day, hour).
+    and the id range of the period's sales. One query, grouped by (day, hour).
 
     Count: sales not cancelled; amount: net of returns and cancellations (``total − total_devuelto``).
     """
@@ -549,7 +570,7 @@ def ventas_por_dia_y_hora(*, desde: date, hasta: date) -> tuple[list[DiaVentas],
         .annotate(hora_utc=Trunc("fecha", "hour", tzinfo=UTC))
         .values("hora_utc")
         .annotate(n=Count("id", filter=~Q(estado=EstadoVenta.CANCELADA)), monto=_suma(_neto_de_venta()),
-                  primera=Min("id"), ultima=Max("id"))
+                  primera=Min("id"), ultima=Max("id"), todas=Count("id"))
         .order_by()
     )
     por_dia: dict[date, list] = {}
@@ -569,11 +590,11 @@ def ventas_por_dia_y_hora(*, desde: date, hasta: date) -> tuple[list[DiaVentas],
     con_ventas = [h for h, (n, _) in por_hora.items() if n]
     horas = [HoraVentas(hora=h, ventas=por_hora.get(h, (0, CERO))[0], monto=por_hora.get(h, (0, CERO))[1])
              for h in range(min([7, *con_ventas]), max([20, *con_ventas]) + 1)]
-    return dias, horas, _rango(filas)
+    return dias, horas, _rango(filas, cuantas="todas")
 
 
 def productos_mas_vendidos(
-    *, desde: date, hasta: date, ids: tuple[int, int], limite: int = LIMITE_TOP
+    *, desde: date, hasta: date, ids: RangoIds, limite: int = LIMITE_TOP
 ) -> tuple[list[ProductoVendido], list[ProductoVendido]]:
     """The top products over ``[desde, hasta]`` by amount and by units, net of returns, in one
     pass over the lines: each product is ranked both ways and kept if it is in either top.

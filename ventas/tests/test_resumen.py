@@ -204,3 +204,33 @@ def test_csv_de_un_dia_vacio(cliente_gerente):
     texto = b"".join(respuesta.streaming_content).decode("utf-8")
     assert respuesta.status_code == 200
     assert '"Total",' not in texto and "Total,Neto del día,,0.00" in texto
+
+
+def test_ids_de_otro_dia_en_medio_no_cuentan(cajero, gerente, producto_con_existencia, turno_para):
+    """Sale ids usually follow the clock, and the summary bounds payments and lines by the day's
+    id range; a sale of another day inside that range (an import, a clock fix) must not count."""
+    from ventas.models import TipoDevolucion
+    from ventas.tests.reportes_datos import devolver
+
+    turno = turno_para(cajero)
+    cuaderno = producto_con_existencia(20, precio=D("58.00"))
+    lapiz = producto_con_existencia(20, precio=D("7.50"), tasa_iva=D("0.00"))
+    primera = vender(cajero, [(cuaderno, 1, None)], cuando=local(2026, 11, 10, 9, 0), efectivo="58", turno=turno)
+    otra = vender(cajero, [(lapiz, 2, None)], cuando=local(2026, 11, 12, 9, 0), pagos=[("tarjeta", "15.00")],
+                  turno=turno)
+    tercera = vender(cajero, [(cuaderno, 1, None)], cuando=local(2026, 11, 10, 11, 0), efectivo="58", turno=turno)
+    assert otra.pk == primera.pk + 1 and tercera.pk == otra.pk + 1  # the other day sits inside the range
+    devolver(primera, [(primera.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
+             cuando=local(2026, 11, 10, 12, 0))
+    devolver(otra, [(otra.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
+             cuando=local(2026, 11, 12, 12, 0), metodo="tarjeta")
+    devolver(tercera, [(tercera.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
+             cuando=local(2026, 11, 10, 13, 0))
+    r = resumen_del_dia(fecha=DIA)
+    assert (r.ventas, r.vendido) == (2, D("116.00"))
+    assert {m.metodo: (m.ventas, m.cobrado, m.reembolsado) for m in r.metodos} == {
+        "efectivo": (2, D("116.00"), D("116.00")), "tarjeta": (0, D("0.00"), D("0.00")),
+        "transferencia": (0, D("0.00"), D("0.00")),
+    }
+    assert [(t.etiqueta, t.vendido, t.devuelto) for t in r.iva_por_tasa] == [("16 %", D("116.00"), D("116.00"))]
+    assert (r.devoluciones.cantidad, r.devoluciones.total) == (2, D("116.00"))
