@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -25,9 +24,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Concat, RowNumber, Trunc
+from django.db.models.functions import Coalesce, Concat, Trunc
 from django.utils import timezone
 
 from integraciones.models import EstadoSincronizacion, SincronizacionAlumno, Sistema
@@ -554,17 +552,44 @@ def _neto_de_venta():
     return ExpressionWrapper(F("total") - F("total_devuelto"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
-def ventas_por_dia_y_hora(*, desde: date, hasta: date) -> tuple[list[DiaVentas], list[HoraVentas], RangoIds]:
-    """Sales per local day in ``[desde, hasta]`` (every day present, 0 when nothing was sold),
-    per local hour of day (07:00–20:00 at least, wider if there were sales earlier or later),
-    and the id range of the period's sales. One query, grouped by (day, hour).
+@dataclass
+class SumasVentas:
+    """Raw sums of a period's sales, to be added to another period's: per local day and hour
+    ``[ventas, monto]`` and per product ``[codigo, nombre, unidades, importe]``."""
 
-    Count: sales not cancelled; amount: net of returns and cancellations (``total − total_devuelto``).
+    por_dia: dict[date, list] = field(default_factory=dict)
+    por_hora: dict[int, list] = field(default_factory=dict)
+    por_producto: dict[int, list] = field(default_factory=dict)
+
+    def mas(self, otra: SumasVentas) -> SumasVentas:
+        total = SumasVentas()
+        for nombre in ("por_dia", "por_hora"):
+            destino = getattr(total, nombre)
+            for sumas in (getattr(self, nombre), getattr(otra, nombre)):
+                for clave, (n, monto) in sumas.items():
+                    acumulado = destino.setdefault(clave, [0, CERO])
+                    acumulado[0] += n
+                    acumulado[1] += monto
+        for sumas in (self.por_producto, otra.por_producto):
+            for clave, (codigo, nombre, unidades, importe) in sumas.items():
+                acumulado = total.por_producto.setdefault(clave, [codigo, nombre, 0, CERO])
+                acumulado[2] += unidades
+                acumulado[3] += importe
+        return total
+
+
+def ventas_sumar(*, desde: date, hasta: date) -> SumasVentas:
+    """Sums of the sales of the local days ``[desde, hasta]``, in two queries.
+
+    Sales: count of those not cancelled, amount net of returns and cancellations
+    (``total − total_devuelto``). Products: cancelled sales left out; a partly returned line
+    counts its kept units and the same share of its amount (a return refunds the line's price
+    per unit, discount included).
     """
     inicio, fin = dia_local_limites(desde)[0], dia_local_limites(hasta)[1]
     zona = timezone.get_default_timezone()
-    # Grouped by UTC hour (a cheap date_trunc, ~720 groups) and turned into local day and hour
-    # here: exact because Mexico City's offset is a whole number of hours.
+    # Grouped by UTC hour (a cheap date_trunc, ~14 groups a day) and turned into local day and
+    # hour here: exact because Mexico City's offset is a whole number of hours.
     filas = list(
         Venta.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
         .annotate(hora_utc=Trunc("fecha", "hour", tzinfo=UTC))
@@ -573,46 +598,22 @@ def ventas_por_dia_y_hora(*, desde: date, hasta: date) -> tuple[list[DiaVentas],
                   primera=Min("id"), ultima=Max("id"), todas=Count("id"))
         .order_by()
     )
-    por_dia: dict[date, list] = {}
-    por_hora: dict[int, list] = {}
+    sumas = SumasVentas()
     for fila in filas:
         local = fila["hora_utc"].astimezone(zona)
-        for clave, destino in ((local.date(), por_dia), (local.hour, por_hora)):
-            suma = destino.setdefault(clave, [0, CERO])
-            suma[0] += fila["n"]
-            suma[1] += fila["monto"]
-    dias = []
-    dia = desde
-    while dia <= hasta:
-        n, monto = por_dia.get(dia, (0, CERO))
-        dias.append(DiaVentas(dia=dia, ventas=n, monto=monto))
-        dia += timedelta(days=1)
-    con_ventas = [h for h, (n, _) in por_hora.items() if n]
-    horas = [HoraVentas(hora=h, ventas=por_hora.get(h, (0, CERO))[0], monto=por_hora.get(h, (0, CERO))[1])
-             for h in range(min([7, *con_ventas]), max([20, *con_ventas]) + 1)]
-    return dias, horas, _rango(filas, cuantas="todas")
-
-
-def productos_mas_vendidos(
-    *, desde: date, hasta: date, ids: RangoIds, limite: int = LIMITE_TOP
-) -> tuple[list[ProductoVendido], list[ProductoVendido]]:
-    """The top products over ``[desde, hasta]`` by amount and by units, net of returns, in one
-    pass over the lines: each product is ranked both ways and kept if it is in either top.
-
-    ``ids`` bounds the sale ids (see ``_acotado``). Cancelled sales are left out; a partly
-    returned line counts its kept units and the same share of its amount (a return refunds the
-    line's price per unit, discount included). Ties go to the older product. One query.
-    """
-    inicio, fin = dia_local_limites(desde)[0], dia_local_limites(hasta)[1]
+        for clave, destino in ((local.date(), sumas.por_dia), (local.hour, sumas.por_hora)):
+            acumulado = destino.setdefault(clave, [0, CERO])
+            acumulado[0] += fila["n"]
+            acumulado[1] += fila["monto"]
     conservadas = F("cantidad") - F("cantidad_devuelta")
-    filas = list(
+    productos = (
         VentaDetalle.objects.using(DB_NEGOCIO)
-        .filter(**_acotado("venta", ids, inicio, fin))
+        .filter(**_acotado("venta", _rango(filas, cuantas="todas"), inicio, fin))
         .exclude(venta__estado=EstadoVenta.CANCELADA)
         .values("producto_id", "producto__codigo", "producto__nombre")
         .annotate(
             unidades=Coalesce(Sum(conservadas), 0),
-            # Numeric division only for the few partly returned lines: it is the costly part.
+            # Numeric division only for the few partly returned lines.
             importe=_suma(Case(
                 When(cantidad_devuelta=0, then=F("importe")),
                 default=ExpressionWrapper(F("importe") * conservadas / F("cantidad"),
@@ -621,22 +622,24 @@ def productos_mas_vendidos(
             )),
         )
         .filter(unidades__gt=0)
-        .annotate(
-            rango_importe=Window(RowNumber(), order_by=[F("importe").desc(), F("producto_id").asc()]),
-            rango_unidades=Window(RowNumber(), order_by=[F("unidades").desc(), F("producto_id").asc()]),
-        )
-        .filter(Q(rango_importe__lte=limite) | Q(rango_unidades__lte=limite))
         .order_by()
     )
-
-    def lista(rango):
-        return [
-            ProductoVendido(producto_id=f["producto_id"], codigo=f["producto__codigo"], nombre=f["producto__nombre"],
-                            unidades=f["unidades"], importe=calculos.a_centavos(f["importe"]))
-            for f in sorted((f for f in filas if f[rango] <= limite), key=lambda f: f[rango])
+    for fila in productos:
+        sumas.por_producto[fila["producto_id"]] = [
+            fila["producto__codigo"], fila["producto__nombre"], fila["unidades"], fila["importe"]
         ]
+    return sumas
 
-    return lista("rango_importe"), lista("rango_unidades")
+
+def _tops(sumas: SumasVentas, limite: int) -> tuple[list[ProductoVendido], list[ProductoVendido]]:
+    """Top products by amount and by units; ties go to the older product."""
+    productos = [
+        ProductoVendido(producto_id=clave, codigo=codigo, nombre=nombre, unidades=unidades,
+                        importe=calculos.a_centavos(importe))
+        for clave, (codigo, nombre, unidades, importe) in sumas.por_producto.items()
+    ]
+    return (sorted(productos, key=lambda p: (-p.importe, p.producto_id))[:limite],
+            sorted(productos, key=lambda p: (-p.unidades, p.producto_id))[:limite])
 
 
 def productos_existencia_baja(*, limite: int = LIMITE_EXISTENCIA_BAJA) -> tuple[list[Producto], int]:
@@ -675,41 +678,44 @@ def clientes_pendientes_sincronizar(*, limite: int = LIMITE_PENDIENTES) -> tuple
 CACHE_TABLERO_SEGUNDOS = 600
 
 
-def ventas_huella() -> tuple[int | None, int | None]:
-    """The last sale id and the last return id: a new sale, return or cancellation changes it.
-
-    Sales are written once and only a return or cancellation changes them afterwards (always
-    with a new ``tra_devolucion`` row), so equal fingerprints mean equal sales figures. Two
-    backward index probes in one query.
-    """
-    with connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT max({Venta._meta.pk.column}) FROM {Venta._meta.db_table}), "
-            f"(SELECT max({Devolucion._meta.pk.column}) FROM {Devolucion._meta.db_table})"
-        )
-        return tuple(cursor.fetchone())
+def devoluciones_huella() -> int | None:
+    """The last return id. Sales are written once; only a return or cancellation (always a new
+    ``tra_devolucion`` row) changes them afterwards, so past days' sums stay valid while this
+    does not change. A backward probe of the primary key."""
+    return Devolucion.objects.using(DB_NEGOCIO).aggregate(ultima=Max("id"))["ultima"]
 
 
 def tablero_datos(*, hoy: date, dias: int = DIAS_TABLERO) -> Tablero:
     """Everything on the dashboard for the ``dias`` local days ending ``hoy``.
 
-    The sales figures (two queries over every sale and line of the period, a few hundred ms
-    with a million sales) are cached under the day and ``ventas_huella()``: they are reused
-    only while no sale, return or cancellation has been written, so they are never stale
-    (a renamed product may keep its old name in the top 10 until the next sale, at most
-    ``CACHE_TABLERO_SEGUNDOS``). The alerts are always read fresh (a few ms). Queries: 1 for the
-    fingerprint, 2 for the sales figures when not cached, 2 for the alerts, plus a count for
-    each alert list that reaches its limit.
+    The sums of the days before today (two queries over every sale and line of those days,
+    hundreds of ms with a million sales) are cached under ``hoy`` and ``devoluciones_huella()``:
+    new sales only land on today, and any change to an older sale comes with a new return row,
+    so the cache is never stale (a renamed product may keep its old name in the top 10 for at
+    most ``CACHE_TABLERO_SEGUNDOS``). Today's sums and the alerts are always read fresh.
+    Queries: 1 fingerprint + 2 today + 2 alerts (+ 2 for the earlier days when not cached, + a
+    count for each alert list that reaches its limit).
     """
     desde = hoy - timedelta(days=dias - 1)
-    clave = "ventas:tablero:{}:{}:{}:{}".format(hoy.isoformat(), dias, *ventas_huella())
-    ventas = cache.get(clave)
-    if ventas is None:
-        por_dia, por_hora, ids = ventas_por_dia_y_hora(desde=desde, hasta=hoy)
-        top_importe, top_unidades = productos_mas_vendidos(desde=desde, hasta=hoy, ids=ids)
-        ventas = (por_dia, por_hora, top_importe, top_unidades)
-        cache.set(clave, ventas, CACHE_TABLERO_SEGUNDOS)
-    por_dia, por_hora, top_importe, top_unidades = ventas
+    clave = f"ventas:tablero:{hoy.isoformat()}:{dias}:{devoluciones_huella()}"
+    anteriores = cache.get(clave)
+    if anteriores is None:
+        anteriores = ventas_sumar(desde=desde, hasta=hoy - timedelta(days=1)) if dias > 1 else SumasVentas()
+        cache.set(clave, anteriores, CACHE_TABLERO_SEGUNDOS)
+    sumas = anteriores.mas(ventas_sumar(desde=hoy, hasta=hoy))
+    por_dia = []
+    dia = desde
+    while dia <= hoy:
+        n, monto = sumas.por_dia.get(dia, (0, CERO))
+        por_dia.append(DiaVentas(dia=dia, ventas=n, monto=monto))
+        dia += timedelta(days=1)
+    # 07:00–20:00 at least, wider if there were sales earlier or later.
+    con_ventas = [hora for hora, (n, _) in sumas.por_hora.items() if n]
+    por_hora = [
+        HoraVentas(hora=hora, ventas=sumas.por_hora.get(hora, (0, CERO))[0], monto=sumas.por_hora.get(hora, (0, CERO))[1])
+        for hora in range(min([7, *con_ventas]), max([20, *con_ventas]) + 1)
+    ]
+    top_importe, top_unidades = _tops(sumas, LIMITE_TOP)
     existencia_baja, existencia_baja_total = productos_existencia_baja()
     pendientes, pendientes_total = clientes_pendientes_sincronizar()
     return Tablero(
