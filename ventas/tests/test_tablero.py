@@ -203,9 +203,9 @@ def test_pagina_del_tablero(cliente_consulta, cajero, producto_con_existencia, t
 @db
 def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, turno_para, django_assert_num_queries):
     # The returns fingerprint, the earlier days' sums (sales by hour, lines by product), today's
-    # (the same two), low stock and pending clients: 7 queries; one more to count each alert list
-    # that is full. Never more than 9, whatever the data size; 2 fewer when the earlier days come
-    # from the cache.
+    # (the same two), the top products' names, low stock and pending clients: 8 queries (7 with
+    # no sales: no names to read); one more to count each alert list that is full. Never more
+    # than 10, whatever the data size; 2 fewer when the earlier days come from the cache.
     with django_assert_num_queries(7):
         assert cliente_gerente.get(reverse("ventas:tablero")).status_code == 200
     turno_para(cajero)
@@ -214,10 +214,10 @@ def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, tu
         vender(cajero, [(producto, 1, None)], cuando=timezone.localtime() - timedelta(days=i), efectivo="1000")
         SincronizacionAlumno.objects.create(cliente=ClienteFactory(), sistema="sii", estado="pendiente")
     cache.clear()  # these sales were back-dated after the page was cached; real ones land on today
-    with django_assert_num_queries(7 + 2):
+    with django_assert_num_queries(8 + 2):
         html = cliente_gerente.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-ventas">20</dd>' in html
-    with django_assert_num_queries(5 + 2):
+    with django_assert_num_queries(6 + 2):
         assert cliente_gerente.get(reverse("ventas:tablero")).status_code == 200
     assert "Ver los 20 productos con existencia baja" in html
     assert "<strong>20</strong> clientes sin registrar" in html
@@ -236,19 +236,19 @@ def test_cache_de_cifras_nunca_atrasado(cliente_consulta, cajero, gerente, produ
     vender(cajero, [(mochila, 1, None)], cuando=ahora, efectivo="450", turno=turno)
     primera = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-monto">$1,350.00</dd>' in primera
-    # No return since: the earlier days come from the cache (fingerprint, today's 2, 2 alerts).
-    with django_assert_num_queries(5):
+    # No return since: the earlier days come from the cache (fingerprint, today's 2, names, 2 alerts).
+    with django_assert_num_queries(6):
         segunda = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert segunda.split('<main id="contenido"')[1] == primera.split('<main id="contenido"')[1]
     # Returning a unit of the older sale adds a return row: the earlier days are read again.
     devolver(vieja, [(vieja.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
              cuando=ahora)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-monto">$900.00</dd>' in html
     # A new sale lands on today, which is always read fresh.
     vender(cajero, [(mochila, 1, None)], cuando=ahora, efectivo="450", turno=turno)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         html = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-monto">$1,350.00</dd>' in html and '<dd id="tablero-ventas">3</dd>' in html
 
