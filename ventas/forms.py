@@ -87,7 +87,7 @@ class ClienteRapidoForm(forms.Form):
 
 
 FECHA_MINIMA = date(2000, 1, 1)
-_FORMATO_FECHA = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d also takes other scripts
+FORMATO_FECHA = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d also takes other scripts
 
 
 class ResumenForm(forms.Form):
@@ -108,7 +108,7 @@ class ResumenForm(forms.Form):
         texto = self.cleaned_data["fecha"]
         if not texto:
             return None
-        if len(texto) != 10 or not _FORMATO_FECHA.fullmatch(texto):
+        if len(texto) != 10 or not FORMATO_FECHA.fullmatch(texto):
             raise forms.ValidationError("Escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24.")
         try:
             fecha = date.fromisoformat(texto)

@@ -20,6 +20,7 @@ from ventas.calculos import iva_por_tasa
 from ventas.exceptions import ClaveCobroReutilizada, VentaError
 from ventas.forms import (
     FECHA_MINIMA,
+    FORMATO_FECHA,
     AgregarProductoForm,
     AutorizarDescuentoForm,
     BuscarProductoForm,
@@ -306,7 +307,8 @@ def _resumen_error(request, formulario):
     texto = request.GET.get("fecha", "")
     return render(
         request, "ventas/resumen_dia.html",
-        {"formulario": formulario, "fecha_texto": texto if len(texto) <= 10 else "", "resumen": None,
+        # Echo the text back only when it looks like a date (2026-02-30), never garbage or NULs.
+        {"formulario": formulario, "fecha_texto": texto if FORMATO_FECHA.fullmatch(texto) else "", "resumen": None,
          "hoy": timezone.localdate()},
         status=400,
     )

@@ -136,6 +136,8 @@ def test_solo_lectura(cliente_gerente):
         ("1999-12-31", "La fecha debe ser del 1 de enero de 2000 en adelante."),
         ("0001-01-01", "La fecha debe ser del 1 de enero de 2000 en adelante."),
         ("9999-12-31", "Esa fecha todavía no llega: elige hoy o un día anterior."),
+        ("2026-11-1\x00", "Caracteres nulos no están permitidos."),
+        ("<script>", "Escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24."),
     ],
 )
 @pytest.mark.parametrize("vista", ["ventas:resumen", "ventas:resumen_exportar"])
@@ -145,8 +147,13 @@ def test_fechas_malas(cliente_consulta, vista, valor, mensaje):
     assert respuesta.status_code == 400
     assert respuesta["Content-Type"].startswith("text/html")
     assert mensaje in html and 'role="alert"' in html
-    assert "9999999999" not in html  # the garbage is not echoed back into the field
+    assert "9999999999" not in html and "\x00" not in html and "<script>" not in html  # garbage not echoed
     assert 'id="resumen-totales"' not in html
+
+
+def test_fecha_inexistente_se_devuelve_al_campo(cliente_consulta):
+    html = cliente_consulta.get(reverse("ventas:resumen"), {"fecha": "2026-02-30"}).content.decode()
+    assert 'value="2026-02-30"' in html and 'aria-invalid="true"' in html
 
 
 def test_manana_es_error(cliente_consulta):
