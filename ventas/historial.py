@@ -18,7 +18,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db import connections
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from clientes.selectors import clientes_buscar
@@ -33,7 +34,7 @@ ESTADO_DEVOLUCION = "devolucion"  # filter value: completed sales with a partial
 
 
 def limite_conteo() -> int:
-    return int(getattr(settings, "HISTORIAL_LIMITE_CONTEO", 10_000))
+    return int(settings.HISTORIAL_LIMITE_CONTEO)
 
 
 def solo_propias(usuario) -> bool:
@@ -54,7 +55,7 @@ def _metodos():
     """Payment methods of each sale as text ("efectivo, tarjeta"), computed in the same query."""
     return Subquery(
         Pago.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk")).order_by().values("venta")
-        .annotate(m=StringAgg("metodo", delimiter=", ", distinct=True, ordering="metodo")).values("m")
+        .annotate(m=StringAgg("metodo", delimiter=", ", distinct=True, order_by="metodo")).values("m")
     )
 
 
@@ -99,25 +100,45 @@ class Resumen:
     devuelto: Decimal | None
     exacto: bool
     limite: int
+    ids: list[int]  # the requested page's sale ids, newest first
 
 
-def historial_resumen(ventas: QuerySet[Venta]) -> Resumen:
-    """Count and amounts of the filtered set, reading at most ``limite + 1`` rows (one query)."""
+def historial_resumen(ventas: QuerySet[Venta], *, numero: int = 1, por_pagina: int = 50) -> Resumen:
+    """Count, amounts and the ids of page ``numero`` of the filtered set, in one query that
+    reads at most ``limite + 1`` matching rows (newest first).
+
+    Why the page's ids come from here and not from ``ORDER BY fecha DESC LIMIT 50``: with a
+    narrow filter (a client, a rare status) PostgreSQL expects the matches to be spread evenly
+    and walks the date index backwards until it finds 50, which reads the whole table when
+    there are fewer than 50. With ``LIMIT limite + 1`` it plans the filter first, as it should;
+    a wide filter simply stops after ``limite + 1`` index entries.
+    """
     limite = limite_conteo()
-    datos = ventas.order_by()[: limite + 1].aggregate(cuenta=Count("id"), total=Sum("total"),
-                                                      devuelto=Sum("total_devuelto"))
-    cuenta = datos["cuenta"]
+    interna = ventas.order_by("-fecha", "-id").values("id", "fecha", "total", "total_devuelto")[: limite + 1]
+    sql, parametros = interna.query.get_compiler(using=DB_NEGOCIO).as_sql()
+    desde = (numero - 1) * por_pagina + 1
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), SUM(s.total), SUM(s.total_devuelto), "
+            f"(ARRAY_AGG(s.id_venta ORDER BY s.fecha DESC, s.id_venta DESC))[%s:%s] FROM ({sql}) AS s (id_venta, fecha, total, total_devuelto)",
+            [desde, desde + por_pagina - 1, *parametros],
+        )
+        cuenta, total, devuelto, ids = cursor.fetchone()
+    ids = ids or []
     if cuenta > limite:
-        return Resumen(cuenta=limite, total=None, devuelto=None, exacto=False, limite=limite)
-    return Resumen(cuenta=cuenta, total=datos["total"] or Decimal("0.00"), devuelto=datos["devuelto"] or Decimal("0.00"),
-                   exacto=True, limite=limite)
+        return Resumen(cuenta=limite, total=None, devuelto=None, exacto=False, limite=limite,
+                       ids=ids if desde <= limite else [])
+    return Resumen(cuenta=cuenta, total=total or Decimal("0.00"), devuelto=devuelto or Decimal("0.00"), exacto=True,
+                   limite=limite, ids=ids)
 
 
-def historial_pagina(ventas: QuerySet[Venta], *, numero: int, por_pagina: int) -> list[Venta]:
-    """One page of the history with the client and the payment methods, in a single query."""
-    inicio = (numero - 1) * por_pagina
+def historial_pagina(ids: list[int]) -> list[Venta]:
+    """The sales of one page (ids from ``historial_resumen``) with client and payment methods, one query."""
+    if not ids:
+        return []
     return list(
-        ventas.select_related("cliente").annotate(metodos=_metodos())[inicio: inicio + por_pagina]
+        Venta.objects.using(DB_NEGOCIO).filter(pk__in=ids).select_related("cliente").annotate(metodos=_metodos())
+        .order_by("-fecha", "-id")
     )
 
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET
 from ventas import historial
 from ventas.calculos import iva_por_tasa
 from ventas.forms import HistorialForm
-from ventas.models import Venta
+from ventas.models import EstadoVenta, Venta
 from ventas_ingenio.csv_streaming import csv_respuesta
 
 PERMISO_VER = "ventas.view_venta"
@@ -55,6 +56,38 @@ class _Pagina:
         return self.number + 1
 
 
+@dataclass
+class _Fila:
+    url: str
+    folio: str
+    fecha: str
+    cliente: str
+    cajero: str
+    articulos: int
+    total: str
+    metodos: str
+    estado: str
+    cancelada: bool
+
+
+def _filas(ventas: list[Venta]) -> list[_Fila]:
+    """The page's rows already formatted: 50 rows of template filters (intcomma, date,
+    reverse) cost more CPU than the two SQL queries, and the page must answer in ≤ 60 ms."""
+    base = reverse("ventas:venta_detalle", args=[0])[:-2]  # "/ventas/" + id + "/"
+    estados = dict(EstadoVenta.choices)
+    filas = []
+    for v in ventas:
+        estado = estados.get(v.estado, v.estado)
+        if v.estado == EstadoVenta.COMPLETADA and v.total_devuelto:
+            estado += " · devolución parcial"
+        filas.append(_Fila(
+            url=f"{base}{v.pk}/", folio=v.folio_texto, fecha=timezone.localtime(v.fecha).strftime("%d/%m/%Y %H:%M"),
+            cliente=str(v.cliente), cajero=v.nombre_cajero, articulos=v.articulos, total=f"${v.total:,.2f}",
+            metodos=v.metodos or "—", estado=estado, cancelada=v.estado == EstadoVenta.CANCELADA,
+        ))
+    return filas
+
+
 def _formulario(request) -> HistorialForm:
     propias = historial.solo_propias(request.user)
     return HistorialForm(request.GET, cajeros=[] if propias else historial.cajeros_para_filtro(),
@@ -89,10 +122,10 @@ def historial_lista(request):
         return render(request, "ventas/historial.html", contexto, status=400)
     filtros = formulario.cleaned_data
     ventas = historial.ventas_filtrar(usuario=request.user, filtros=filtros)
-    resumen = historial.historial_resumen(ventas)
+    numero = filtros["page"]
+    resumen = historial.historial_resumen(ventas, numero=numero, por_pagina=POR_PAGINA)
     contexto["resumen"] = resumen
     ultima = max(1, -(-resumen.cuenta // POR_PAGINA))
-    numero = filtros["page"]
     if filtros.get("folio") and resumen.cuenta == 0:
         folio = f"V-{filtros['folio']:06d}"
         if historial.venta_existe(folio=filtros["folio"], usuario=request.user):
@@ -109,7 +142,8 @@ def historial_lista(request):
         formulario.add_error("page", mensaje)
         contexto["ultima_pagina"] = ultima
         return render(request, "ventas/historial.html", contexto, status=404)
-    contexto["ventas"] = historial.historial_pagina(ventas, numero=numero, por_pagina=POR_PAGINA)
+    contexto["ventas"] = historial.historial_pagina(resumen.ids)
+    contexto["filas"] = _filas(contexto["ventas"])
     contexto["page_obj"] = _Pagina(number=numero, ultima=ultima, exacta=resumen.exacto)
     return render(request, "ventas/historial.html", contexto)
 

@@ -149,6 +149,8 @@ STORAGES = {
 DESCUENTO_MAXIMO_CAJERO = env("DESCUENTO_MAXIMO_CAJERO", default="0.10")
 # Checkout waits at most this long for row locks, then tells the cashier to try again.
 COBRO_LOCK_TIMEOUT_SEGUNDOS = env.int("COBRO_LOCK_TIMEOUT_SEGUNDOS", default=3)
+# The sales history counts (and pages through) at most this many matching sales per request.
+HISTORIAL_LIMITE_CONTEO = env.int("HISTORIAL_LIMITE_CONTEO", default=50_000)
 
 # --- External systems (clients are registered as alumnos there) -----------------------------
 SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")
