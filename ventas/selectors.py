@@ -452,6 +452,7 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
 
 def resumen_filas_csv(resumen: ResumenDia) -> Iterator[list]:
     """The summary as rows of (sección, concepto, operaciones, importe) for the CSV export."""
+    yield ["Día", resumen.fecha.isoformat(), "", ""]
     yield ["Ventas", "Ventas registradas (incluye canceladas)", resumen.ventas, resumen.vendido]
     yield ["Ventas", "Importe antes de descuentos", "", resumen.subtotal]
     yield ["Ventas", "Descuentos", resumen.ventas_con_descuento, resumen.descuento]

@@ -193,6 +193,7 @@ def test_exportar_csv(cliente_consulta, datos):
     assert "Método de pago" in texto and "Núñez" in texto  # accents intact
     filas = list(csv.reader(io.StringIO(texto.removeprefix("\ufeff"))))
     assert filas[0] == ["Sección", "Concepto", "Operaciones", "Importe"]
+    assert filas[1] == ["Día", "2026-11-10", "", ""]
     por_concepto = {(f[0], f[1]): f[2:] for f in filas[1:]}
     assert por_concepto[("Ventas", "Ventas registradas (incluye canceladas)")] == ["5", "1105.70"]
     assert por_concepto[("Ventas", "Descuentos")] == ["1", "5.80"]
