@@ -100,11 +100,12 @@ def usuario_crear(entorno, nombres, rol):
 
 
 @contextlib.contextmanager
-def gunicorn(entorno, workers, puerto):
-    """Run gunicorn on 127.0.0.1 and yield its base URL; stopped on exit."""
+def gunicorn(entorno, workers, puerto, opciones=()):
+    """Run gunicorn on 127.0.0.1 and yield its base URL; stopped on exit. ``opciones``: extra
+    command-line options (e.g. a longer ``--timeout`` for a big download)."""
     proceso = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{puerto}",
-         "--log-level", "warning", "ventas_ingenio.wsgi"],
+         "--log-level", "warning", *opciones, "ventas_ingenio.wsgi"],
         cwd=RAIZ, env=entorno,
     )
     base = f"http://127.0.0.1:{puerto}"

@@ -1,3 +1,5 @@
+import re
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -285,4 +287,131 @@ class TurnoFiltroForm(forms.Form):
         datos = super().clean()
         if datos.get("desde") and datos.get("hasta") and datos["desde"] > datos["hasta"]:
             raise forms.ValidationError("La fecha «desde» es posterior a la fecha «hasta».")
+        return datos
+
+
+FECHA_MINIMA = date(2000, 1, 1)
+FORMATO_FECHA = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d also takes other scripts
+
+
+class ResumenForm(forms.Form):
+    """The day of the daily summary (``?fecha=AAAA-MM-DD``); empty means today.
+
+    Parsed by hand instead of ``DateField`` so each bad input gets its own message (a day
+    that does not exist is not a typo in the format) and anything longer than a date is
+    rejected before parsing.
+    """
+
+    fecha = forms.CharField(label="Fecha", required=False, strip=True)
+
+    def __init__(self, *args, hoy: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hoy = hoy
+
+    def clean_fecha(self):
+        texto = self.cleaned_data["fecha"]
+        if not texto:
+            return None
+        if len(texto) != 10 or not FORMATO_FECHA.fullmatch(texto):
+            raise forms.ValidationError("Escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24.")
+        try:
+            fecha = date.fromisoformat(texto)
+        except ValueError:
+            raise forms.ValidationError(f"La fecha {texto} no existe: revisa el día y el mes.") from None
+        if fecha < FECHA_MINIMA:
+            raise forms.ValidationError("La fecha debe ser del 1 de enero de 2000 en adelante.")
+        if fecha > self.hoy:
+            raise forms.ValidationError("Esa fecha todavía no llega: elige hoy o un día anterior.")
+        return fecha
+
+
+class FechaField(forms.CharField):
+    """A local date as YYYY-MM-DD (what <input type="date"> sends) or DD/MM/YYYY, saying
+    clearly when the date does not exist (2026-02-30) instead of a generic "invalid"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=True, **kwargs)
+
+    def to_python(self, value):
+        texto = super().to_python(value)
+        if not texto:
+            return None
+        if len(texto) > 10:
+            raise forms.ValidationError(f"{self.label}: escribe la fecha como AAAA-MM-DD (por ejemplo 2026-03-15).",
+                                        code="invalid")
+        for formato, orden in (("-", (0, 1, 2)), ("/", (2, 1, 0))):
+            partes = texto.split(formato)
+            if len(partes) == 3 and all(p.isdigit() for p in partes):
+                anio, mes, dia = (int(partes[i]) for i in orden)
+                try:
+                    return date(anio, mes, dia)
+                except ValueError:
+                    raise forms.ValidationError(f"La fecha {texto} no existe.", code="inexistente") from None
+        raise forms.ValidationError(f"{self.label}: escribe la fecha como AAAA-MM-DD (por ejemplo 2026-03-15).",
+                                    code="invalid")
+
+
+def _texto_filtro(etiqueta, maximo=100):
+    return forms.CharField(
+        label=etiqueta, required=False, max_length=maximo, strip=True,
+        error_messages={"max_length": f"{etiqueta}: escribe como máximo {maximo} caracteres."},
+    )
+
+
+class HistorialForm(forms.Form):
+    """The history's filters (all in the GET querystring, so a filtered page can be bookmarked)."""
+
+    desde = FechaField(label="Desde")
+    hasta = FechaField(label="Hasta")
+    folio = _texto_filtro("Folio", 20)
+    cliente = _texto_filtro("Cliente")
+    cajero = forms.TypedChoiceField(
+        label="Cajero", required=False, coerce=int, empty_value=None,
+        error_messages={"invalid_choice": "Elige un cajero de la lista."},
+    )
+    estado = forms.ChoiceField(
+        label="Estado", required=False,
+        choices=[("", "Todos"), ("completada", "Completada"), ("devolucion", "Con devolución parcial"),
+                 ("cancelada", "Cancelada")],
+        error_messages={"invalid_choice": "Elige un estado de la lista."},
+    )
+    metodo = forms.ChoiceField(label="Método de pago", required=False,
+                               error_messages={"invalid_choice": "Elige un método de pago de la lista."})
+    producto = _texto_filtro("Producto")
+    page = forms.CharField(required=False, max_length=12, error_messages={
+        "max_length": "La página debe ser un número entero mayor que cero."})
+
+    def __init__(self, *args, cajeros=(), mostrar_cajero=True, **kwargs):
+        from ventas.models import MetodoPago
+
+        super().__init__(*args, **kwargs)
+        self.fields["metodo"].choices = [("", "Todos"), *MetodoPago.choices]
+        if mostrar_cajero:
+            self.fields["cajero"].choices = [("", "Todos"), *cajeros]
+        else:
+            del self.fields["cajero"]  # a Cajero only ever sees their own sales
+
+    def clean_folio(self):
+        texto = self.cleaned_data["folio"].upper().replace(" ", "")
+        if not texto:
+            return None
+        numero = texto.removeprefix("V-").removeprefix("V")
+        if not numero.isdigit() or len(numero) > 12:
+            raise forms.ValidationError("Folio no válido: escribe V-000123 o solo el número.")
+        return int(numero)
+
+    def clean_page(self):
+        texto = self.cleaned_data["page"]
+        if not texto:
+            return 1
+        if not texto.isdigit() or int(texto) < 1:
+            raise forms.ValidationError("La página debe ser un número entero mayor que cero.")
+        return int(texto)
+
+    def clean(self):
+        datos = super().clean()
+        desde, hasta = datos.get("desde"), datos.get("hasta")
+        if desde and hasta and desde > hasta:
+            self.add_error("hasta", f"El rango está al revés: «hasta» ({hasta:%d/%m/%Y}) es anterior a «desde» "
+                                    f"({desde:%d/%m/%Y}).")
         return datos

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ventas import views
+from ventas import views, views_historial
 
 app_name = "ventas"
 
@@ -28,4 +28,10 @@ urlpatterns = [
     path("turnos/", views.turnos, name="turnos"),
     path("turnos/<int:turno_id>/", views.turno_detalle, name="turno_detalle"),
     path("turnos/<int:turno_id>/cerrar/", views.turno_cerrar, name="turno_cerrar"),
+    path("resumen/", views.resumen, name="resumen"),
+    path("resumen/exportar.csv", views.resumen_exportar, name="resumen_exportar"),
+    path("tablero/", views.tablero, name="tablero"),
+    path("historial/", views_historial.historial_lista, name="historial"),
+    path("historial/exportar.csv", views_historial.historial_exportar, name="historial_exportar"),
+    path("<int:venta_id>/", views_historial.venta_detalle, name="venta_detalle"),
 ]

@@ -1,4 +1,5 @@
-"""Point-of-sale views: parse the form, call one service, redirect (POST/redirect/GET)."""
+"""Point-of-sale, returns, shift and report views: parse the form, call one service, redirect
+(POST/redirect/GET) or render."""
 
 import uuid
 from datetime import datetime, time, timedelta
@@ -17,7 +18,7 @@ from clientes import services as clientes_services
 from clientes.exceptions import ClienteError
 from clientes.selectors import clientes_buscar
 from inventario.exceptions import InventarioError
-from ventas import selectors, services
+from ventas import graficas, selectors, services
 from ventas.calculos import DENOMINACIONES, diferencias_calcular, iva_por_tasa
 from ventas.exceptions import (
     ClaveCobroReutilizada,
@@ -28,6 +29,8 @@ from ventas.exceptions import (
     VentaError,
 )
 from ventas.forms import (
+    FECHA_MINIMA,
+    FORMATO_FECHA,
     AgregarProductoForm,
     AutorizarDescuentoForm,
     BuscarProductoForm,
@@ -38,11 +41,13 @@ from ventas.forms import (
     EsperaForm,
     LineaForm,
     MovimientoCajaForm,
+    ResumenForm,
     TurnoAbrirForm,
     TurnoCerrarForm,
     TurnoFiltroForm,
 )
 from ventas.models import EstadoTurno, EstadoVenta, MetodoPago
+from ventas_ingenio.csv_streaming import csv_respuesta
 from ventas_ingenio.paginacion import paginar
 
 PERMISO_VENDER = services.PERMISO_VENDER
@@ -634,3 +639,75 @@ def turnos(request):
     pagina, filtros = paginar(request, consulta, por_pagina=25)
     return render(request, "ventas/turno_lista.html",
                   {"filtro": filtro, "ver_todas": ver_todas, "page_obj": pagina, "consulta": filtros})
+
+
+# --- Reports (issue 6): the daily summary, its CSV and the dashboard ------------------------------
+# Consulta and Gerente: whoever may see every cashier's sales ("ventas.ver_todas"). A Cajero
+# gets 403: their own figures are in their shift close.
+PERMISO_REPORTES = "ventas.ver_todas"
+
+
+def _resumen_formulario(request):
+    """(form, fecha): fecha is None when the form has errors."""
+    hoy = timezone.localdate()
+    formulario = ResumenForm(request.GET or None, hoy=hoy)
+    if not formulario.is_bound:
+        return formulario, hoy
+    if not formulario.is_valid():
+        return formulario, None
+    return formulario, formulario.cleaned_data["fecha"] or hoy
+
+
+def _resumen_error(request, formulario):
+    """The page with the form's Spanish error and no figures, as a 400."""
+    texto = request.GET.get("fecha", "")
+    return render(
+        request, "ventas/resumen_dia.html",
+        # Echo the text back only when it looks like a date (2026-02-30), never garbage or NULs.
+        {"formulario": formulario, "fecha_texto": texto if FORMATO_FECHA.fullmatch(texto) else "", "resumen": None,
+         "hoy": timezone.localdate()},
+        status=400,
+    )
+
+
+@require_GET
+@permission_required(PERMISO_REPORTES, raise_exception=True)
+def resumen(request):
+    formulario, fecha = _resumen_formulario(request)
+    if fecha is None:
+        return _resumen_error(request, formulario)
+    hoy = timezone.localdate()
+    return render(
+        request, "ventas/resumen_dia.html",
+        {
+            "formulario": formulario, "fecha_texto": fecha.isoformat(), "hoy": hoy,
+            "resumen": selectors.resumen_del_dia(fecha=fecha),
+            "anterior": fecha - timedelta(days=1) if fecha > FECHA_MINIMA else None,
+            "siguiente": fecha + timedelta(days=1) if fecha < hoy else None,
+        },
+    )
+
+
+@require_GET
+@permission_required(PERMISO_REPORTES, raise_exception=True)
+def resumen_exportar(request):
+    formulario, fecha = _resumen_formulario(request)
+    if fecha is None:
+        return _resumen_error(request, formulario)
+    resumen_dia = selectors.resumen_del_dia(fecha=fecha)
+    return csv_respuesta(
+        nombre_archivo=f"resumen-{fecha.isoformat()}.csv",
+        encabezados=["Sección", "Concepto", "Operaciones", "Importe"],
+        filas=selectors.resumen_filas_csv(resumen_dia),
+    )
+
+
+@require_GET
+@permission_required(PERMISO_REPORTES, raise_exception=True)
+def tablero(request):
+    datos = selectors.tablero_datos(hoy=timezone.localdate())
+    return render(
+        request, "ventas/tablero.html",
+        {"tablero": datos, "grafica_dias": graficas.grafica_por_dia(datos.por_dia),
+         "grafica_horas": graficas.grafica_por_hora(datos.por_hora)},
+    )

@@ -155,6 +155,8 @@ COBRO_LOCK_TIMEOUT_SEGUNDOS = env.int("COBRO_LOCK_TIMEOUT_SEGUNDOS", default=3)
 # Cash-drawer close: a difference (counted − expected, per method) above this many pesos
 # needs a Gerente's authorisation on the closing screen.
 DIFERENCIA_MAXIMA_CORTE = env("DIFERENCIA_MAXIMA_CORTE", default="50.00")
+# The sales history counts (and pages through) at most this many matching sales per request.
+HISTORIAL_LIMITE_CONTEO = env.int("HISTORIAL_LIMITE_CONTEO", default=50_000)
 
 # --- External systems (clients are registered as alumnos there) -----------------------------
 SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")

@@ -25,14 +25,17 @@ LOTE_COPY = 20_000
 class Command(BaseCommand):
     help = (
         "Carga el catálogo de demostración de la tienda escolar (uniformes, papelería, libros, alimentos) "
-        "con existencias registradas como entradas. Con --productos N agrega N productos sintéticos (benchmark)."
+        "con existencias registradas como entradas. Con --productos N agrega N productos sintéticos (benchmark); "
+        "con --ventas N carga N ventas de los últimos 12 meses (historial, reportes, benchmark)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--productos", type=int, default=0, help="Agregar N productos sintéticos con COPY.")
+        parser.add_argument("--ventas", type=int, default=0,
+                            help="Cargar N ventas de los últimos 12 meses con COPY (ver ventas/demo.py).")
         parser.add_argument("--semilla", type=int, default=2026)
 
-    def handle(self, *args, productos, semilla, **options):
+    def handle(self, *args, productos, ventas, semilla, **options):
         azar = random.Random(semilla)
         categorias = self._categorias()
         if productos:
@@ -41,11 +44,26 @@ class Command(BaseCommand):
             inicio = time.monotonic()
             self._masivo(productos, categorias, azar)
             self.stdout.write(f"{productos} productos sintéticos cargados en {time.monotonic() - inicio:.1f} s.")
+        if ventas:
+            self._ventas(ventas, semilla, categorias, azar)
+        if productos or ventas:
             return
         if Producto.objects.using(DB_NEGOCIO).filter(codigo__in=[p["codigo"] for p in catalogo_demo()]).exists():
             self.stdout.write("El catálogo de demostración ya estaba cargado.")
             return
         self._demo(categorias, azar)
+
+    def _ventas(self, cantidad, semilla, categorias, azar):
+        from ventas.demo import ventas_cargar
+
+        if cantidad < 0:
+            raise CommandError("--ventas debe ser positivo.")
+        demo = [p["codigo"] for p in catalogo_demo()]
+        if Producto.objects.using(DB_NEGOCIO).count() < 200 and not (
+            Producto.objects.using(DB_NEGOCIO).filter(codigo__in=demo).exists()
+        ):
+            self._demo(categorias, azar)  # sales need a real catalog to sell from
+        ventas_cargar(cantidad=cantidad, semilla=semilla, escribir=self.stdout.write)
 
     def _categorias(self):
         for nombre in CATEGORIAS:

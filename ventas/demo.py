@@ -1,0 +1,567 @@
+"""Bulk demo sales: ``manage.py cargar_demo --ventas N`` (history, reports and benchmarks).
+
+Writes in one transaction, with ``COPY``, what N checkouts of a school shop over the last
+~12 months would have written through ``ventas.services``: sales with their lines, payments,
+closed shifts (one per cashier per day), a few cancellations and partial returns with their
+refunds, the stock movements ("venta", "cancelacion_venta", plus restocking "entrada"), and
+a few thousand clients already synced with SII/Aula (so the sandbox is not flooded).
+
+It does not go through the services on purpose (a million checkouts one by one would take
+hours); instead the arithmetic is the same (integer cents, IVA per line rounded half up once),
+every CHECK constraint of the tables still runs, and the stock ledger stays square: each
+product's ``existencia`` ends equal to the sum of its movements, with a running
+``existencia_resultante`` that never goes below zero (restocks are added when a sale would
+need more than there is). Sequences are moved past the loaded ids, and ``VACUUM ANALYZE``
+runs at the end so the planner and index-only scans see the new rows.
+
+Money is handled as integer cents here (``Decimal`` for a million sales costs minutes);
+``_centavos_texto`` writes them as the ``numeric(12,2)`` text COPY expects.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections, transaction
+from django.utils import timezone
+
+from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro, rol_asignar
+from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+
+ZONA = ZoneInfo(settings.TIME_ZONE)
+LOTE = 20_000  # sales per COPY round: bounded memory whatever N is
+CLIENTES_DEMO = 3_000
+DOMINIO_CLIENTES = "demo.ingenio.mx"
+FONDO = 50_000  # opening cash of every loaded shift, in cents
+MOTIVOS_CANCELACION = [
+    "Error de captura del cajero", "El cliente cambió de opinión", "Cobro duplicado", "Producto equivocado",
+]
+MOTIVOS_DEVOLUCION = ["Talla equivocada", "Producto defectuoso", "Libro equivocado", "Compra duplicada"]
+NOMBRES = [
+    "Sofía", "Valentina", "Regina", "Camila", "Ximena", "María José", "Renata", "Victoria", "Fernanda", "Daniela",
+    "Santiago", "Mateo", "Sebastián", "Leonardo", "Emiliano", "Diego", "Miguel Ángel", "Daniel", "Iker", "José Luis",
+]
+APELLIDOS = [
+    "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Cruz",
+    "Flores", "Gómez", "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Torres", "Gutiérrez", "Ruiz", "Núñez",
+]
+# Sales per hour of the school day (7:00-15:00): arrival, recess at 10-11, exit.
+PESO_HORA = {7: 14, 8: 8, 9: 7, 10: 18, 11: 12, 12: 8, 13: 16, 14: 12, 15: 5}
+LINEAS_POR_VENTA = ([1, 2, 3, 4, 5], [40, 28, 17, 10, 5])
+
+
+def _centavos_texto(c: int) -> str:
+    return f"{c // 100}.{c % 100:02d}"
+
+
+def _iva(importe: int, tasa16: bool) -> int:
+    """IVA contained in an IVA-included amount at 16 %, rounded half up (as ``calculos.linea_calcular``)."""
+    return (importe * 16 + 58) // 116 if tasa16 else 0
+
+
+def _ts(segundos: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime(segundos))
+
+
+def _peso_dia(dia: date) -> float:
+    """Relative sales of a day: school days, quiet weekends, holidays, back-to-school rush."""
+    peso = (1.0, 1.0, 1.0, 1.0, 0.9, 0.25, 0.0)[dia.weekday()]
+    md = (dia.month, dia.day)
+    if (7, 15) <= md <= (8, 15) or md >= (12, 20) or md <= (1, 6) or (4, 1) <= md <= (4, 12):
+        peso *= 0.2  # vacations: a few uniforms and books
+    elif (8, 16) <= md <= (9, 15):
+        peso *= 2.2  # back to school: uniforms, books, supplies
+    return peso
+
+
+@dataclass
+class _Producto:
+    id: int
+    descripcion: str
+    precio: int
+    tasa16: bool
+    existencia: int
+    minima: int
+
+
+@dataclass
+class _TurnoAcum:
+    id: int
+    cajero: tuple[int, str]
+    abierto: float
+    cerrado: float
+    metodo: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0})
+
+
+class _Buffers:
+    """One text buffer per table; ``volcar`` COPYs them (in FK order) and starts over."""
+
+    TABLAS = {
+        "tra_turno": "id_turno, id_cajero, nombre_cajero, estado, abierto, cerrado, fondo_inicial, efectivo_esperado, "
+        "efectivo_contado, tarjeta_esperado, tarjeta_reportado, transferencia_esperado, transferencia_reportado, "
+        "nota_cierre, id_autorizo_diferencia, nombre_autorizo_diferencia, id_cerro, nombre_cerro",
+        "tra_venta": "id_venta, folio, id_cliente, fecha, clave_cobro, huella_carrito, id_cajero, nombre_cajero, "
+        "id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado, id_turno, "
+        "articulos, total_devuelto",
+        "tra_venta_det": "id_venta_det, id_venta, id_producto, cantidad, descuento, descripcion, precio_unitario, "
+        "tasa_iva, importe, iva, cantidad_devuelta",
+        "tra_pago": "id_venta, metodo, monto, recibido, cambio, referencia",
+        "tra_devolucion": "id_devolucion, folio, id_venta, id_turno, tipo, motivo, fecha, clave, id_usuario, "
+        "nombre_usuario, id_autorizo, nombre_autorizo, total, iva",
+        "tra_devolucion_det": "id_devolucion, id_venta_det, id_producto, cantidad, importe, iva",
+        "tra_reembolso": "id_devolucion, metodo, monto, referencia",
+        "tra_movimiento_inventario": "id_producto, tipo, cantidad, existencia_resultante, motivo, id_venta, "
+        "id_usuario, nombre_usuario, fecha",
+    }
+
+    def __init__(self):
+        self.texto = {tabla: io.StringIO() for tabla in self.TABLAS}
+
+    def fila(self, tabla: str, *valores) -> None:
+        self.texto[tabla].write("\t".join("\\N" if v is None else str(v) for v in valores) + "\n")
+
+    def volcar(self, cursor) -> None:
+        for tabla, columnas in self.TABLAS.items():
+            buffer = self.texto[tabla]
+            if buffer.tell():
+                buffer.seek(0)
+                cursor.copy_expert(f"COPY {tabla} ({columnas}) FROM STDIN", buffer)
+            self.texto[tabla] = io.StringIO()
+
+
+def _limpio(texto: str) -> str:
+    """COPY text format: no tabs, newlines or backslashes inside a value."""
+    return texto.replace("\\", "/").replace("\t", " ").replace("\n", " ")
+
+
+def cajeros_demo(minimo: int = 3) -> tuple[list[tuple[int, str]], tuple[int, str] | None]:
+    """(id, name) of the Cajero users (creating ``cajera.demoN`` ones, without a usable password,
+    up to ``minimo``) and of one Gerente (authorises big discounts and cancellations), if any."""
+    modelo = get_user_model()
+    cajeros = list(modelo.objects.using(DB_AUTH).filter(groups__name=ROL_CAJERO, is_active=True).order_by("id"))
+    numero = 1
+    while len(cajeros) < minimo:
+        usuario, creado = modelo.objects.using(DB_AUTH).get_or_create(
+            username=f"cajera.demo{numero}",
+            defaults={"first_name": NOMBRES[numero % 10], "last_name": APELLIDOS[numero]},
+        )
+        numero += 1
+        if creado or not usuario.groups.filter(name=ROL_CAJERO).exists():
+            usuario.set_unusable_password()  # history only: nobody signs in as a demo cashier
+            usuario.save(using=DB_AUTH)
+            rol_asignar(usuario=usuario, rol=ROL_CAJERO)
+            cajeros.append(usuario)
+    gerente = modelo.objects.using(DB_AUTH).filter(groups__name=ROL_GERENTE, is_active=True).order_by("id").first()
+    return (
+        [(u.pk, nombre_para_registro(u)) for u in cajeros],
+        (gerente.pk, nombre_para_registro(gerente)) if gerente else None,
+    )
+
+
+def _clientes_asegurar(cursor, azar: random.Random, cantidad: int) -> list[int]:
+    """Ids of named clients to sell to; creates ``cantidad`` demo clients (already synced) if missing."""
+    cursor.execute("SELECT COUNT(*) FROM cat_cliente WHERE email LIKE %s", [f"%@{DOMINIO_CLIENTES}"])
+    faltan = cantidad - cursor.fetchone()[0]
+    if faltan > 0:
+        cursor.execute("SELECT COALESCE(MAX(id_cliente), 0) FROM cat_cliente")
+        desde = cursor.fetchone()[0] + 1
+        etiqueta = uuid.uuid4().hex[:6]  # emails are unique among active clients: never reuse one
+        ahora = timezone.now().isoformat()
+        clientes, sincronizaciones = io.StringIO(), io.StringIO()
+        for i in range(faltan):
+            idc = desde + i
+            nombre, apellidos = azar.choice(NOMBRES), f"{azar.choice(APELLIDOS)} {azar.choice(APELLIDOS)}"
+            sii, aula = f"SII-{etiqueta}-{i:05d}", f"AULA-{etiqueta}-{i:05d}"
+            clientes.write("\t".join([
+                str(idc), nombre, apellidos, "", f"alumno{i:05d}.{etiqueta}@{DOMINIO_CLIENTES}",
+                f"55{azar.randrange(10**8):08d}", "t", "f", sii, aula, ahora, ahora,
+            ]) + "\n")
+            for sistema, externo in (("sii", sii), ("aula", aula)):
+                sincronizaciones.write("\t".join([
+                    str(idc), sistema, "crear", str(uuid.uuid4()), "sincronizado", "1", ahora, externo, "", ahora,
+                    ahora, ahora,
+                ]) + "\n")
+        clientes.seek(0)
+        sincronizaciones.seek(0)
+        cursor.copy_expert(
+            "COPY cat_cliente (id_cliente, nombre, apellidos, direccion, email, telefono, activo, es_publico_general, "
+            "id_alumno_sii, id_alumno_aula, creado, actualizado) FROM STDIN", clientes)
+        cursor.copy_expert(
+            "COPY integraciones_sincronizacion_alumno (cliente_id, sistema, operacion, clave, estado, intentos, "
+            "proximo_intento, id_externo, ultimo_error, sincronizado_en, creado, actualizado) FROM STDIN",
+            sincronizaciones)
+        cursor.execute("SELECT setval(pg_get_serial_sequence('cat_cliente', 'id_cliente'), "
+                       "(SELECT MAX(id_cliente) FROM cat_cliente))")
+    cursor.execute("SELECT id_cliente FROM cat_cliente WHERE activo AND NOT es_publico_general ORDER BY id_cliente")
+    return [fila[0] for fila in cursor.fetchall()]
+
+
+def _productos(cursor) -> list[_Producto]:
+    # With a big synthetic catalog (benchmarks) sell mostly the real demo catalog, like a shop would.
+    cursor.execute(
+        "SELECT id_producto, codigo, producto, (precio_unitario * 100)::bigint, tasa_iva > 0, existencia, "
+        "existencia_minima FROM cat_producto WHERE activo AND precio_unitario > 0 AND codigo NOT LIKE 'GEN-%%' "
+        "ORDER BY id_producto"
+    )
+    filas = cursor.fetchall()
+    if len(filas) < 50:
+        cursor.execute(
+            "SELECT id_producto, codigo, producto, (precio_unitario * 100)::bigint, tasa_iva > 0, existencia, "
+            "existencia_minima FROM cat_producto WHERE activo AND precio_unitario > 0 ORDER BY id_producto LIMIT 2000"
+        )
+        filas = cursor.fetchall()
+    return [
+        _Producto(id=f[0], descripcion=_limpio(f"{f[1]} {f[2]}"[:260]), precio=int(f[3]), tasa16=f[4],
+                  existencia=f[5], minima=f[6])
+        for f in filas
+    ]
+
+
+def _ventas_por_dia(cantidad: int, dias: list[date]) -> list[int]:
+    pesos = [_peso_dia(d) for d in dias]
+    total = sum(pesos)
+    exactos = [cantidad * p / total for p in pesos]
+    cuentas = [int(x) for x in exactos]
+    # Largest remainders get the leftover sales, so the sum is exactly ``cantidad``.
+    for i in sorted(range(len(dias)), key=lambda i: exactos[i] - cuentas[i], reverse=True)[: cantidad - sum(cuentas)]:
+        cuentas[i] += 1
+    return cuentas
+
+
+def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escribir=print) -> dict:
+    """Load ``cantidad`` sales over the last ``dias`` days up to now. Returns counts per table.
+
+    The tables are locked for the duration (EXCLUSIVE: reads go on, writes wait), so no
+    checkout interleaves with the loaded ids, folios and stock.
+    """
+    inicio = time.monotonic()
+    azar = random.Random(semilla)
+    cajeros, gerente = cajeros_demo()
+    conexion = connections[DB_NEGOCIO]
+    with transaction.atomic(using=DB_NEGOCIO), conexion.cursor() as cursor:
+        sin_disparadores = _llaves_foraneas_en_bloque(cursor)
+        cursor.execute(
+            "LOCK TABLE tra_turno, tra_venta, tra_venta_det, tra_pago, tra_devolucion, tra_devolucion_det, "
+            "tra_reembolso, tra_movimiento_inventario, cat_producto IN EXCLUSIVE MODE"
+        )
+        clientes = _clientes_asegurar(cursor, azar, CLIENTES_DEMO)
+        cursor.execute("SELECT id_cliente FROM cat_cliente WHERE es_publico_general")
+        publico = cursor.fetchone()[0]
+        productos = _productos(cursor)
+        if not productos:
+            raise ValueError("No hay productos activos con precio: carga primero el catálogo (manage.py cargar_demo).")
+        ids = {}
+        for tabla, columna in (("tra_venta", "id_venta"), ("tra_venta_det", "id_venta_det"), ("tra_turno", "id_turno"),
+                               ("tra_devolucion", "id_devolucion"), ("tra_devolucion_det", "id_devolucion_det")):
+            cursor.execute(f"SELECT COALESCE(MAX({columna}), 0) FROM {tabla}")
+            ids[tabla] = cursor.fetchone()[0]
+        cursor.execute("SELECT COALESCE(MAX(folio), 0) FROM tra_venta")
+        folio = cursor.fetchone()[0]
+        cursor.execute("SELECT COALESCE(MAX(folio), 0) FROM tra_devolucion")
+        folio_dev = cursor.fetchone()[0]
+        generador = _Generador(azar=azar, productos=productos, clientes=clientes, publico=publico, cajeros=cajeros,
+                               gerente=gerente, ids=ids, folio=folio, folio_dev=folio_dev)
+        ahora = timezone.localtime()
+        # Today counts only once the shop has been open a while (sales are never in the future).
+        hoy = ahora.date() if ahora.hour * 60 + ahora.minute >= 7 * 60 + 20 else ahora.date() - timedelta(days=1)
+        lista_dias = [hoy - timedelta(days=n) for n in range(dias - 1, -1, -1)]
+        buffers = _Buffers()
+        pendientes = 0
+        for dia, n in zip(lista_dias, _ventas_por_dia(cantidad, lista_dias), strict=True):
+            if n:
+                pendientes += generador.dia(buffers, dia, n)
+            if pendientes >= LOTE:
+                buffers.volcar(cursor)
+                pendientes = 0
+        buffers.volcar(cursor)
+        _existencias_fijar(cursor, productos)
+        if sin_disparadores:
+            _llaves_foraneas_verificar(cursor)
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        for tabla, columna, secuencia in (
+            ("tra_venta", "id_venta", None), ("tra_venta_det", "id_venta_det", None), ("tra_turno", "id_turno", None),
+            ("tra_devolucion", "id_devolucion", None), ("tra_devolucion_det", "id_devolucion_det", None),
+            ("tra_venta", "folio", "tra_venta_folio_seq"), ("tra_devolucion", "folio", "tra_devolucion_folio_seq"),
+        ):
+            secuencia = secuencia or f"pg_get_serial_sequence('{tabla}', '{columna}')"
+            secuencia = secuencia if secuencia.startswith("pg_") else f"'{secuencia}'"
+            cursor.execute(f"SELECT setval({secuencia}, GREATEST((SELECT MAX({columna}) FROM {tabla}), 1))")
+    escribir(f"{cantidad} ventas cargadas en {time.monotonic() - inicio:.1f} s; analizando tablas…")
+    # Outside the transaction: VACUUM cannot run in one. It sets the visibility map, so the
+    # history's count can use index-only scans right away.
+    # Inside an outer transaction (tests) only ANALYZE can run.
+    orden = "ANALYZE" if conexion.in_atomic_block else "VACUUM ANALYZE"
+    with conexion.cursor() as cursor:
+        for tabla in ("tra_venta", "tra_venta_det", "tra_pago", "tra_turno", "tra_devolucion", "tra_devolucion_det",
+                      "tra_reembolso", "tra_movimiento_inventario", "cat_producto", "cat_cliente"):
+            cursor.execute(f"{orden} {tabla}")
+    resumen = {**generador.cuentas, "segundos": round(time.monotonic() - inicio, 1)}
+    escribir(f"Listo en {resumen['segundos']} s: " + ", ".join(f"{k} {v}" for k, v in generador.cuentas.items()))
+    return resumen
+
+
+TABLAS_CARGADAS = ("tra_turno", "tra_venta", "tra_venta_det", "tra_pago", "tra_devolucion", "tra_devolucion_det",
+                   "tra_reembolso", "tra_movimiento_inventario", "cat_cliente", "integraciones_sincronizacion_alumno")
+
+
+def _llaves_foraneas_en_bloque(cursor) -> bool:
+    """Skip the row-by-row foreign-key triggers when we may (superuser), to check them in bulk later.
+
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: with millions of COPYed rows,
+    COMMIT would run one lookup per row and reference (~17 million for a million sales),
+    which took longer than generating and copying everything. ``session_replication_role =
+    replica`` skips those triggers for this transaction only; ``_llaves_foraneas_verificar``
+    then checks every foreign key of the loaded tables with one anti-join each, and any
+    orphan aborts the whole load. CHECK, UNIQUE and NOT NULL constraints are never skipped.
+    Without superuser rights the normal (slower) deferred checks run.
+    """
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
+
+
+def _llaves_foraneas_verificar(cursor) -> None:
+    cursor.execute(
+        """
+        SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, af.attname
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1]
+        WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)
+        """,
+        [list(TABLAS_CARGADAS)],
+    )
+    for tabla, columna, destino, columna_destino in cursor.fetchall():
+        cursor.execute(
+            f'SELECT COUNT(*) FROM {tabla} t WHERE t."{columna}" IS NOT NULL AND NOT EXISTS '
+            f'(SELECT 1 FROM {destino} d WHERE d."{columna_destino}" = t."{columna}")'
+        )
+        huerfanas = cursor.fetchone()[0]
+        if huerfanas:
+            raise RuntimeError(f"Carga abortada: {huerfanas} filas de {tabla}.{columna} sin {destino}.")
+
+
+def _existencias_fijar(cursor, productos: list[_Producto]) -> None:
+    """Final stock = starting stock + the loaded movements (the running balance kept while generating)."""
+    cursor.execute("DROP TABLE IF EXISTS _existencia_demo")  # a second load inside one outer transaction (tests)
+    cursor.execute("CREATE TEMP TABLE _existencia_demo (id_producto bigint, existencia integer) ON COMMIT DROP")
+    buffer = io.StringIO("".join(f"{p.id}\t{p.existencia}\n" for p in productos))
+    cursor.copy_expert("COPY _existencia_demo FROM STDIN", buffer)
+    cursor.execute(
+        "UPDATE cat_producto p SET existencia = e.existencia, actualizado = now() FROM _existencia_demo e "
+        "WHERE p.id_producto = e.id_producto AND p.existencia <> e.existencia"
+    )
+
+
+class _Generador:
+    """Makes the rows day by day, in time order, keeping each product's running stock."""
+
+    def __init__(self, *, azar, productos, clientes, publico, cajeros, gerente, ids, folio, folio_dev):
+        self.azar = azar
+        self.productos = productos
+        # Popularity: a few products sell a lot (water, notebooks), most sell now and then.
+        pesos = [1 / (rango + 1) ** 0.8 for rango in range(len(productos))]
+        azar.shuffle(pesos)
+        self.acumulado = []
+        suma = 0.0
+        for peso in pesos:
+            suma += peso
+            self.acumulado.append(suma)
+        self.clientes = clientes
+        self.publico = publico
+        self.cajeros = cajeros
+        self.gerente = gerente
+        self.ids = ids
+        self.folio = folio
+        self.folio_dev = folio_dev
+        self.ahora = time.time()
+        self.cuentas = {"ventas": 0, "lineas": 0, "pagos": 0, "turnos": 0, "cancelaciones": 0, "devoluciones": 0,
+                        "movimientos": 0, "resurtidos": 0}
+
+    def _producto(self) -> _Producto:
+        return self.productos[bisect.bisect_left(self.acumulado, self.azar.random() * self.acumulado[-1])]
+
+    def _mover(self, b: _Buffers, p: _Producto, tipo: str, cantidad: int, motivo: str, id_venta, usuario, ts: float):
+        if cantidad < 0 and p.existencia + cantidad < 0:
+            # Restock before the sale: the ledger never goes below zero.
+            surtido = -cantidad + self.azar.randint(max(10, p.minima * 3), max(40, p.minima * 10))
+            p.existencia += surtido
+            b.fila("tra_movimiento_inventario", p.id, "entrada", surtido, p.existencia,
+                   "Resurtido (datos de demostración)", None, None, "Sistema", _ts(ts - 1))
+            self.cuentas["resurtidos"] += 1
+        p.existencia += cantidad
+        b.fila("tra_movimiento_inventario", p.id, tipo, cantidad, p.existencia, motivo, id_venta, usuario[0],
+               usuario[1], _ts(ts))
+        self.cuentas["movimientos"] += 1
+
+    def dia(self, b: _Buffers, dia: date, n: int) -> int:
+        """Rows of ``n`` sales on ``dia`` (local time), with the day's shifts. Returns rows written."""
+        azar = self.azar
+        medianoche = datetime(dia.year, dia.month, dia.day, tzinfo=ZONA).timestamp()
+        apertura, cierre = medianoche + 6.75 * 3600, medianoche + 15.75 * 3600
+        limite = min(cierre - 600, self.ahora - 300)
+        if limite <= apertura + 600:
+            return 0  # today, before the shop opened: nothing to sell yet
+        horas = [h for h in PESO_HORA if medianoche + h * 3600 < limite]
+        segundos = sorted(
+            min(medianoche + h * 3600 + azar.random() * 3600, limite)
+            for h in azar.choices(horas, weights=[PESO_HORA[h] for h in horas], k=n)
+        )
+        de_turno = azar.sample(self.cajeros, min(len(self.cajeros), 3 if n > 40 else 1))
+        turnos = []
+        for cajero in de_turno:
+            self.ids["tra_turno"] += 1
+            turnos.append(_TurnoAcum(id=self.ids["tra_turno"], cajero=cajero,
+                                     abierto=apertura + azar.random() * 600, cerrado=min(cierre, self.ahora - 60)))
+        for ts in segundos:
+            self._venta(b, azar.choice(turnos), ts)
+        for turno in turnos:
+            self._turno_cerrar(b, turno)
+        return n
+
+    def _venta(self, b: _Buffers, turno: _TurnoAcum, ts: float) -> None:
+        azar = self.azar
+        self.ids["tra_venta"] += 1
+        self.folio += 1
+        id_venta, folio = self.ids["tra_venta"], f"V-{self.folio:06d}"
+        cajero = turno.cajero
+        elegidos = {}
+        for _ in range(azar.choices(*LINEAS_POR_VENTA)[0]):
+            p = self._producto()
+            elegidos[p.id] = p
+        lineas = []  # (id_det, producto, cantidad, descuento, importe, iva)
+        autorizo = None
+        con_descuento = azar.random() < 0.03
+        for p in sorted(elegidos.values(), key=lambda x: x.id):
+            cantidad = azar.choices((1, 2, 3, 4, 5), (70, 18, 7, 3, 2))[0]
+            bruto = p.precio * cantidad
+            descuento = 0
+            if con_descuento and not lineas:
+                pct = azar.choice((5, 10, 10, 15, 20)) if self.gerente else azar.choice((5, 10))
+                descuento = bruto * pct // 100
+                if pct > 10:
+                    autorizo = self.gerente
+            importe = bruto - descuento
+            self.ids["tra_venta_det"] += 1
+            lineas.append((self.ids["tra_venta_det"], p, cantidad, descuento, importe, _iva(importe, p.tasa16)))
+        subtotal = sum(x[1].precio * x[2] for x in lineas)
+        descuento = sum(x[3] for x in lineas)
+        total = subtotal - descuento
+        iva = sum(x[5] for x in lineas)
+        pagos = self._pagos(total)
+        for metodo, monto, _, _, _ in pagos:
+            turno.metodo[metodo] += monto
+
+        # A few cancellations (same shift) and partial returns (one line, same day).
+        sorteo = azar.random()
+        cancelada = sorteo < 0.006
+        devuelta = None
+        if not cancelada and sorteo < 0.021:
+            candidatas = [x for x in lineas if x[2] > 1] or (lineas if len(lineas) > 1 else [])
+            if candidatas:
+                linea = azar.choice(candidatas)
+                devuelta = (linea, azar.randint(1, linea[2] - 1) if linea[2] > 1 else 1)
+        cliente = azar.choice(self.clientes) if self.clientes and azar.random() < 0.3 else self.publico
+        huella = f"{azar.getrandbits(256):064x}"
+        clave = uuid.UUID(int=azar.getrandbits(128), version=4)
+        total_devuelto = total if cancelada else 0
+        if devuelta:
+            (_, _, cant, _, imp, iv), r = devuelta
+            devuelta = (*devuelta, imp * r // cant + (1 if (imp * r % cant) * 2 >= cant else 0),
+                        iv * r // cant + (1 if (iv * r % cant) * 2 >= cant else 0))
+            total_devuelto = devuelta[2]
+        b.fila("tra_venta", id_venta, self.folio, cliente, _ts(ts), clave, huella, cajero[0], cajero[1],
+               autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", _centavos_texto(subtotal),
+               _centavos_texto(descuento), _centavos_texto(iva), _centavos_texto(total),
+               "cancelada" if cancelada else "completada", turno.id, sum(x[2] for x in lineas),
+               _centavos_texto(total_devuelto))
+        for id_det, p, cant, desc, imp, iv in lineas:
+            devueltas = cant if cancelada else (devuelta[1] if devuelta and devuelta[0][0] == id_det else 0)
+            b.fila("tra_venta_det", id_det, id_venta, p.id, cant, _centavos_texto(desc), p.descripcion,
+                   _centavos_texto(p.precio), "0.16" if p.tasa16 else "0.00", _centavos_texto(imp),
+                   _centavos_texto(iv), devueltas)
+            self._mover(b, p, "venta", -cant, folio, id_venta, cajero, ts)
+        for metodo, monto, recibido, cambio, referencia in pagos:
+            b.fila("tra_pago", id_venta, metodo, _centavos_texto(monto), _centavos_texto(recibido),
+                   _centavos_texto(cambio), referencia)
+        self.cuentas["ventas"] += 1
+        self.cuentas["lineas"] += len(lineas)
+        self.cuentas["pagos"] += len(pagos)
+        if cancelada:
+            cuando = min(ts + azar.randint(60, 1800), turno.cerrado - 30)
+            self._devolucion(b, turno, id_venta, "cancelacion", azar.choice(MOTIVOS_CANCELACION), cuando,
+                             [(x[0], x[1], x[2], x[4], x[5]) for x in lineas], [(m, monto) for m, monto, *_ in pagos],
+                             total, iva)
+            self.cuentas["cancelaciones"] += 1
+        elif devuelta:
+            (id_det, p, *_), r, imp, iv = devuelta
+            metodo = max(pagos, key=lambda x: x[1])[0]
+            cuando = min(ts + azar.randint(300, 4 * 3600), turno.cerrado - 30)
+            self._devolucion(b, turno, id_venta, "devolucion", azar.choice(MOTIVOS_DEVOLUCION), max(cuando, ts + 1),
+                             [(id_det, p, r, imp, iv)], [(metodo, imp)] if imp else [], imp, iv)
+            self.cuentas["devoluciones"] += 1
+
+    def _pagos(self, total: int) -> list[tuple[str, int, int, int, str]]:
+        """(método, monto, recibido, cambio, referencia): card/transfer first, cash gives change."""
+        azar = self.azar
+        sorteo = azar.random()
+        if sorteo < 0.12:
+            return [("tarjeta", total, total, 0, f"Aut. {azar.randrange(10**6):06d}")]
+        if sorteo < 0.17:
+            return [("transferencia", total, total, 0, f"SPEI {azar.randrange(10**8):08d}")]
+        pagos = []
+        efectivo = total
+        if sorteo < 0.20 and total >= 20_000:
+            tarjeta = (total // 2) // 100 * 100
+            pagos.append(("tarjeta", tarjeta, tarjeta, 0, f"Aut. {azar.randrange(10**6):06d}"))
+            efectivo = total - tarjeta
+        recibido = efectivo
+        if azar.random() < 0.7:
+            billete = next(b for b in (2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 10**9) if b >= efectivo)
+            recibido = billete if billete < 10**9 else -(-efectivo // 50_000) * 50_000
+        pagos.append(("efectivo", efectivo, recibido, recibido - efectivo, ""))
+        return pagos
+
+    def _devolucion(self, b, turno, id_venta, tipo, motivo, ts, lineas, reembolsos, total, iva) -> None:
+        self.ids["tra_devolucion"] += 1
+        self.folio_dev += 1
+        id_dev = self.ids["tra_devolucion"]
+        # Returns and cancellations need a Gerente's authorisation: the cashier rings them up.
+        autorizo = self.gerente
+        b.fila("tra_devolucion", id_dev, self.folio_dev, id_venta, turno.id, tipo, motivo, _ts(ts),
+               uuid.UUID(int=self.azar.getrandbits(128), version=4), turno.cajero[0], turno.cajero[1],
+               autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", _centavos_texto(total),
+               _centavos_texto(iva))
+        for id_det, p, cantidad, importe, iv in lineas:
+            b.fila("tra_devolucion_det", id_dev, id_det, p.id, cantidad, _centavos_texto(importe), _centavos_texto(iv))
+            self._mover(b, p, "cancelacion_venta", cantidad, f"D-{self.folio_dev:06d}", id_venta, turno.cajero, ts)
+        for metodo, monto in reembolsos:
+            if monto > 0:
+                b.fila("tra_reembolso", id_dev, metodo, _centavos_texto(monto), "")
+                turno.metodo[metodo] -= monto
+
+    def _turno_cerrar(self, b: _Buffers, turno: _TurnoAcum) -> None:
+        """Closed with expected = opening + cash sales − cash refunds; most count exactly."""
+        azar = self.azar
+        esperado = FONDO + turno.metodo["efectivo"]
+        diferencia = 0 if azar.random() < 0.85 else azar.choice((-1, 1)) * azar.choice((50, 100, 500, 1_000, 5_000))
+        autorizo = self.gerente if abs(diferencia) > 2_000 and self.gerente else None
+        cajero = turno.cajero
+        b.fila("tra_turno", turno.id, cajero[0], cajero[1], "cerrado", _ts(turno.abierto), _ts(turno.cerrado),
+               _centavos_texto(FONDO), _centavos_texto(esperado), _centavos_texto(esperado + diferencia),
+               _centavos_texto(turno.metodo["tarjeta"]), _centavos_texto(turno.metodo["tarjeta"]),
+               _centavos_texto(turno.metodo["transferencia"]), _centavos_texto(turno.metodo["transferencia"]),
+               "Faltante/sobrante revisado con gerencia" if autorizo else "",
+               autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", cajero[0], cajero[1])
+        self.cuentas["turnos"] += 1

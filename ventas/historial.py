@@ -1,0 +1,208 @@
+"""Reads of the sales history: filters, bounded count, one page, the CSV rows, a sale's page.
+
+Kept apart from ``selectors.py`` (the point of sale's reads) so the history can grow without
+touching the checkout. Every function here is a read; none writes.
+
+Counting: the history never runs an unbounded ``COUNT(*)``. ``historial_resumen`` counts and
+sums at most ``HISTORIAL_LIMITE_CONTEO + 1`` matching rows; above that the page says "más de
+N" and shows no total (a narrower filter gives the exact figures). The cost of a page is then
+bounded whatever the table size, and the number of SQL queries per page is constant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connections
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from clientes.selectors import clientes_buscar
+from inventario.models import MovimientoInventario
+from inventario.selectors import productos_buscar
+from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
+from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
+from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+
+PERMISO_VER_TODAS = "ventas.ver_todas"
+ESTADO_DEVOLUCION = "devolucion"  # filter value: completed sales with a partial return
+
+
+def limite_conteo() -> int:
+    return int(settings.HISTORIAL_LIMITE_CONTEO)
+
+
+def solo_propias(usuario) -> bool:
+    """A Cajero sees only the sales they rang up; Consulta and Gerente see everyone's."""
+    return not usuario.has_perm(PERMISO_VER_TODAS)
+
+
+def cajeros_para_filtro() -> list[tuple[int, str]]:
+    """(id, name) of everyone who can sell (Cajero and Gerente), for the cashier filter."""
+    usuarios = (
+        get_user_model().objects.using(DB_AUTH).filter(groups__name__in=[ROL_CAJERO, ROL_GERENTE]).distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    return [(u.pk, nombre_para_registro(u)) for u in usuarios]
+
+
+def _metodos():
+    """Payment methods of each sale as text ("efectivo, tarjeta"), computed in the same query."""
+    return Subquery(
+        Pago.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk")).order_by().values("venta")
+        .annotate(m=StringAgg("metodo", delimiter=", ", distinct=True, order_by="metodo")).values("m")
+    )
+
+
+def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
+    """Sales matching the history's cleaned filters, newest first, limited to the user's own
+    sales for a Cajero. Filters: desde/hasta (local dates, inclusive), folio (number), cliente
+    (name, email or CURP), cajero (id), estado, metodo, producto (name, code or barcode)."""
+    ventas = Venta.objects.using(DB_NEGOCIO).all()
+    if solo_propias(usuario):
+        ventas = ventas.filter(id_cajero=usuario.pk)
+    zona = timezone.get_current_timezone()
+    if filtros.get("desde"):
+        ventas = ventas.filter(fecha__gte=datetime.combine(filtros["desde"], time.min, tzinfo=zona))
+    if filtros.get("hasta"):
+        ventas = ventas.filter(fecha__lt=datetime.combine(filtros["hasta"] + timedelta(days=1), time.min, tzinfo=zona))
+    if filtros.get("folio"):
+        ventas = ventas.filter(folio=filtros["folio"])
+    if filtros.get("cliente"):
+        ventas = ventas.filter(cliente__in=clientes_buscar(texto=filtros["cliente"], incluir_inactivos=True)
+                               .order_by().values("id_cliente"))
+    if filtros.get("cajero"):
+        ventas = ventas.filter(id_cajero=filtros["cajero"])
+    estado = filtros.get("estado")
+    if estado == ESTADO_DEVOLUCION:
+        ventas = ventas.filter(estado=EstadoVenta.COMPLETADA, total_devuelto__gt=0)
+    elif estado:
+        ventas = ventas.filter(estado=estado)
+    if filtros.get("metodo"):
+        ventas = ventas.filter(Exists(Pago.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk"),
+                                                                              metodo=filtros["metodo"])))
+    if filtros.get("producto"):
+        productos = productos_buscar(texto=filtros["producto"]).order_by().values("id")
+        ventas = ventas.filter(Exists(VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk"),
+                                                                                     producto__in=productos)))
+    return ventas.order_by("-fecha", "-id")
+
+
+@dataclass(frozen=True)
+class Resumen:
+    cuenta: int  # exact when ``exacto``; otherwise the bound (there are more)
+    total: Decimal | None  # sum of totals, only when exact
+    devuelto: Decimal | None
+    exacto: bool
+    limite: int
+    ids: list[int]  # the requested page's sale ids, newest first
+
+
+def historial_resumen(ventas: QuerySet[Venta], *, numero: int = 1, por_pagina: int = 50) -> Resumen:
+    """Count, amounts and the ids of page ``numero`` of the filtered set, in one query that
+    reads at most ``limite + 1`` matching rows (newest first).
+
+    Why the page's ids come from here and not from ``ORDER BY fecha DESC LIMIT 50``: with a
+    narrow filter (a client, a rare status) PostgreSQL expects the matches to be spread evenly
+    and walks the date index backwards until it finds 50, which reads the whole table when
+    there are fewer than 50. With ``LIMIT limite + 1`` it plans the filter first, as it should;
+    a wide filter simply stops after ``limite + 1`` index entries.
+    """
+    limite = limite_conteo()
+    interna = ventas.order_by("-fecha", "-id").values("id", "fecha", "total", "total_devuelto")[: limite + 1]
+    sql, parametros = interna.query.get_compiler(using=DB_NEGOCIO).as_sql()
+    desde = (numero - 1) * por_pagina + 1
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), SUM(s.total), SUM(s.total_devuelto), "
+            f"(ARRAY_AGG(s.id_venta ORDER BY s.fecha DESC, s.id_venta DESC))[%s:%s] FROM ({sql}) AS s (id_venta, fecha, total, total_devuelto)",
+            [desde, desde + por_pagina - 1, *parametros],
+        )
+        cuenta, total, devuelto, ids = cursor.fetchone()
+    ids = ids or []
+    if cuenta > limite:
+        return Resumen(cuenta=limite, total=None, devuelto=None, exacto=False, limite=limite,
+                       ids=ids if desde <= limite else [])
+    return Resumen(cuenta=cuenta, total=total or Decimal("0.00"), devuelto=devuelto or Decimal("0.00"), exacto=True,
+                   limite=limite, ids=ids)
+
+
+def historial_pagina(ids: list[int]) -> list[Venta]:
+    """The sales of one page (ids from ``historial_resumen``) with client and payment methods, one query."""
+    if not ids:
+        return []
+    return list(
+        Venta.objects.using(DB_NEGOCIO).filter(pk__in=ids).select_related("cliente").annotate(metodos=_metodos())
+        .order_by("-fecha", "-id")
+    )
+
+
+def venta_existe(*, folio: int, usuario) -> bool:
+    ventas = Venta.objects.using(DB_NEGOCIO).filter(folio=folio)
+    if solo_propias(usuario):
+        ventas = ventas.filter(id_cajero=usuario.pk)
+    return ventas.exists()
+
+
+def historial_filas_csv(ventas: QuerySet[Venta], *, chunk_size: int = 2000):
+    """Lazy rows for the CSV, through a server-side cursor (constant memory at any size)."""
+    zona = timezone.get_current_timezone()
+    filas = (
+        ventas.annotate(metodos=_metodos())
+        .values_list("folio", "fecha", "cliente__nombre", "cliente__apellidos", "nombre_cajero", "articulos",
+                     "subtotal", "descuento", "iva", "total", "total_devuelto", "metodos", "estado")
+        .iterator(chunk_size=chunk_size)
+    )
+    etiquetas = dict(EstadoVenta.choices)
+    for folio, fecha, nombre, apellidos, cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos, estado in filas:
+        estado_texto = etiquetas.get(estado, estado)
+        if estado == EstadoVenta.COMPLETADA and devuelto:
+            estado_texto += " (devolución parcial)"
+        yield (
+            f"V-{folio:06d}", fecha.astimezone(zona).strftime("%Y-%m-%d %H:%M:%S"), f"{nombre} {apellidos}".strip(),
+            cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos or "", estado_texto,
+        )
+
+
+def venta_detalle(*, venta_id: int, usuario) -> Venta:
+    """A sale with everything its page shows, in a fixed number of queries. Raises
+    ``Venta.DoesNotExist`` if it does not exist or is another cashier's (for a Cajero)."""
+    ventas = Venta.objects.using(DB_NEGOCIO).select_related("cliente", "turno")
+    if solo_propias(usuario):
+        ventas = ventas.filter(id_cajero=usuario.pk)
+    return ventas.prefetch_related(
+        Prefetch("lineas", queryset=VentaDetalle.objects.using(DB_NEGOCIO).select_related("producto").order_by("id")),
+        Prefetch("pagos", queryset=Pago.objects.using(DB_NEGOCIO).order_by("id")),
+        Prefetch("devoluciones", queryset=Devolucion.objects.using(DB_NEGOCIO).order_by("fecha", "id").prefetch_related(
+            Prefetch("lineas", queryset=DevolucionLinea.objects.using(DB_NEGOCIO)
+                     .select_related("venta_detalle").order_by("id")),
+            "reembolsos",
+        )),
+        Prefetch("cliente__sincronizaciones"),
+    ).get(pk=venta_id)
+
+
+def movimientos_de_venta(*, venta: Venta) -> list[MovimientoInventario]:
+    """The stock movements a sale caused: the sale itself and its returns/cancellation."""
+    return list(
+        MovimientoInventario.objects.using(DB_NEGOCIO).filter(id_venta=venta.pk).select_related("producto")
+        .order_by("fecha", "id")
+    )
+
+
+def rangos_rapidos(hoy: date) -> list[tuple[str, date, date]]:
+    """The quick picks of the date filter: (label, from, to), local dates."""
+    lunes = hoy - timedelta(days=hoy.weekday())
+    return [
+        ("Hoy", hoy, hoy),
+        ("Ayer", hoy - timedelta(days=1), hoy - timedelta(days=1)),
+        ("Esta semana", lunes, hoy),
+        ("Este mes", hoy.replace(day=1), hoy),
+    ]
+
+

@@ -1,0 +1,159 @@
+"""cargar_demo --ventas N: consistent rows, square ledger, closed shifts, synced clients."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.db.models import Count, F, Q, Sum
+
+from integraciones.models import SincronizacionAlumno
+from inventario.models import MovimientoInventario, Producto
+from inventario.selectors import inventario_descuadres
+from ventas.demo import ventas_cargar
+from ventas.models import Devolucion, DevolucionLinea, Pago, Reembolso, Turno, Venta, VentaDetalle
+from ventas_ingenio.router import DB_NEGOCIO
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def _sql(consulta, *parametros):
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(consulta, parametros)
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def cargadas(roles, gerente):
+    call_command("cargar_demo", "--ventas", "3000", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Venta.objects.using(DB_NEGOCIO)
+
+
+def test_cantidades_y_catalogo(cargadas):
+    assert cargadas.count() == 3000
+    assert Producto.objects.count() >= 200  # the demo catalog was loaded first
+    assert VentaDetalle.objects.count() >= 3000
+    lineas = VentaDetalle.objects.values("venta").annotate(n=Count("id")).values_list("n", flat=True)
+    assert set(lineas) <= {1, 2, 3, 4, 5}
+    assert Devolucion.objects.filter(tipo="cancelacion").exists()
+    assert Devolucion.objects.filter(tipo="devolucion").exists()
+    assert Pago.objects.filter(metodo="tarjeta").exists() and Pago.objects.filter(metodo="transferencia").exists()
+    assert Pago.objects.filter(metodo="efectivo", cambio__gt=0).exists()
+    assert cargadas.filter(descuento__gt=0).exists()
+    assert cargadas.exclude(nombre_autorizo_descuento="").filter(descuento__gt=0).exists()
+    assert cargadas.values("id_cajero").distinct().count() >= 3  # demo cashiers created when missing
+
+
+def test_totales_cuadran(cargadas):
+    # Sale total = sum of its lines; articles = units; IVA = sum of the lines' IVA.
+    assert not _sql("""
+        SELECT v.id_venta FROM tra_venta v JOIN tra_venta_det d USING (id_venta) GROUP BY v.id_venta
+        HAVING v.total <> SUM(d.importe) OR v.subtotal <> SUM(d.precio_unitario * d.cantidad)
+            OR v.descuento <> SUM(d.descuento) OR v.iva <> SUM(d.iva) OR v.articulos <> SUM(d.cantidad)""")
+    # Payments cover the total exactly (change is apart); cash gives change, the rest never.
+    assert not _sql("""
+        SELECT v.id_venta FROM tra_venta v JOIN tra_pago p USING (id_venta) GROUP BY v.id_venta
+        HAVING v.total <> SUM(p.monto)""")
+    assert not Pago.objects.exclude(metodo="efectivo").filter(cambio__gt=0).exists()
+    # IVA per line is the 16 % contained in the amount, rounded half up, as the checkout does.
+    from ventas.calculos import linea_calcular
+
+    for linea in VentaDetalle.objects.all()[:500]:
+        calculada = linea_calcular(precio_unitario=linea.precio_unitario, cantidad=linea.cantidad,
+                                   descuento=linea.descuento, tasa_iva=linea.tasa_iva)
+        assert (calculada.importe, calculada.iva) == (linea.importe, linea.iva)
+
+
+def test_devoluciones_y_cancelaciones_cuadran(cargadas):
+    canceladas = cargadas.filter(estado="cancelada")
+    assert canceladas.exists()
+    assert not canceladas.exclude(total_devuelto=F("total")).exists()
+    assert not VentaDetalle.objects.filter(venta__estado="cancelada").exclude(cantidad_devuelta=F("cantidad")).exists()
+    # total_devuelto = sum of the returns; returned units = sum of the return lines.
+    assert not _sql("""
+        SELECT v.id_venta FROM tra_venta v LEFT JOIN tra_devolucion d USING (id_venta) GROUP BY v.id_venta
+        HAVING v.total_devuelto <> COALESCE(SUM(d.total), 0)""")
+    assert not _sql("""
+        SELECT vd.id_venta_det FROM tra_venta_det vd LEFT JOIN tra_devolucion_det dd USING (id_venta_det)
+        GROUP BY vd.id_venta_det HAVING vd.cantidad_devuelta <> COALESCE(SUM(dd.cantidad), 0)""")
+    # Refunds add up to what was returned; each return has a Gerente's authorisation.
+    reembolsado = dict(Reembolso.objects.values("devolucion").annotate(s=Sum("monto")).values_list("devolucion", "s"))
+    por_lineas = dict(DevolucionLinea.objects.values("devolucion").annotate(s=Sum("importe"))
+                      .values_list("devolucion", "s"))
+    for devolucion in Devolucion.objects.all():
+        assert devolucion.total == por_lineas[devolucion.pk] == reembolsado.get(devolucion.pk, Decimal("0"))
+    assert not Devolucion.objects.filter(nombre_autorizo="").exists()
+    parciales = cargadas.filter(estado="completada", total_devuelto__gt=0)
+    assert parciales.exists() and not parciales.filter(total_devuelto=F("total")).exists()
+    assert Reembolso.objects.exists() and DevolucionLinea.objects.exists()
+
+
+def test_inventario_cuadrado_y_movimientos(cargadas):
+    assert inventario_descuadres() == []
+    call_command("verificar_inventario", stdout=open("/dev/null", "w"))  # noqa: SIM115  (exits 0)
+    assert not MovimientoInventario.objects.filter(existencia_resultante__lt=0).exists()
+    # One "venta" movement per line, one "cancelacion_venta" per returned line.
+    assert MovimientoInventario.objects.filter(tipo="venta").count() == VentaDetalle.objects.count()
+    assert MovimientoInventario.objects.filter(tipo="cancelacion_venta").count() == DevolucionLinea.objects.count()
+    assert not _sql("""
+        SELECT d.id_venta_det FROM tra_venta_det d
+        LEFT JOIN tra_movimiento_inventario m ON m.id_venta = d.id_venta AND m.id_producto = d.id_producto
+             AND m.tipo = 'venta' AND m.cantidad = -d.cantidad
+        WHERE m.id_movimiento IS NULL""")
+
+
+def test_turnos_cerrados_y_consistentes(cargadas):
+    assert not cargadas.filter(turno__isnull=True).exists()
+    assert not Turno.objects.filter(estado="abierto").exists()
+    # One shift per cashier per day.
+    assert not _sql("""SELECT id_cajero, (abierto AT TIME ZONE 'America/Mexico_City')::date FROM tra_turno
+                       GROUP BY 1, 2 HAVING COUNT(*) > 1""")
+    assert not cargadas.exclude(id_cajero=F("turno__id_cajero")).exists()
+    assert not cargadas.filter(Q(fecha__lt=F("turno__abierto")) | Q(fecha__gt=F("turno__cerrado"))).exists()
+    # expected cash = opening + cash sales − cash refunds; card/transfer likewise.
+    filas = _sql("""
+        SELECT t.id_turno FROM tra_turno t
+        LEFT JOIN (SELECT v.id_turno, SUM(p.monto) FILTER (WHERE p.metodo = 'efectivo') ef,
+                          SUM(p.monto) FILTER (WHERE p.metodo = 'tarjeta') ta
+                   FROM tra_venta v JOIN tra_pago p USING (id_venta) GROUP BY v.id_turno) s USING (id_turno)
+        LEFT JOIN (SELECT d.id_turno, SUM(r.monto) FILTER (WHERE r.metodo = 'efectivo') ef,
+                          SUM(r.monto) FILTER (WHERE r.metodo = 'tarjeta') ta
+                   FROM tra_devolucion d JOIN tra_reembolso r USING (id_devolucion) GROUP BY d.id_turno) r
+             USING (id_turno)
+        WHERE t.efectivo_esperado <> t.fondo_inicial + COALESCE(s.ef, 0) - COALESCE(r.ef, 0)
+           OR t.tarjeta_esperado <> COALESCE(s.ta, 0) - COALESCE(r.ta, 0)""")
+    assert not filas
+    assert Turno.objects.exclude(efectivo_contado=F("efectivo_esperado")).exists()  # some count differences
+
+
+def test_clientes_demo_sincronizados(cargadas):
+    demo = SincronizacionAlumno.objects.filter(cliente__email__endswith="@demo.ingenio.mx")
+    assert demo.count() >= 2 * 3000
+    assert not demo.exclude(estado="sincronizado").exists()  # the sandbox is not flooded
+    assert cargadas.filter(cliente__email__endswith="@demo.ingenio.mx").exists()
+    assert cargadas.filter(cliente__es_publico_general=True).exists()
+
+
+def test_segunda_carga_suma_y_sigue_cuadrando(cargadas):
+    folios = set(cargadas.values_list("folio", flat=True))
+    ventas_cargar(cantidad=200, dias=10, semilla=7, escribir=lambda _: None)
+    assert cargadas.count() == 3200
+    assert len(set(cargadas.values_list("folio", flat=True)) - folios) == 200
+    assert inventario_descuadres() == []
+    # Sequences moved past the loaded ids: a new shift and sale get fresh ids and folios.
+    turno = Turno.objects.create(id_cajero=1, nombre_cajero="x", fondo_inicial=0)
+    assert turno.pk > max(Turno.objects.exclude(pk=turno.pk).values_list("pk", flat=True))
+    assert _sql("SELECT nextval('tra_venta_folio_seq')")[0][0] > max(cargadas.values_list("folio", flat=True))
+
+
+def test_llave_huerfana_aborta_la_carga(db):
+    """With the row-by-row FK triggers skipped, the bulk check still refuses an orphan row."""
+    from ventas.demo import _llaves_foraneas_en_bloque, _llaves_foraneas_verificar
+
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        assert _llaves_foraneas_en_bloque(cursor)  # the test database role is a superuser
+        cursor.execute("INSERT INTO tra_pago (id_venta, metodo, monto, recibido, cambio, referencia) "
+                       "VALUES (987654321, 'efectivo', 1, 1, 0, '')")
+        with pytest.raises(RuntimeError, match="tra_pago.id_venta sin tra_venta"):
+            _llaves_foraneas_verificar(cursor)
+        cursor.execute("SET LOCAL session_replication_role = origin")
