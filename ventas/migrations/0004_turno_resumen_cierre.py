@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ventas', '0002_turnos_devoluciones'),
+        ("ventas", "0003_historial_indices"),
     ]
 
     operations = [
