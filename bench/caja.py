@@ -7,7 +7,8 @@ stock of a pool of products through the ledger service, creates one Cajero per v
 and starts gunicorn on 127.0.0.1 with production settings. Then it measures:
 
 1. 3-line cash sales (3 barcode adds + GET /ventas/caja/ + POST /ventas/caja/cobrar/) with
-   1, 8 and 16 concurrent cashiers (threads, one signed-in session each): checkout POST
+   1, 8 and 16 concurrent cashiers (threads, one signed-in session each, each with an open
+   cash-drawer shift, which selling requires): checkout POST
    p50/p99 and completed sales per second over the run;
 2. the barcode add (POST /ventas/caja/agregar/), one cashier, sequential;
 3. the name search JSON (GET /ventas/caja/buscar/?q=...), plus its ``EXPLAIN ANALYZE``;
@@ -51,6 +52,18 @@ def _existencias_preparar(entorno, cuantos, minimo):
         "print(json.dumps([p.codigo_barras for p in productos]))\n"
     ))
     return json.loads(salida.strip().splitlines()[-1])
+
+
+def _turnos_abrir(entorno, usuarios):
+    """Selling needs an open cash-drawer shift: one per bench cashier (kept if already open)."""
+    shell(entorno, (
+        "from decimal import Decimal\n"
+        "from django.contrib.auth.models import User\n"
+        "from ventas import selectors, services\n"
+        f"for u in User.objects.filter(username__in={list(usuarios)!r}):\n"
+        "    if selectors.turno_abierto(cajero=u) is None:\n"
+        "        services.turno_abrir(cajero=u, fondo_inicial=Decimal('500'))\n"
+    ))
 
 
 def _post(sesion, base, ruta, datos):
@@ -146,6 +159,7 @@ def main():
     codigos = _existencias_preparar(entorno, 500, 5000)
     usuarios = [f"bench_cajero_{n:02d}" for n in range(1, max(niveles) + 1)]
     clave = usuario_crear(entorno, usuarios, "Cajero")
+    _turnos_abrir(entorno, usuarios)
     print(f"{len(codigos)} productos con ≥ 5000 unidades para vender; {len(usuarios)} cajeros")
 
     for termino in ("pantalon", "modelo 4242"):

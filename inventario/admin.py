@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from inventario.exceptions import InventarioError
 from inventario.forms import AjusteForm, EntradaForm, PrecioListaForm, ProductoForm
-from inventario.models import Categoria, MovimientoInventario, Producto, nombre_normalizado
+from inventario.models import Categoria, MovimientoInventario, Producto
 from inventario.selectors import productos_buscar
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
 
@@ -99,7 +99,7 @@ class ProductoAdmin(admin.ModelAdmin):
         # With a search, sort by the normalized name so PostgreSQL uses the trigram index
         # (see selectors.productos_filtrar).
         if request.GET.get("q", "").strip() and not request.GET.get("o"):
-            return [nombre_normalizado().asc(), "id"]
+            return ["nombre_busqueda", "id"]
         return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):

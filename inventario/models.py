@@ -88,6 +88,13 @@ class Producto(models.Model):
         "existencia mínima", default=0, help_text="Con esta existencia o menos, el producto aparece en alerta."
     )
     activo = models.BooleanField("activo", default=True)
+    # The name without accents, lower case, stored: the trigram index and the search's recheck
+    # compare plain text instead of calling unaccent() on every candidate row (2-4x faster for
+    # terms matching thousands of products; see docs/inventario.md).
+    nombre_busqueda = models.GeneratedField(
+        expression=nombre_normalizado(), output_field=models.TextField(), db_persist=True,
+        db_column="producto_busqueda",
+    )
     creado = models.DateTimeField("creado", auto_now_add=True)
     actualizado = models.DateTimeField("actualizado", auto_now=True)
 
@@ -114,7 +121,7 @@ class Producto(models.Model):
         ]
         indexes = [
             models.Index(fields=["nombre", "id"], name="producto_nombre_idx"),
-            GinIndex(OpClass(nombre_normalizado(), name="gin_trgm_ops"), name="producto_nombre_trgm"),
+            GinIndex(OpClass(F("nombre_busqueda"), name="gin_trgm_ops"), name="producto_busqueda_trgm"),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ import unicodedata
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 
-from inventario.models import Categoria, MovimientoInventario, Producto, nombre_normalizado
+from inventario.models import Categoria, MovimientoInventario, Producto
 from ventas_ingenio.router import DB_NEGOCIO
 
 
@@ -19,12 +19,12 @@ def texto_normalizar(texto: str) -> str:
 
 def productos_buscar(*, consulta: QuerySet[Producto] | None = None, texto: str = "") -> QuerySet[Producto]:
     """Products whose name contains ``texto`` (accent- and case-insensitive, trigram index
-    ``producto_nombre_trgm``) or whose code or barcode is exactly ``texto``."""
+    ``producto_busqueda_trgm`` on the stored ``nombre_busqueda``) or whose code or barcode is exactly ``texto``."""
     consulta = Producto.objects.using(DB_NEGOCIO).all() if consulta is None else consulta
     texto = (texto or "").strip()
     if not texto:
         return consulta
-    return consulta.alias(nombre_busqueda=nombre_normalizado()).filter(
+    return consulta.filter(
         Q(nombre_busqueda__contains=texto_normalizar(texto))
         | Q(codigo=texto.upper())
         | Q(codigo_barras=texto)
@@ -47,7 +47,7 @@ def productos_filtrar(
         # Matches come from the trigram index (bitmap scan) and are sorted in memory, ignoring
         # accents. Ordering by the plain name would tempt the planner into walking the whole
         # name index with LIMIT, which is slow when the matches sit late in the alphabet.
-        return consulta.order_by(nombre_normalizado().asc(), "id")
+        return consulta.order_by("nombre_busqueda", "id")
     return consulta.order_by("nombre", "id")
 
 

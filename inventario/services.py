@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from inventario.exceptions import (
     CantidadInvalida,
     ExistenciaInsuficiente,
     ExistenciaModificada,
+    InventarioError,
     MotivoRequerido,
     ProductoNoEncontrado,
 )
@@ -65,9 +66,11 @@ def existencias_mover(*, movimientos: Sequence[MovimientoDatos], usuario=None) -
         return []
     for linea in movimientos:
         _validar_signo(linea)
-    id_usuario, nombre_usuario = _quien(usuario)
     ahora = timezone.now()
-    with transaction.atomic(using=DB_NEGOCIO):
+    # No savepoint (two round trips fewer on every checkout). Refusals are decided before
+    # anything is written and raised after the block, so they leave a caller's transaction
+    # usable (an admin form shows the error); a database error still aborts it, as it should.
+    with transaction.atomic(using=DB_NEGOCIO, savepoint=False):
         ids = sorted({linea.producto_id for linea in movimientos})
         productos = {
             producto.pk: producto
@@ -77,41 +80,66 @@ def existencias_mover(*, movimientos: Sequence[MovimientoDatos], usuario=None) -
             .order_by("pk")
             .only("id", "codigo", "nombre", "existencia")
         }
-        faltantes = [i for i in ids if i not in productos]
-        if faltantes:
-            raise ProductoNoEncontrado(faltantes[0])
-        # Expected stock is compared with the stock before this call's own lines.
-        for linea in movimientos:
-            producto = productos[linea.producto_id]
-            if linea.existencia_esperada is not None and linea.existencia_esperada != producto.existencia:
-                raise ExistenciaModificada(
-                    producto=producto, esperada=linea.existencia_esperada, actual=producto.existencia
-                )
-        registros = []
-        for linea in sorted(movimientos, key=lambda m: m.producto_id):
-            producto = productos[linea.producto_id]
-            nueva = producto.existencia + linea.cantidad
-            if nueva < 0:
-                raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
-            producto.existencia = nueva
-            producto.actualizado = ahora
-            registros.append(
-                MovimientoInventario(
-                    producto_id=producto.pk,
-                    tipo=linea.tipo,
-                    cantidad=linea.cantidad,
-                    existencia_resultante=nueva,
-                    motivo=linea.motivo.strip()[:255],
-                    id_venta=linea.id_venta,
-                    id_usuario=id_usuario,
-                    nombre_usuario=nombre_usuario,
-                    fecha=ahora,
-                )
+        try:
+            registros = _movimientos_calcular(
+                ids=ids, productos=productos, movimientos=movimientos, usuario=usuario, ahora=ahora
             )
-        Producto.objects.using(DB_NEGOCIO).bulk_update(
-            [productos[i] for i in ids], ["existencia", "actualizado"], batch_size=1000
+        except InventarioError as error:
+            rechazo, filas = error, []
+        else:
+            rechazo = None
+            _existencias_guardar(productos=[productos[i] for i in ids], ahora=ahora)
+            filas = MovimientoInventario.objects.using(DB_NEGOCIO).bulk_create(registros, batch_size=1000)
+    if rechazo is not None:
+        raise rechazo
+    return filas
+
+
+def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> list[MovimientoInventario]:
+    """The ledger rows for the locked products (their ``existencia`` updated in memory), or the refusal."""
+    faltantes = [i for i in ids if i not in productos]
+    if faltantes:
+        raise ProductoNoEncontrado(faltantes[0])
+    # Expected stock is compared with the stock before this call's own lines.
+    for linea in movimientos:
+        producto = productos[linea.producto_id]
+        if linea.existencia_esperada is not None and linea.existencia_esperada != producto.existencia:
+            raise ExistenciaModificada(producto=producto, esperada=linea.existencia_esperada, actual=producto.existencia)
+    id_usuario, nombre_usuario = _quien(usuario)
+    registros = []
+    for linea in sorted(movimientos, key=lambda m: m.producto_id):
+        producto = productos[linea.producto_id]
+        nueva = producto.existencia + linea.cantidad
+        if nueva < 0:
+            raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
+        producto.existencia = nueva
+        registros.append(
+            MovimientoInventario(
+                producto_id=producto.pk,
+                tipo=linea.tipo,
+                cantidad=linea.cantidad,
+                existencia_resultante=nueva,
+                motivo=linea.motivo.strip()[:255],
+                id_venta=linea.id_venta,
+                id_usuario=id_usuario,
+                nombre_usuario=nombre_usuario,
+                fecha=ahora,
+            )
         )
-        return MovimientoInventario.objects.using(DB_NEGOCIO).bulk_create(registros, batch_size=1000)
+    return registros
+
+
+def _existencias_guardar(*, productos: list[Producto], ahora) -> None:
+    """One UPDATE … FROM (VALUES …) for the new stock of locked products: the same result as
+    bulk_update's CASE WHEN, with a fraction of its query-building cost on every checkout."""
+    valores = ", ".join(["(%s::bigint, %s::integer)"] * len(productos))
+    parametros = [x for producto in productos for x in (producto.pk, producto.existencia)]
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(
+            f"UPDATE cat_producto AS p SET existencia = v.existencia, actualizado = %s "
+            f"FROM (VALUES {valores}) AS v(id_producto, existencia) WHERE p.id_producto = v.id_producto",
+            [ahora, *parametros],
+        )
 
 
 def _validar_signo(linea: MovimientoDatos) -> None:

@@ -149,3 +149,173 @@ def pagos_calcular(
             )
         )
     return pagos
+
+
+# --- Returns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParteDevuelta:
+    importe: Decimal  # IVA included
+    iva: Decimal
+
+
+def devolucion_linea_calcular(
+    *, importe: Decimal, iva: Decimal, cantidad: int, devuelta: int, importe_devuelto: Decimal,
+    iva_devuelto: Decimal, unidades: int,
+) -> ParteDevuelta:
+    """Amount and IVA of returning ``unidades`` more units of a sold line.
+
+    The line's ``importe`` (after its discount, IVA included) is shared out in proportion to
+    units, cumulatively: after the return, the line will have given back
+    ``importe × (devuelta + unidades) / cantidad`` rounded once to cents, so this return is
+    that minus what earlier returns gave back (``importe_devuelto``). Returning the last units
+    therefore gives exactly the remainder, and the returns of a line always add up to its
+    importe (and its IVA to its IVA), however the units were split. Raises ``ValueError`` for
+    units outside ``1 … cantidad − devuelta``.
+    """
+    if unidades <= 0 or devuelta < 0 or devuelta + unidades > cantidad:
+        raise ValueError("Unidades fuera de lo que queda por devolver.")
+    acumuladas = devuelta + unidades
+    if acumuladas == cantidad:
+        return ParteDevuelta(importe=importe - importe_devuelto, iva=iva - iva_devuelto)
+    return ParteDevuelta(
+        importe=a_centavos(importe * acumuladas / cantidad) - importe_devuelto,
+        iva=a_centavos(iva * acumuladas / cantidad) - iva_devuelto,
+    )
+
+
+def reembolso_repartir(
+    *, monto: Decimal, disponibles: Sequence[tuple[str, Decimal]], preferido: str | None = None
+) -> list[tuple[str, Decimal]]:
+    """Split a refund among payment methods, never giving back more by a method than it brought.
+
+    ``disponibles`` is ``(metodo, monto)`` per method, in the sale's payment order: what the
+    sale received by that method (cash net of change) minus what earlier refunds gave back by
+    it. The preferred method is filled first, then the others in order. Methods with nothing
+    to refund are left out. Raises ``ValueError`` if the methods together cannot cover it
+    (which the sale's totals make impossible unless the data is inconsistent).
+    """
+    orden = sorted(disponibles, key=lambda par: par[0] != preferido)  # stable: keeps the sale's order
+    pendiente = monto
+    reparto: list[tuple[str, Decimal]] = []
+    for metodo, disponible in orden:
+        if pendiente <= 0:
+            break
+        parte = min(pendiente, max(disponible, CERO))
+        if parte > 0:
+            reparto.append((metodo, parte))
+            pendiente -= parte
+    if pendiente > 0:
+        raise ValueError(f"Los pagos de la venta no alcanzan para reembolsar ${monto:,.2f}.")
+    return reparto
+# --- Cash-drawer close (corte de caja) ------------------------------------------------------
+
+# Mexican notes and coins a drawer holds: (key stored in Turno.conteo_denominaciones, value,
+# label). The $20 exists both as a note and as a coin, hence the b/m prefix.
+DENOMINACIONES: tuple[tuple[str, Decimal, str], ...] = (
+    ("b1000", Decimal("1000"), "Billetes de $1000"),
+    ("b500", Decimal("500"), "Billetes de $500"),
+    ("b200", Decimal("200"), "Billetes de $200"),
+    ("b100", Decimal("100"), "Billetes de $100"),
+    ("b50", Decimal("50"), "Billetes de $50"),
+    ("b20", Decimal("20"), "Billetes de $20"),
+    ("m20", Decimal("20"), "Monedas de $20"),
+    ("m10", Decimal("10"), "Monedas de $10"),
+    ("m5", Decimal("5"), "Monedas de $5"),
+    ("m2", Decimal("2"), "Monedas de $2"),
+    ("m1", Decimal("1"), "Monedas de $1"),
+    ("m050", Decimal("0.50"), "Monedas de 50 centavos"),
+)
+VALOR_DENOMINACION = {clave: valor for clave, valor, _ in DENOMINACIONES}
+METODOS = ("efectivo", "tarjeta", "transferencia")
+
+
+def conteo_total(conteo: dict[str, int]) -> Decimal:
+    """Cash in a count by denomination. Raises ValueError on unknown keys or bad counts."""
+    total = CERO
+    for clave, piezas in conteo.items():
+        if clave not in VALOR_DENOMINACION:
+            raise ValueError(f"Denominación desconocida: {clave}.")
+        if not isinstance(piezas, int) or isinstance(piezas, bool) or piezas < 0:
+            raise ValueError("El número de piezas de cada denominación es un entero sin negativos.")
+        total += VALOR_DENOMINACION[clave] * piezas
+    return a_centavos(total)
+
+
+@dataclass(frozen=True)
+class CuentasTurno:
+    """What went through a shift's drawer; ``esperado`` is what should be there per method.
+
+    Cash expected = opening cash + cash sales (payments net of change) − cash refunds
+    + deposits − withdrawals; card/transfer expected = that method's payments − its refunds.
+    """
+
+    fondo_inicial: Decimal
+    ventas: int
+    ventas_total: Decimal
+    canceladas: int
+    devoluciones: int
+    pagos: dict[str, Decimal]
+    reembolsos: dict[str, Decimal]
+    depositos: Decimal
+    retiros: Decimal
+
+    @property
+    def esperado(self) -> dict[str, Decimal]:
+        netos = {m: self.pagos.get(m, CERO) - self.reembolsos.get(m, CERO) for m in METODOS}
+        netos["efectivo"] += self.fondo_inicial + self.depositos - self.retiros
+        return netos
+
+    @property
+    def reembolsos_total(self) -> Decimal:
+        return sum(self.reembolsos.values(), CERO)
+
+    def a_json(self) -> dict:
+        """Snapshot stored on the closed shift, so its report never needs recomputing."""
+        return {
+            "fondo_inicial": str(self.fondo_inicial), "ventas": self.ventas, "ventas_total": str(self.ventas_total),
+            "canceladas": self.canceladas, "devoluciones": self.devoluciones,
+            "pagos": {m: str(v) for m, v in self.pagos.items()},
+            "reembolsos": {m: str(v) for m, v in self.reembolsos.items()},
+            "depositos": str(self.depositos), "retiros": str(self.retiros),
+        }
+
+    @classmethod
+    def de_json(cls, datos: dict) -> CuentasTurno:
+        return cls(
+            fondo_inicial=Decimal(datos["fondo_inicial"]), ventas=datos["ventas"],
+            ventas_total=Decimal(datos["ventas_total"]), canceladas=datos["canceladas"],
+            devoluciones=datos["devoluciones"],
+            pagos={m: Decimal(v) for m, v in datos["pagos"].items()},
+            reembolsos={m: Decimal(v) for m, v in datos["reembolsos"].items()},
+            depositos=Decimal(datos["depositos"]), retiros=Decimal(datos["retiros"]),
+        )
+
+
+@dataclass(frozen=True)
+class DiferenciaMetodo:
+    metodo: str
+    etiqueta: str
+    esperado: Decimal
+    contado: Decimal
+    excede: bool
+
+    @property
+    def diferencia(self) -> Decimal:
+        """Positive: more than expected (sobrante); negative: missing (faltante)."""
+        return self.contado - self.esperado
+
+
+def diferencias_calcular(
+    *, esperado: dict[str, Decimal], contado: dict[str, Decimal], limite: Decimal
+) -> list[DiferenciaMetodo]:
+    """Expected vs counted per method; ``excede`` when |difference| is above ``limite``."""
+    etiquetas = {"efectivo": "Efectivo", "tarjeta": "Tarjeta", "transferencia": "Transferencia"}
+    return [
+        DiferenciaMetodo(
+            metodo=m, etiqueta=etiquetas[m], esperado=esperado[m], contado=contado[m],
+            excede=abs(contado[m] - esperado[m]) > limite,
+        )
+        for m in METODOS
+    ]

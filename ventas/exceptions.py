@@ -63,3 +63,115 @@ class ClaveCobroReutilizada(VentaError):
 class CobroOcupado(VentaError):
     def __init__(self):
         super().__init__("El sistema está ocupado con otra venta de estos productos. Inténtalo de nuevo.")
+
+
+# --- Returns and cancellations ------------------------------------------------------------
+
+
+class DevolucionError(VentaError):
+    """A return or cancellation refused; nothing was written."""
+
+
+class VentaNoEncontrada(DevolucionError):
+    def __init__(self):
+        super().__init__("Esa venta no existe o no puedes verla.")
+
+
+class VentaYaCancelada(DevolucionError):
+    def __init__(self, *, folio: str):
+        super().__init__(f"La venta {folio} ya está cancelada: no se puede cancelar ni devolver otra vez.")
+
+
+class VentaDeOtroDia(DevolucionError):
+    def __init__(self, *, folio: str, fecha: str):
+        super().__init__(
+            f"Solo se cancelan ventas de hoy; la venta {folio} es del {fecha}. "
+            "Para regresar artículos registra una devolución."
+        )
+
+
+class DevolucionNoValida(DevolucionError):
+    pass
+
+
+class DevolucionNoPermitida(DevolucionError):
+    pass
+
+
+class ClaveDevolucionReutilizada(DevolucionError):
+    def __init__(self, *, folio: str):
+        super().__init__(
+            f"Este formulario ya se usó para la devolución {folio} con otros datos. No se registró nada; "
+            "vuelve a abrir la pantalla para hacer otra."
+        )
+
+
+class DevolucionOcupada(DevolucionError):
+    def __init__(self):
+        super().__init__("La venta está ocupada con otra devolución en este momento. Inténtalo de nuevo.")
+
+
+class ReembolsoExcedeEfectivo(DevolucionError):
+    def __init__(self, *, disponible, monto):
+        super().__init__(
+            f"En tu caja debe haber ${disponible:,.2f} en efectivo: no alcanza para reembolsar ${monto:,.2f}. "
+            "Registra un depósito de efectivo en tu turno y vuelve a intentarlo."
+        )
+
+
+# --- Cash-drawer shifts (corte de caja) -----------------------------------------------------
+
+
+class TurnoNoAbierto(VentaError):
+    def __init__(self, mensaje: str = "Abre tu turno de caja antes de cobrar."):
+        super().__init__(mensaje)
+
+
+class TurnoYaAbierto(VentaError):
+    def __init__(self):
+        super().__init__("Ya tienes un turno de caja abierto: ciérralo antes de abrir otro.")
+
+
+class TurnoNoEncontrado(VentaError):
+    """The shift does not exist, or the user may not act on it (said the same way on purpose)."""
+
+    def __init__(self):
+        super().__init__("Ese turno de caja no existe o no es tuyo.")
+
+
+class TurnoYaCerrado(VentaError):
+    def __init__(self):
+        super().__init__("Este turno de caja ya está cerrado: no se cambió nada.")
+
+
+class MontoNoValido(VentaError):
+    pass
+
+
+class MovimientoCajaNoValido(VentaError):
+    pass
+
+
+class CierreNoValido(VentaError):
+    pass
+
+
+class MotivoRequerido(VentaError):
+    def __init__(self):
+        super().__init__("Escribe el motivo del movimiento de caja.")
+
+
+class RetiroExcedeEfectivo(VentaError):
+    def __init__(self, *, disponible):
+        super().__init__(
+            f"No puedes retirar más efectivo del que debe haber en la caja (${disponible:,.2f})."
+        )
+
+
+class DiferenciaNoAutorizada(VentaError):
+    """The count differs from what was expected by more than the allowed amount."""
+
+    def __init__(self, *, limite):
+        super().__init__(
+            f"La diferencia pasa de ${limite:,.2f}: un gerente debe autorizar el cierre con su usuario y contraseña."
+        )

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from ventas.calculos import CERO
 
@@ -49,6 +50,10 @@ class Turno(models.Model):
     transferencia_reportado = _dinero("transferencia reportado", null=True, blank=True)
     # {"500": 2, "0.50": 3}: how the cash was counted, when counted by denomination.
     conteo_denominaciones = models.JSONField("conteo por denominación", null=True, blank=True)
+    # What went through the drawer when it was closed (sales and payments per method, refunds,
+    # deposits, withdrawals: ``ventas.calculos.CuentasTurno.a_json``). The printed close is
+    # read from here, never recomputed, so it reads the same years later.
+    resumen_cierre = models.JSONField("resumen del cierre", null=True, blank=True)
     nota_cierre = models.CharField("nota del cierre", max_length=255, blank=True)
     id_autorizo_diferencia = models.IntegerField("id de quien autorizó la diferencia", null=True, blank=True)
     nombre_autorizo_diferencia = models.CharField("autorizó la diferencia", max_length=150, blank=True)
@@ -80,11 +85,20 @@ class Turno(models.Model):
                 ),
                 name="turno_cierre_completo",
             ),
+            models.CheckConstraint(condition=Q(estado="abierto") | Q(resumen_cierre__isnull=False),
+                                   name="turno_cierre_con_resumen"),
         ]
         indexes = [models.Index(F("id_cajero"), F("abierto").desc(), name="turno_cajero_abierto_idx")]
 
     def __str__(self):
         return f"Turno {self.pk} · {self.nombre_cajero}"
+
+    @property
+    def diferencia_efectivo(self) -> Decimal | None:
+        """Counted − expected cash of a closed shift (negative: cash missing)."""
+        if self.efectivo_contado is None or self.efectivo_esperado is None:
+            return None
+        return self.efectivo_contado - self.efectivo_esperado
 
 
 class TipoMovimientoCaja(models.TextChoices):
@@ -203,6 +217,15 @@ class Venta(models.Model):
     def base(self) -> Decimal:
         return self.total - self.iva
 
+    @property
+    def cancelada(self) -> bool:
+        return self.estado == EstadoVenta.CANCELADA
+
+    @property
+    def es_de_hoy(self) -> bool:
+        """Rung up today, local date (America/Mexico_City): only such a sale can be cancelled."""
+        return timezone.localdate(self.fecha) == timezone.localdate()
+
 
 class VentaDetalle(models.Model):
     id = models.BigAutoField(primary_key=True, db_column="id_venta_det")
@@ -247,6 +270,10 @@ class VentaDetalle(models.Model):
     @property
     def bruto(self) -> Decimal:
         return self.precio_unitario * self.cantidad
+
+    @property
+    def por_devolver(self) -> int:
+        return self.cantidad - self.cantidad_devuelta
 
 
 class Pago(models.Model):
@@ -353,6 +380,11 @@ class DevolucionLinea(models.Model):
 
     def __str__(self):
         return f"{self.cantidad} × {self.producto_id}"
+
+    @property
+    def tasa_iva(self):
+        """The sold line's IVA rate (for ``calculos.iva_por_tasa``; select_related the line)."""
+        return self.venta_detalle.tasa_iva
 
 
 class Reembolso(models.Model):

@@ -8,12 +8,25 @@ Reads, writes and migrations of a model go to the database of its app, and a rel
 (foreign key, many-to-many) between models of different databases is refused, because
 PostgreSQL cannot enforce it. Business rows that name a user keep the user's id and a
 snapshot of the name instead of a foreign key.
+
+Optional alias ``lectura`` (``DB_LECTURA``, set by ``REPLICA_DATABASE_URL``): a read replica of
+the business database. Nothing is routed to it implicitly and nothing migrates on it; the
+report selectors (sales history, its export, daily summary, dashboard) ask ``db_lectura()``
+for their alias, which falls back to the primary when no replica is configured.
 """
+
+from django.conf import settings
 
 DB_NEGOCIO = "default"
 DB_AUTH = "auth"
+DB_LECTURA = "lectura"
 
 APPS_AUTH = frozenset({"auth", "contenttypes", "sessions", "admin"})
+
+
+def db_lectura() -> str:
+    """Alias for report reads that may lag a few seconds: the replica if configured."""
+    return DB_LECTURA if DB_LECTURA in settings.DATABASES else DB_NEGOCIO
 
 
 def base_de_app(app_label: str) -> str:
@@ -32,3 +45,4 @@ class RouterBasesDatos:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == base_de_app(app_label)
+

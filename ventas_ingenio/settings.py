@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+from ventas_ingenio.router import DB_AUTH, DB_LECTURA, DB_NEGOCIO
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -103,6 +103,9 @@ else:
         DB_NEGOCIO: {"ENGINE": "django.db.backends.postgresql", "NAME": "ventas", **_embebido},
         DB_AUTH: {"ENGINE": "django.db.backends.postgresql", "NAME": "ventas_auth", **_embebido},
     }
+# Optional read replica of the business database for reports (docs/despliegue.md).
+if _url_replica := env("REPLICA_DATABASE_URL", default=""):
+    DATABASES[DB_LECTURA] = {**env.db_url("REPLICA_DATABASE_URL"), "TEST": {"MIRROR": DB_NEGOCIO}}
 for _alias, _base in DATABASES.items():
     _base.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     _base.setdefault("CONN_HEALTH_CHECKS", True)
@@ -149,6 +152,9 @@ STORAGES = {
 DESCUENTO_MAXIMO_CAJERO = env("DESCUENTO_MAXIMO_CAJERO", default="0.10")
 # Checkout waits at most this long for row locks, then tells the cashier to try again.
 COBRO_LOCK_TIMEOUT_SEGUNDOS = env.int("COBRO_LOCK_TIMEOUT_SEGUNDOS", default=3)
+# Cash-drawer close: a difference (counted − expected, per method) above this many pesos
+# needs a Gerente's authorisation on the closing screen.
+DIFERENCIA_MAXIMA_CORTE = env("DIFERENCIA_MAXIMA_CORTE", default="50.00")
 # The sales history counts (and pages through) at most this many matching sales per request.
 HISTORIAL_LIMITE_CONTEO = env.int("HISTORIAL_LIMITE_CONTEO", default=10_000)
 

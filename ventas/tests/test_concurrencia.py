@@ -29,10 +29,11 @@ def _cobro(cajero):
     )
 
 
-def test_veinte_cajeros_cinco_unidades(usuario_con_rol, producto_con_existencia):
+def test_veinte_cajeros_cinco_unidades(usuario_con_rol, producto_con_existencia, turno_para):
     producto = producto_con_existencia(5, nombre="Calculadora científica")
     cajeros = [usuario_con_rol("Cajero", username=f"caja{i}") for i in range(20)]
     for cajero in cajeros:
+        turno_para(cajero)
         services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
 
     resultados = en_paralelo([_cobro(c) for c in cajeros])
@@ -49,11 +50,12 @@ def test_veinte_cajeros_cinco_unidades(usuario_con_rol, producto_con_existencia)
     assert inventario_descuadres() == []
 
 
-def test_carritos_con_lineas_en_orden_opuesto_no_se_bloquean(usuario_con_rol, producto_con_existencia):
+def test_carritos_con_lineas_en_orden_opuesto_no_se_bloquean(usuario_con_rol, producto_con_existencia, turno_para):
     a = producto_con_existencia(100, nombre="Cuaderno")
     b = producto_con_existencia(100, nombre="Pluma")
     cajeros = [usuario_con_rol("Cajero", username=f"orden{i}") for i in range(8)]
     for i, cajero in enumerate(cajeros):
+        turno_para(cajero)
         primero, segundo = (a, b) if i % 2 == 0 else (b, a)
         services.carrito_agregar(cajero=cajero, producto_id=primero.pk, cantidad=2)
         services.carrito_agregar(cajero=cajero, producto_id=segundo.pk, cantidad=3)
@@ -67,7 +69,8 @@ def test_carritos_con_lineas_en_orden_opuesto_no_se_bloquean(usuario_con_rol, pr
     assert inventario_descuadres() == []
 
 
-def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existencia):
+def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
     a = producto_con_existencia(10)
     b = producto_con_existencia(10)
     services.carrito_agregar(cajero=cajero, producto_id=a.pk)
@@ -96,12 +99,13 @@ def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existe
     assert venta.clave_cobro == uuid.UUID(datos["clave_cobro"])
 
 
-def test_espera_de_bloqueo_acotada_pide_reintentar(cliente_cajero, cajero, producto_con_existencia, settings):
+def test_espera_de_bloqueo_acotada_pide_reintentar(cliente_cajero, cajero, producto_con_existencia, settings, turno_para):
     from django.db import connection, transaction
 
     from inventario.models import Producto
 
     settings.COBRO_LOCK_TIMEOUT_SEGUNDOS = 1
+    turno_para(cajero)
     producto = producto_con_existencia(5)
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)

@@ -24,6 +24,13 @@ def test_cajero_vende_en_el_navegador(live_server, pagina, cajero, producto_con_
     pagina.get_by_role("button", name="Entrar").click()
     pagina.wait_for_url(f"{live_server.url}/ventas/caja/")
 
+    # No shift yet: the POS asks for the opening cash first.
+    assert pagina.get_by_role("heading", name="Abrir turno").is_visible()
+    pagina.get_by_label("Fondo inicial").fill("500")
+    pagina.get_by_role("button", name="Abrir turno").click()
+    pagina.wait_for_url(f"{live_server.url}/ventas/caja/")
+    assert pagina.get_by_text("Turno abierto con $500.00 de fondo.").is_visible()
+
     buscar = pagina.get_by_label("Buscar producto")
     assert pagina.evaluate("document.activeElement.id") == "buscar-producto"
     for codigo in (cuaderno.codigo_barras, colores.codigo_barras):  # a scanner types digits and Enter
@@ -61,6 +68,7 @@ def test_cajero_vende_en_el_navegador(live_server, pagina, cajero, producto_con_
                   "$250.00", "$30.50", "Carlos Ramírez"):
         assert texto in ticket, texto
     assert venta.total == Decimal("219.50")
+    assert venta.turno.id_cajero == venta.id_cajero and venta.turno.fondo_inicial == Decimal("500.00")
     assert venta.cliente == Cliente.objects.get(email="sofia.torres@escuela.test")
     assert sorted(venta.lineas.values_list("cantidad", flat=True)) == [1, 3]
     (pago,) = venta.pagos.all()

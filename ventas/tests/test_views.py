@@ -17,7 +17,8 @@ def _mensajes(respuesta):
     return [str(m) for m in respuesta.context["messages"]] if respuesta.context else []
 
 
-def test_caja_empieza_en_buscar_producto(cliente_cajero):
+def test_caja_empieza_en_buscar_producto(cliente_cajero, cajero, turno_para):
+    turno_para(cajero)
     respuesta = cliente_cajero.get(reverse("ventas:caja"))
     html = respuesta.content.decode()
     assert respuesta.status_code == 200
@@ -27,7 +28,8 @@ def test_caja_empieza_en_buscar_producto(cliente_cajero):
     assert 'id="boton-cobrar" disabled' in html
 
 
-def test_escanear_agrega_una_unidad(cliente_cajero, cajero, producto_con_existencia):
+def test_escanear_agrega_una_unidad(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5, nombre="Cuaderno", precio=D("58.00"))
     for _ in range(2):
         respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": producto.codigo_barras})
@@ -38,7 +40,8 @@ def test_escanear_agrega_una_unidad(cliente_cajero, cajero, producto_con_existen
     assert "$116.00" in html and 'id="boton-cobrar"' in html and 'id="boton-cobrar" disabled' not in html
 
 
-def test_texto_que_no_es_codigo_busca_por_nombre(cliente_cajero, producto_con_existencia):
+def test_texto_que_no_es_codigo_busca_por_nombre(cliente_cajero, producto_con_existencia, cajero, turno_para):
+    turno_para(cajero)
     producto_con_existencia(5, nombre="Lápiz adhesivo")
     respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "lapiz"}, follow=True)
     html = respuesta.content.decode()
@@ -53,7 +56,8 @@ def test_texto_que_no_es_codigo_busca_por_nombre(cliente_cajero, producto_con_ex
     [("0", "al menos 1"), ("-3", "al menos 1"), ("1.5", "número entero"), ("diez", "número entero"),
      ("1000000000", "no puede pasar de 9,999")],
 )
-def test_cantidades_malas(cliente_cajero, cajero, producto_con_existencia, cantidad, mensaje):
+def test_cantidades_malas(cliente_cajero, cajero, producto_con_existencia, cantidad, mensaje, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5)
     linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     respuesta = cliente_cajero.post(
@@ -66,14 +70,16 @@ def test_cantidades_malas(cliente_cajero, cajero, producto_con_existencia, canti
 
 
 @pytest.mark.parametrize("valor", ["999999", "abc", "-1"])
-def test_producto_desconocido(cliente_cajero, valor):
+def test_producto_desconocido(cliente_cajero, valor, cajero, turno_para):
+    turno_para(cajero)
     respuesta = cliente_cajero.post(reverse("ventas:agregar_producto"), {"producto": valor}, follow=True)
     assert respuesta.status_code == 200
     assert any("no existe" in m or "no válido" in m for m in _mensajes(respuesta)), _mensajes(respuesta)
     assert not CarritoLinea.objects.exists()
 
 
-def test_producto_inactivo_lo_dice(cliente_cajero, producto_con_existencia):
+def test_producto_inactivo_lo_dice(cliente_cajero, producto_con_existencia, cajero, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5, nombre="Compás")
     Producto.objects.filter(pk=producto.pk).update(activo=False)
     respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": producto.codigo}, follow=True)
@@ -81,7 +87,8 @@ def test_producto_inactivo_lo_dice(cliente_cajero, producto_con_existencia):
     assert not CarritoLinea.objects.exists()
 
 
-def test_descuento_arriba_del_limite_y_clave_de_gerente_equivocada(cliente_cajero, cajero, gerente, producto_con_existencia):
+def test_descuento_arriba_del_limite_y_clave_de_gerente_equivocada(cliente_cajero, cajero, gerente, producto_con_existencia, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
     linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     cliente_cajero.post(reverse("ventas:linea_cambiar", args=[linea.pk]), {"cantidad": "1", "descuento": "15"})
@@ -99,7 +106,8 @@ def test_descuento_arriba_del_limite_y_clave_de_gerente_equivocada(cliente_cajer
     assert "Descuentos autorizados por Gabriela Méndez" in respuesta.content.decode()
 
 
-def test_pago_corto_por_http(cliente_cajero, cajero, producto_con_existencia):
+def test_pago_corto_por_http(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
@@ -113,7 +121,8 @@ def test_pago_corto_por_http(cliente_cajero, cajero, producto_con_existencia):
     "alteracion",
     [{"precio": "0.01"}, {"total": "1.00"}, {"producto": "1"}, {"efectivo_recibido": "-100"}, {"efectivo_recibido": "1.001"}],
 )
-def test_post_alterado_no_cambia_lo_cobrado(cliente_cajero, cajero, producto_con_existencia, alteracion):
+def test_post_alterado_no_cambia_lo_cobrado(cliente_cajero, cajero, producto_con_existencia, alteracion, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
@@ -126,7 +135,8 @@ def test_post_alterado_no_cambia_lo_cobrado(cliente_cajero, cajero, producto_con
         assert [v.total for v in ventas] == [D("100.00")]
 
 
-def test_huella_alterada_por_http(cliente_cajero, cajero, producto_con_existencia):
+def test_huella_alterada_por_http(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5)
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
@@ -136,7 +146,8 @@ def test_huella_alterada_por_http(cliente_cajero, cajero, producto_con_existenci
     assert Venta.objects.count() == 0
 
 
-def test_misma_clave_otro_carrito_422(cliente_cajero, cajero, producto_con_existencia):
+def test_misma_clave_otro_carrito_422(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(10)
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
@@ -166,7 +177,8 @@ def test_consulta_no_vende(cliente_consulta):
     assert cliente_consulta.post(reverse("ventas:agregar"), {"texto": "X"}).status_code == 403
 
 
-def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usuario_con_rol):
+def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usuario_con_rol, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(5, nombre="Playera deportiva", precio=D("185.00"))
     services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
     vista = carrito_de_cajero(cajero=cajero)
@@ -185,14 +197,16 @@ def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usu
     assert otro.get(reverse("ventas:ticket", args=[venta.pk])).status_code == 404
 
 
-def test_caja_consultas_constantes(cliente_cajero, cajero, producto_con_existencia, django_assert_max_num_queries):
+def test_caja_consultas_constantes(cliente_cajero, cajero, producto_con_existencia, django_assert_max_num_queries, turno_para):
+    turno_para(cajero)
     for _ in range(12):
         services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
     with django_assert_max_num_queries(12):
         assert cliente_cajero.get(reverse("ventas:caja")).status_code == 200
 
 
-def test_detalle_de_cliente_muestra_sus_compras(cliente_cajero, cajero, producto_con_existencia):
+def test_detalle_de_cliente_muestra_sus_compras(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
     from clientes.services import cliente_registrar
 
     cliente = cliente_registrar(nombre="Luis", apellidos="Pérez", email="luis.perez@escuela.test")

@@ -75,3 +75,26 @@ def test_el_servidor_es_postgresql_con_contrib():
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT name FROM pg_available_extensions WHERE name IN ('pg_trgm', 'unaccent')")
         assert {fila[0] for fila in cursor.fetchall()} == {"pg_trgm", "unaccent"}
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_replica_de_lectura_opcional_recibe_los_reportes(cajero):
+    """With REPLICA_DATABASE_URL the 'lectura' alias exists, is never migrated, and
+    db_lectura() points the report reads at it (here the replica is the same test database)."""
+    from ventas_ingenio.router import DB_NEGOCIO, db_lectura
+
+    assert db_lectura() == DB_NEGOCIO  # no replica configured in the suite
+    base = settings.DATABASES["default"]
+    replica = f"postgres://{base['USER']}@/{base['NAME']}?host={base['HOST']}&port={base['PORT']}"
+    codigo = (
+        "from django.db import connections; from django.conf import settings\n"
+        "from ventas_ingenio.router import db_lectura, RouterBasesDatos\n"
+        "from clientes.models import Cliente\n"
+        "alias = db_lectura()\n"
+        "print(alias, settings.DATABASES[alias]['NAME'], RouterBasesDatos().allow_migrate(alias, 'ventas'))\n"
+        "print(Cliente.objects.using(alias).filter(es_publico_general=True).count())\n"
+    )
+    resultado = _manage("shell", "--no-imports", "-c", codigo, entorno=_entorno_produccion(REPLICA_DATABASE_URL=replica))
+    assert resultado.returncode == 0, resultado.stderr
+    assert resultado.stdout.split() == ["lectura", base["NAME"], "False", "1"]
+    connections.close_all()

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Checkout throughput (issue 5): only the POST that completes a 3-line cash sale.
+
+``bench/caja.py`` measures whole sales (3 adds, the cart page and the checkout: 5 requests
+per sale). This script isolates the checkout POST, which is what the issue's floor names:
+before each round it prepares, through the services and outside the measurement, one
+signed-in cashier per sale with an open shift and a 3-line cart, and reads the form's
+one-time key and fingerprint. During the round every virtual cashier (thread, own
+``requests.Session``) only POSTs ``/ventas/caja/cobrar/`` for its carts, back to back.
+
+    .venv/bin/python bench/cobro.py --productos 100000 --workers 4
+
+Same databases (``ventas_bench*``) and production-like gunicorn as the other benchmarks.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import statistics
+import threading
+import time
+
+import requests
+from caja import _existencias_preparar
+from comun import gunicorn, percentil, preparar, shell
+
+RE_TICKET = re.compile(r"/ventas/(\d+)/ticket/$")
+
+PREPARAR = """
+import json, random
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from inventario.models import Producto
+from ventas import services
+from ventas.models import Turno
+from ventas.selectors import carrito_de_cajero
+from ventas_ingenio.roles import nombre_para_registro, rol_asignar, roles_configurar
+roles_configurar()
+ids = list(Producto.objects.filter(codigo_barras__in={codigos!r}).values_list('id', flat=True))
+azar = random.Random({semilla})
+salida = []
+for n in range({cuantos}):
+    u, _ = User.objects.get_or_create(username=f'{prefijo}_{{n:04d}}', defaults={{'first_name': 'Bench'}})
+    rol_asignar(usuario=u, rol='Cajero')
+    if not Turno.objects.filter(id_cajero=u.pk, estado='abierto').exists():
+        Turno.objects.create(id_cajero=u.pk, nombre_cajero=nombre_para_registro(u), fondo_inicial=500)
+    services.carrito_vaciar(cajero=u)
+    for producto_id in azar.sample(ids, 3):
+        services.carrito_agregar(cajero=u, producto_id=producto_id)
+    vista = carrito_de_cajero(cajero=u)
+    sesion = SessionStore()
+    sesion['_auth_user_id'] = str(u.pk)
+    sesion['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'
+    sesion['_auth_user_hash'] = u.get_session_auth_hash()
+    sesion.create()
+    salida.append([sesion.session_key, str(vista.carrito.clave_cobro), vista.huella])
+print(json.dumps(salida))
+"""
+
+
+def _carritos(entorno, codigos, cuantos, semilla, prefijo="bench_cobro"):
+    codigo = PREPARAR.format(codigos=codigos, cuantos=cuantos, semilla=semilla, prefijo=prefijo)
+    return json.loads(shell(entorno, codigo).strip().splitlines()[-1])
+
+
+def _ronda(base, carritos, cajeros):
+    """``cajeros`` threads share the prepared carts; returns latencies (ms) and sales/s."""
+    porciones = [carritos[i::cajeros] for i in range(cajeros)]
+    barrera = threading.Barrier(cajeros)
+    tiempos, inicios, finales, errores = [], [], [], []
+    token = secrets.token_hex(16)  # an unmasked 32-character CSRF secret, cookie and field alike
+
+    def cajero(porcion):
+        http = requests.Session()
+        http.cookies.set("csrftoken", token)
+        propios = []
+        try:
+            barrera.wait()
+            inicios.append(time.perf_counter())
+            for sesion, clave, huella in porcion:
+                http.cookies.set("sessionid", sesion)
+                inicio = time.perf_counter()
+                r = http.post(
+                    f"{base}/ventas/caja/cobrar/", allow_redirects=False, timeout=60,
+                    data={"csrfmiddlewaretoken": token, "clave_cobro": clave, "huella": huella,
+                          "efectivo_recibido": "100000.00"},
+                )
+                propios.append((time.perf_counter() - inicio) * 1000)
+                assert r.status_code == 302 and RE_TICKET.search(r.headers["Location"]), (
+                    r.status_code, r.headers.get("Location"))
+            finales.append(time.perf_counter())
+            tiempos.extend(propios)
+        except Exception as error:  # noqa: BLE001 - reported after the round
+            errores.append(repr(error))
+            barrera.abort()
+
+    hilos = [threading.Thread(target=cajero, args=(p,)) for p in porciones]
+    for hilo in hilos:
+        hilo.start()
+    for hilo in hilos:
+        hilo.join()
+    if errores:
+        raise SystemExit(f"errores en la ronda: {errores[:3]}")
+    return tiempos, len(tiempos) / (max(finales) - min(inicios))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--productos", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--puerto", type=int, default=8095)
+    parser.add_argument("--cajeros", default="1,8,16", help="concurrency levels")
+    parser.add_argument("--ventas", type=int, default=240, help="checkouts per level")
+    args = parser.parse_args()
+
+    entorno = preparar(args.productos)
+    codigos = _existencias_preparar(entorno, 500, 5000)
+    with gunicorn(entorno, args.workers, args.puerto) as base:
+        print(f"{args.productos} productos, gunicorn -w {args.workers} (sync), solo POST /ventas/caja/cobrar/")
+        print(f"{'cajeros':>7} {'cobros':>6} {'p50 ms':>7} {'p99 ms':>7} {'ventas/s':>8}")
+        for numero, nivel in enumerate(int(n) for n in args.cajeros.split(",")):
+            carritos = _carritos(entorno, codigos, args.ventas, semilla=numero)
+            # Warm-up outside the measurement: every gunicorn worker imports and connects.
+            _ronda(base, _carritos(entorno, codigos, args.workers * 2, semilla=99 + numero, prefijo="bench_calentar"), args.workers)
+            carga = os.getloadavg()[0]
+            tiempos, por_segundo = _ronda(base, carritos, nivel)
+            print(f"{nivel:7d} {len(tiempos):6d} {statistics.median(tiempos):7.1f} {percentil(tiempos, 99):7.1f} "
+                  f"{por_segundo:8.1f}   (carga al empezar {carga:.2f}, al terminar {os.getloadavg()[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()
