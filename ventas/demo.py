@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import bisect
 import io
+import json
 import random
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -99,7 +101,27 @@ class _TurnoAcum:
     cajero: tuple[int, str]
     abierto: float
     cerrado: float
-    metodo: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0})
+    # Cents per method: payments (net of change) and refunds, as ``selectors.turno_cuentas`` reads them.
+    pagos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0})
+    reembolsos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0})
+    ventas: int = 0
+    ventas_total: int = 0
+    canceladas: int = 0
+    devoluciones: int = 0
+
+    def esperado(self, metodo: str) -> int:
+        return self.pagos[metodo] - self.reembolsos[metodo] + (FONDO if metodo == "efectivo" else 0)
+
+    def resumen_json(self) -> str:
+        """``calculos.CuentasTurno.a_json()`` of the closed shift (the printed close reads it)."""
+        return json.dumps({
+            "fondo_inicial": _centavos_texto(FONDO), "ventas": self.ventas,
+            "ventas_total": _centavos_texto(self.ventas_total), "canceladas": self.canceladas,
+            "devoluciones": self.devoluciones,
+            "pagos": {m: _centavos_texto(v) for m, v in self.pagos.items()},
+            "reembolsos": {m: _centavos_texto(v) for m, v in self.reembolsos.items()},
+            "depositos": "0.00", "retiros": "0.00",
+        })
 
 
 class _Buffers:
@@ -108,7 +130,7 @@ class _Buffers:
     TABLAS = {
         "tra_turno": "id_turno, id_cajero, nombre_cajero, estado, abierto, cerrado, fondo_inicial, efectivo_esperado, "
         "efectivo_contado, tarjeta_esperado, tarjeta_reportado, transferencia_esperado, transferencia_reportado, "
-        "nota_cierre, id_autorizo_diferencia, nombre_autorizo_diferencia, id_cerro, nombre_cerro",
+        "nota_cierre, id_autorizo_diferencia, nombre_autorizo_diferencia, id_cerro, nombre_cerro, resumen_cierre",
         "tra_venta": "id_venta, folio, id_cliente, fecha, clave_cobro, huella_carrito, id_cajero, nombre_cajero, "
         "id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado, id_turno, "
         "articulos, total_devuelto",
@@ -386,6 +408,7 @@ class _Generador:
         self.folio = folio
         self.folio_dev = folio_dev
         self.ahora = time.time()
+        self.limite_diferencia = int(Decimal(str(getattr(settings, "DIFERENCIA_MAXIMA_CORTE", "50.00"))) * 100)
         self.cuentas = {"ventas": 0, "lineas": 0, "pagos": 0, "turnos": 0, "cancelaciones": 0, "devoluciones": 0,
                         "movimientos": 0, "resurtidos": 0}
 
@@ -461,7 +484,9 @@ class _Generador:
         iva = sum(x[5] for x in lineas)
         pagos = self._pagos(total)
         for metodo, monto, _, _, _ in pagos:
-            turno.metodo[metodo] += monto
+            turno.pagos[metodo] += monto
+        turno.ventas += 1
+        turno.ventas_total += total
 
         # A few cancellations (same shift) and partial returns (one line, same day).
         sorteo = azar.random()
@@ -474,7 +499,7 @@ class _Generador:
                 devuelta = (linea, azar.randint(1, linea[2] - 1) if linea[2] > 1 else 1)
         cliente = azar.choice(self.clientes) if self.clientes and azar.random() < 0.3 else self.publico
         huella = f"{azar.getrandbits(256):064x}"
-        clave = uuid.UUID(int=azar.getrandbits(128), version=4)
+        clave = uuid.uuid4()  # unique keys: never from the seeded generator (a second load repeats it)
         total_devuelto = total if cancelada else 0
         if devuelta:
             (_, _, cant, _, imp, iv), r = devuelta
@@ -504,6 +529,7 @@ class _Generador:
                              [(x[0], x[1], x[2], x[4], x[5]) for x in lineas], [(m, monto) for m, monto, *_ in pagos],
                              total, iva)
             self.cuentas["cancelaciones"] += 1
+            turno.canceladas += 1
         elif devuelta:
             (id_det, p, *_), r, imp, iv = devuelta
             metodo = max(pagos, key=lambda x: x[1])[0]
@@ -540,28 +566,34 @@ class _Generador:
         # Returns and cancellations need a Gerente's authorisation: the cashier rings them up.
         autorizo = self.gerente
         b.fila("tra_devolucion", id_dev, self.folio_dev, id_venta, turno.id, tipo, motivo, _ts(ts),
-               uuid.UUID(int=self.azar.getrandbits(128), version=4), turno.cajero[0], turno.cajero[1],
+               uuid.uuid4(), turno.cajero[0], turno.cajero[1],
                autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", _centavos_texto(total),
                _centavos_texto(iva))
         for id_det, p, cantidad, importe, iv in lineas:
             b.fila("tra_devolucion_det", id_dev, id_det, p.id, cantidad, _centavos_texto(importe), _centavos_texto(iv))
             self._mover(b, p, "cancelacion_venta", cantidad, f"D-{self.folio_dev:06d}", id_venta, turno.cajero, ts)
+        if any(monto > 0 for _, monto in reembolsos):
+            turno.devoluciones += 1
         for metodo, monto in reembolsos:
             if monto > 0:
                 b.fila("tra_reembolso", id_dev, metodo, _centavos_texto(monto), "")
-                turno.metodo[metodo] -= monto
+                turno.reembolsos[metodo] += monto
 
     def _turno_cerrar(self, b: _Buffers, turno: _TurnoAcum) -> None:
-        """Closed with expected = opening + cash sales − cash refunds; most count exactly."""
+        """Closed with expected = opening + cash sales − cash refunds; most count exactly. Differences
+        above ``DIFERENCIA_MAXIMA_CORTE`` carry a Gerente's authorisation, as the close requires."""
         azar = self.azar
-        esperado = FONDO + turno.metodo["efectivo"]
-        diferencia = 0 if azar.random() < 0.85 else azar.choice((-1, 1)) * azar.choice((50, 100, 500, 1_000, 5_000))
-        autorizo = self.gerente if abs(diferencia) > 2_000 and self.gerente else None
+        esperado = turno.esperado("efectivo")
+        diferencia = 0 if azar.random() < 0.85 else azar.choice((-1, 1)) * azar.choice((50, 100, 500, 1_000, 8_000))
+        autorizo = self.gerente if abs(diferencia) > self.limite_diferencia and self.gerente else None
+        if autorizo is None and abs(diferencia) > self.limite_diferencia:
+            diferencia = 0  # nobody could have authorised it
         cajero = turno.cajero
         b.fila("tra_turno", turno.id, cajero[0], cajero[1], "cerrado", _ts(turno.abierto), _ts(turno.cerrado),
                _centavos_texto(FONDO), _centavos_texto(esperado), _centavos_texto(esperado + diferencia),
-               _centavos_texto(turno.metodo["tarjeta"]), _centavos_texto(turno.metodo["tarjeta"]),
-               _centavos_texto(turno.metodo["transferencia"]), _centavos_texto(turno.metodo["transferencia"]),
+               _centavos_texto(turno.esperado("tarjeta")), _centavos_texto(turno.esperado("tarjeta")),
+               _centavos_texto(turno.esperado("transferencia")), _centavos_texto(turno.esperado("transferencia")),
                "Faltante/sobrante revisado con gerencia" if autorizo else "",
-               autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", cajero[0], cajero[1])
+               autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", cajero[0], cajero[1],
+               turno.resumen_json())
         self.cuentas["turnos"] += 1

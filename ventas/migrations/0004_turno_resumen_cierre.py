@@ -2,6 +2,41 @@
 
 from django.db import migrations, models
 
+# Shifts closed before this column existed (e.g. loaded by ``cargar_demo --ventas``) get their
+# snapshot computed from the ledger, as ``ventas.selectors.turno_cuentas`` does, so the CHECK
+# below can be added to a database that already has closed shifts.
+_METODOS = ("efectivo", "tarjeta", "transferencia")
+
+
+def _por_metodo(alias):
+    return ", ".join(f"'{m}', COALESCE({alias}.{m}, 0)::numeric(12,2)::text" for m in _METODOS)
+
+
+RELLENAR_RESUMEN = f"""
+UPDATE tra_turno t SET resumen_cierre = jsonb_build_object(
+    'fondo_inicial', t.fondo_inicial::text,
+    'ventas', COALESCE(v.n, 0), 'ventas_total', COALESCE(v.total, 0)::numeric(12,2)::text,
+    'canceladas', COALESCE(v.canceladas, 0), 'devoluciones', COALESCE(r.devoluciones, 0),
+    'pagos', jsonb_build_object({_por_metodo('p')}),
+    'reembolsos', jsonb_build_object({_por_metodo('r')}),
+    'depositos', COALESCE(m.depositos, 0)::numeric(12,2)::text,
+    'retiros', COALESCE(m.retiros, 0)::numeric(12,2)::text)
+FROM tra_turno t2
+LEFT JOIN (SELECT id_turno, COUNT(*) n, SUM(total) total, COUNT(*) FILTER (WHERE estado = 'cancelada') canceladas
+           FROM tra_venta GROUP BY id_turno) v ON v.id_turno = t2.id_turno
+LEFT JOIN (SELECT v.id_turno, {", ".join(f"SUM(p.monto) FILTER (WHERE p.metodo = '{m}') {m}" for m in _METODOS)}
+           FROM tra_pago p JOIN tra_venta v ON v.id_venta = p.id_venta GROUP BY v.id_turno) p
+       ON p.id_turno = t2.id_turno
+LEFT JOIN (SELECT d.id_turno, COUNT(DISTINCT d.id_devolucion) devoluciones,
+                  {", ".join(f"SUM(x.monto) FILTER (WHERE x.metodo = '{m}') {m}" for m in _METODOS)}
+           FROM tra_reembolso x JOIN tra_devolucion d ON d.id_devolucion = x.id_devolucion GROUP BY d.id_turno) r
+       ON r.id_turno = t2.id_turno
+LEFT JOIN (SELECT id_turno, SUM(monto) FILTER (WHERE tipo = 'deposito') depositos,
+                  SUM(monto) FILTER (WHERE tipo = 'retiro') retiros
+           FROM tra_movimiento_caja GROUP BY id_turno) m ON m.id_turno = t2.id_turno
+WHERE t.id_turno = t2.id_turno AND t.estado = 'cerrado' AND t.resumen_cierre IS NULL
+"""
+
 
 class Migration(migrations.Migration):
 
@@ -15,6 +50,7 @@ class Migration(migrations.Migration):
             name='resumen_cierre',
             field=models.JSONField(blank=True, null=True, verbose_name='resumen del cierre'),
         ),
+        migrations.RunSQL(RELLENAR_RESUMEN, reverse_sql=migrations.RunSQL.noop),
         migrations.AddConstraint(
             model_name='turno',
             constraint=models.CheckConstraint(condition=models.Q(('estado', 'abierto'), ('resumen_cierre__isnull', False), _connector='OR'), name='turno_cierre_con_resumen'),
