@@ -7,6 +7,9 @@ Counting: the history never runs an unbounded ``COUNT(*)``. ``historial_resumen`
 sums at most ``HISTORIAL_LIMITE_CONTEO + 1`` matching rows; above that the page says "más de
 N" and shows no total (a narrower filter gives the exact figures). The cost of a page is then
 bounded whatever the table size, and the number of SQL queries per page is constant.
+
+The list, its count and its CSV read from ``db_lectura()`` (the read replica when configured);
+a sale's page reads the primary, so a return just registered always shows on it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
-from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO, db_lectura
 
 PERMISO_VER_TODAS = "ventas.ver_todas"
 ESTADO_DEVOLUCION = "devolucion"  # filter value: completed sales with a partial return
@@ -54,7 +57,7 @@ def cajeros_para_filtro() -> list[tuple[int, str]]:
 def _metodos():
     """Payment methods of each sale as text ("efectivo, tarjeta"), computed in the same query."""
     return Subquery(
-        Pago.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk")).order_by().values("venta")
+        Pago.objects.using(db_lectura()).filter(venta=OuterRef("pk")).order_by().values("venta")
         .annotate(m=StringAgg("metodo", delimiter=", ", distinct=True, order_by="metodo")).values("m")
     )
 
@@ -62,7 +65,7 @@ def _metodos():
 def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
     """Ids of clients (active or not: old sales count too) whose name or surname contain every
     word ignoring accents and case ("sofia" finds Sofía), or whose email or CURP contain it."""
-    clientes = Cliente.objects.using(DB_NEGOCIO).alias(
+    clientes = Cliente.objects.using(db_lectura()).alias(
         nombre_sin_acentos=nombre_normalizado("nombre"), apellidos_sin_acentos=nombre_normalizado("apellidos")
     )
     for palabra in texto.split():
@@ -78,7 +81,7 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     """Sales matching the history's cleaned filters, newest first, limited to the user's own
     sales for a Cajero. Filters: desde/hasta (local dates, inclusive), folio (number), cliente
     (name, email or CURP), cajero (id), estado, metodo, producto (name, code or barcode)."""
-    ventas = Venta.objects.using(DB_NEGOCIO).all()
+    ventas = Venta.objects.using(db_lectura()).all()
     if solo_propias(usuario):
         ventas = ventas.filter(id_cajero=usuario.pk)
     zona = timezone.get_current_timezone()
@@ -98,11 +101,11 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     elif estado:
         ventas = ventas.filter(estado=estado)
     if filtros.get("metodo"):
-        ventas = ventas.filter(Exists(Pago.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk"),
+        ventas = ventas.filter(Exists(Pago.objects.using(db_lectura()).filter(venta=OuterRef("pk"),
                                                                               metodo=filtros["metodo"])))
     if filtros.get("producto"):
         productos = productos_buscar(texto=filtros["producto"]).order_by().values("id")
-        ventas = ventas.filter(Exists(VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=OuterRef("pk"),
+        ventas = ventas.filter(Exists(VentaDetalle.objects.using(db_lectura()).filter(venta=OuterRef("pk"),
                                                                                      producto__in=productos)))
     return ventas.order_by("-fecha", "-id")
 
@@ -129,9 +132,10 @@ def historial_resumen(ventas: QuerySet[Venta], *, numero: int = 1, por_pagina: i
     """
     limite = limite_conteo()
     interna = ventas.order_by("-fecha", "-id").values("id", "fecha", "total", "total_devuelto")[: limite + 1]
-    sql, parametros = interna.query.get_compiler(using=DB_NEGOCIO).as_sql()
+    bd = db_lectura()
+    sql, parametros = interna.query.get_compiler(using=bd).as_sql()
     desde = (numero - 1) * por_pagina + 1
-    with connections[DB_NEGOCIO].cursor() as cursor:
+    with connections[bd].cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*), SUM(s.total), SUM(s.total_devuelto), "
             f"(ARRAY_AGG(s.id_venta ORDER BY s.fecha DESC, s.id_venta DESC))[%s:%s] FROM ({sql}) AS s (id_venta, fecha, total, total_devuelto)",
@@ -151,13 +155,13 @@ def historial_pagina(ids: list[int]) -> list[Venta]:
     if not ids:
         return []
     return list(
-        Venta.objects.using(DB_NEGOCIO).filter(pk__in=ids).select_related("cliente").annotate(metodos=_metodos())
+        Venta.objects.using(db_lectura()).filter(pk__in=ids).select_related("cliente").annotate(metodos=_metodos())
         .order_by("-fecha", "-id")
     )
 
 
 def venta_existe(*, folio: int, usuario) -> bool:
-    ventas = Venta.objects.using(DB_NEGOCIO).filter(folio=folio)
+    ventas = Venta.objects.using(db_lectura()).filter(folio=folio)
     if solo_propias(usuario):
         ventas = ventas.filter(id_cajero=usuario.pk)
     return ventas.exists()

@@ -53,7 +53,7 @@ from ventas.models import (
     VentaDetalle,
 )
 from ventas.services import PERMISO_VER_TODAS, carrito_huella, limite_diferencia_corte
-from ventas_ingenio.router import DB_NEGOCIO
+from ventas_ingenio.router import DB_NEGOCIO, db_lectura
 
 
 @dataclass
@@ -342,7 +342,8 @@ def turnos_cajeros() -> list[tuple[int, str]]:
 # Every query below filters ``fecha`` with a half-open range of aware datetimes built from the
 # local calendar (America/Mexico_City), so PostgreSQL walks the ``fecha`` index of the day (or of
 # the 30 days) and never computes a local date per row of the whole table. Each function runs a
-# fixed number of queries whatever the data size.
+# fixed number of queries whatever the data size. They read from ``db_lectura()``: the read
+# replica when one is configured (docs/despliegue.md), else the primary.
 
 
 def dia_local_limites(fecha: date) -> tuple[datetime, datetime]:
@@ -517,7 +518,7 @@ class ResumenDia:
 def resumen_del_dia(*, fecha: date) -> ResumenDia:
     """The daily summary of ``fecha`` (local day) in six queries, each an index range of the day."""
     inicio, fin = dia_local_limites(fecha)
-    ventas = Venta.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+    ventas = Venta.objects.using(db_lectura()).filter(fecha__gte=inicio, fecha__lt=fin)
     cancelada = Q(estado=EstadoVenta.CANCELADA)
     por_cajero = (
         ventas.values("id_cajero")
@@ -557,7 +558,7 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
 
     metodos = {valor: ResumenMetodo(metodo=valor, etiqueta=etiqueta) for valor, etiqueta in MetodoPago.choices}
     pagos = (
-        Pago.objects.using(DB_NEGOCIO).filter(**_acotado("venta", ids_ventas, inicio, fin))
+        Pago.objects.using(db_lectura()).filter(**_acotado("venta", ids_ventas, inicio, fin))
         .values("metodo").annotate(n=Count("id"), monto=_suma("monto")).order_by()
     )
     for fila in pagos:
@@ -566,7 +567,7 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
 
     grupos = {TipoDevolucion.CANCELACION: resumen.cancelaciones, TipoDevolucion.DEVOLUCION: resumen.devoluciones}
     devoluciones = (
-        Devolucion.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+        Devolucion.objects.using(db_lectura()).filter(fecha__gte=inicio, fecha__lt=fin)
         .values("tipo", "turno__id_cajero")
         .annotate(nombre=Max("turno__nombre_cajero"), n=Count("id"), total=_suma("total"), iva=_suma("iva"),
                   primera=Min("id"), ultima=Max("id"))
@@ -584,7 +585,7 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
         )
         cajero.devuelto += fila["total"]
     reembolsos = (
-        Reembolso.objects.using(DB_NEGOCIO).filter(**_acotado("devolucion", ids_devoluciones, inicio, fin))
+        Reembolso.objects.using(db_lectura()).filter(**_acotado("devolucion", ids_devoluciones, inicio, fin))
         .values("devolucion__tipo", "metodo").annotate(monto=_suma("monto")).order_by()
     )
     for fila in reembolsos:
@@ -593,14 +594,14 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
 
     tasas: dict[Decimal, ResumenIvaTasa] = {}
     vendidas = (
-        VentaDetalle.objects.using(DB_NEGOCIO).filter(**_acotado("venta", ids_ventas, inicio, fin))
+        VentaDetalle.objects.using(db_lectura()).filter(**_acotado("venta", ids_ventas, inicio, fin))
         .values("tasa_iva").annotate(importe=_suma("importe"), iva=_suma("iva")).order_by()
     )
     for fila in vendidas:
         tasa = tasas.setdefault(fila["tasa_iva"], ResumenIvaTasa(tasa=fila["tasa_iva"]))
         tasa.vendido, tasa.iva_vendido = fila["importe"], fila["iva"]
     devueltas = (
-        DevolucionLinea.objects.using(DB_NEGOCIO)
+        DevolucionLinea.objects.using(db_lectura())
         .filter(**_acotado("devolucion", ids_devoluciones, inicio, fin))
         .values("venta_detalle__tasa_iva").annotate(importe=_suma("importe"), iva=_suma("iva")).order_by()
     )
@@ -757,7 +758,7 @@ def ventas_sumar(*, desde: date, hasta: date) -> SumasVentas:
     # Grouped by UTC hour (a cheap date_trunc, ~14 groups a day) and turned into local day and
     # hour here: exact because Mexico City's offset is a whole number of hours.
     filas = list(
-        Venta.objects.using(DB_NEGOCIO).filter(fecha__gte=inicio, fecha__lt=fin)
+        Venta.objects.using(db_lectura()).filter(fecha__gte=inicio, fecha__lt=fin)
         .annotate(hora_utc=Trunc("fecha", "hour", tzinfo=UTC))
         .values("hora_utc")
         .annotate(n=Count("id", filter=~Q(estado=EstadoVenta.CANCELADA)), monto=_suma(_neto_de_venta()),
@@ -774,10 +775,10 @@ def ventas_sumar(*, desde: date, hasta: date) -> SumasVentas:
     conservadas = F("cantidad") - F("cantidad_devuelta")
     # The few cancelled sales are left out with a hashed NOT IN, not a join: with a gap-free id
     # range the lines are read by their FK index alone, without touching every sale.
-    canceladas = (Venta.objects.using(DB_NEGOCIO)
+    canceladas = (Venta.objects.using(db_lectura())
                   .filter(fecha__gte=inicio, fecha__lt=fin, estado=EstadoVenta.CANCELADA).values("id"))
     productos = (
-        VentaDetalle.objects.using(DB_NEGOCIO)
+        VentaDetalle.objects.using(db_lectura())
         .filter(**_acotado("venta", _rango(filas, cuantas="todas"), inicio, fin))
         .exclude(venta_id__in=canceladas)
         # Grouped by product id only (a small hash table, no join): names are read for the top 10s.
@@ -808,7 +809,7 @@ def _tops(sumas: SumasVentas, limite: int) -> tuple[list[ProductoVendido], list[
     por_importe = sorted(filas, key=lambda f: (-f[2], f[0]))[:limite]
     por_unidades = sorted(filas, key=lambda f: (-f[1], f[0]))[:limite]
     nombres = {
-        pk: (codigo, nombre) for pk, codigo, nombre in Producto.objects.using(DB_NEGOCIO)
+        pk: (codigo, nombre) for pk, codigo, nombre in Producto.objects.using(db_lectura())
         .filter(pk__in={f[0] for f in por_importe + por_unidades}).values_list("id", "codigo", "nombre")
     }
 
@@ -821,7 +822,7 @@ def _tops(sumas: SumasVentas, limite: int) -> tuple[list[ProductoVendido], list[
 
 def productos_existencia_baja(*, limite: int = LIMITE_EXISTENCIA_BAJA) -> tuple[list[Producto], int]:
     """Active products at or under their minimum (the most urgent first) and how many there are."""
-    consulta = Producto.objects.using(DB_NEGOCIO).filter(activo=True, existencia__lte=F("existencia_minima"))
+    consulta = Producto.objects.using(db_lectura()).filter(activo=True, existencia__lte=F("existencia_minima"))
     lista = list(consulta.only("id", "codigo", "nombre", "existencia", "existencia_minima")
                  .order_by("existencia", "nombre", "id")[:limite])
     total = len(lista) if len(lista) < limite else consulta.count()
@@ -830,7 +831,7 @@ def productos_existencia_baja(*, limite: int = LIMITE_EXISTENCIA_BAJA) -> tuple[
 
 def clientes_pendientes_sincronizar(*, limite: int = LIMITE_PENDIENTES) -> tuple[list[ClientePendiente], int]:
     """Clients not yet registered in SII or Aula (pending or failed), oldest first, and how many."""
-    no_sincronizadas = SincronizacionAlumno.objects.using(DB_NEGOCIO).exclude(estado=EstadoSincronizacion.SINCRONIZADO)
+    no_sincronizadas = SincronizacionAlumno.objects.using(db_lectura()).exclude(estado=EstadoSincronizacion.SINCRONIZADO)
     filas = list(
         no_sincronizadas.values("cliente_id", "cliente__nombre", "cliente__apellidos")
         .annotate(desde=Min("creado"), intentos=Max("intentos"),
@@ -859,7 +860,7 @@ def devoluciones_huella() -> int | None:
     """The last return id. Sales are written once; only a return or cancellation (always a new
     ``tra_devolucion`` row) changes them afterwards, so past days' sums stay valid while this
     does not change. A backward probe of the primary key."""
-    return Devolucion.objects.using(DB_NEGOCIO).aggregate(ultima=Max("id"))["ultima"]
+    return Devolucion.objects.using(db_lectura()).aggregate(ultima=Max("id"))["ultima"]
 
 
 def tablero_datos(*, hoy: date, dias: int = DIAS_TABLERO) -> Tablero:
