@@ -33,12 +33,18 @@ def test_carga_masiva_con_copy():
 
 
 def test_preparar_carga_demo_solo_si_no_hay_productos(settings):
+    from ventas.models import Venta
+    from ventas_ingenio.management.commands.preparar import VENTAS_DEMO
+
     settings.DEBUG = True
     call_command("preparar")
     total = Producto.objects.count()
     assert total > 0
+    assert Venta.objects.count() == VENTAS_DEMO  # the history and the reports have data on a fresh machine
     call_command("preparar")
     assert Producto.objects.count() == total
+    assert Venta.objects.count() == VENTAS_DEMO
+    assert inventario_descuadres() == []
 
 
 def test_verificar_inventario_sale_con_error_si_descuadra():

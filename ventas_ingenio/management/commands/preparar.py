@@ -6,8 +6,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from inventario.models import Producto
+from ventas.models import Venta
 from ventas_ingenio.roles import ROL_CAJERO, ROL_CONSULTA, ROL_GERENTE, rol_asignar, roles_configurar
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+
+VENTAS_DEMO = 3_000
 
 # Development users (only created with DEBUG on). The README lists them.
 USUARIOS_DESARROLLO = (
@@ -19,7 +22,7 @@ USUARIOS_DESARROLLO = (
 
 
 class Command(BaseCommand):
-    help = "Crea los roles y, solo con DEBUG, los usuarios y el catálogo de desarrollo."
+    help = "Crea los roles y, solo con DEBUG, los usuarios, el catálogo y las ventas de desarrollo."
 
     def handle(self, *args, **options):
         roles_configurar()
@@ -37,3 +40,7 @@ class Command(BaseCommand):
             self.stdout.write("Usuarios de desarrollo listos (ver README).")
             if not Producto.objects.using(DB_NEGOCIO).exists():
                 call_command("cargar_demo", stdout=self.stdout)
+            # A year of past sales, so the history, the daily summary and the dashboard have
+            # something to show on a fresh machine (only once: a database with sales is left alone).
+            if not Venta.objects.using(DB_NEGOCIO).exists():
+                call_command("cargar_demo", ventas=VENTAS_DEMO, stdout=self.stdout)
