@@ -316,9 +316,9 @@ def venta_confirmar(
     (the cashier has no open shift; the sale goes into that shift) and ``CobroOcupado``
     (lock wait over the limit). On any error nothing is written.
     """
-    existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
-    if existente is not None:
-        return existente, False
+    # No lookup of the key before the transaction: a repeat finds its cart gone under the
+    # cart's lock and is answered with the first sale (_ClaveYaCobrada below), one query
+    # fewer on every first checkout.
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             _limitar_espera_de_bloqueos()
@@ -357,14 +357,6 @@ def _limitar_espera_de_bloqueos() -> None:
 
 
 def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) -> Venta:
-    # FOR NO KEY UPDATE: conflicts with the close's FOR UPDATE (so the sale lands in a shift
-    # that is still open when it commits) but not with the FK checks of other rows.
-    turno = (
-        Turno.objects.using(DB_NEGOCIO).select_for_update(no_key=True)
-        .filter(id_cajero=cajero.pk, estado=EstadoTurno.ABIERTO).only("id").first()
-    )
-    if turno is None:
-        raise TurnoNoAbierto()
     carrito = (
         Carrito.objects.using(DB_NEGOCIO).select_for_update()
         .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
@@ -377,6 +369,15 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         if carrito is None:
             raise CarritoVacio()
         raise CarritoCambiado("Esta pantalla de cobro ya no corresponde al carrito actual. Revisa y vuelve a cobrar.")
+    # After the cart's key check, so a repeated POST gets its ticket even once the shift is
+    # closed. FOR NO KEY UPDATE: conflicts with the close's FOR UPDATE (so the sale lands in a
+    # shift that is still open when it commits) but not with the FK checks of other rows.
+    turno = (
+        Turno.objects.using(DB_NEGOCIO).select_for_update(no_key=True)
+        .filter(id_cajero=cajero.pk, estado=EstadoTurno.ABIERTO).only("id").first()
+    )
+    if turno is None:
+        raise TurnoNoAbierto()
     lineas = list(CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).order_by("producto_id"))
     if not lineas:
         raise CarritoVacio()
