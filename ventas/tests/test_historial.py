@@ -103,12 +103,29 @@ def _f(escenario, *nombres):
         ({"producto": "cuaderno", "cliente": "sofia", "desde": "2026-03-04"}, ["v4"]),
         ({"metodo": "efectivo", "producto": "agua", "estado": "completada"}, ["v3", "v2"]),
         ({"metodo": "tarjeta", "producto": "cuaderno", "cliente": "sofia"}, []),
+        ({"producto": "agua", "desde": "2026-03-02", "hasta": "2026-03-03"}, ["v3", "v2"]),
+        ({"producto": "cuaderno", "hasta": "2026-03-02"}, ["v1"]),
+        ({"producto": "agua", "desde": "2026-03-05"}, ["v5"]),
+        ({"producto": "cuaderno", "desde": "2026-03-06"}, []),
     ],
 )
 def test_filtros_y_combinaciones(cliente_gerente, escenario, filtros, esperadas):
     respuesta = cliente_gerente.get(URL, filtros)
     assert respuesta.status_code == 200
     assert _folios(respuesta) == _f(escenario, *esperadas)
+
+
+def test_producto_con_fechas_no_depende_del_orden_de_los_ids(cliente_gerente, escenario, vender):
+    """The product filter narrows lines by the period's first and last sale id; a sale rung up
+    later with an earlier date (higher id, older fecha) must still be found, and nothing else."""
+    from inventario.models import Producto
+
+    agua = Producto.objects.get(codigo="ALI-AGU")
+    tardia = vender(escenario["cajero"], [(agua, 1)], fecha=_local(2026, 3, 2, 9, 0))
+    respuesta = cliente_gerente.get(URL, {"producto": "agua", "desde": "2026-03-02", "hasta": "2026-03-02"})
+    assert _folios(respuesta) == [escenario["v2"].folio_texto, tardia.folio_texto]
+    respuesta = cliente_gerente.get(URL, {"producto": "agua", "desde": "2026-03-03", "hasta": "2026-03-04"})
+    assert _folios(respuesta) == _f(escenario, "v3")
 
 
 def test_filtro_por_cajero_y_folio(cliente_gerente, escenario):
