@@ -15,7 +15,7 @@ a sale's page reads the primary, so a return just registered always shows on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from clientes.models import Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
+from ventas.selectors import dia_local_limites
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO, db_lectura
 
@@ -85,9 +86,8 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     ventas = Venta.objects.using(db_lectura()).all()
     if solo_propias(usuario):
         ventas = ventas.filter(id_cajero=usuario.pk)
-    zona = timezone.get_current_timezone()
-    desde = datetime.combine(filtros["desde"], time.min, tzinfo=zona) if filtros.get("desde") else None
-    hasta = datetime.combine(filtros["hasta"] + timedelta(days=1), time.min, tzinfo=zona) if filtros.get("hasta") else None
+    desde = dia_local_limites(filtros["desde"])[0] if filtros.get("desde") else None
+    hasta = dia_local_limites(filtros["hasta"])[1] if filtros.get("hasta") else None
     if desde:
         ventas = ventas.filter(fecha__gte=desde)
     if hasta:

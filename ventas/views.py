@@ -2,7 +2,7 @@
 (POST/redirect/GET) or render."""
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -628,13 +628,12 @@ def turnos(request):
     if filtro.is_bound and not filtro.is_valid():
         return render(request, "ventas/turno_lista.html", {"filtro": filtro, "ver_todas": ver_todas}, status=400)
     datos = filtro.cleaned_data if filtro.is_bound else {}
-    zona = timezone.get_current_timezone()
     desde = datos.get("desde")
     hasta = datos.get("hasta")
     consulta = selectors.turnos_filtrar(
         usuario=request.user, id_cajero=datos.get("cajero"), estado=datos.get("estado") or "",
-        desde=datetime.combine(desde, time.min, tzinfo=zona) if desde else None,
-        hasta=datetime.combine(hasta + timedelta(days=1), time.min, tzinfo=zona) if hasta else None,
+        desde=selectors.dia_local_limites(desde)[0] if desde else None,
+        hasta=selectors.dia_local_limites(hasta)[1] if hasta else None,
     )
     pagina, filtros = paginar(request, consulta, por_pagina=25)
     return render(request, "ventas/turno_lista.html",
