@@ -104,6 +104,21 @@ def pagina(navegador):
     contexto.close()
 
 
+@pytest.fixture
+def entrar(pagina, live_server):
+    """entrar("/ventas/caja/", "cajero1"): open a page signed out, sign in on the login form it
+    leads to (password CLAVE_PRUEBAS) and wait until the browser is back on that page."""
+
+    def _entrar(ruta, usuario):
+        pagina.goto(f"{live_server.url}{ruta}")
+        pagina.locator("#id_username").fill(usuario)
+        pagina.locator("#id_password").fill(CLAVE_PRUEBAS)
+        pagina.get_by_role("button", name="Entrar").click()
+        pagina.wait_for_url(f"{live_server.url}{ruta}")
+
+    return _entrar
+
+
 # --- The sandbox SII + Aula server, over loopback HTTP ---------------------------------------------
 class Sandbox:
     """Control of the running sandbox: faults, what each system holds, a worker's environment."""

@@ -3,11 +3,8 @@ import pytest
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def test_cajero_registra_un_cliente_y_lo_ve_en_sii(live_server, pagina, cajero, sandbox):
-    pagina.goto(f"{live_server.url}/entrar/")
-    pagina.locator("#id_username").fill("cajero1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
+def test_cajero_registra_un_cliente_y_lo_ve_en_sii(entrar, live_server, pagina, cajero, sandbox):
+    entrar("/", "cajero1")
     pagina.get_by_role("link", name="Clientes").click()
     pagina.get_by_role("link", name="Registrar cliente").click()
     pagina.locator("#id_nombre").fill("Lucía")

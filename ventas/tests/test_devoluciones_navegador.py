@@ -11,7 +11,7 @@ from ventas.models import Devolucion
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def test_cajero_devuelve_una_linea_en_el_navegador(live_server, pagina, cajero, gerente, cobrar, turno_para,
+def test_cajero_devuelve_una_linea_en_el_navegador(entrar, live_server, pagina, cajero, gerente, cobrar, turno_para,
                                                    producto_con_existencia):
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=Decimal("58.00"))
@@ -20,10 +20,7 @@ def test_cajero_devuelve_una_linea_en_el_navegador(live_server, pagina, cajero, 
     services.carrito_agregar(cajero=cajero, producto_id=colores.pk)
     venta, _ = cobrar(cajero, efectivo="300")
 
-    pagina.goto(f"{live_server.url}/ventas/{venta.pk}/ticket/")
-    pagina.locator("#id_username").fill("cajero1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
+    entrar(f"/ventas/{venta.pk}/ticket/", "cajero1")
     pagina.get_by_role("link", name="Devolver artículos").click()
     pagina.wait_for_url(f"{live_server.url}/ventas/{venta.pk}/devolver/")
 

@@ -11,18 +11,14 @@ from ventas.models import Venta
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def test_cajero_vende_en_el_navegador(live_server, pagina, cajero, producto_con_existencia, settings):
+def test_cajero_vende_en_el_navegador(entrar, live_server, pagina, cajero, producto_con_existencia, settings):
     # Nothing listens on port 9: SII/Aula are "down", the client stays queued.
     settings.SII_API_URL = "http://127.0.0.1:9/api/alumnos/"
     settings.AULA_API_URL = "http://127.0.0.1:9/api/"
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=Decimal("58.00"))
     colores = producto_con_existencia(4, nombre="Colores 12 piezas", precio=Decimal("45.50"))
 
-    pagina.goto(f"{live_server.url}/ventas/caja/")
-    pagina.locator("#id_username").fill("cajero1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
-    pagina.wait_for_url(f"{live_server.url}/ventas/caja/")
+    entrar("/ventas/caja/", "cajero1")
 
     # No shift yet: the POS asks for the opening cash first.
     assert pagina.get_by_role("heading", name="Abrir turno").is_visible()

@@ -25,7 +25,7 @@ def _vender(pagina, base, codigos, efectivo):
     return Venta.objects.order_by("-id").first()
 
 
-def test_gerente_lleva_el_dia_completo(live_server, pagina, gerente, producto_con_existencia, settings):
+def test_gerente_lleva_el_dia_completo(entrar, live_server, pagina, gerente, producto_con_existencia, settings):
     settings.SII_API_URL = "http://127.0.0.1:9/api/alumnos/"
     settings.AULA_API_URL = "http://127.0.0.1:9/api/"
     base = live_server.url
@@ -33,11 +33,7 @@ def test_gerente_lleva_el_dia_completo(live_server, pagina, gerente, producto_co
     colores = producto_con_existencia(4, nombre="Colores 12 piezas", precio=Decimal("45.50"))
     mochila = producto_con_existencia(3, nombre="Mochila escolar", precio=Decimal("420.00"))
 
-    pagina.goto(f"{base}/ventas/caja/")
-    pagina.locator("#id_username").fill("gerente1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
-    pagina.wait_for_url(f"{base}/ventas/caja/")
+    entrar("/ventas/caja/", "gerente1")
     pagina.get_by_label("Fondo inicial").fill("500")
     pagina.get_by_role("button", name="Abrir turno").click()
     pagina.wait_for_url(f"{base}/ventas/caja/")

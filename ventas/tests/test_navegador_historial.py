@@ -13,7 +13,7 @@ from ventas.models import Venta
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def test_gerente_filtra_el_historial_y_abre_una_venta(live_server, pagina, cajero, gerente, producto_con_existencia,
+def test_gerente_filtra_el_historial_y_abre_una_venta(entrar, live_server, pagina, cajero, gerente, producto_con_existencia,
                                                        turno_para, cobrar):
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=Decimal("58.00"))
@@ -25,11 +25,7 @@ def test_gerente_filtra_el_historial_y_abre_una_venta(live_server, pagina, cajer
     antigua, _ = cobrar(cajero)
     Venta.objects.filter(pk=antigua.pk).update(fecha=timezone.now() - timedelta(days=40))
 
-    pagina.goto(f"{live_server.url}/ventas/historial/")
-    pagina.locator("#id_username").fill("gerente1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
-    pagina.wait_for_url(f"{live_server.url}/ventas/historial/")
+    entrar("/ventas/historial/", "gerente1")
     assert pagina.locator("#resumen").inner_text().startswith("2 ventas")
 
     pagina.get_by_role("link", name="Hoy").click()

@@ -11,7 +11,7 @@ from ventas.tests.reportes_datos import vender
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def test_gerente_lee_el_tablero_y_el_resumen(live_server, pagina, gerente, cajero, producto_con_existencia,
+def test_gerente_lee_el_tablero_y_el_resumen(entrar, live_server, pagina, gerente, cajero, producto_con_existencia,
                                             turno_para):
     turno = turno_para(cajero)
     mochila = producto_con_existencia(10, nombre="Mochila escolar", precio=Decimal("450.00"))
@@ -20,10 +20,7 @@ def test_gerente_lee_el_tablero_y_el_resumen(live_server, pagina, gerente, cajer
     avisos = []
     pagina.on("console", lambda mensaje: avisos.append(mensaje.text))
 
-    pagina.goto(f"{live_server.url}/")
-    pagina.locator("#id_username").fill("gerente1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
+    entrar("/", "gerente1")
     pagina.get_by_role("link", name="Tablero", exact=True).first.click()
     pagina.wait_for_url(f"{live_server.url}/ventas/tablero/")
 

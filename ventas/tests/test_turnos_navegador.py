@@ -9,13 +9,9 @@ from ventas.models import Turno
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def test_cajero_cierra_su_turno_en_el_navegador(live_server, pagina, cajero, gerente, producto_con_existencia):
+def test_cajero_cierra_su_turno_en_el_navegador(entrar, live_server, pagina, cajero, gerente, producto_con_existencia):
     producto = producto_con_existencia(10, nombre="Juego de geometría", precio=Decimal("85.50"))
-    pagina.goto(f"{live_server.url}/ventas/caja/")
-    pagina.locator("#id_username").fill("cajero1")
-    pagina.locator("#id_password").fill("clave-de-pruebas-123")
-    pagina.get_by_role("button", name="Entrar").click()
-    pagina.wait_for_url(f"{live_server.url}/ventas/caja/")
+    entrar("/ventas/caja/", "cajero1")
     pagina.get_by_label("Fondo inicial").fill("500")
     pagina.get_by_role("button", name="Abrir turno").click()
     pagina.wait_for_url(f"{live_server.url}/ventas/caja/")
