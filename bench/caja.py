@@ -23,10 +23,9 @@ import os
 import random
 import re
 import statistics
-import threading
 import time
 
-from comun import entrar, gunicorn, percentil, preparar, shell, usuario_crear
+from comun import entrar, gunicorn, percentil, preparar, ronda_en_paralelo, shell, usuario_crear
 
 TERMINOS = ["pantalon", "cuaderno", "libro de ingl", "playera", "modelo 4242"]
 RE_CAMPO = r'name="{}" value="([^"]+)"'
@@ -94,33 +93,23 @@ def _venta(sesion, base, codigos, azar, t_agregar, t_cobro):
 
 def _ronda(sesiones, base, codigos, ventas):
     """Every session sells ``ventas`` times at once (after one unmeasured warm-up sale)."""
-    barrera = threading.Barrier(len(sesiones))
-    t_agregar, t_cobro, inicios, finales, errores = [], [], [], [], []
+    azares = [random.Random(numero) for numero in range(len(sesiones))]
 
-    def cajero(numero, sesion):
-        azar = random.Random(numero)
-        try:
-            _venta(sesion, base, codigos, azar, [], [])
-            barrera.wait()
-            inicios.append(time.perf_counter())
-            propios_a, propios_c = [], []
-            for _ in range(ventas):
-                _venta(sesion, base, codigos, azar, propios_a, propios_c)
-            finales.append(time.perf_counter())
-            t_agregar.extend(propios_a)
-            t_cobro.extend(propios_c)
-        except Exception as error:  # noqa: BLE001 - reported after the round
-            errores.append(repr(error))
-            barrera.abort()
+    def calentar(numero):
+        _venta(sesiones[numero], base, codigos, azares[numero], [], [])
 
-    hilos = [threading.Thread(target=cajero, args=(n, s)) for n, s in enumerate(sesiones)]
-    for hilo in hilos:
-        hilo.start()
-    for hilo in hilos:
-        hilo.join()
-    if errores:
-        raise SystemExit(f"errores en la ronda: {errores[:3]}")
-    return t_cobro, t_agregar, len(t_cobro) / (max(finales) - min(inicios))
+    def cajero(numero):
+        t_agregar, t_cobro = [], []
+        for _ in range(ventas):
+            _venta(sesiones[numero], base, codigos, azares[numero], t_agregar, t_cobro)
+        return t_agregar, t_cobro
+
+    resultados, segundos = ronda_en_paralelo(
+        [lambda n=n: cajero(n) for n in range(len(sesiones))], calentar=calentar
+    )
+    t_agregar = [t for propios, _ in resultados for t in propios]
+    t_cobro = [t for _, propios in resultados for t in propios]
+    return t_cobro, t_agregar, len(t_cobro) / segundos
 
 
 def _consultas_por_cobro(entorno, usuario, codigos):

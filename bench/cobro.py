@@ -19,12 +19,11 @@ import os
 import re
 import secrets
 import statistics
-import threading
 import time
 
 import requests
 from caja import _existencias_preparar
-from comun import gunicorn, percentil, preparar, shell
+from comun import gunicorn, percentil, preparar, ronda_en_paralelo, shell
 
 RE_TICKET = re.compile(r"/ventas/(\d+)/ticket/$")
 
@@ -76,43 +75,29 @@ for usuario in User.objects.filter(username__regex=r'^bench_(cobro|calentar)_'):
 
 def _ronda(base, carritos, cajeros):
     """``cajeros`` threads share the prepared carts; returns latencies (ms) and sales/s."""
-    porciones = [carritos[i::cajeros] for i in range(cajeros)]
-    barrera = threading.Barrier(cajeros)
-    tiempos, inicios, finales, errores = [], [], [], []
     token = secrets.token_hex(16)  # an unmasked 32-character CSRF secret, cookie and field alike
 
     def cajero(porcion):
         http = requests.Session()
         http.cookies.set("csrftoken", token)
-        propios = []
-        try:
-            barrera.wait()
-            inicios.append(time.perf_counter())
-            for sesion, clave, huella in porcion:
-                http.cookies.set("sessionid", sesion)
-                inicio = time.perf_counter()
-                r = http.post(
-                    f"{base}/ventas/caja/cobrar/", allow_redirects=False, timeout=60,
-                    data={"csrfmiddlewaretoken": token, "clave_cobro": clave, "huella": huella,
-                          "efectivo_recibido": "100000.00"},
-                )
-                propios.append((time.perf_counter() - inicio) * 1000)
-                assert r.status_code == 302 and RE_TICKET.search(r.headers["Location"]), (
-                    r.status_code, r.headers.get("Location"))
-            finales.append(time.perf_counter())
-            tiempos.extend(propios)
-        except Exception as error:  # noqa: BLE001 - reported after the round
-            errores.append(repr(error))
-            barrera.abort()
+        tiempos = []
+        for sesion, clave, huella in porcion:
+            http.cookies.set("sessionid", sesion)
+            inicio = time.perf_counter()
+            r = http.post(
+                f"{base}/ventas/caja/cobrar/", allow_redirects=False, timeout=60,
+                data={"csrfmiddlewaretoken": token, "clave_cobro": clave, "huella": huella,
+                      "efectivo_recibido": "100000.00"},
+            )
+            tiempos.append((time.perf_counter() - inicio) * 1000)
+            assert r.status_code == 302 and RE_TICKET.search(r.headers["Location"]), (
+                r.status_code, r.headers.get("Location"))
+        return tiempos
 
-    hilos = [threading.Thread(target=cajero, args=(p,)) for p in porciones]
-    for hilo in hilos:
-        hilo.start()
-    for hilo in hilos:
-        hilo.join()
-    if errores:
-        raise SystemExit(f"errores en la ronda: {errores[:3]}")
-    return tiempos, len(tiempos) / (max(finales) - min(inicios))
+    porciones = [carritos[i::cajeros] for i in range(cajeros)]
+    resultados, segundos = ronda_en_paralelo([lambda p=p: cajero(p) for p in porciones])
+    tiempos = [t for propios in resultados for t in propios]
+    return tiempos, len(tiempos) / segundos
 
 
 def main():

@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -138,3 +139,32 @@ def entrar(base, usuario, clave):
 def percentil(valores, p):
     ordenados = sorted(valores)
     return ordenados[min(len(ordenados) - 1, int(round(p / 100 * (len(ordenados) - 1))))]
+
+
+def ronda_en_paralelo(trabajos, calentar=None):
+    """Run each of ``trabajos`` (callables) in its own thread, all released together by a barrier
+    once every thread has run ``calentar(i)`` (unmeasured warm-up), and return their results in
+    order plus the seconds from the first start to the last end. Any error ends the run."""
+    barrera = threading.Barrier(len(trabajos))
+    resultados, inicios, finales, errores = [None] * len(trabajos), [], [], []
+
+    def hilo(numero, trabajo):
+        try:
+            if calentar is not None:
+                calentar(numero)
+            barrera.wait()
+            inicios.append(time.perf_counter())
+            resultados[numero] = trabajo()
+            finales.append(time.perf_counter())
+        except Exception as error:  # noqa: BLE001 - reported after the round
+            errores.append(repr(error))
+            barrera.abort()
+
+    hilos = [threading.Thread(target=hilo, args=(n, t)) for n, t in enumerate(trabajos)]
+    for h in hilos:
+        h.start()
+    for h in hilos:
+        h.join()
+    if errores:
+        raise SystemExit(f"errores en la ronda: {errores[:3]}")
+    return resultados, max(finales) - min(inicios)
