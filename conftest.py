@@ -228,13 +228,9 @@ def turno_para():
     """Factory fixture: turno_para(cajero) opens a cash-drawer shift for that user (fondo $500)."""
     from decimal import Decimal
 
-    from ventas.models import Turno
-    from ventas_ingenio.roles import nombre_para_registro
-    from ventas_ingenio.router import DB_NEGOCIO
+    from ventas.services import turno_abrir
 
     def abrir(usuario, fondo_inicial=Decimal("500.00")):
-        return Turno.objects.using(DB_NEGOCIO).create(
-            id_cajero=usuario.pk, nombre_cajero=nombre_para_registro(usuario), fondo_inicial=fondo_inicial
-        )
+        return turno_abrir(cajero=usuario, fondo_inicial=fondo_inicial)
 
     return abrir

@@ -29,13 +29,13 @@ RE_TICKET = re.compile(r"/ventas/(\d+)/ticket/$")
 
 PREPARAR = """
 import json, random
+from decimal import Decimal
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from inventario.models import Producto
-from ventas import services
-from ventas.models import Turno
+from ventas import selectors, services
 from ventas.selectors import carrito_de_cajero
-from ventas_ingenio.roles import nombre_para_registro, rol_asignar, roles_configurar
+from ventas_ingenio.roles import rol_asignar, roles_configurar
 roles_configurar()
 ids = list(Producto.objects.filter(codigo_barras__in={codigos!r}).values_list('id', flat=True))
 azar = random.Random({semilla})
@@ -43,8 +43,8 @@ salida = []
 for n in range({cuantos}):
     u, _ = User.objects.get_or_create(username=f'{prefijo}_{{n:04d}}', defaults={{'first_name': 'Bench'}})
     rol_asignar(usuario=u, rol='Cajero')
-    if not Turno.objects.filter(id_cajero=u.pk, estado='abierto').exists():
-        Turno.objects.create(id_cajero=u.pk, nombre_cajero=nombre_para_registro(u), fondo_inicial=500)
+    if selectors.turno_abierto(cajero=u) is None:
+        services.turno_abrir(cajero=u, fondo_inicial=Decimal('500'))
     services.carrito_vaciar(cajero=u)
     for producto_id in azar.sample(ids, 3):
         services.carrito_agregar(cajero=u, producto_id=producto_id)
