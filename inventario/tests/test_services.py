@@ -165,3 +165,20 @@ def test_verificar_inventario_detecta_descuadre(producto_con_existencia):
     Producto.objects.filter(pk=producto.pk).update(existencia=9)  # a write that skipped the service
     with pytest.raises(CommandError, match="1 producto"):
         call_command("verificar_inventario")
+
+
+def test_productos_ya_bloqueados_por_el_llamador_no_se_vuelven_a_leer(producto_con_existencia, cajero):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    a, b = producto_con_existencia(5), producto_con_existencia(5)
+    movimientos = [MovimientoDatos(producto_id=p.pk, tipo="venta", cantidad=-1) for p in (a, b)]
+    with transaction.atomic(using="default"):
+        bloqueados = {p.pk: p for p in Producto.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk")}
+        with pytest.raises(ValueError):
+            existencias_mover(movimientos=movimientos, usuario=cajero, bloqueados={a.pk: bloqueados[a.pk]})
+        with CaptureQueriesContext(connections["default"]) as consultas:
+            existencias_mover(movimientos=movimientos, usuario=cajero, bloqueados=bloqueados)
+    assert not any("FOR UPDATE" in c["sql"] for c in consultas), [c["sql"] for c in consultas]
+    _sin_cambios(a, 4, 2)
+    _sin_cambios(b, 4, 2)
