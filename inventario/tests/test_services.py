@@ -182,3 +182,14 @@ def test_productos_ya_bloqueados_por_el_llamador_no_se_vuelven_a_leer(producto_c
     assert not any("FOR UPDATE" in c["sql"] for c in consultas), [c["sql"] for c in consultas]
     _sin_cambios(a, 4, 2)
     _sin_cambios(b, 4, 2)
+
+
+def test_movimientos_escriben_todas_las_columnas():
+    """The ledger's hand-written INSERT lists every column of MovimientoInventario but its key."""
+    import re
+
+    from inventario import services
+
+    columnas = re.search(r"INSERT INTO tra_movimiento_inventario \(([^)]*)\)", services._MOVIMIENTOS_INSERTAR).group(1)
+    esperadas = {c.column for c in MovimientoInventario._meta.concrete_fields if not c.primary_key}
+    assert set(columnas.replace("\n", " ").replace(" ", "").split(",")) == esperadas
