@@ -363,14 +363,15 @@ def _limitar_espera_de_bloqueos() -> None:
 # order: the cart, then the shift (FOR NO KEY UPDATE: conflicts with the close's FOR UPDATE,
 # so the sale lands in a shift still open when it commits, but not with the FK checks of
 # other rows), then the products in primary-key order (the Sort sits below the LockRows node),
-# the same order as before, so two checkouts never deadlock.
+# the same order as before, so two checkouts never deadlock. The shift's subquery is correlated
+# with the cart's row, so it runs (and locks) only once that row is locked.
 _CARRITO_Y_TURNO_BLOQUEAR = """
 SET LOCAL lock_timeout = %(espera)s;
 WITH carrito AS (
     SELECT * FROM tra_carrito WHERE id_cajero = %(cajero)s AND estado = 'activo' FOR UPDATE
 )
 SELECT carrito.*,
-    (SELECT id_turno FROM tra_turno WHERE id_cajero = %(cajero)s AND estado = 'abierto'
+    (SELECT id_turno FROM tra_turno WHERE id_cajero = carrito.id_cajero AND estado = 'abierto'
      ORDER BY abierto DESC, id_turno DESC LIMIT 1 FOR NO KEY UPDATE) AS turno_abierto_id,
     (SELECT id_cliente FROM cat_cliente WHERE es_publico_general) AS publico_general_id
 FROM carrito
