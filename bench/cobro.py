@@ -105,6 +105,23 @@ def _ronda(base, carritos, cajeros):
     return tiempos, len(tiempos) / segundos
 
 
+def _cpu_por_proceso():
+    """CPU seconds used so far by gunicorn, PostgreSQL and this client (from /proc)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    total = {"gunicorn": 0.0, "postgres": 0.0, "cliente": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmd:
+                campos, linea = stat.read().rsplit(")", 1)[1].split(), cmd.read()
+        except OSError:
+            continue  # gone meanwhile
+        clase = ("cliente" if int(pid) == os.getpid() else "gunicorn" if b"gunicorn" in linea
+                 else "postgres" if b"postgres" in linea else None)
+        if clase:
+            total[clase] += (int(campos[11]) + int(campos[12])) / hz
+    return total
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--productos", type=int, default=100_000)
@@ -123,10 +140,13 @@ def main():
             carritos = _carritos(entorno, codigos, args.ventas, semilla=numero)
             # Warm-up outside the measurement: every gunicorn worker imports and connects.
             _ronda(base, _carritos(entorno, codigos, args.workers * 2, semilla=99 + numero, prefijo="bench_calentar"), args.workers)
-            carga = os.getloadavg()[0]
+            carga, antes = os.getloadavg()[0], _cpu_por_proceso()
             tiempos, por_segundo = _ronda(base, carritos, nivel)
+            despues = _cpu_por_proceso()
+            cpu = "  ".join(f"{k} {1000 * (despues[k] - antes[k]) / len(tiempos):.1f}" for k in antes)
             print(f"{nivel:7d} {len(tiempos):6d} {statistics.median(tiempos):7.1f} {percentil(tiempos, 99):7.1f} "
-                  f"{por_segundo:8.1f}   (carga al empezar {carga:.2f}, al terminar {os.getloadavg()[0]:.2f})")
+                  f"{por_segundo:8.1f}   (carga al empezar {carga:.2f}, al terminar {os.getloadavg()[0]:.2f}; "
+                  f"CPU ms por cobro: {cpu})")
     shell(entorno, LIMPIAR)
 
 
