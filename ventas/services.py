@@ -3,10 +3,12 @@
 ``venta_confirmar`` is the only way a sale is written. It runs in one transaction on the
 business database, with a bounded lock wait: it locks the cart, then the products in
 primary-key order (so two checkouts never deadlock), takes prices from the locked rows
-(never from the form), writes the sale, its lines and payments, takes the stock through
-``inventario.services.existencias_mover`` (movement kind "venta") and deletes the cart.
+(never from the form), writes the sale, its lines and payments and deletes the cart, and
+takes the stock through ``inventario.services.existencias_mover`` (movement kind "venta").
 The cart's one-time key is stored unique on the sale, so a repeated POST finds the first
-sale instead of selling twice.
+sale instead of selling twice. Its queries are hand-written SQL (four statements between
+BEGIN and COMMIT, see ``_CARRITO_Y_TURNO_BLOQUEAR`` and below): it runs on every sale, and
+building the equivalent ORM queries cost more CPU than running them (docs/decisiones.md).
 
 Selling needs an open cash-drawer shift (``Turno``): the checkout takes the cashier's open
 shift row ``FOR NO KEY UPDATE`` and writes the sale into it, and ``turno_cerrar`` takes the
