@@ -186,10 +186,8 @@ def test_productos_ya_bloqueados_por_el_llamador_no_se_vuelven_a_leer(producto_c
 
 def test_movimientos_escriben_todas_las_columnas():
     """The ledger's hand-written INSERT lists every column of MovimientoInventario but its key."""
-    import re
-
     from inventario import services
+    from ventas_ingenio.tests.sql import columnas_del_insert, columnas_que_escribe_la_app
 
-    columnas = re.search(r"INSERT INTO tra_movimiento_inventario \(([^)]*)\)", services._MOVIMIENTOS_INSERTAR).group(1)
-    esperadas = {c.column for c in MovimientoInventario._meta.concrete_fields if not c.primary_key}
-    assert set(columnas.replace("\n", " ").replace(" ", "").split(",")) == esperadas
+    columnas = columnas_del_insert(services._MOVIMIENTOS_INSERTAR, MovimientoInventario._meta.db_table)
+    assert columnas == columnas_que_escribe_la_app(MovimientoInventario)
