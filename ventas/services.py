@@ -332,7 +332,7 @@ def venta_confirmar(
             raise
         return existente, False
     except OperationalError as error:
-        if getattr(error.__cause__, "pgcode", None) == "55P03":  # lock_not_available
+        if _espera_vencida(error):
             raise CobroOcupado() from error
         raise
     except _ClaveYaCobrada:
@@ -357,6 +357,11 @@ def _espera_maxima() -> str:
 def _limitar_espera_de_bloqueos() -> None:
     with connections[DB_NEGOCIO].cursor() as cursor:
         cursor.execute("SET LOCAL lock_timeout = %s", [_espera_maxima()])
+
+
+def _espera_vencida(error: OperationalError) -> bool:
+    """Whether the error is the transaction's lock_timeout running out (lock_not_available)."""
+    return getattr(error.__cause__, "pgcode", None) == "55P03"
 
 
 # The checkout's reads and locks in two round trips instead of six (the lock_timeout, the cart,
@@ -739,7 +744,7 @@ def _devolucion_registrar(
             raise
         return existente, False
     except OperationalError as error:
-        if getattr(error.__cause__, "pgcode", None) == "55P03":  # lock_not_available
+        if _espera_vencida(error):
             raise DevolucionOcupada() from error
         raise
     return devolucion, True
