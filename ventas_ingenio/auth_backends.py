@@ -1,15 +1,16 @@
 """Authentication backend: Django's ModelBackend, with the permissions loaded with the user.
 
-Every view checks a permission, so ModelBackend runs three queries per request after the
-session: the user, the user's own permissions and the groups' permissions. This backend reads
-the user, both permission sets and the role (group) names in one query and fills the caches ModelBackend itself reads
-(``_user_perm_cache``, ``_group_perm_cache``, ``_perm_cache``), so ``has_perm`` answers from
-memory. Nothing is kept between requests: a role taken away applies on the very next request,
-as with ModelBackend.
+Every view checks a permission and the layout shows the user's roles, so with ModelBackend a
+request runs four auth queries after the session: the user, the user's own permissions, the
+groups' permissions and the role names. This backend reads all of them in one query and fills
+the caches ModelBackend itself reads (``_user_perm_cache``, ``_group_perm_cache``,
+``_perm_cache``) and the one ``roles.roles_de_usuario`` reads (``_roles_cache``), so
+``has_perm`` and the header answer from memory. Nothing is kept between requests: a role taken
+away applies on the very next request, as with ModelBackend.
 
 The query is written in SQL (table names from the models' metadata) because it runs on every
-request: built with the ORM (two ``ArraySubquery`` of ``Concat``) it cost more CPU to compile
-than the two queries it replaces.
+request: built with the ORM (``ArraySubquery`` of ``Concat``) it cost more CPU to compile than
+the queries it replaces.
 """
 
 from functools import cache

@@ -115,8 +115,8 @@ DATABASE_ROUTERS = ["ventas_ingenio.router.RouterBasesDatos"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------------------
-# ModelBackend with the user's permissions read in the same query as the user (one auth query
-# per request instead of three; ventas_ingenio/auth_backends.py).
+# ModelBackend with the user's permissions and roles read in the same query as the user (one
+# auth query after the session instead of four; ventas_ingenio/auth_backends.py).
 AUTHENTICATION_BACKENDS = ["ventas_ingenio.auth_backends.PermissionsWithUserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,7 +17,7 @@ def test_una_peticion_lee_sesion_y_usuario_con_permisos_en_dos_consultas(client,
     client.force_login(cajero)
     with CaptureQueriesContext(connections[DB_AUTH]) as consultas:
         assert client.get(HISTORIAL).status_code == 200
-    # the session and the user with both permission sets; ModelBackend needed four
+    # the session, then the user with both permission sets and role names (ModelBackend: 1 + 4)
     assert len(consultas) == 2, [c["sql"] for c in consultas]
 
 
