@@ -1,26 +1,30 @@
 from django import forms
+from django.utils import timezone
 
 from clientes.curp import curp_error
 from clientes.selectors import curp_en_uso, email_en_uso
+from ventas_ingenio.entradas import FechaField, TelefonoField, TextoField
 
 
 class ClienteForm(forms.Form):
     """Data of a client; field checks here, the service re-checks and writes."""
 
-    nombre = forms.CharField(label="Nombre", max_length=100)
-    apellidos = forms.CharField(label="Apellidos", max_length=150, required=False)
+    nombre = TextoField(label="Nombre", max_length=100)
+    apellidos = TextoField(label="Apellidos", max_length=150, required=False)
     email = forms.EmailField(
         label="Correo electrónico", max_length=254,
         error_messages={"invalid": "Escriba un correo electrónico válido, por ejemplo ana@ejemplo.mx."},
     )
-    telefono = forms.CharField(label="Teléfono", max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
-    direccion = forms.CharField(label="Dirección", max_length=255, required=False)
-    curp = forms.CharField(
+    telefono = TelefonoField(label="Teléfono", required=False)
+    direccion = TextoField(label="Dirección", max_length=255, required=False)
+    curp = TextoField(
         label="CURP", max_length=18, required=False,
         help_text="18 caracteres. Si la escribe y no da fecha de nacimiento, se toma de la CURP.",
     )
-    fecha_nacimiento = forms.DateField(
-        label="Fecha de nacimiento", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    fecha_nacimiento = FechaField(
+        label="Fecha de nacimiento", maxima=timezone.localdate,
+        mensaje_minima="Fecha de nacimiento: debe ser del 1 de enero de 1900 en adelante.",
+        mensaje_maxima="Fecha de nacimiento: no puede ser una fecha futura.",
     )
 
     def __init__(self, *args, cliente_id: int | None = None, **kwargs):
@@ -44,12 +48,6 @@ class ClienteForm(forms.Form):
             raise forms.ValidationError("Ya hay un cliente activo con ese correo electrónico.")
         return email
 
-    def clean_telefono(self):
-        digitos = "".join(c for c in self.cleaned_data["telefono"] if c.isdigit())
-        if self.cleaned_data["telefono"].strip() and not 7 <= len(digitos) <= 15:
-            raise forms.ValidationError("El teléfono debe tener entre 7 y 15 dígitos.")
-        return digitos
-
     def clean_curp(self):
         curp = self.cleaned_data["curp"].strip().upper()
         if not curp:
@@ -63,5 +61,5 @@ class ClienteForm(forms.Form):
 
 
 class BuscarClienteForm(forms.Form):
-    q = forms.CharField(label="Buscar", max_length=100, required=False)
+    q = TextoField(label="Buscar", max_length=100, required=False)
     inactivos = forms.BooleanField(label="Incluir inactivos", required=False)

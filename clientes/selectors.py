@@ -12,7 +12,7 @@ def clientes_buscar(*, texto: str = "", incluir_inactivos: bool = False) -> Quer
     if not incluir_inactivos:
         clientes = clientes.filter(activo=True)
     for palabra in texto.split():
-        digitos = "".join(c for c in palabra if c.isdigit())
+        digitos = "".join(c for c in palabra if "0" <= c <= "9")
         filtro = (
             Q(nombre__icontains=palabra)
             | Q(apellidos__icontains=palabra)

@@ -8,6 +8,7 @@ import datetime
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from clientes.curp import curp_error, curp_fecha_nacimiento
 from clientes.exceptions import (
@@ -24,12 +25,13 @@ from integraciones.models import Operacion
 from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
 from ventas_ingenio.router import DB_NEGOCIO
 
+NACIMIENTO_MINIMO = datetime.date(1900, 1, 1)
 CAMPOS_SINCRONIZADOS = ("nombre", "apellidos", "email", "curp", "fecha_nacimiento")
 
 
 def telefono_normalizar(telefono: str) -> str:
-    """Only the digits of a phone number ("55 1234-5678" -> "5512345678")."""
-    return "".join(c for c in telefono if c.isdigit())
+    """Only the ASCII digits of a phone number ("55 1234-5678" -> "5512345678")."""
+    return "".join(c for c in telefono if "0" <= c <= "9")
 
 
 def _limpiar(
@@ -57,9 +59,17 @@ def _limpiar(
         if curp_en_uso(curp=curp, excluir_id=excluir_id):
             raise CurpDuplicada("Ya hay un cliente con esa CURP.")
         fecha_nacimiento = fecha_nacimiento or curp_fecha_nacimiento(curp)
-    telefono = telefono_normalizar(telefono)
+    escrito, telefono = telefono.strip(), telefono_normalizar(telefono)
     if len(telefono) > 15:
         raise DatosInvalidos("El teléfono tiene demasiados dígitos (máximo 15).", campo="telefono")
+    if escrito and len(telefono) < 7:
+        raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
+    if fecha_nacimiento is not None:
+        if fecha_nacimiento > timezone.localdate():
+            raise DatosInvalidos("La fecha de nacimiento no puede ser futura.", campo="fecha_nacimiento")
+        if fecha_nacimiento < NACIMIENTO_MINIMO:
+            raise DatosInvalidos("La fecha de nacimiento debe ser del 1 de enero de 1900 en adelante.",
+                                 campo="fecha_nacimiento")
     return {
         "nombre": nombre, "apellidos": apellidos, "email": email, "telefono": telefono,
         "direccion": direccion, "curp": curp, "fecha_nacimiento": fecha_nacimiento,

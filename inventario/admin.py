@@ -15,6 +15,7 @@ from inventario.forms import AjusteForm, EntradaForm, PrecioListaForm, ProductoF
 from inventario.models import Categoria, MovimientoInventario, Producto
 from inventario.selectors import productos_buscar
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
+from ventas_ingenio.entradas import entero_leer
 
 MOVIMIENTOS_EN_FICHA = 20
 
@@ -53,11 +54,11 @@ class MovimientoInline(admin.TabularInline):
 
     def get_queryset(self, request):
         consulta = super().get_queryset(request)
-        producto_id = (request.resolver_match.kwargs or {}).get("object_id") if request.resolver_match else None
-        if not producto_id or not str(producto_id).isdigit():
+        producto_id = entero_leer((request.resolver_match.kwargs or {}).get("object_id") if request.resolver_match else None)
+        if producto_id is None:
             return consulta.none()
-        ultimos = consulta.filter(producto_id=producto_id).order_by("-fecha", "-id").values("id")[:MOVIMIENTOS_EN_FICHA]
-        return consulta.filter(id__in=list(ultimos)).order_by("-fecha", "-id")
+        ultimos = consulta.filter(producto_id=producto_id).order_by("-fecha", "-id").values_list("id", flat=True)
+        return consulta.filter(id__in=list(ultimos[:MOVIMIENTOS_EN_FICHA])).order_by("-fecha", "-id")
 
 
 @admin.register(Categoria)

@@ -47,6 +47,11 @@ class MovimientoDatos:
     existencia_esperada: int | None = None
 
 
+# Far below the integer column's 2,147,483,647: a school shop never holds a million pieces of
+# one product, and a typo (an extra zero or three) is caught instead of stored.
+EXISTENCIA_MAXIMA = 1_000_000
+
+
 def _quien(usuario) -> tuple[int | None, str]:
     if usuario is None:
         return None, NOMBRE_SISTEMA
@@ -125,6 +130,10 @@ def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> lis
         nueva = producto.existencia + linea.cantidad
         if nueva < 0:
             raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
+        if nueva > EXISTENCIA_MAXIMA:
+            raise CantidadInvalida(
+                f"{producto.nombre} quedaría con {nueva:,} piezas: la existencia no puede pasar de {EXISTENCIA_MAXIMA:,}."
+            )
         producto.existencia = nueva
         registros.append(
             MovimientoInventario(

@@ -7,6 +7,8 @@ from django import forms
 from ventas.calculos import DENOMINACIONES, conteo_total
 from ventas.models import EstadoTurno, MetodoPago, TipoMovimientoCaja
 from ventas.services import CANTIDAD_MAXIMA, MOTIVO_MAXIMO, AutorizacionDatos, LineaDevolucionDatos
+from ventas_ingenio.entradas import DineroField, EnteroField, TelefonoField, TextoField, entero_leer
+from ventas_ingenio.entradas import FechaField as _FechaEntrada
 
 MENSAJES_CANTIDAD = {
     "required": "Escribe la cantidad.",
@@ -17,33 +19,24 @@ MENSAJES_CANTIDAD = {
 
 
 def _dinero(etiqueta, requerido=False):
-    return forms.DecimalField(
-        label=etiqueta, required=requerido, min_value=Decimal("0"), max_digits=12, decimal_places=2,
-        error_messages={
-            "invalid": f"{etiqueta}: escribe un importe en pesos, por ejemplo 150.50.",
-            "min_value": f"{etiqueta}: no puede ser negativo.",
-            "max_decimal_places": f"{etiqueta}: usa como máximo 2 decimales (centavos).",
-            "max_digits": f"{etiqueta}: el importe es demasiado grande.",
-            "max_whole_digits": f"{etiqueta}: el importe es demasiado grande.",
-        },
-    )
+    return DineroField(label=etiqueta, required=requerido)
 
 
 class BuscarProductoForm(forms.Form):
-    texto = forms.CharField(
+    texto = TextoField(
         label="Buscar producto", max_length=100, strip=True,
         error_messages={"required": "Escribe o escanea un código.", "max_length": "La búsqueda es demasiado larga."},
     )
 
 
 class AgregarProductoForm(forms.Form):
-    producto = forms.IntegerField(
+    producto = EnteroField(
         min_value=1, error_messages={"invalid": "Producto no válido.", "required": "Producto no válido.", "min_value": "Producto no válido."}
     )
 
 
 class LineaForm(forms.Form):
-    cantidad = forms.IntegerField(label="Cantidad", min_value=1, max_value=CANTIDAD_MAXIMA, error_messages=MENSAJES_CANTIDAD)
+    cantidad = EnteroField(label="Cantidad", min_value=1, max_value=CANTIDAD_MAXIMA, error_messages=MENSAJES_CANTIDAD)
     descuento = _dinero("Descuento")
 
     def clean_descuento(self):
@@ -51,8 +44,8 @@ class LineaForm(forms.Form):
 
 
 class AutorizarDescuentoForm(forms.Form):
-    usuario = forms.CharField(label="Usuario del gerente", max_length=150)
-    clave = forms.CharField(label="Contraseña del gerente", max_length=128, widget=forms.PasswordInput)
+    usuario = TextoField(label="Usuario del gerente", max_length=150)
+    clave = TextoField(label="Contraseña del gerente", max_length=128, widget=forms.PasswordInput)
 
 
 class CobroForm(forms.Form):
@@ -61,9 +54,9 @@ class CobroForm(forms.Form):
                               error_messages={"invalid": "El formulario de cobro está incompleto."})
     efectivo_recibido = _dinero("Efectivo recibido")
     tarjeta_monto = _dinero("Tarjeta")
-    tarjeta_referencia = forms.CharField(label="Referencia de tarjeta", max_length=60, required=False)
+    tarjeta_referencia = TextoField(label="Referencia de tarjeta", max_length=60, required=False)
     transferencia_monto = _dinero("Transferencia")
-    transferencia_referencia = forms.CharField(label="Referencia de transferencia", max_length=60, required=False)
+    transferencia_referencia = TextoField(label="Referencia de transferencia", max_length=60, required=False)
 
     def clean(self):
         datos = super().clean()
@@ -74,18 +67,18 @@ class CobroForm(forms.Form):
 
 
 class EsperaForm(forms.Form):
-    nota = forms.CharField(label="Nota", max_length=80, required=False)
+    nota = TextoField(label="Nota", max_length=80, required=False)
 
 
 class ClienteRapidoForm(forms.Form):
     """Register a client without leaving the POS (the clients service validates the rest)."""
 
-    nombre = forms.CharField(label="Nombre", max_length=100)
-    apellidos = forms.CharField(label="Apellidos", max_length=150, required=False)
+    nombre = TextoField(label="Nombre", max_length=100)
+    apellidos = TextoField(label="Apellidos", max_length=150, required=False)
     email = forms.EmailField(label="Correo electrónico", max_length=254,
                              error_messages={"invalid": "Escribe un correo electrónico válido."})
-    telefono = forms.CharField(label="Teléfono", max_length=20, required=False)
-    curp = forms.CharField(label="CURP", max_length=18, required=False)
+    telefono = TelefonoField(label="Teléfono", required=False)
+    curp = TextoField(label="CURP", max_length=18, required=False)
 
 
 class _DevolucionBaseForm(forms.Form):
@@ -94,13 +87,13 @@ class _DevolucionBaseForm(forms.Form):
     clave = forms.UUIDField(widget=forms.HiddenInput,
                             error_messages={"invalid": "El formulario está incompleto: vuelve a abrirlo.",
                                             "required": "El formulario está incompleto: vuelve a abrirlo."})
-    motivo = forms.CharField(
+    motivo = TextoField(
         label="Motivo", max_length=MOTIVO_MAXIMO, strip=True,
         error_messages={"required": "Escribe el motivo.",
                         "max_length": f"El motivo no puede pasar de {MOTIVO_MAXIMO} caracteres."},
     )
-    gerente_usuario = forms.CharField(label="Usuario del gerente", max_length=150, required=False)
-    gerente_clave = forms.CharField(label="Contraseña del gerente", max_length=128, required=False,
+    gerente_usuario = TextoField(label="Usuario del gerente", max_length=150, required=False)
+    gerente_clave = TextoField(label="Contraseña del gerente", max_length=128, required=False,
                                     widget=forms.PasswordInput)
 
     def autorizacion(self) -> AutorizacionDatos | None:
@@ -140,7 +133,7 @@ class DevolverVentaForm(_DevolucionBaseForm):
             quedan = linea.cantidad if repetido else linea.por_devolver
             if quedan <= 0:
                 continue
-            self.fields[self.nombre_campo(linea)] = forms.IntegerField(
+            self.fields[self.nombre_campo(linea)] = EnteroField(
                 label=f"Cantidad a devolver de {linea.descripcion}", required=False, min_value=0, max_value=quedan,
                 initial=0,
                 error_messages={
@@ -188,7 +181,7 @@ class MovimientoCajaForm(forms.Form):
     )
     monto = _dinero("Monto", requerido=True)
     monto.error_messages["required"] = "Escribe el monto del movimiento."
-    motivo = forms.CharField(
+    motivo = TextoField(
         label="Motivo", max_length=200,
         error_messages={"required": "Escribe el motivo del movimiento de caja.",
                         "max_length": "El motivo es demasiado largo (máximo 200 caracteres)."},
@@ -202,7 +195,7 @@ class MovimientoCajaForm(forms.Form):
 
 
 def _piezas(etiqueta):
-    return forms.IntegerField(
+    return EnteroField(
         label=etiqueta, required=False, min_value=0, max_value=100_000,
         widget=forms.NumberInput(attrs={"class": "entrada-corta", "min": "0", "step": "1"}),
         error_messages={
@@ -220,10 +213,10 @@ class TurnoCerrarForm(forms.Form):
     efectivo_total = _dinero("Efectivo contado (total)")
     tarjeta_reportado = _dinero("Tarjeta (total del terminal)")
     transferencia_reportado = _dinero("Transferencias recibidas")
-    nota = forms.CharField(label="Nota del cierre", max_length=255, required=False,
+    nota = TextoField(label="Nota del cierre", max_length=255, required=False,
                            error_messages={"max_length": "La nota es demasiado larga (máximo 255 caracteres)."})
-    autorizo_usuario = forms.CharField(label="Usuario del gerente", max_length=150, required=False)
-    autorizo_clave = forms.CharField(label="Contraseña del gerente", max_length=128, required=False,
+    autorizo_usuario = TextoField(label="Usuario del gerente", max_length=150, required=False)
+    autorizo_clave = TextoField(label="Contraseña del gerente", max_length=128, required=False,
                                      widget=forms.PasswordInput)
 
     def __init__(self, *args, **kwargs):
@@ -264,17 +257,23 @@ class TurnoCerrarForm(forms.Form):
         return datos["efectivo_total"]
 
 
+FECHA_MINIMA = date(2000, 1, 1)
+
+
+class FechaField(_FechaEntrada):
+    """A filter date: from 2000 on, as the sales go (the history's and shift list's ranges)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(minima=FECHA_MINIMA, **kwargs)
+
+
 class TurnoFiltroForm(forms.Form):
     """Filters of the shift list; they live in the URL (GET)."""
 
     cajero = forms.TypedChoiceField(label="Cajero", required=False, coerce=int, empty_value=None,
                                     error_messages={"invalid_choice": "Ese cajero no tiene turnos."})
-    desde = forms.DateField(label="Desde", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                            widget=forms.DateInput(attrs={"type": "date"}),
-                            error_messages={"invalid": "Desde: esa fecha no existe (usa AAAA-MM-DD)."})
-    hasta = forms.DateField(label="Hasta", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                            widget=forms.DateInput(attrs={"type": "date"}),
-                            error_messages={"invalid": "Hasta: esa fecha no existe (usa AAAA-MM-DD)."})
+    desde = FechaField(label="Desde")
+    hasta = FechaField(label="Hasta")
     estado = forms.ChoiceField(label="Estado", required=False,
                                choices=[("", "Todos"), *EstadoTurno.choices],
                                error_messages={"invalid_choice": "Estado no válido."})
@@ -290,7 +289,7 @@ class TurnoFiltroForm(forms.Form):
         return datos
 
 
-FECHA_MINIMA = date(2000, 1, 1)
+FOLIO_NUMERO = re.compile(r"[0-9]{1,12}")
 FORMATO_FECHA = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d also takes other scripts
 
 
@@ -302,7 +301,7 @@ class ResumenForm(forms.Form):
     rejected before parsing.
     """
 
-    fecha = forms.CharField(label="Fecha", required=False, strip=True)
+    fecha = TextoField(label="Fecha", required=False, strip=True)
 
     def __init__(self, *args, hoy: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -325,34 +324,8 @@ class ResumenForm(forms.Form):
         return fecha
 
 
-class FechaField(forms.CharField):
-    """A local date as YYYY-MM-DD (what <input type="date"> sends) or DD/MM/YYYY, saying
-    clearly when the date does not exist (2026-02-30) instead of a generic "invalid"."""
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, strip=True, **kwargs)
-
-    def to_python(self, value):
-        texto = super().to_python(value)
-        if not texto:
-            return None
-        if len(texto) > 10:
-            raise forms.ValidationError(f"{self.label}: escribe la fecha como AAAA-MM-DD (por ejemplo 2026-03-15).",
-                                        code="invalid")
-        for formato, orden in (("-", (0, 1, 2)), ("/", (2, 1, 0))):
-            partes = texto.split(formato)
-            if len(partes) == 3 and all(p.isdigit() for p in partes):
-                anio, mes, dia = (int(partes[i]) for i in orden)
-                try:
-                    return date(anio, mes, dia)
-                except ValueError:
-                    raise forms.ValidationError(f"La fecha {texto} no existe.", code="inexistente") from None
-        raise forms.ValidationError(f"{self.label}: escribe la fecha como AAAA-MM-DD (por ejemplo 2026-03-15).",
-                                    code="invalid")
-
-
 def _texto_filtro(etiqueta, maximo=100):
-    return forms.CharField(
+    return TextoField(
         label=etiqueta, required=False, max_length=maximo, strip=True,
         error_messages={"max_length": f"{etiqueta}: escribe como máximo {maximo} caracteres."},
     )
@@ -378,7 +351,7 @@ class HistorialForm(forms.Form):
     metodo = forms.ChoiceField(label="Método de pago", required=False,
                                error_messages={"invalid_choice": "Elige un método de pago de la lista."})
     producto = _texto_filtro("Producto")
-    page = forms.CharField(required=False, max_length=12, error_messages={
+    page = TextoField(required=False, max_length=12, error_messages={
         "max_length": "La página debe ser un número entero mayor que cero."})
 
     def __init__(self, *args, cajeros=(), mostrar_cajero=True, **kwargs):
@@ -396,7 +369,7 @@ class HistorialForm(forms.Form):
         if not texto:
             return None
         numero = texto.removeprefix("V-").removeprefix("V")
-        if not numero.isdigit() or len(numero) > 12:
+        if not FOLIO_NUMERO.fullmatch(numero):
             raise forms.ValidationError("Folio no válido: escribe V-000123 o solo el número.")
         return int(numero)
 
@@ -404,9 +377,10 @@ class HistorialForm(forms.Form):
         texto = self.cleaned_data["page"]
         if not texto:
             return 1
-        if not texto.isdigit() or int(texto) < 1:
+        numero = entero_leer(texto, minimo=1, maximo=10**12)
+        if numero is None:
             raise forms.ValidationError("La página debe ser un número entero mayor que cero.")
-        return int(texto)
+        return numero
 
     def clean(self):
         datos = super().clean()

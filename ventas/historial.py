@@ -164,7 +164,8 @@ def historial_resumen(ventas: QuerySet[Venta], *, numero: int = 1, por_pagina: i
     interna = ventas.order_by("-fecha", "-id").values("id", "fecha", "total", "total_devuelto")[: limite + 1]
     bd = db_lectura()
     sql, parametros = interna.query.get_compiler(using=bd).as_sql()
-    desde = (numero - 1) * por_pagina + 1
+    # Array subscripts are PostgreSQL integers: a page past the bound reads as "just past it".
+    desde = min((numero - 1) * por_pagina + 1, limite + 2)
     with connections[bd].cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*), SUM(s.total), SUM(s.total_devuelto), "

@@ -48,6 +48,7 @@ from ventas.forms import (
 )
 from ventas.models import EstadoTurno, EstadoVenta, MetodoPago
 from ventas_ingenio.csv_streaming import csv_respuesta
+from ventas_ingenio.entradas import entero_leer, texto_limpiar
 from ventas_ingenio.paginacion import paginar
 
 PERMISO_VENDER = services.PERMISO_VENDER
@@ -72,7 +73,7 @@ def caja(request):
         # any, waits on the server and comes back once the shift is open).
         return render(request, "ventas/caja_sin_turno.html", {"form": TurnoAbrirForm()})
     vista = selectors.carrito_de_cajero(cajero=request.user)
-    texto = request.GET.get("q", "")[:100]
+    texto = texto_limpiar(request.GET.get("q"), maximo=100)
     contexto = {
         "vista": vista,
         "texto": texto,
@@ -95,7 +96,7 @@ def caja(request):
 
 def _contexto_cliente(request, vista):
     """Client search on the POS: name, email or CURP."""
-    texto = request.GET.get("cliente", "")[:100].strip()
+    texto = texto_limpiar(request.GET.get("cliente"), maximo=100)
     encontrados = list(clientes_buscar(texto=texto)[:10]) if texto else []
     return {"texto_cliente": texto, "clientes_encontrados": encontrados}
 
@@ -169,11 +170,12 @@ def vaciar(request):
 @permission_required(PERMISO_VENDER, raise_exception=True)
 def cliente_asignar(request):
     valor = request.POST.get("cliente", "").strip()
-    if valor and not valor.isdigit():
-        messages.error(request, "Cliente no válido.")
+    cliente_id = entero_leer(valor, minimo=1) if valor else None
+    if valor and cliente_id is None:
+        messages.error(request, "Cliente no válido: elige uno de la lista.")
         return _a_caja()
     try:
-        services.carrito_cliente_asignar(cajero=request.user, cliente_id=int(valor) if valor else None)
+        services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente_id)
     except VentaError as error:
         messages.error(request, str(error))
     return _a_caja()
@@ -278,7 +280,7 @@ def cobrar(request):
 @permission_required(PERMISO_VENDER, raise_exception=True)
 def buscar(request):
     """Name matches for the POS search box (JSON, used by static/js/caja.js)."""
-    productos = selectors.productos_para_caja(texto=request.GET.get("q", "")[:100])
+    productos = selectors.productos_para_caja(texto=texto_limpiar(request.GET.get("q"), maximo=100))
     return JsonResponse(
         {
             "productos": [

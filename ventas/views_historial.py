@@ -8,6 +8,7 @@ do not grow into one file; the shape is the same: parse the form, read through
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
@@ -134,14 +135,17 @@ def historial_lista(request):
             formulario.add_error("folio", f"No existe la venta {folio}.")
         return render(request, "ventas/historial.html", contexto, status=404)
     if numero > ultima:
+        # Past the end (an old bookmark, a hand-typed ?page=2147483648): the last page, as
+        # Django's Paginator.get_page does, with a word on why.
         if resumen.exacto:
-            mensaje = f"La página {numero} no existe: hay {ultima} página{'s' if ultima != 1 else ''}."
+            messages.info(request, f"La página {numero:,} no existe: se muestra la última ({ultima:,}).")
         else:
-            mensaje = (f"La página {numero} está más allá de las primeras {resumen.limite:,} ventas que recorre el "
-                       "historial: acota los filtros (fechas, cajero…) para llegar a las demás.")
-        formulario.add_error("page", mensaje)
-        contexto["ultima_pagina"] = ultima
-        return render(request, "ventas/historial.html", contexto, status=404)
+            messages.info(request, f"La página {numero:,} está más allá de las primeras {resumen.limite:,} ventas que "
+                                   "recorre el historial: se muestra la última; acota los filtros (fechas, cajero…) "
+                                   "para llegar a las demás.")
+        numero = ultima
+        resumen = historial.historial_resumen(ventas, numero=numero, por_pagina=POR_PAGINA)
+        contexto["resumen"] = resumen
     contexto["ventas"] = historial.historial_pagina(resumen.ids)
     contexto["filas"] = _filas(contexto["ventas"])
     contexto["page_obj"] = _Pagina(number=numero, ultima=ultima, exacta=resumen.exacto)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL and control characters in the path, GET or POST: a Spanish 400 before any view.
+    "ventas_ingenio.entradas.EntradasMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ventas_ingenio.middleware.ContentSecurityPolicyMiddleware",
 ]

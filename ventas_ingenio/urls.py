@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "ventas_ingenio.views.error_400"
 handler403 = "ventas_ingenio.views.error_403"
 handler404 = "ventas_ingenio.views.error_404"
 handler500 = "ventas_ingenio.views.error_500"

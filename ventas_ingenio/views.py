@@ -44,6 +44,10 @@ def salud(request):
     return JsonResponse(estado, status=codigo)
 
 
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

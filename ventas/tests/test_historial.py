@@ -216,7 +216,15 @@ def test_anonimo_va_al_login(client, db):
         ({"page": "abc"}, 400, "La página debe ser un número entero mayor que cero."),
         ({"page": "0"}, 400, "La página debe ser un número entero mayor que cero."),
         ({"page": "-3"}, 400, "La página debe ser un número entero mayor que cero."),
-        ({"page": "99"}, 404, "La página 99 no existe: hay 1 página."),
+        ({"page": "99"}, 200, "La página 99 no existe: se muestra la última (1)."),
+        ({"page": "2147483648"}, 200, "La página 2,147,483,648 no existe: se muestra la última (1)."),
+        ({"page": "²"}, 400, "La página debe ser un número entero mayor que cero."),
+        ({"page": "١٢"}, 400, "La página debe ser un número entero mayor que cero."),
+        ({"folio": "²"}, 400, "Folio no válido: escribe V-000123 o solo el número."),
+        ({"folio": "V-١٢"}, 400, "Folio no válido: escribe V-000123 o solo el número."),
+        ({"desde": "2026-0²-01"}, 400, "Desde: escribe la fecha como AAAA-MM-DD"),
+        ({"hasta": "²026-01-01"}, 400, "Hasta: escribe la fecha como AAAA-MM-DD"),
+        ({"desde": "0001-01-01"}, 400, "Desde: la fecha debe ser del 01/01/2000 en adelante."),
         ({"cliente": "x" * 10_000}, 400, "Cliente: escribe como máximo 100 caracteres."),
         ({"producto": "x" * 10_000}, 400, "Producto: escribe como máximo 100 caracteres."),
         ({"folio": "9" * 10_000}, 400, "Folio: escribe como máximo 20 caracteres."),
@@ -254,9 +262,10 @@ def test_paginas(cliente_gerente, cajero, producto_con_existencia, turno_para, v
     assert _folios(primera) == [v.folio_texto for v in ventas[:2]]
     assert "Página 1 de 3" in primera.content.decode()
     assert _folios(cliente_gerente.get(URL, {"page": "3"})) == [ventas[4].folio_texto]
+    # Past the end: the last page, saying so (an old bookmark still shows something useful).
     respuesta = cliente_gerente.get(URL, {"page": "4"})
-    assert respuesta.status_code == 404 and "La página 4 no existe: hay 3 páginas." in respuesta.content.decode()
-    assert "Ir a la página 3" in respuesta.content.decode()
+    assert respuesta.status_code == 200 and "La página 4 no existe: se muestra la última (3)." in respuesta.content.decode()
+    assert _folios(respuesta) == [ventas[4].folio_texto]
 
 
 def test_conteo_acotado(cliente_gerente, cajero, producto_con_existencia, turno_para, vender, settings, monkeypatch):
@@ -279,7 +288,8 @@ def test_conteo_acotado(cliente_gerente, cajero, producto_con_existencia, turno_
     # Pages are only offered within the bound; beyond it, a clear message.
     assert cliente_gerente.get(URL, {"page": "2"}).status_code == 200
     lejos = cliente_gerente.get(URL, {"page": "3"})
-    assert lejos.status_code == 404 and "acota los filtros" in lejos.content.decode()
+    assert lejos.status_code == 200 and "acota los filtros" in lejos.content.decode()
+    assert "Página 2" in lejos.content.decode()
     # A narrow filter is counted exactly again.
     exacto = cliente_gerente.get(URL, {"folio": Venta.objects.first().folio})
     assert "<strong>1</strong> venta" in exacto.content.decode()

@@ -136,7 +136,9 @@ def test_solo_lectura(cliente_gerente):
         ("1999-12-31", "La fecha debe ser del 1 de enero de 2000 en adelante."),
         ("0001-01-01", "La fecha debe ser del 1 de enero de 2000 en adelante."),
         ("9999-12-31", "Esa fecha todavía no llega: elige hoy o un día anterior."),
-        ("2026-11-1\x00", "Caracteres nulos no están permitidos."),
+        ("2026-11-1\x00", "caracteres no permitidos (caracteres de control o nulos)"),
+        ("2026-11-1\x1b", "caracteres no permitidos (caracteres de control o nulos)"),
+        ("2026-11-²", "Escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24."),
         ("<script>", "Escribe la fecha como AAAA-MM-DD, por ejemplo 2026-11-24."),
     ],
 )

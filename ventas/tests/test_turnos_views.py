@@ -319,9 +319,11 @@ def test_filtro_por_fechas(cliente_gerente, cajero, turno_para):
 @pytest.mark.parametrize(
     "parametros,mensaje",
     [
-        ({"desde": "2026-02-30"}, "Desde: esa fecha no existe"),
+        ({"desde": "2026-02-30"}, "La fecha 2026-02-30 no existe."),
+        ({"desde": "2026-0²-01"}, "Desde: escribe la fecha como AAAA-MM-DD"),
+        ({"desde": "0001-01-01"}, "Desde: la fecha debe ser del 01/01/2000 en adelante."),
         ({"desde": "2026-03-10", "hasta": "2026-03-01"}, "es posterior a la fecha"),
-        ({"hasta": "x" * 10_000}, "Hasta: esa fecha no existe"),
+        ({"hasta": "x" * 10_000}, "Hasta: escribe la fecha como AAAA-MM-DD"),
         ({"cajero": "999999"}, "Ese cajero no tiene turnos."),
         ({"estado": "perdido"}, "Estado no válido."),
     ],

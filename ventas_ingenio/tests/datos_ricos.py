@@ -1,0 +1,130 @@
+"""Rich data for the page walk and the fuzz test, written through the real services: a year
+of demo sales (with returns, cancellations and closed shifts), today's sales of the test
+cashier in an open shift (one partly returned, one cancelled), a cart with lines, a cart on
+hold, clients in every SII/Aula sync state and a product with many stock movements."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from clientes import services as clientes_services
+from clientes.models import Cliente
+from integraciones.models import EstadoSincronizacion, SincronizacionAlumno
+from inventario.models import Categoria, MovimientoInventario, Producto
+from inventario.services import existencia_ajustar, existencia_registrar_entrada
+from ventas import services
+from ventas.models import Carrito, Devolucion, Turno, Venta
+from ventas.selectors import carrito_de_cajero, turno_abierto
+from ventas_ingenio.router import DB_NEGOCIO
+
+
+@dataclass
+class DatosRicos:
+    venta: Venta  # the test cashier's, partly returned
+    venta_cancelada: Venta
+    venta_ajena: Venta  # another cashier's (demo data)
+    devolucion: Devolucion
+    turno_abierto: Turno
+    turno_cerrado: Turno  # another cashier's closed shift (demo data)
+    linea_id: int  # a line of the cashier's active cart
+    carrito_en_espera: Carrito
+    producto: Producto  # many movements
+    cliente: Cliente
+    clientes_por_estado: dict[str, Cliente]
+
+
+def _nulo():
+    return open("/dev/null", "w")  # noqa: SIM115 - closed with the process
+
+
+def _vender(cajero, productos, *, cliente_id=None, efectivo="100000") -> Venta:
+    for producto in productos:
+        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    if cliente_id:
+        services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente_id)
+    vista = carrito_de_cajero(cajero=cajero)
+    venta, _ = services.venta_confirmar(
+        cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=[],
+        efectivo_recibido=Decimal(efectivo),
+    )
+    return venta
+
+
+def _cliente(nombre, email, *, estado: str | None) -> Cliente:
+    cliente = clientes_services.cliente_registrar(nombre=nombre, apellidos="Prueba", email=email)
+    if estado is not None:
+        # The outbox rows as the worker leaves them in each state.
+        filas = SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(cliente=cliente)
+        if estado == EstadoSincronizacion.SINCRONIZADO:
+            filas.update(estado=estado, id_externo="ext-1", sincronizado_en=timezone.now(), intentos=1)
+        elif estado == EstadoSincronizacion.ERROR:
+            filas.update(estado=estado, intentos=10, ultimo_error="HTTP 400: datos rechazados")
+        else:
+            filas.update(estado=estado, intentos=3, ultimo_error="Tiempo de espera agotado")
+    return cliente
+
+
+def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
+    """Everything above, in the test databases. Takes a few seconds."""
+    call_command("cargar_demo", stdout=_nulo())
+    call_command("cargar_demo", "--ventas", "300", stdout=_nulo())
+
+    productos = list(Producto.objects.using(DB_NEGOCIO).filter(activo=True, existencia__gte=50).order_by("pk")[:4])
+    producto = productos[0]
+    for numero in range(25):
+        existencia_registrar_entrada(producto_id=producto.pk, cantidad=numero + 1, usuario=gerente, nota=f"Remisión {numero}")
+    producto.refresh_from_db()
+    existencia_ajustar(producto_id=producto.pk, existencia_nueva=producto.existencia - 3,
+                       existencia_anterior=producto.existencia, motivo="Conteo físico", usuario=gerente)
+
+    estados = {
+        "sin_intentar": _cliente("Ana", "ana.recorrido@ejemplo.mx", estado=None),
+        EstadoSincronizacion.PENDIENTE: _cliente("Beto", "beto.recorrido@ejemplo.mx", estado=EstadoSincronizacion.PENDIENTE),
+        EstadoSincronizacion.SINCRONIZADO: _cliente("Carla", "carla.recorrido@ejemplo.mx",
+                                                    estado=EstadoSincronizacion.SINCRONIZADO),
+        EstadoSincronizacion.ERROR: _cliente("Dario", "dario.recorrido@ejemplo.mx", estado=EstadoSincronizacion.ERROR),
+    }
+    cliente = estados[EstadoSincronizacion.ERROR]
+
+    turno = services.turno_abrir(cajero=cajero, fondo_inicial=Decimal("500.00"))
+    venta = _vender(cajero, productos[:3], cliente_id=cliente.pk)
+    venta_cancelada = _vender(cajero, productos[1:2])
+    detalle = venta.lineas.order_by("id").first()
+    devolucion = _devolver_como_gerente(venta, detalle, gerente)
+    _cancelar_como_gerente(venta_cancelada, gerente)
+
+    services.carrito_agregar(cajero=cajero, producto_id=productos[3].pk)
+    en_espera = services.carrito_poner_en_espera(cajero=cajero, nota="Mamá de Sofía")
+    linea = services.carrito_agregar(cajero=cajero, producto_id=productos[2].pk)
+
+    venta_ajena = Venta.objects.using(DB_NEGOCIO).exclude(id_cajero=cajero.pk).order_by("-id").first()
+    turno_cerrado = Turno.objects.using(DB_NEGOCIO).exclude(id_cajero=cajero.pk).filter(cerrado__isnull=False).order_by("-id").first()
+    assert MovimientoInventario.objects.using(DB_NEGOCIO).filter(producto=producto).count() > 20
+    assert Categoria.objects.using(DB_NEGOCIO).exists()
+    return DatosRicos(
+        venta=venta, venta_cancelada=venta_cancelada, venta_ajena=venta_ajena, devolucion=devolucion,
+        turno_abierto=turno, turno_cerrado=turno_cerrado, linea_id=linea.pk, carrito_en_espera=en_espera,
+        producto=producto, cliente=cliente, clientes_por_estado=estados,
+    )
+
+
+def _devolver_como_gerente(venta, detalle, gerente) -> Devolucion:
+    """A partial return registered by a Gerente in their own open shift."""
+    if turno_abierto(cajero=gerente) is None:
+        services.turno_abrir(cajero=gerente, fondo_inicial=Decimal("1000.00"))
+    devolucion, _ = services.venta_devolver(
+        venta_id=venta.pk, usuario=gerente, lineas=[services.LineaDevolucionDatos(detalle.pk, 1)],
+        motivo="Talla equivocada", clave=uuid.uuid4(),
+    )
+    return devolucion
+
+
+def _cancelar_como_gerente(venta, gerente) -> Devolucion:
+    if turno_abierto(cajero=gerente) is None:
+        services.turno_abrir(cajero=gerente, fondo_inicial=Decimal("1000.00"))
+    devolucion, _ = services.venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Cobro duplicado",
+                                            clave=uuid.uuid4())
+    return devolucion

@@ -1,0 +1,243 @@
+"""The page walk: every URL pattern the resolver knows, requested by every role on rich data.
+
+The patterns come from the URL resolver, so a page added later is walked without touching
+this file; a pattern whose parameters have no sample value fails the walk, and so does a
+named pattern without an expected status per role (``ESPERADO``). Expected statuses follow
+the README's permission matrix: 200 where the role may see the page, 403 where it may not,
+302 to the sign-in page for anonymous visitors (and to the admin's sign-in for non-staff),
+405 for a GET on a POST-only action. No page may answer 5xx, whoever asks.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from clientes.models import Cliente
+from inventario.models import Categoria, MovimientoInventario
+from ventas_ingenio.router import DB_AUTH
+from ventas_ingenio.tests.datos_ricos import datos_ricos_cargar
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+ROLES = ("anonimo", "Cajero", "Gerente", "Consulta")
+
+# Expected status per role: (anonymous, Cajero, Gerente, Consulta), as in the README's matrix.
+PUBLICA = (200, 200, 200, 200)
+TODOS = (302, 200, 200, 200)
+VENDER = (302, 200, 200, 403)
+SOLO_POST = (302, 405, 405, 405)
+REPORTES = (302, 403, 200, 200)
+GERENTE = (302, 403, 200, 403)
+ADMIN = (302, 302, 200, 302)  # non-staff users are sent to the admin's sign-in
+# The admin's sign-in: staff already signed in go to the index; others see the form (it says
+# their account cannot enter the admin).
+ADMIN_PUBLICA = (200, 200, 302, 200)
+ADMIN_SOLO_LECTURA = (302, 302, 403, 302)  # ledger rows cannot be added or deleted
+
+ESPERADO = {
+    "inicio": TODOS,
+    "login": (200, 302, 302, 302),
+    "logout": SOLO_POST,
+    "usuarios": GERENTE,
+    "salud": PUBLICA,
+    "robots": PUBLICA,
+    "clientes:lista": TODOS,
+    "clientes:nuevo": VENDER,
+    "clientes:detalle": TODOS,
+    "clientes:editar": VENDER,
+    # The permission is checked before the method: a role without it gets 403 either way.
+    "clientes:desactivar": (302, 405, 405, 403),
+    "clientes:eliminar": (302, 403, 405, 403),
+    "clientes:reintentar": (302, 405, 405, 403),
+    "inventario:producto_lista": TODOS,
+    "inventario:producto_movimientos": (302, 403, 200, 200),
+    "ventas:caja": VENDER,
+    "ventas:agregar": SOLO_POST,
+    "ventas:agregar_producto": SOLO_POST,
+    "ventas:linea_cambiar": SOLO_POST,
+    "ventas:linea_quitar": SOLO_POST,
+    "ventas:vaciar": SOLO_POST,
+    "ventas:cliente_asignar": SOLO_POST,
+    "ventas:cliente_registrar": SOLO_POST,
+    "ventas:autorizar": SOLO_POST,
+    "ventas:poner_en_espera": SOLO_POST,
+    "ventas:reanudar": SOLO_POST,
+    "ventas:cobrar": SOLO_POST,
+    "ventas:buscar": VENDER,
+    "ventas:ticket": TODOS,
+    "ventas:venta_cancelar": VENDER,
+    "ventas:venta_devolver": VENDER,
+    "ventas:devolucion_ticket": TODOS,
+    "ventas:turno": VENDER,
+    "ventas:turno_abrir": SOLO_POST,
+    "ventas:turno_movimiento": SOLO_POST,
+    "ventas:turnos": TODOS,
+    "ventas:turno_detalle": TODOS,
+    "ventas:turno_cerrar": VENDER,
+    "ventas:resumen": REPORTES,
+    "ventas:resumen_exportar": REPORTES,
+    "ventas:tablero": REPORTES,
+    "ventas:historial": TODOS,
+    "ventas:historial_exportar": TODOS,
+    "ventas:venta_detalle": TODOS,
+    "admin:index": ADMIN,
+    "admin:login": ADMIN_PUBLICA,
+    "admin:logout": (302, 302, 405, 302),
+    "admin:password_change": ADMIN,
+    "admin:password_change_done": ADMIN,
+    "admin:autocomplete": ADMIN,
+    "admin:jsi18n": ADMIN,
+    "admin:view_on_site": ADMIN,
+    "admin:app_list": ADMIN,
+    "admin:inventario_movimientoinventario_add": ADMIN_SOLO_LECTURA,
+    "admin:inventario_movimientoinventario_delete": ADMIN_SOLO_LECTURA,
+}
+# Model admins: changelist, add, change, history, delete, and the unnamed /<id>/ redirect.
+for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_producto",
+                "inventario_movimientoinventario", "clientes_cliente"):
+    for _vista in ("changelist", "add", "change", "history", "delete"):
+        ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
+ESPERADO.update({
+    "admin:auth_user_password_change": ADMIN,
+    "admin:inventario_producto_entrada": ADMIN,
+    "admin:inventario_producto_ajuste": ADMIN,
+})
+# The statuses that differ from the family's on this data, and why.
+EXCEPCIONES = {
+    # A product with movements is deactivated, never deleted (ProductoAdmin.has_delete_permission).
+    "admin:inventario_producto_delete": (302, 302, 403, 302),
+    # Roles are kept by `manage.py preparar`, users are deactivated, not deleted, and clients
+    # are registered and removed through their own pages (the clients service and its outbox).
+    "admin:auth_group_add": (302, 302, 403, 302),
+    "admin:auth_group_delete": (302, 302, 403, 302),
+    "admin:auth_user_delete": (302, 302, 403, 302),
+    "admin:clientes_cliente_add": (302, 302, 403, 302),
+    "admin:clientes_cliente_delete": (302, 302, 403, 302),
+    # Without its query parameters the autocomplete refuses (it serves the admin's own widgets).
+    "admin:autocomplete": (302, 302, 403, 302),
+    # Django answers the unnamed /admin/<model>/<id>/ with a redirect to its change page.
+    "admin/auth/group/<object_id>/": (302, 302, 302, 302),
+    "admin/auth/user/<object_id>/": (302, 302, 302, 302),
+    "admin/inventario/categoria/<object_id>/": (302, 302, 302, 302),
+    "admin/inventario/producto/<object_id>/": (302, 302, 302, 302),
+    "admin/inventario/movimientoinventario/<object_id>/": (302, 302, 302, 302),
+    "admin/clientes/cliente/<object_id>/": (302, 302, 302, 302),
+    # The admin's catch-all for an unknown address: 404 for staff.
+    "admin/<url>": (302, 302, 404, 302),
+    # A model without get_absolute_url has no "view on site".
+    "admin:view_on_site": (302, 302, 404, 302),
+}
+
+
+def _patrones(resolver=None, prefijo="", espacio=None):
+    """(name or None, route) of every URL pattern, with namespaces as in reverse()."""
+    resolver = resolver or get_resolver()
+    for patron in resolver.url_patterns:
+        if isinstance(patron, URLResolver):
+            yield from _patrones(patron, prefijo + str(patron.pattern), patron.namespace or espacio)
+        elif isinstance(patron, URLPattern):
+            nombre = f"{espacio}:{patron.name}" if espacio and patron.name else patron.name
+            yield nombre, prefijo + str(patron.pattern)
+
+
+PARAMETRO = re.compile(r"<(?:(?P<conversor>\w+):)?(?P<nombre>\w+)>|\(\?P<(?P<nombre_re>\w+)>(?P<expresion>[^)]*)\)")
+
+
+def _muestras(datos, gerente, cajero) -> dict:
+    """Sample values per URL parameter, and per model for the admin's object_id."""
+    return {
+        "id_cliente": datos.cliente.pk,
+        "sistema": "sii",
+        "pk": datos.producto.pk,
+        "linea_id": datos.linea_id,
+        "carrito_id": datos.carrito_en_espera.pk,
+        "venta_id": datos.venta.pk,
+        "devolucion_id": datos.devolucion.pk,
+        "turno_id": datos.turno_abierto.pk,
+        "id": cajero.pk,
+        "app_label": "inventario",
+        "url": "no-existe/",
+        "content_type_id": ContentType.objects.db_manager(DB_AUTH).get_for_model(Cliente).pk,
+        "object_id": {
+            "admin/auth/group/": Group.objects.using(DB_AUTH).get(name="Cajero").pk,
+            "admin/auth/user/": cajero.pk,
+            "admin/inventario/categoria/": Categoria.objects.order_by("pk").first().pk,
+            "admin/inventario/producto/": datos.producto.pk,
+            "admin/inventario/movimientoinventario/": MovimientoInventario.objects.filter(
+                producto=datos.producto).order_by("-pk").first().pk,
+            "admin/clientes/cliente/": datos.cliente.pk,
+            "admin/r/": datos.cliente.pk,
+        },
+    }
+
+
+def _url(ruta: str, muestras: dict) -> tuple[str, str]:
+    """The route with every parameter filled in, and a display key with them as <name>."""
+
+    def valor(coincidencia):
+        nombre = coincidencia["nombre"] or coincidencia["nombre_re"]
+        if nombre not in muestras:
+            raise LookupError(f"La ruta {ruta!r} tiene el parámetro {nombre!r} sin valor de muestra en _muestras().")
+        muestra = muestras[nombre]
+        if isinstance(muestra, dict):
+            prefijos = [p for p in muestra if ruta.startswith(p)]
+            if not prefijos:
+                raise LookupError(f"La ruta {ruta!r} no tiene un {nombre} de muestra en _muestras().")
+            muestra = muestra[max(prefijos, key=len)]
+        return str(muestra)
+
+    limpia = ruta.replace("^", "").replace("$", "")
+    clave = PARAMETRO.sub(lambda c: f"<{c['nombre'] or c['nombre_re']}>", limpia)
+    return "/" + PARAMETRO.sub(valor, limpia), clave
+
+
+def _esperado(nombre: str | None, clave: str) -> tuple[int, ...]:
+    for llave in (clave, nombre):
+        if llave in EXCEPCIONES:
+            return EXCEPCIONES[llave]
+    if nombre in ESPERADO:
+        return ESPERADO[nombre]
+    raise LookupError(f"La ruta {clave!r} ({nombre}) no tiene estado esperado por rol en ESPERADO: agrégalo según "
+                      "la tabla de permisos del README.")
+
+
+def test_recorrido_de_todas_las_paginas_por_rol(client, roles, cajero, gerente, consulta):
+    datos = datos_ricos_cargar(cajero=cajero, gerente=gerente)
+    muestras = _muestras(datos, gerente, cajero)
+    # A pattern without a sample value or an expected status raises LookupError here.
+    rutas = []
+    for nombre, ruta in _patrones():
+        url, clave = _url(ruta, muestras)
+        rutas.append((nombre, url, _esperado(nombre, clave)))
+    assert len(rutas) > 80
+    usuarios = {"anonimo": None, "Cajero": cajero, "Gerente": gerente, "Consulta": consulta}
+
+    diferencias, errores = [], []
+    for indice, rol in enumerate(ROLES):
+        client.logout()
+        if usuarios[rol] is not None:
+            client.force_login(usuarios[rol])
+        for nombre, url, esperados in rutas:
+            respuesta = client.get(url)
+            esperado = esperados[indice]
+            if respuesta.status_code >= 500:
+                errores.append(f"{rol} GET {url} ({nombre}) → {respuesta.status_code}")
+            elif respuesta.status_code != esperado:
+                diferencias.append(f"{rol} GET {url} ({nombre}) → {respuesta.status_code}, se esperaba {esperado}")
+    assert not errores, "Errores del servidor:\n" + "\n".join(errores)
+    assert not diferencias, "Estados distintos a la tabla de permisos:\n" + "\n".join(diferencias)
+
+
+def test_ids_ajenos_no_se_ven(client, roles, cajero, gerente):
+    """A Cajero asking for another cashier's sale, ticket or shift gets 404, not the page."""
+    datos = datos_ricos_cargar(cajero=cajero, gerente=gerente)
+    client.force_login(cajero)
+    for url in (f"/ventas/{datos.venta_ajena.pk}/", f"/ventas/{datos.venta_ajena.pk}/ticket/",
+                f"/ventas/turnos/{datos.turno_cerrado.pk}/"):
+        assert client.get(url).status_code == 404, url
+    client.force_login(gerente)
+    for url in (f"/ventas/{datos.venta_ajena.pk}/", f"/ventas/turnos/{datos.turno_cerrado.pk}/"):
+        assert client.get(url).status_code == 200, url
