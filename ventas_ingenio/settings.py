@@ -163,6 +163,9 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts while refused do not restart the wait: the page's "in N minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
+# axes keeps each failed attempt's POST data; "password" is always masked, but the Gerente
+# types the password on till forms under these names (axes' defaults are username and address).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "clave", "gerente_clave", "autorizo_clave"]
 AXES_LOCKOUT_CALLABLE = "ventas_ingenio.seguridad.bloqueo_respuesta"
 AXES_CLIENT_IP_CALLABLE = "ventas_ingenio.seguridad.ip_cliente"
 # Proxies in front that append the client address to X-Forwarded-For (the balancer: 1). With 0

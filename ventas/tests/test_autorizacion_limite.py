@@ -61,6 +61,7 @@ def test_descuento_cinco_claves_malas_bloquean_al_gerente_en_esa_caja(cliente_ca
     caplog.set_level(logging.INFO, logger="ventas_ingenio.seguridad")
     for intento in range(4):
         assert INCORRECTOS in _mensajes(_autorizar(cliente_cajero, f"mala-{intento}"))
+    assert "mala-" not in AccessAttempt.objects.get().post_data  # typed passwords are not stored
     quinto = _autorizar(cliente_cajero, "mala-5")
     assert quinto.status_code == 200 and quinto.redirect_chain[-1][0] == reverse("ventas:caja")
     assert any(m.startswith(BLOQUEADO) for m in _mensajes(quinto))
@@ -145,6 +146,7 @@ def test_devolver_y_cancelar_cinco_claves_malas_bloquean(cliente_cajero, venta, 
     for intento in range(4):
         respuesta = enviar(f"mala-{intento}")
         assert respuesta.status_code == 422 and INCORRECTOS in _texto(respuesta)
+    assert "mala-" not in AccessAttempt.objects.get().post_data  # typed passwords are not stored
     assert BLOQUEADO in _texto(enviar("mala-5"))
     buena = enviar(CLAVE)
     assert buena.status_code == 422 and BLOQUEADO in _texto(buena)
@@ -184,6 +186,7 @@ def test_cierre_con_diferencia_cinco_claves_malas_bloquean(cliente_cajero, cajer
     for intento in range(4):
         respuesta = cerrar(f"mala-{intento}")
         assert respuesta.status_code == 400 and INCORRECTOS in _texto(respuesta)
+    assert "mala-" not in AccessAttempt.objects.get().post_data  # typed passwords are not stored
     assert BLOQUEADO in _texto(cerrar("mala-5"))
     buena = cerrar(CLAVE)
     assert buena.status_code == 400 and BLOQUEADO in _texto(buena)
