@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db import IntegrityError, OperationalError, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -87,6 +86,7 @@ from ventas.models import (
     Venta,
     VentaDetalle,
 )
+from ventas_ingenio import autorizacion
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -110,18 +110,20 @@ def limite_diferencia_corte() -> Decimal:
     return Decimal(str(settings.DIFERENCIA_MAXIMA_CORTE))
 
 
-def _autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, request=None):
+def _autorizador_verificar(*, usuario: str, clave: str, permiso: str, que: str, detalle: str, request):
     """The Gerente typing their username and password on someone else's screen.
 
-    Returns the authorising user; raises ``AutorizacionRechazada`` on wrong credentials or
-    when that user lacks ``permiso``. Never inside a transaction: hashing takes a while.
+    Returns the authorising user; raises ``AutorizacionRechazada`` on wrong credentials, when
+    that user lacks ``permiso``, or while too many wrong passwords for that Gerente from this
+    till keep them refused (``ventas_ingenio.autorizacion``, shared with the sign-in limit).
+    Never inside a transaction: hashing takes a while.
     """
-    autorizador = authenticate(request, username=usuario, password=clave)
-    if autorizador is None or not autorizador.is_active:
-        raise AutorizacionRechazada("Usuario o contraseña de gerente incorrectos.")
-    if not autorizador.has_perm(permiso):
-        raise AutorizacionRechazada(f"{nombre_para_registro(autorizador)} no puede autorizar {que}.")
-    return autorizador
+    try:
+        return autorizacion.autorizador_verificar(
+            request=request, usuario=usuario, clave=clave, permiso=permiso, que=que, detalle=detalle
+        )
+    except autorizacion.AutorizacionNoValida as error:
+        raise AutorizacionRechazada(str(error)) from error
 
 
 # --- Cart ---------------------------------------------------------------------------------
@@ -260,10 +262,14 @@ def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
         return carrito
 
 
-def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request=None) -> Carrito:
-    """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit."""
+def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request) -> Carrito:
+    """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit.
+
+    ``request`` is the till's: wrong passwords are limited per Gerente and till address.
+    """
     autorizador = _autorizador_verificar(
-        usuario=usuario, clave=clave, permiso=PERMISO_AUTORIZAR, que="descuentos", request=request
+        usuario=usuario, clave=clave, permiso=PERMISO_AUTORIZAR, que="descuentos",
+        detalle=f"descuentos del carrito de {cajero.username}", request=request,
     )
     with transaction.atomic(using=DB_NEGOCIO):
         carrito = _carrito_bloquear(cajero=cajero)
@@ -625,7 +631,8 @@ def venta_cancelar(
     ``DevolucionNoValida`` (no reason, nothing left), ``DevolucionNoPermitida`` /
     ``AutorizacionRechazada`` (a Cajero without a valid Gerente authorisation),
     ``TurnoNoAbierto``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
-    On any error nothing is written.
+    On any error nothing is written. ``request`` (the till's) is required with ``autorizo``:
+    wrong Gerente passwords are limited per username and till address.
     """
     return _devolucion_registrar(
         tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
@@ -686,7 +693,7 @@ def _motivo_limpiar(motivo: str) -> str:
     return motivo
 
 
-def _autorizacion_resolver(*, usuario, autorizo: AutorizacionDatos | None, request):
+def _autorizacion_resolver(*, usuario, autorizo: AutorizacionDatos | None, request, detalle: str):
     """Who authorises: the user when they hold the permission, else the Gerente typed on screen."""
     if usuario.has_perm(PERMISO_DEVOLVER):
         return usuario
@@ -696,7 +703,7 @@ def _autorizacion_resolver(*, usuario, autorizo: AutorizacionDatos | None, reque
         raise DevolucionNoPermitida("Un gerente debe autorizarlo: escribe su usuario y contraseña.")
     return _autorizador_verificar(
         usuario=autorizo.usuario, clave=autorizo.clave, permiso=PERMISO_DEVOLVER,
-        que="devoluciones ni cancelaciones", request=request,
+        que="devoluciones ni cancelaciones", detalle=detalle, request=request,
     )
 
 
@@ -728,7 +735,10 @@ def _devolucion_registrar(
     if metodo_reembolso is not None and metodo_reembolso not in MetodoPago.values:
         raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta o transferencia.")
     # Credentials are checked against the auth database before the business transaction.
-    autorizador = _autorizacion_resolver(usuario=usuario, autorizo=autorizo, request=request)
+    que = "cancelación" if tipo == TipoDevolucion.CANCELACION else "devolución"
+    autorizador = _autorizacion_resolver(
+        usuario=usuario, autorizo=autorizo, request=request, detalle=f"{que} de la venta id={venta_id}"
+    )
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             _limitar_espera_de_bloqueos()
@@ -1022,7 +1032,8 @@ def turno_cerrar(
 
     Raises ``TurnoNoEncontrado`` (missing or someone else's), ``TurnoYaCerrado``,
     ``MontoNoValido``, ``CierreNoValido``, ``AutorizacionRechazada`` and
-    ``DiferenciaNoAutorizada``. On error nothing is written.
+    ``DiferenciaNoAutorizada``. On error nothing is written. ``request`` (the till's) is
+    required with ``autorizo_usuario``: wrong passwords are limited per Gerente and address.
     """
     from ventas import selectors  # selectors imports this module
 
@@ -1037,7 +1048,8 @@ def turno_cerrar(
     if autorizo_usuario:
         autorizador = _autorizador_verificar(
             usuario=autorizo_usuario, clave=autorizo_clave, permiso=PERMISO_AUTORIZAR_DIFERENCIA,
-            que="diferencias del corte de caja", request=request,
+            que="diferencias del corte de caja", detalle=f"diferencias del corte del turno id={turno_id}",
+            request=request,
         )
     elif usuario.has_perm(PERMISO_AUTORIZAR_DIFERENCIA):
         autorizador = usuario

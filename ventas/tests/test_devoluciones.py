@@ -25,6 +25,7 @@ from ventas.exceptions import (
 )
 from ventas.models import Devolucion, DevolucionLinea, MovimientoCaja, Reembolso, Venta, VentaDetalle
 from ventas.services import AutorizacionDatos, LineaDevolucionDatos
+from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -75,7 +76,7 @@ def _foto(venta):
 
 
 def _devolver(venta, usuario, lineas, **extra):
-    datos = {"motivo": "No le quedó", "clave": uuid.uuid4(), **extra}
+    datos = {"motivo": "No le quedó", "clave": uuid.uuid4(), "request": peticion_caja(), **extra}
     return services.venta_devolver(
         venta_id=venta.pk, usuario=usuario,
         lineas=[LineaDevolucionDatos(venta_detalle_id=d.pk, cantidad=c) for d, c in lineas], **datos,
@@ -83,7 +84,7 @@ def _devolver(venta, usuario, lineas, **extra):
 
 
 def _cancelar(venta, usuario, **extra):
-    datos = {"motivo": "Cobro equivocado", "clave": uuid.uuid4(), **extra}
+    datos = {"motivo": "Cobro equivocado", "clave": uuid.uuid4(), "request": peticion_caja(), **extra}
     return services.venta_cancelar(venta_id=venta.pk, usuario=usuario, **datos)
 
 

@@ -20,6 +20,7 @@ from ventas.exceptions import (
 )
 from ventas.models import Carrito, Pago, Venta, VentaDetalle
 from ventas.selectors import carrito_de_cajero
+from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -206,10 +207,13 @@ def test_descuento_arriba_del_limite_requiere_gerente(cajero, gerente, producto_
         cobrar(cajero)
     _nada_escrito()
     with pytest.raises(AutorizacionRechazada, match="incorrectos"):
-        services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="equivocada")
+        services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="equivocada",
+                                              request=peticion_caja())
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar"):
-        services.carrito_autorizar_descuentos(cajero=cajero, usuario="cajero1", clave="clave-de-pruebas-123")
-    services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="clave-de-pruebas-123")
+        services.carrito_autorizar_descuentos(cajero=cajero, usuario="cajero1", clave="clave-de-pruebas-123",
+                                              request=peticion_caja())
+    services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="clave-de-pruebas-123",
+                                          request=peticion_caja())
     venta, _ = cobrar(cajero)
     assert venta.total == D("89.99")
     assert (venta.id_autorizo_descuento, venta.nombre_autorizo_descuento) == (gerente.pk, "Gabriela Méndez")

@@ -21,6 +21,7 @@ from ventas.exceptions import (
 )
 from ventas.models import MovimientoCaja, Pago, Turno, Venta
 from ventas.tests.turnos_datos import devolver, vender
+from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -30,7 +31,7 @@ CLAVE = "clave-de-pruebas-123"
 def _cerrar(turno, usuario, efectivo, tarjeta="0", transferencia="0", **extra):
     return services.turno_cerrar(
         turno_id=turno.pk, usuario=usuario, efectivo_contado=D(efectivo), tarjeta_reportado=D(tarjeta),
-        transferencia_reportado=D(transferencia), **extra,
+        transferencia_reportado=D(transferencia), request=peticion_caja(), **extra,
     )
 
 
@@ -131,6 +132,7 @@ def test_aritmetica_del_turno(cajero, gerente, usuario_con_rol, producto_con_exi
         turno_id=turno.pk, usuario=cajero, denominaciones={"b500": 1, "b100": 1, "m5": 1, "m2": 1, "m050": 1},
         tarjeta_reportado=D("0"), transferencia_reportado=D("58.00"),
         autorizo_usuario="gerente1", autorizo_clave=CLAVE,  # card is $150 off: above the limit
+        request=peticion_caja(),
     )
     assert esperado_efectivo == D("607.50")
     assert (cerrado.efectivo_esperado, cerrado.efectivo_contado) == (D("607.50"), D("607.50"))
@@ -217,7 +219,8 @@ def test_cerrar_dos_veces(cajero, turno_para):
 def test_cierre_con_datos_malos_no_escribe_nada(cajero, turno_para, campos, error, mensaje):
     turno = turno_para(cajero)
     argumentos = {"turno_id": turno.pk, "usuario": cajero, "efectivo_contado": D("500"),
-                  "tarjeta_reportado": D("0"), "transferencia_reportado": D("0"), **campos}
+                  "tarjeta_reportado": D("0"), "transferencia_reportado": D("0"), "request": peticion_caja(),
+                  **campos}
     with pytest.raises(error, match=mensaje):
         services.turno_cerrar(**argumentos)
     _sigue_abierto(turno)

@@ -12,6 +12,7 @@ from ventas import services
 from ventas.models import CarritoLinea, MovimientoCaja, Pago, Turno, Venta
 from ventas.selectors import carrito_de_cajero
 from ventas.tests.turnos_datos import devolver, vender
+from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -361,7 +362,8 @@ def test_consultas_de_las_paginas_de_turno(client, cajero, gerente, usuario_con_
     with django_assert_max_num_queries(11):
         assert client.get(reverse("ventas:turno_detalle", args=[turno.pk])).status_code == 200
     services.turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("0"), tarjeta_reportado=D("0"),
-                          transferencia_reportado=D("0"), autorizo_usuario="gerente1", autorizo_clave=CLAVE)
+                          transferencia_reportado=D("0"), autorizo_usuario="gerente1", autorizo_clave=CLAVE,
+                          request=peticion_caja())
     with django_assert_max_num_queries(7):  # the closed report reads the stored close
         assert client.get(reverse("ventas:turno_detalle", args=[turno.pk])).status_code == 200
     client.force_login(gerente)

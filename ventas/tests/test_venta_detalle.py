@@ -14,6 +14,7 @@ from ventas import services
 from ventas.models import Devolucion, Venta
 from ventas.services import PagoDatos
 from ventas_ingenio.router import DB_NEGOCIO
+from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -32,7 +33,8 @@ def venta(cajero, gerente, producto_con_existencia, turno_para, cobrar):
     linea = services.carrito_agregar(cajero=cajero, producto_id=playera.pk, cantidad=2)
     services.carrito_agregar(cajero=cajero, producto_id=agua.pk)
     services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
-    services.carrito_autorizar_descuentos(cajero=cajero, usuario=gerente.username, clave="clave-de-pruebas-123")
+    services.carrito_autorizar_descuentos(cajero=cajero, usuario=gerente.username, clave="clave-de-pruebas-123",
+                                          request=peticion_caja())
     services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=2, descuento=D("75.60"))
     venta, _ = cobrar(cajero, pagos=[PagoDatos(metodo="tarjeta", monto=D("100.00"), referencia="Aut. 123456")],
                       efectivo="300")

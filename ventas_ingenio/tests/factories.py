@@ -15,3 +15,10 @@ class UsuarioFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="es_MX")
     email = factory.LazyAttribute(lambda u: f"{u.username}@escuela.test")
     password = factory.django.Password("clave-de-pruebas-123")
+
+
+def peticion_caja(ip: str = "10.20.0.7"):
+    """A till's request, for services that check a Gerente's typed password (limited per address)."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/", REMOTE_ADDR=ip)
