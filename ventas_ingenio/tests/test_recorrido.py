@@ -11,11 +11,14 @@ the README's permission matrix: 200 where the role may see the page, 403 where i
 import re
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from clientes.models import Cliente
+from conftest import CLAVE_PRUEBAS
 from inventario.models import Categoria, MovimientoInventario
 from ventas_ingenio.router import DB_AUTH
 from ventas_ingenio.tests.datos_ricos import datos_ricos_cargar
@@ -100,6 +103,10 @@ for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_p
                 "inventario_movimientoinventario", "clientes_cliente"):
     for _vista in ("changelist", "add", "change", "history", "delete"):
         ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
+# Sign-in attempts (django-axes): only a superuser reads or clears them (docs/seguridad.md).
+for _modelo in ("axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"):
+    for _vista in ("changelist", "add", "change", "history", "delete"):
+        ESPERADO[f"admin:{_modelo}_{_vista}"] = (302, 302, 403, 302)
 ESPERADO.update({
     "admin:auth_user_password_change": ADMIN,
     "admin:inventario_producto_entrada": ADMIN,
@@ -125,6 +132,9 @@ EXCEPCIONES = {
     "admin/inventario/producto/<object_id>/": (302, 302, 302, 302),
     "admin/inventario/movimientoinventario/<object_id>/": (302, 302, 302, 302),
     "admin/clientes/cliente/<object_id>/": (302, 302, 302, 302),
+    "admin/axes/accessattempt/<object_id>/": (302, 302, 302, 302),
+    "admin/axes/accesslog/<object_id>/": (302, 302, 302, 302),
+    "admin/axes/accessfailurelog/<object_id>/": (302, 302, 302, 302),
     # The admin's catch-all for an unknown address: 404 for staff.
     "admin/<url>": (302, 302, 404, 302),
     # A model without get_absolute_url has no "view on site".
@@ -161,6 +171,7 @@ def _muestras(datos, gerente, cajero) -> dict:
         "app_label": "inventario",
         "url": "no-existe/",
         "content_type_id": ContentType.objects.db_manager(DB_AUTH).get_for_model(Cliente).pk,
+        # Specific rows where the first one would not do; any other admin model gets its first row.
         "object_id": {
             "admin/auth/group/": Group.objects.using(DB_AUTH).get(name="Cajero").pk,
             "admin/auth/user/": cajero.pk,
@@ -184,14 +195,24 @@ def _url(ruta: str, muestras: dict) -> tuple[str, str]:
         muestra = muestras[nombre]
         if isinstance(muestra, dict):
             prefijos = [p for p in muestra if ruta.startswith(p)]
-            if not prefijos:
-                raise LookupError(f"La ruta {ruta!r} no tiene un {nombre} de muestra en _muestras().")
-            muestra = muestra[max(prefijos, key=len)]
+            muestra = muestra[max(prefijos, key=len)] if prefijos else _primera_fila(ruta, nombre)
         return str(muestra)
 
     limpia = ruta.replace("^", "").replace("$", "")
     clave = PARAMETRO.sub(lambda c: f"<{c['nombre'] or c['nombre_re']}>", limpia)
     return "/" + PARAMETRO.sub(valor, limpia), clave
+
+
+def _primera_fila(ruta: str, nombre: str):
+    """The first row of the model an admin route belongs to (admin/<app>/<model>/...)."""
+    partes = ruta.split("/")
+    modelos = {(m._meta.app_label, m._meta.model_name): m for m in admin.site._registry}
+    modelo = modelos.get(tuple(partes[1:3])) if len(partes) > 3 and partes[0] == "admin" else None
+    fila = modelo._default_manager.order_by("pk").first() if modelo else None
+    if fila is None:
+        raise LookupError(f"La ruta {ruta!r} tiene el parámetro {nombre!r} sin valor de muestra: agrega filas de "
+                          "ese modelo en datos_ricos o un valor en _muestras().")
+    return fila.pk
 
 
 def _esperado(nombre: str | None, clave: str) -> tuple[int, ...]:
@@ -206,6 +227,13 @@ def _esperado(nombre: str | None, clave: str) -> tuple[int, ...]:
 
 def test_recorrido_de_todas_las_paginas_por_rol(client, roles, cajero, gerente, consulta):
     datos = datos_ricos_cargar(cajero=cajero, gerente=gerente)
+    # Sign-in attempts for the axes admin pages: a failed one and a successful one.
+    client.post("/entrar/", {"username": "nadie", "password": "mala"}, REMOTE_ADDR="10.9.9.9")
+    client.post("/entrar/", {"username": consulta.username, "password": CLAVE_PRUEBAS})
+    assert AccessAttempt.objects.exists() and AccessLog.objects.exists()
+    # The failure log is off in our settings (the attempts table suffices); its admin still exists.
+    AccessFailureLog.objects.create(username="nadie", ip_address="10.9.9.9", user_agent="prueba",
+                                    path_info="/entrar/", locked_out=False)
     muestras = _muestras(datos, gerente, cajero)
     # A pattern without a sample value or an expected status raises LookupError here.
     rutas = []
