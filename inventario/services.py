@@ -176,8 +176,9 @@ def _existencias_y_movimientos_guardar(
     ]
     with connections[DB_NEGOCIO].cursor() as cursor:
         # Two statements, one execute: psycopg2 sends them together and returns the last result.
+        # Only "%s" placeholders are interpolated; every value is a parameter.
         cursor.execute(
-            f"UPDATE cat_producto AS p SET existencia = v.existencia, actualizado = %s "
+            f"UPDATE cat_producto AS p SET existencia = v.existencia, actualizado = %s "  # noqa: S608 - placeholders only
             f"FROM (VALUES {valores}) AS v(id_producto, existencia) WHERE p.id_producto = v.id_producto;"
             + _MOVIMIENTOS_INSERTAR,
             [ahora, *existencias, *columnas],

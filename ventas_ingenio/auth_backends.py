@@ -31,7 +31,7 @@ def _consulta() -> str:
     grupo = Group._meta.db_table
     nombre = f"t.app_label || '.' || p.codename FROM {permiso} p JOIN {tipo} t ON t.id = p.content_type_id"
     return (
-        f"SELECT u.*,"
+        f"SELECT u.*,"  # noqa: S608 - table names from model metadata
         f" ARRAY(SELECT {nombre} JOIN {propios} up ON up.permission_id = p.id WHERE up.user_id = u.id)"
         f" AS permisos_propios,"
         f" ARRAY(SELECT {nombre} JOIN {de_grupo} gp ON gp.permission_id = p.id"

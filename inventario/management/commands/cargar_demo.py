@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--semilla", type=int, default=2026)
 
     def handle(self, *args, productos, ventas, semilla, **options):
-        azar = random.Random(semilla)
+        azar = random.Random(semilla)  # noqa: S311 - reproducible demo data, not secrets
         categorias = self._categorias()
         if productos:
             if productos < 0:
