@@ -82,10 +82,10 @@ class Registro:
             self.errores.append(texto)
 
 
-def _make_run(puerto, puerto_sandbox, bitacora):
-    """`make run` in its own process group, with SIGINT as a terminal would deliver it."""
+def _make_run(objetivo, puerto, puerto_sandbox, bitacora):
+    """`make run` (or `make dev`) in its own process group, with SIGINT as a terminal delivers it."""
     return subprocess.Popen(
-        ["make", "run", f"PORT={puerto}", f"SANDBOX_PORT={puerto_sandbox}"], cwd=RAIZ,
+        ["make", objetivo, f"PORT={puerto}", f"SANDBOX_PORT={puerto_sandbox}"], cwd=RAIZ,
         stdout=bitacora, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
@@ -165,7 +165,10 @@ def _cobros_simultaneos(sesiones, base, codigos, registro):
             registro.error(f"preparar cobro {numero}: {error!r}")
             barrera.abort()
             return
-        barrera.wait()
+        try:
+            barrera.wait()
+        except threading.BrokenBarrierError:  # another cashier could not prepare: reported
+            return
         inicio = time.perf_counter()
         try:
             r = _post(sesion, base, "/ventas/caja/cobrar/", datos)
@@ -187,11 +190,16 @@ def _cobros_simultaneos(sesiones, base, codigos, registro):
     return tickets
 
 
-def _vigilar(base, hasta, registro, muestras, parar):
-    """/salud/ and the application's PostgreSQL connections, once a second."""
+def _conexion_vigia():
+    """Opened before the sessions, so that it is there even if the server runs out of connections."""
     srv = servidor_pg()
     conexion = psycopg2.connect(dbname="postgres", host=srv["HOST"], port=srv["PORT"], user=srv["USER"])
     conexion.autocommit = True
+    return conexion
+
+
+def _vigilar(conexion, base, hasta, registro, muestras, parar):
+    """/salud/ and the application's PostgreSQL connections, once a second."""
     try:
         while time.monotonic() < hasta and not parar.is_set():
             inicio = time.perf_counter()
@@ -221,6 +229,8 @@ def main():
     parser.add_argument("--cobros", type=int, default=50, help="simultaneous checkouts (one cashier each)")
     parser.add_argument("--segundos", type=int, default=90, help="how long the sessions keep browsing")
     parser.add_argument("--peticiones", type=int, default=400, help="at most this many requests per session")
+    parser.add_argument("--objetivo", choices=["run", "dev"], default="run",
+                        help="make target; `dev` with CONN_MAX_AGE=60 in the environment is the old `make run`")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.puerto}"
     entorno = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "AUTH_DATABASE_URL")}
@@ -228,12 +238,12 @@ def main():
     bitacora_ruta = RAIZ / "var" / "bench-sesiones-make-run.log"
     bitacora_ruta.parent.mkdir(exist_ok=True)
     with open(bitacora_ruta, "w") as bitacora:
-        proceso = _make_run(args.puerto, args.puerto_sandbox, bitacora)
+        proceso = _make_run(args.objetivo, args.puerto, args.puerto_sandbox, bitacora)
         try:
             _esperar_salud(base, proceso)
             codigo_salida = _medir(args, base, entorno)
         finally:
-            print(f"make run: {_detener(proceso)}; su salida en {bitacora_ruta.relative_to(RAIZ)}")
+            print(f"make {args.objetivo}: {_detener(proceso)}; su salida en {bitacora_ruta.relative_to(RAIZ)}")
     shell(entorno, LIMPIAR)
     sys.exit(codigo_salida)
 
@@ -246,15 +256,31 @@ def _medir(args, base, entorno):
     print(f"{len(cajeros)} cajeros extra con turno abierto; {len(codigos)} productos con ≥ 20 unidades")
 
     registro, muestras, parar = Registro(), [], threading.Event()
+    conexion = _conexion_vigia()
     usuarios = [list(DEMO)[n % len(DEMO)] for n in range(args.sesiones)]
     inicio = time.monotonic()
+
+    def entrar_o_anotar(usuario, contrasena):
+        marca = time.perf_counter()
+        try:
+            sesion = entrar(base, usuario, contrasena)
+            registro.anotar("POST /entrar/", marca, 302)
+            return sesion
+        except (AssertionError, requests.RequestException) as error:
+            registro.anotar("POST /entrar/", marca, "error")
+            registro.error(f"entrar como {usuario}: {str(error)[:200]!r}")
+            return None
+
     with ThreadPoolExecutor(8) as grupo:  # sign-ins hash passwords: a few at a time
-        sesiones = list(grupo.map(lambda u: entrar(base, u, DEMO[u]), usuarios))
-        cobradores = list(grupo.map(lambda u: entrar(base, u, clave), cajeros))
+        sesiones = list(grupo.map(lambda u: entrar_o_anotar(u, DEMO[u]), usuarios))
+        cobradores = list(grupo.map(lambda u: entrar_o_anotar(u, clave), cajeros))
+    usuarios = [u for u, s in zip(usuarios, sesiones, strict=True) if s is not None]
+    sesiones = [s for s in sesiones if s is not None]
+    cobradores = [s for s in cobradores if s is not None]
     print(f"{len(sesiones)} + {len(cobradores)} sesiones abiertas por POST /entrar/ en {time.monotonic() - inicio:.1f} s")
 
     hasta = time.monotonic() + args.segundos
-    vigia = threading.Thread(target=_vigilar, args=(base, hasta + 5, registro, muestras, parar))
+    vigia = threading.Thread(target=_vigilar, args=(conexion, base, hasta + 5, registro, muestras, parar))
     vigia.start()
     navegantes = [
         threading.Thread(target=_navegar, args=(s, base, u, hasta, args.peticiones, registro, random.Random(n)))
@@ -264,7 +290,7 @@ def _medir(args, base, entorno):
         h.start()
     time.sleep(min(20, args.segundos / 3))  # the browsers are busy: now the checkouts
     carga = os.getloadavg()[0]
-    tickets = _cobros_simultaneos(cobradores, base, codigos, registro)
+    tickets = _cobros_simultaneos(cobradores, base, codigos, registro) if cobradores else []
     print(f"{len(tickets)} cobros simultáneos completados (carga {carga:.2f})")
     for h in navegantes:
         h.join()
