@@ -1,5 +1,6 @@
 # Ventas Ingenio — the two commands of the README, plus helpers.
-#   make run   set up, migrate both databases, demo data, serve on http://127.0.0.1:8000/
+#   make run   set up, migrate both databases, demo data, serve on http://127.0.0.1:8000/ (gunicorn)
+#   make dev   the same with Django's runserver and autoreload, for development
 #   make test  set up and run the whole suite on PostgreSQL
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export SANDBOX_PORT
 
-.PHONY: run test setup migrate preparar serve lint pg-stop clean
+.PHONY: run dev test setup migrate preparar serve lint pg-stop clean
 
 $(VENV)/.instalado-run: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Se necesita Python 3.11 o más reciente")'
@@ -36,10 +37,16 @@ preparar: migrate
 	$(PY) manage.py preparar
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-# Also starts the sincronizar_clientes worker and, unless SII_API_URL/AULA_API_URL are set,
-# the sandbox SII + Aula server on SANDBOX_PORT (default 8001); both stop with runserver.
+# Serves with gunicorn as in production (ventas_ingenio/gunicorn.conf.py: WEB_CONCURRENCY
+# workers x GUNICORN_THREADS threads, static files through WhiteNoise). Also starts the
+# sincronizar_clientes worker and, unless SII_API_URL/AULA_API_URL are set, the sandbox SII +
+# Aula server on SANDBOX_PORT (default 8001); Ctrl-C stops the three.
 run: preparar
 	PY=$(PY) bin/run.sh $(HOST) $(PORT)
+
+# Same, with runserver (autoreload) instead of gunicorn.
+dev: preparar
+	PY=$(PY) bin/run.sh --dev $(HOST) $(PORT)
 
 # ruff with the bandit rules (S, SQL built from strings included) and no model change
 # without its migration.

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# `make run`: the web server plus, in the background, the sincronizar_clientes worker and
-# (when SII_API_URL/AULA_API_URL are not configured) the sandbox SII + Aula server.
-# Both background processes are stopped when runserver exits (Ctrl-C).
-#   usage: bin/run.sh HOST PORT      env: PY (python), SANDBOX_PORT (default 8001)
+# `make run`: gunicorn (ventas_ingenio/gunicorn.conf.py: gthread workers, static files through
+# WhiteNoise, a bounded number of PostgreSQL connections) plus, in the background, the
+# sincronizar_clientes worker and (when SII_API_URL/AULA_API_URL are not configured) the
+# sandbox SII + Aula server. `make dev` (--dev): Django's runserver with autoreload instead.
+# Ctrl-C (or SIGTERM) stops the three.
+#   usage: bin/run.sh [--dev] HOST PORT      env: PY (python), SANDBOX_PORT (default 8001)
 set -uo pipefail
+DEV=false
+if [[ "${1:-}" == "--dev" ]]; then DEV=true; shift; fi
 PY=${PY:-.venv/bin/python}
 HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
@@ -11,11 +15,13 @@ SANDBOX_PORT=${SANDBOX_PORT:-8001}
 pids=()
 
 detener() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  trap - INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
 }
 trap detener EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 configuradas() {
   [[ -n "${SII_API_URL:-}" || -n "${AULA_API_URL:-}" ]] && return 0
@@ -35,4 +41,15 @@ else
 fi
 "$PY" manage.py sincronizar_clientes &
 pids+=($!)
-"$PY" manage.py runserver "$HOST:$PORT"
+
+if $DEV; then
+  # runserver opens a thread per browser connection; without persistent connections an idle
+  # browser holds no PostgreSQL connection (see ventas_ingenio/gunicorn.conf.py).
+  CONN_MAX_AGE=${CONN_MAX_AGE:-0} "$PY" manage.py runserver "$HOST:$PORT" &
+else
+  "$PY" -m gunicorn -c ventas_ingenio/gunicorn.conf.py --bind "$HOST:$PORT" &
+fi
+servidor=$!
+pids+=("$servidor")
+# `wait` returns on the server's exit or on a trapped signal; either way EXIT stops the rest.
+wait "$servidor"
