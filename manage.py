@@ -6,6 +6,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventas_ingenio.settings")
+    from ventas_ingenio.pg_embebido import iniciar_si_hace_falta
+
+    iniciar_si_hace_falta()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -65,6 +65,9 @@ def conexiones_maximas(cfg) -> int:
 
 
 def on_starting(server):
+    from ventas_ingenio.pg_embebido import iniciar_si_hace_falta
+
+    iniciar_si_hace_falta()
     conexiones = conexiones_maximas(server.cfg)
     if conexiones > CONEXIONES_MAXIMAS:
         server.log.error(

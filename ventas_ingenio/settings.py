@@ -104,9 +104,10 @@ if bool(_url_negocio) != bool(_url_auth):
 if _url_negocio:
     DATABASES = {DB_NEGOCIO: env.db_url("DATABASE_URL"), DB_AUTH: env.db_url("AUTH_DATABASE_URL")}
 else:
-    from ventas_ingenio.pg_embebido import asegurar_servidor
+    # The embedded server (started by manage.py, gunicorn's on_starting or pytest, never here).
+    from ventas_ingenio.pg_embebido import parametros
 
-    _embebido = asegurar_servidor(VAR_DIR)
+    _embebido = parametros(VAR_DIR)
     DATABASES = {
         DB_NEGOCIO: {"ENGINE": "django.db.backends.postgresql", "NAME": "ventas", **_embebido},
         DB_AUTH: {"ENGINE": "django.db.backends.postgresql", "NAME": "ventas_auth", **_embebido},
