@@ -91,15 +91,22 @@ def cliente_editar(request, id_cliente: int):
     return render(request, "clientes/cliente_formulario.html", {"formulario": formulario, "cliente": cliente})
 
 
+def _filtro_historial(cliente) -> dict:
+    for valor, por in ((cliente.email, "correo"), (cliente.curp, "CURP"), (cliente.nombre_completo, "nombre")):
+        if valor:
+            return {"filtro_historial": valor, "filtro_historial_por": por}
+    return {"filtro_historial": "", "filtro_historial_por": "nombre"}
+
+
 @permission_required("clientes.view_cliente", raise_exception=True)
 def cliente_detalle(request, id_cliente: int):
-    from ventas.selectors import ventas_de_cliente
-
     cliente = _cliente(id_cliente)
     contexto = {
         "cliente": cliente,
         "estados": sincronizaciones_de_cliente(cliente_id=cliente.pk),
-        "compras": ventas_de_cliente(cliente_id=cliente.pk) if not cliente.es_publico_general else [],
+        # Purchases live in the sales history (filtered by what identifies this client best),
+        # so this app does not read sales.
+        **_filtro_historial(cliente),
         "puede_eliminar": request.user.has_perm("clientes.delete_cliente")
         and not cliente.es_publico_general
         and not selectors.cliente_tiene_ventas(cliente=cliente),

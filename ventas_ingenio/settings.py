@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "clientes",
     "integraciones",
     "ventas",
+    # Development and benchmark data (`cargar_demo`); nothing in the apps above imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientes.tests.factories import ClienteFactory, curp_valida
+from demo.ventas import ventas_cargar
 from ventas import services
-from ventas.demo import ventas_cargar
 from ventas.models import Venta
 from ventas.services import PagoDatos
 from ventas_ingenio.router import DB_NEGOCIO

@@ -210,13 +210,20 @@ def test_detalle_de_cliente_muestra_sus_compras(cliente_cajero, cajero, producto
     from clientes.services import cliente_registrar
 
     cliente = cliente_registrar(nombre="Luis", apellidos="Pérez", email="luis.perez@escuela.test")
-    assert "Todavía no tiene compras." in cliente_cajero.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
+    otro = cliente_registrar(nombre="Luisa", apellidos="Pérez", email="luisa.perez@escuela.test")
     services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
     services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("42.00")).pk)
     vista = carrito_de_cajero(cajero=cajero)
     cliente_cajero.post(reverse("ventas:cobrar"), {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella,
                                                    "efectivo_recibido": "50"})
     venta = Venta.objects.get()
-    html = cliente_cajero.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
+    # The client page links to the history filtered by this client; the link shows the sale.
+    pagina = cliente_cajero.get(reverse("clientes:detalle", args=[cliente.pk]))
+    enlace = pagina.context["filtro_historial"]
+    assert "Ver sus compras en el historial" in pagina.content.decode() and enlace == "luis.perez@escuela.test"
+    html = cliente_cajero.get(reverse("ventas:historial"), {"cliente": enlace}).content.decode()
     assert venta.folio_texto in html and "$42.00" in html
-    assert reverse("ventas:ticket", args=[venta.pk]) in html
+    html_otro = cliente_cajero.get(reverse("ventas:historial"),
+                                   {"cliente": cliente_cajero.get(reverse("clientes:detalle", args=[otro.pk]))
+                                    .context["filtro_historial"]}).content.decode()
+    assert venta.folio_texto not in html_otro

@@ -5,10 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from inventario.models import Producto
-from ventas.models import Venta
 from ventas_ingenio.roles import ROL_CAJERO, ROL_CONSULTA, ROL_GERENTE, rol_asignar, roles_configurar
-from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
+from ventas_ingenio.router import DB_AUTH
 
 VENTAS_DEMO = 3_000
 
@@ -38,9 +36,6 @@ class Command(BaseCommand):
                     cuenta.save(using=DB_AUTH)
                 rol_asignar(usuario=cuenta, rol=rol)
             self.stdout.write("Usuarios de desarrollo listos (ver README).")
-            if not Producto.objects.using(DB_NEGOCIO).exists():
-                call_command("cargar_demo", stdout=self.stdout)
-            # A year of past sales, so the history, the daily summary and the dashboard have
-            # something to show on a fresh machine (only once: a database with sales is left alone).
-            if not Venta.objects.using(DB_NEGOCIO).exists():
-                call_command("cargar_demo", ventas=VENTAS_DEMO, stdout=self.stdout)
+            # The demo catalog and a year of past sales, so the history, the daily summary and
+            # the dashboard have something to show on a fresh machine (only on an empty database).
+            call_command("cargar_demo", si_vacio=True, ventas=VENTAS_DEMO, stdout=self.stdout)

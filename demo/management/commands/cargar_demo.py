@@ -11,10 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 from django.utils import timezone
 
-from inventario.demo import CATEGORIAS, catalogo_demo
+from demo.catalogo import CATEGORIAS, catalogo_demo
 from inventario.models import Categoria, Producto, TipoMovimiento
 from inventario.services import MovimientoDatos, existencias_mover
 from inventario.validators import ean13_generar
+from ventas.models import Venta
 from ventas_ingenio.router import DB_NEGOCIO
 
 PREFIJO_DEMO = "7501234"  # GS1 Mexico (750) + an illustrative company number
@@ -32,11 +33,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--productos", type=int, default=0, help="Agregar N productos sintéticos con COPY.")
         parser.add_argument("--ventas", type=int, default=0,
-                            help="Cargar N ventas de los últimos 12 meses con COPY (ver ventas/demo.py).")
+                            help="Cargar N ventas de los últimos 12 meses con COPY (ver demo/ventas.py).")
         parser.add_argument("--semilla", type=int, default=2026)
+        parser.add_argument("--si-vacio", action="store_true",
+                            help="Solo en una base vacía: el catálogo si no hay productos y las --ventas si no hay "
+                                 "ventas (lo que hace `make run` en una máquina nueva).")
 
-    def handle(self, *args, productos, ventas, semilla, **options):
+    def handle(self, *args, productos, ventas, semilla, si_vacio=False, **options):
         azar = random.Random(semilla)  # noqa: S311 - reproducible demo data, not secrets
+        if si_vacio:
+            # Only once: a database with products (or sales) is left as it is.
+            if Producto.objects.using(DB_NEGOCIO).exists():
+                productos = 0
+            elif not productos:
+                self._demo(self._categorias(), azar)
+            if Venta.objects.using(DB_NEGOCIO).exists():
+                ventas = 0
+            if not (productos or ventas):
+                return
         categorias = self._categorias()
         if productos:
             if productos < 0:
@@ -54,7 +68,7 @@ class Command(BaseCommand):
         self._demo(categorias, azar)
 
     def _ventas(self, cantidad, semilla, categorias, azar):
-        from ventas.demo import ventas_cargar
+        from demo.ventas import ventas_cargar
 
         if cantidad < 0:
             raise CommandError("--ventas debe ser positivo.")

@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.models import Count, F, Q, Sum
 
+from demo.ventas import ventas_cargar
 from integraciones.models import SincronizacionAlumno
 from inventario.models import MovimientoInventario, Producto
 from inventario.selectors import inventario_descuadres
-from ventas.demo import ventas_cargar
 from ventas.models import Devolucion, DevolucionLinea, Pago, Reembolso, Turno, Venta, VentaDetalle
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -164,7 +164,7 @@ def test_segunda_carga_suma_y_sigue_cuadrando(cargadas):
 
 def test_llave_huerfana_aborta_la_carga(db):
     """With the row-by-row FK triggers skipped, the bulk check still refuses an orphan row."""
-    from ventas.demo import _llaves_foraneas_en_bloque, _llaves_foraneas_verificar
+    from demo.ventas import _llaves_foraneas_en_bloque, _llaves_foraneas_verificar
 
     with connections[DB_NEGOCIO].cursor() as cursor:
         assert _llaves_foraneas_en_bloque(cursor)  # the test database role is a superuser
