@@ -1,5 +1,6 @@
 """Reads of clients: search, uniqueness questions for the forms, the walk-in client."""
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from clientes.models import Cliente
@@ -52,7 +53,13 @@ def curp_en_uso(*, curp: str, excluir_id: int | None = None) -> bool:
 
 
 def cliente_tiene_ventas(*, cliente: Cliente) -> bool:
-    """Whether the client appears in any sale (then it may only be deactivated)."""
-    from ventas.models import Venta
-
-    return Venta.objects.using(DB_NEGOCIO).filter(cliente_id=cliente.pk).exists()
+    """Whether a sale (or any other row that protects it: a cart, later a payment) names the
+    client; then it may only be deactivated. Read through the model's reverse relations, so
+    this app does not import the apps that point at it."""
+    for relacion in Cliente._meta.related_objects:
+        if relacion.on_delete is not models.PROTECT:
+            continue
+        filas = relacion.related_model._default_manager.using(DB_NEGOCIO)
+        if filas.filter(**{relacion.field.name: cliente.pk}).exists():
+            return True
+    return False
