@@ -2,7 +2,7 @@
 
 ``tra_venta`` and ``tra_venta_det`` keep the first version's names (``id_venta``,
 ``id_cliente``, ``fecha``; ``id_venta_det``, ``id_venta``, ``id_producto``, ``cantidad``,
-``descuento``). A sale is written once, by ``ventas.services.venta_confirmar``, and never
+``descuento``). A sale is written once, by ``ventas.caja.cobro.venta_confirmar``, and never
 deleted. The cashier and whoever authorised a discount live in the auth database: their id
 and a snapshot of their name are kept, no foreign key.
 """
@@ -312,7 +312,7 @@ class TipoDevolucion(models.TextChoices):
 class Devolucion(models.Model):
     """Units of a sale given back, with the money refunded: a partial return or a whole cancellation.
 
-    Written once by ``ventas.services`` under the sale's row lock, with the stock movements
+    Written once by ``ventas.devoluciones.services`` under the sale's row lock, with the stock movements
     ("cancelacion_venta") in the same transaction. ``clave`` is the form's one-time key.
     """
 

@@ -2,7 +2,7 @@
 
 In their own module so the point of sale's views (``views.py``) and the returns' views
 do not grow into one file; the shape is the same: parse the form, read through
-``ventas.historial`` (selectors), render.
+``ventas.historial.selectors``, render.
 """
 
 from dataclasses import dataclass
@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from ventas import historial
 from ventas.calculos import iva_por_tasa
-from ventas.forms import HistorialForm
+from ventas.historial import selectors as historial
+from ventas.historial.forms import HistorialForm
 from ventas.models import EstadoVenta, Venta
 from ventas_ingenio.csv_streaming import csv_respuesta
 

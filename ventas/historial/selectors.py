@@ -1,7 +1,6 @@
 """Reads of the sales history: filters, bounded count, one page, the CSV rows, a sale's page.
 
-Kept apart from ``selectors.py`` (the point of sale's reads) so the history can grow without
-touching the checkout. Every function here is a read; none writes.
+Every function here is a read; none writes.
 
 Counting: the history never runs an unbounded ``COUNT(*)``. ``historial_resumen`` counts and
 sums at most ``HISTORIAL_LIMITE_CONTEO + 1`` matching rows; above that the page says "más de
@@ -30,7 +29,7 @@ from clientes.models import Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
-from ventas.selectors import dia_local_limites
+from ventas.politica import dia_local_limites
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO, db_lectura
 
@@ -256,3 +255,11 @@ def rangos_rapidos(hoy: date) -> list[tuple[str, date, date]]:
     ]
 
 
+def ventas_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
+    """The client's latest sales, newest first (one query)."""
+    return list(
+        Venta.objects.using(DB_NEGOCIO)
+        .filter(cliente_id=cliente_id)
+        .only("id", "folio", "fecha", "total", "estado", "id_cajero", "nombre_cajero")
+        .order_by("-fecha", "-id")[:limite]
+    )
