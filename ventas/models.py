@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ventas.calculos import CERO
+from ventas.politica import CANTIDAD_MAXIMA
 
 
 def _dinero(nombre, **extra):
@@ -460,7 +461,7 @@ class CarritoLinea(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["carrito", "producto"], name="carrito_linea_producto_unico"),
-            models.CheckConstraint(condition=Q(cantidad__gt=0) & Q(cantidad__lte=9999), name="carrito_linea_cantidad"),
+            models.CheckConstraint(condition=Q(cantidad__gt=0) & Q(cantidad__lte=CANTIDAD_MAXIMA), name="carrito_linea_cantidad"),
             models.CheckConstraint(condition=Q(descuento__gte=0), name="carrito_linea_descuento"),
         ]
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from ventas.politica import CANTIDAD_MAXIMA
+from ventas.politica import CANTIDAD_MAXIMA, Credenciales
 from ventas_ingenio.entradas import DineroField, EnteroField, TelefonoField, TextoField
 
 MENSAJES_CANTIDAD = {
@@ -41,6 +41,9 @@ class LineaForm(forms.Form):
 class AutorizarDescuentoForm(forms.Form):
     usuario = TextoField(label="Usuario del gerente", max_length=150)
     clave = TextoField(label="Contraseña del gerente", max_length=128, widget=forms.PasswordInput)
+
+    def credenciales(self) -> Credenciales:
+        return Credenciales(usuario=self.cleaned_data["usuario"], clave=self.cleaned_data["clave"])
 
 
 class CobroForm(forms.Form):

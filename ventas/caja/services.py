@@ -21,7 +21,7 @@ from ventas.models import (
     Carrito,
     CarritoLinea,
 )
-from ventas.politica import CANTIDAD_MAXIMA, PERMISO_AUTORIZAR, _autorizador_verificar
+from ventas.politica import CANTIDAD_MAXIMA, PERMISO_AUTORIZAR, autorizador_exigir
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -161,15 +161,14 @@ def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
         return carrito
 
 
-def carrito_autorizar_descuentos(*, cajero, usuario: str, clave: str, request) -> Carrito:
+def carrito_autorizar_descuentos(*, cajero, autorizador) -> Carrito:
     """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit.
 
-    ``request`` is the till's: wrong passwords are limited per Gerente and till address.
+    ``autorizador`` is the user the view got from the typed credentials
+    (``politica.autorizador_obtener``). Raises ``AutorizacionRechazada`` when that user may not
+    authorise discounts.
     """
-    autorizador = _autorizador_verificar(
-        usuario=usuario, clave=clave, permiso=PERMISO_AUTORIZAR, que="descuentos",
-        detalle=f"descuentos del carrito de {cajero.username}", request=request,
-    )
+    autorizador_exigir(autorizador, permiso=PERMISO_AUTORIZAR, que="descuentos")
     with transaction.atomic(using=DB_NEGOCIO):
         carrito = _carrito_bloquear(cajero=cajero)
         carrito.id_autorizo_descuento = autorizador.pk

@@ -35,8 +35,6 @@ from ventas.turnos import selectors as turnos_selectors
 from ventas.turnos.forms import TurnoAbrirForm
 from ventas_ingenio.entradas import entero_leer, texto_limpiar
 
-PERMISO_VENDER = politica.PERMISO_VENDER
-
 
 def _errores(request, formulario) -> None:
     for errores in formulario.errors.values():
@@ -49,7 +47,7 @@ def _a_caja():
 
 
 @require_GET
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def caja(request):
     turno_actual = turnos_selectors.turno_abierto(cajero=request.user)
     if turno_actual is None:
@@ -69,6 +67,7 @@ def caja(request):
         ),
         "autorizar_form": AutorizarDescuentoForm(),
         "cliente_form": ClienteRapidoForm(),
+        "cantidad_maxima": politica.CANTIDAD_MAXIMA,
         "limite_descuento_pct": int(politica.limite_descuento() * 100),
         "puede_autorizar": request.user.has_perm(politica.PERMISO_AUTORIZAR),
         "turno": turno_actual,
@@ -86,7 +85,7 @@ def _contexto_cliente(request, vista):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def agregar(request):
     """A scan or a typed code adds one unit; anything else becomes a name search."""
     formulario = BuscarProductoForm(request.POST)
@@ -105,7 +104,7 @@ def agregar(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def agregar_producto(request):
     formulario = AgregarProductoForm(request.POST)
     if not formulario.is_valid():
@@ -119,7 +118,7 @@ def agregar_producto(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def linea_cambiar(request, linea_id):
     formulario = LineaForm(request.POST)
     if not formulario.is_valid():
@@ -136,14 +135,14 @@ def linea_cambiar(request, linea_id):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def linea_quitar(request, linea_id):
     services.carrito_linea_quitar(cajero=request.user, linea_id=linea_id)
     return _a_caja()
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def vaciar(request):
     services.carrito_vaciar(cajero=request.user)
     messages.info(request, "Carrito vacío.")
@@ -151,7 +150,7 @@ def vaciar(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def cliente_asignar(request):
     valor = request.POST.get("cliente", "").strip()
     cliente_id = entero_leer(valor, minimo=1) if valor else None
@@ -166,7 +165,7 @@ def cliente_asignar(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 @permission_required("clientes.add_cliente", raise_exception=True)
 def cliente_registrar(request):
     """Register a client in place; SII/Aula registration follows as for any new client."""
@@ -189,17 +188,18 @@ def cliente_registrar(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def autorizar(request):
     formulario = AutorizarDescuentoForm(request.POST)
     if not formulario.is_valid():
         _errores(request, formulario)
         return _a_caja()
     try:
-        carrito = services.carrito_autorizar_descuentos(
-            cajero=request.user, usuario=formulario.cleaned_data["usuario"],
-            clave=formulario.cleaned_data["clave"], request=request,
+        autorizador = politica.autorizador_obtener(
+            request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_AUTORIZAR,
+            que="descuentos", detalle=f"descuentos del carrito de {request.user.username}",
         )
+        carrito = services.carrito_autorizar_descuentos(cajero=request.user, autorizador=autorizador)
         messages.success(request, f"Descuentos autorizados por {carrito.nombre_autorizo_descuento}.")
     except VentaError as error:
         messages.error(request, str(error))
@@ -207,7 +207,7 @@ def autorizar(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def poner_en_espera(request):
     formulario = EsperaForm(request.POST)
     if not formulario.is_valid():
@@ -222,7 +222,7 @@ def poner_en_espera(request):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def reanudar(request, carrito_id):
     try:
         services.carrito_reanudar(cajero=request.user, carrito_id=carrito_id)
@@ -232,7 +232,7 @@ def reanudar(request, carrito_id):
 
 
 @require_POST
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def cobrar(request):
     formulario = CobroForm(request.POST)
     if not formulario.is_valid():
@@ -261,7 +261,7 @@ def cobrar(request):
 
 
 @require_GET
-@permission_required(PERMISO_VENDER, raise_exception=True)
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
 def buscar(request):
     """Name matches for the POS search box (JSON, used by static/js/caja.js)."""
     productos = selectors.productos_para_caja(texto=texto_limpiar(request.GET.get("q"), maximo=100))
@@ -277,10 +277,10 @@ def buscar(request):
 
 
 @require_GET
-@permission_required("ventas.view_venta", raise_exception=True)
+@permission_required(politica.PERMISO_VER, raise_exception=True)
 def ticket(request, venta_id):
     venta = selectors.venta_para_ticket(venta_id=venta_id)
-    if venta is None or (venta.id_cajero != request.user.pk and not request.user.has_perm("ventas.ver_todas")):
+    if venta is None or (venta.id_cajero != request.user.pk and not request.user.has_perm(politica.PERMISO_VER_TODAS)):
         raise Http404
     formato = request.GET.get("formato", "80")
     return render(

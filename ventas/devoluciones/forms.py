@@ -1,8 +1,9 @@
 
 from django import forms
 
-from ventas.devoluciones.services import MOTIVO_MAXIMO, AutorizacionDatos, LineaDevolucionDatos
+from ventas.devoluciones.services import LineaDevolucionDatos
 from ventas.models import MetodoPago
+from ventas.politica import MOTIVO_MAXIMO, Credenciales
 from ventas_ingenio.entradas import EnteroField, TextoField
 
 
@@ -21,11 +22,11 @@ class _DevolucionBaseForm(forms.Form):
     gerente_clave = TextoField(label="Contraseña del gerente", max_length=128, required=False,
                                     widget=forms.PasswordInput)
 
-    def autorizacion(self) -> AutorizacionDatos | None:
+    def credenciales(self) -> Credenciales | None:
         usuario = self.cleaned_data.get("gerente_usuario", "").strip()
         if not usuario:
             return None
-        return AutorizacionDatos(usuario=usuario, clave=self.cleaned_data.get("gerente_clave", ""))
+        return Credenciales(usuario=usuario, clave=self.cleaned_data.get("gerente_clave", ""))
 
 
 class CancelarVentaForm(_DevolucionBaseForm):

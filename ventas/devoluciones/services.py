@@ -44,10 +44,11 @@ from ventas.models import (
 )
 from ventas.politica import (
     CANTIDAD_MAXIMA,
+    MOTIVO_MAXIMO,
     PERMISO_DEVOLVER,
     PERMISO_VENDER,
     PERMISO_VER_TODAS,
-    _autorizador_verificar,
+    autorizador_exigir,
 )
 from ventas.turnos.selectors import turno_cuentas
 from ventas.turnos.services import _turno_abierto_bloquear
@@ -65,15 +66,6 @@ class LineaDevolucionDatos:
     cantidad: int
 
 
-@dataclass(frozen=True)
-class AutorizacionDatos:
-    """A Gerente's username and password, typed on the cashier's screen."""
-
-    usuario: str
-    clave: str
-
-
-MOTIVO_MAXIMO = 255
 MENSAJE_SIN_TURNO_DEVOLVER = "Abre tu turno de caja para devolver dinero."
 
 
@@ -83,8 +75,7 @@ def venta_cancelar(
     usuario,
     motivo: str,
     clave: uuid.UUID,
-    autorizo: AutorizacionDatos | None = None,
-    request=None,
+    autorizador=None,
 ) -> tuple[Devolucion, bool]:
     """Cancel a whole sale of today. Returns ``(devolucion, creada)``.
 
@@ -97,12 +88,13 @@ def venta_cancelar(
     ``DevolucionNoValida`` (no reason, nothing left), ``DevolucionNoPermitida`` /
     ``AutorizacionRechazada`` (a Cajero without a valid Gerente authorisation),
     ``TurnoNoAbierto``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
-    On any error nothing is written. ``request`` (the till's) is required with ``autorizo``:
-    wrong Gerente passwords are limited per username and till address.
+    On any error nothing is written. ``autorizador`` is the Gerente the view got from the
+    credentials typed on this screen (``politica.autorizador_obtener``), needed when
+    ``usuario`` lacks ``ventas.devolver_venta``.
     """
     return _devolucion_registrar(
         tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
-        autorizo=autorizo, request=request, lineas=None, metodo_reembolso=None,
+        autorizador=autorizador, lineas=None, metodo_reembolso=None,
     )
 
 
@@ -114,8 +106,7 @@ def venta_devolver(
     motivo: str,
     clave: uuid.UUID,
     metodo_reembolso: str | None = None,
-    autorizo: AutorizacionDatos | None = None,
-    request=None,
+    autorizador=None,
 ) -> tuple[Devolucion, bool]:
     """Return some units of a (not cancelled) sale of any day. Returns ``(devolucion, creada)``.
 
@@ -131,7 +122,7 @@ def venta_devolver(
     """
     return _devolucion_registrar(
         tipo=TipoDevolucion.DEVOLUCION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
-        autorizo=autorizo, request=request, lineas=_lineas_normalizar(lineas), metodo_reembolso=metodo_reembolso,
+        autorizador=autorizador, lineas=_lineas_normalizar(lineas), metodo_reembolso=metodo_reembolso,
     )
 
 
@@ -159,18 +150,16 @@ def _motivo_limpiar(motivo: str) -> str:
     return motivo
 
 
-def _autorizacion_resolver(*, usuario, autorizo: AutorizacionDatos | None, request, detalle: str):
+def _autorizacion_resolver(*, usuario, autorizador):
     """Who authorises: the user when they hold the permission, else the Gerente typed on screen."""
     if usuario.has_perm(PERMISO_DEVOLVER):
         return usuario
     if not usuario.has_perm(PERMISO_VENDER):
         raise DevolucionNoPermitida("Tu usuario no puede registrar devoluciones ni cancelaciones.")
-    if autorizo is None or not autorizo.usuario:
+    if autorizador is None:
         raise DevolucionNoPermitida("Un gerente debe autorizarlo: escribe su usuario y contraseña.")
-    return _autorizador_verificar(
-        usuario=autorizo.usuario, clave=autorizo.clave, permiso=PERMISO_DEVOLVER,
-        que="devoluciones ni cancelaciones", detalle=detalle, request=request,
-    )
+    autorizador_exigir(autorizador, permiso=PERMISO_DEVOLVER, que="devoluciones ni cancelaciones")
+    return autorizador
 
 
 def _devolucion_existente(*, clave, venta_id: int, tipo: str, lineas: dict[int, int] | None) -> Devolucion | None:
@@ -192,7 +181,7 @@ class _ClaveDevolucionYaUsada(Exception):
 
 
 def _devolucion_registrar(
-    *, tipo, venta_id, usuario, motivo, clave, autorizo, request, lineas, metodo_reembolso
+    *, tipo, venta_id, usuario, motivo, clave, autorizador, lineas, metodo_reembolso
 ) -> tuple[Devolucion, bool]:
     existente = _devolucion_existente(clave=clave, venta_id=venta_id, tipo=tipo, lineas=lineas)
     if existente is not None:
@@ -200,11 +189,7 @@ def _devolucion_registrar(
     motivo = _motivo_limpiar(motivo)
     if metodo_reembolso is not None and metodo_reembolso not in MetodoPago.values:
         raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta o transferencia.")
-    # Credentials are checked against the auth database before the business transaction.
-    que = "cancelación" if tipo == TipoDevolucion.CANCELACION else "devolución"
-    autorizador = _autorizacion_resolver(
-        usuario=usuario, autorizo=autorizo, request=request, detalle=f"{que} de la venta id={venta_id}"
-    )
+    autorizador = _autorizacion_resolver(usuario=usuario, autorizador=autorizador)
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             _limitar_espera_de_bloqueos()

@@ -38,6 +38,18 @@ def _venta_para_devolver(request, venta_id):
     return venta
 
 
+def _autorizador(request, formulario, venta, que: str, *, repetido: bool):
+    """The Gerente typed on the form, checked (with the till's throttling) only when it counts:
+    not for a user who may return on their own, nor for a resubmitted form (the service answers
+    it with the first result)."""
+    if repetido or request.user.has_perm(politica.PERMISO_DEVOLVER):
+        return None
+    return politica.autorizador_obtener(
+        request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_DEVOLVER,
+        que="devoluciones ni cancelaciones", detalle=f"{que} de la venta id={venta.pk}",
+    )
+
+
 def _devolucion_rechazada(request, error, venta):
     return render(request, "ventas/devolucion_rechazada.html", {"mensaje": str(error), "venta": venta}, status=422)
 
@@ -56,9 +68,11 @@ def venta_cancelar(request, venta_id):
         if formulario.is_valid():
             datos = formulario.cleaned_data
             try:
+                autorizador = _autorizador(request, formulario, venta, "cancelación",
+                                           repetido=selectors.devolucion_clave_usada(clave=datos["clave"]))
                 devolucion, creada = services.venta_cancelar(
                     venta_id=venta.pk, usuario=request.user, motivo=datos["motivo"], clave=datos["clave"],
-                    autorizo=formulario.autorizacion(), request=request,
+                    autorizador=autorizador,
                 )
             except ClaveDevolucionReutilizada as error:
                 return _devolucion_rechazada(request, error, venta)
@@ -104,10 +118,11 @@ def venta_devolver(request, venta_id):
         if formulario.is_valid():
             datos = formulario.cleaned_data
             try:
+                autorizador = _autorizador(request, formulario, venta, "devolución", repetido=repetido)
                 devolucion, creada = services.venta_devolver(
                     venta_id=venta.pk, usuario=request.user, lineas=formulario.lineas_datos(), motivo=datos["motivo"],
                     clave=datos["clave"], metodo_reembolso=datos["metodo_reembolso"] or None,
-                    autorizo=formulario.autorizacion(), request=request,
+                    autorizador=autorizador,
                 )
             except ClaveDevolucionReutilizada as error:
                 return _devolucion_rechazada(request, error, venta)
@@ -135,7 +150,7 @@ def venta_devolver(request, venta_id):
 
 
 @require_GET
-@permission_required("ventas.view_devolucion", raise_exception=True)
+@permission_required(politica.PERMISO_VER_DEVOLUCION, raise_exception=True)
 def devolucion_ticket(request, devolucion_id):
     devolucion = selectors.devolucion_para_ticket(devolucion_id=devolucion_id, usuario=request.user)
     if devolucion is None:

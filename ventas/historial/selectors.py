@@ -29,11 +29,10 @@ from clientes.models import Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
-from ventas.politica import dia_local_limites
+from ventas.politica import PERMISO_VER_TODAS, dia_local_limites
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO, db_lectura
 
-PERMISO_VER_TODAS = "ventas.ver_todas"
 ESTADO_DEVOLUCION = "devolucion"  # filter value: completed sales with a partial return
 
 

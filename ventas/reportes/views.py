@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ventas import politica
 from ventas.campos import FECHA_MINIMA
 from ventas.reportes import graficas
 from ventas.reportes.forms import FORMATO_FECHA, ResumenForm
@@ -15,9 +16,8 @@ from ventas.reportes.tablero import tablero_datos
 from ventas_ingenio.csv_streaming import csv_respuesta
 
 # --- Reports (issue 6): the daily summary, its CSV and the dashboard ------------------------------
-# Consulta and Gerente: whoever may see every cashier's sales ("ventas.ver_todas"). A Cajero
-# gets 403: their own figures are in their shift close.
-PERMISO_REPORTES = "ventas.ver_todas"
+# Consulta and Gerente: whoever may see every cashier's sales. A Cajero gets 403: their own
+# figures are in their shift close.
 
 
 def _resumen_formulario(request):
@@ -44,7 +44,7 @@ def _resumen_error(request, formulario):
 
 
 @require_GET
-@permission_required(PERMISO_REPORTES, raise_exception=True)
+@permission_required(politica.PERMISO_REPORTES, raise_exception=True)
 def resumen(request):
     formulario, fecha = _resumen_formulario(request)
     if fecha is None:
@@ -62,7 +62,7 @@ def resumen(request):
 
 
 @require_GET
-@permission_required(PERMISO_REPORTES, raise_exception=True)
+@permission_required(politica.PERMISO_REPORTES, raise_exception=True)
 def resumen_exportar(request):
     formulario, fecha = _resumen_formulario(request)
     if fecha is None:
@@ -76,7 +76,7 @@ def resumen_exportar(request):
 
 
 @require_GET
-@permission_required(PERMISO_REPORTES, raise_exception=True)
+@permission_required(politica.PERMISO_REPORTES, raise_exception=True)
 def tablero(request):
     datos = tablero_datos(hoy=timezone.localdate())
     return render(

@@ -16,8 +16,10 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from ventas.caja.services import carrito_agregar, carrito_autorizar_descuentos
+from ventas.caja.services import carrito_agregar
 from ventas.models import Carrito, Devolucion, Turno, Venta, VentaDetalle
+from ventas.politica import PERMISO_AUTORIZAR
+from ventas.tests.autorizar import autorizar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -198,8 +200,8 @@ def test_cierre_con_diferencia_cinco_claves_malas_bloquean(cliente_cajero, cajer
     assert (turno.estado, turno.id_autorizo_diferencia) == ("cerrado", gerente.pk)
 
 
-def test_el_servicio_exige_la_peticion_de_la_caja(cajero, gerente):
+def test_la_autorizacion_exige_la_peticion_de_la_caja(cajero, gerente):
     """Without the till's request there is no address to count by: refused, not unthrottled."""
     with pytest.raises(ValueError, match="petición de la caja"):
-        carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave=CLAVE, request=None)
+        autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR, request=None)
     assert not Carrito.objects.filter(id_autorizo_descuento__isnull=False).exists()

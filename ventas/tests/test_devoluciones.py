@@ -16,7 +16,6 @@ from ventas.caja.cobro import PagoDatos
 from ventas.caja.services import carrito_agregar, carrito_linea_cambiar
 from ventas.devoluciones.selectors import metodo_reembolso_sugerido, reembolsables_por_metodo
 from ventas.devoluciones.services import (
-    AutorizacionDatos,
     LineaDevolucionDatos,
     venta_cancelar,
     venta_devolver,
@@ -33,7 +32,8 @@ from ventas.exceptions import (
     VentaYaCancelada,
 )
 from ventas.models import Devolucion, DevolucionLinea, MovimientoCaja, Reembolso, Venta, VentaDetalle
-from ventas_ingenio.tests.factories import peticion_caja
+from ventas.politica import PERMISO_DEVOLVER, Credenciales
+from ventas.tests.autorizar import autorizar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -83,8 +83,16 @@ def _foto(venta):
     )
 
 
+def _gerente(extra: dict) -> dict:
+    """Typed credentials become a user first, as in the view."""
+    credenciales = extra.pop("autorizo", None)
+    if credenciales is not None:
+        extra["autorizador"] = autorizar(credenciales.usuario, credenciales.clave, PERMISO_DEVOLVER)
+    return extra
+
+
 def _devolver(venta, usuario, lineas, **extra):
-    datos = {"motivo": "No le quedó", "clave": uuid.uuid4(), "request": peticion_caja(), **extra}
+    datos = {"motivo": "No le quedó", "clave": uuid.uuid4(), **_gerente(extra)}
     return venta_devolver(
         venta_id=venta.pk, usuario=usuario,
         lineas=[LineaDevolucionDatos(venta_detalle_id=d.pk, cantidad=c) for d, c in lineas], **datos,
@@ -92,7 +100,7 @@ def _devolver(venta, usuario, lineas, **extra):
 
 
 def _cancelar(venta, usuario, **extra):
-    datos = {"motivo": "Cobro equivocado", "clave": uuid.uuid4(), "request": peticion_caja(), **extra}
+    datos = {"motivo": "Cobro equivocado", "clave": uuid.uuid4(), **_gerente(extra)}
     return venta_cancelar(venta_id=venta.pk, usuario=usuario, **datos)
 
 
@@ -247,7 +255,7 @@ def test_cajero_con_autorizacion_de_gerente(vender, cajero, gerente, producto_co
     venta = vender([(producto, 2)])  # opens the cashier's shift
 
     devolucion, _ = _devolver(venta, cajero, [(_linea(venta, producto), 1)],
-                              autorizo=AutorizacionDatos(usuario="gerente1", clave=CLAVE_GERENTE))
+                              autorizo=Credenciales(usuario="gerente1", clave=CLAVE_GERENTE))
 
     assert (devolucion.id_usuario, devolucion.id_autorizo) == (cajero.pk, gerente.pk)
     assert devolucion.nombre_autorizo == "Gabriela Méndez"
@@ -408,10 +416,10 @@ def test_cajero_sin_autorizacion_o_con_clave_equivocada(vender, cajero, gerente,
     with pytest.raises(DevolucionNoPermitida, match="Un gerente debe autorizarlo"):
         _cancelar(venta, cajero)
     with pytest.raises(AutorizacionRechazada, match="Usuario o contraseña de gerente incorrectos"):
-        _cancelar(venta, cajero, autorizo=AutorizacionDatos(usuario="gerente1", clave="otra"))
+        _cancelar(venta, cajero, autorizo=Credenciales(usuario="gerente1", clave="otra"))
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar devoluciones ni cancelaciones"):
         _devolver(venta, cajero, [(_linea(venta, producto), 1)],
-                  autorizo=AutorizacionDatos(usuario=otro_cajero.username, clave=CLAVE_GERENTE))
+                  autorizo=Credenciales(usuario=otro_cajero.username, clave=CLAVE_GERENTE))
     assert _foto(venta) == antes
 
 
@@ -422,7 +430,7 @@ def test_consulta_y_ventas_ajenas(vender, consulta, gerente, usuario_con_rol, tu
     venta = vender([(producto, 2)])
     otra_cajera = usuario_con_rol("Cajero", username="cajera2")
     turno_para(otra_cajera)
-    autorizo = AutorizacionDatos(usuario="gerente1", clave=CLAVE_GERENTE)
+    autorizo = Credenciales(usuario="gerente1", clave=CLAVE_GERENTE)
     antes = _foto(venta)
     with pytest.raises(DevolucionNoPermitida, match="Tu usuario no puede registrar devoluciones"):
         _cancelar(venta, consulta, autorizo=autorizo)

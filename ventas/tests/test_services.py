@@ -29,7 +29,8 @@ from ventas.exceptions import (
     ProductoNoVendible,
 )
 from ventas.models import Carrito, Pago, Venta, VentaDetalle
-from ventas_ingenio.tests.factories import peticion_caja
+from ventas.politica import PERMISO_AUTORIZAR
+from ventas.tests.autorizar import autorizar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -216,13 +217,17 @@ def test_descuento_arriba_del_limite_requiere_gerente(cajero, gerente, producto_
         cobrar(cajero)
     _nada_escrito()
     with pytest.raises(AutorizacionRechazada, match="incorrectos"):
-        carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="equivocada",
-                                              request=peticion_caja())
+        autorizar("gerente1", "equivocada", PERMISO_AUTORIZAR)
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar"):
-        carrito_autorizar_descuentos(cajero=cajero, usuario="cajero1", clave="clave-de-pruebas-123",
-                                              request=peticion_caja())
-    carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="clave-de-pruebas-123",
-                                          request=peticion_caja())
+        autorizar("cajero1", "clave-de-pruebas-123", PERMISO_AUTORIZAR)
+    # The service itself refuses a user who may not authorise, whatever the view handed it.
+    with pytest.raises(AutorizacionRechazada, match="no puede autorizar descuentos"):
+        carrito_autorizar_descuentos(cajero=cajero, autorizador=cajero)
+    with pytest.raises(DescuentoNoAutorizado):
+        cobrar(cajero)
+    carrito_autorizar_descuentos(
+        cajero=cajero, autorizador=autorizar("gerente1", "clave-de-pruebas-123", PERMISO_AUTORIZAR)
+    )
     venta, _ = cobrar(cajero)
     assert venta.total == D("89.99")
     assert (venta.id_autorizo_descuento, venta.nombre_autorizo_descuento) == (gerente.pk, "Gabriela Méndez")

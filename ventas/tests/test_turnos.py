@@ -21,20 +21,25 @@ from ventas.exceptions import (
     TurnoYaCerrado,
 )
 from ventas.models import MovimientoCaja, Pago, Turno, Venta
+from ventas.politica import PERMISO_AUTORIZAR_DIFERENCIA
+from ventas.tests.autorizar import autorizar
 from ventas.tests.turnos_datos import devolver, vender
 from ventas.turnos.selectors import turno_cuentas, turno_cuentas_guardadas, turnos_filtrar
 from ventas.turnos.services import caja_movimiento_registrar, turno_abrir, turno_cerrar
-from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
 CLAVE = "clave-de-pruebas-123"
 
 
-def _cerrar(turno, usuario, efectivo, tarjeta="0", transferencia="0", **extra):
+def _cerrar(turno, usuario, efectivo, tarjeta="0", transferencia="0", autorizo_usuario="", autorizo_clave="",
+            **extra):
+    """Close as the view does: typed Gerente credentials first become a user."""
+    if autorizo_usuario:
+        extra["autorizador"] = autorizar(autorizo_usuario, autorizo_clave, PERMISO_AUTORIZAR_DIFERENCIA)
     return turno_cerrar(
         turno_id=turno.pk, usuario=usuario, efectivo_contado=D(efectivo), tarjeta_reportado=D(tarjeta),
-        transferencia_reportado=D(transferencia), request=peticion_caja(), **extra,
+        transferencia_reportado=D(transferencia), **extra,
     )
 
 
@@ -134,8 +139,8 @@ def test_aritmetica_del_turno(cajero, gerente, usuario_con_rol, producto_con_exi
     cerrado = turno_cerrar(
         turno_id=turno.pk, usuario=cajero, denominaciones={"b500": 1, "b100": 1, "m5": 1, "m2": 1, "m050": 1},
         tarjeta_reportado=D("0"), transferencia_reportado=D("58.00"),
-        autorizo_usuario="gerente1", autorizo_clave=CLAVE,  # card is $150 off: above the limit
-        request=peticion_caja(),
+        # card is $150 off: above the limit
+        autorizador=autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR_DIFERENCIA),
     )
     assert esperado_efectivo == D("607.50")
     assert (cerrado.efectivo_esperado, cerrado.efectivo_contado) == (D("607.50"), D("607.50"))
@@ -177,6 +182,10 @@ def test_diferencia_arriba_del_limite_requiere_gerente(cajero, gerente, usuario_
     _sigue_abierto(turno)
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar diferencias"):
         _cerrar(turno, cajero, "449.99", autorizo_usuario="otro_cajero", autorizo_clave=CLAVE)
+    _sigue_abierto(turno)
+    # The service itself refuses a user who may not authorise, whatever the view handed it.
+    with pytest.raises(AutorizacionRechazada, match="no puede autorizar diferencias"):
+        _cerrar(turno, cajero, "449.99", autorizador=cajero)
     _sigue_abierto(turno)
     cerrado = _cerrar(turno, cajero, "449.99", autorizo_usuario="gerente1", autorizo_clave=CLAVE)
     assert (cerrado.id_autorizo_diferencia, cerrado.nombre_autorizo_diferencia) == (gerente.pk, "Gabriela Méndez")
@@ -222,7 +231,7 @@ def test_cerrar_dos_veces(cajero, turno_para):
 def test_cierre_con_datos_malos_no_escribe_nada(cajero, turno_para, campos, error, mensaje):
     turno = turno_para(cajero)
     argumentos = {"turno_id": turno.pk, "usuario": cajero, "efectivo_contado": D("500"),
-                  "tarjeta_reportado": D("0"), "transferencia_reportado": D("0"), "request": peticion_caja(),
+                  "tarjeta_reportado": D("0"), "transferencia_reportado": D("0"),
                   **campos}
     with pytest.raises(error, match=mensaje):
         turno_cerrar(**argumentos)

@@ -11,9 +11,10 @@ from django.utils import timezone
 from ventas.caja.selectors import carrito_de_cajero
 from ventas.caja.services import carrito_agregar
 from ventas.models import CarritoLinea, MovimientoCaja, Pago, Turno, Venta
+from ventas.politica import PERMISO_AUTORIZAR_DIFERENCIA
+from ventas.tests.autorizar import autorizar
 from ventas.tests.turnos_datos import devolver, vender
 from ventas.turnos.services import caja_movimiento_registrar, turno_cerrar
-from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -363,8 +364,8 @@ def test_consultas_de_las_paginas_de_turno(client, cajero, gerente, usuario_con_
     with django_assert_max_num_queries(11):
         assert client.get(reverse("ventas:turno_detalle", args=[turno.pk])).status_code == 200
     turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("0"), tarjeta_reportado=D("0"),
-                          transferencia_reportado=D("0"), autorizo_usuario="gerente1", autorizo_clave=CLAVE,
-                          request=peticion_caja())
+                          transferencia_reportado=D("0"),
+                 autorizador=autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR_DIFERENCIA))
     with django_assert_max_num_queries(7):  # the closed report reads the stored close
         assert client.get(reverse("ventas:turno_detalle", args=[turno.pk])).status_code == 200
     client.force_login(gerente)

@@ -18,8 +18,9 @@ from ventas.caja.services import (
     carrito_linea_cambiar,
 )
 from ventas.models import Devolucion, Venta
+from ventas.politica import PERMISO_AUTORIZAR
+from ventas.tests.autorizar import autorizar
 from ventas_ingenio.router import DB_NEGOCIO
-from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -38,8 +39,9 @@ def venta(cajero, gerente, producto_con_existencia, turno_para, cobrar):
     linea = carrito_agregar(cajero=cajero, producto_id=playera.pk, cantidad=2)
     carrito_agregar(cajero=cajero, producto_id=agua.pk)
     carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
-    carrito_autorizar_descuentos(cajero=cajero, usuario=gerente.username, clave="clave-de-pruebas-123",
-                                          request=peticion_caja())
+    carrito_autorizar_descuentos(
+        cajero=cajero, autorizador=autorizar(gerente.username, "clave-de-pruebas-123", PERMISO_AUTORIZAR)
+    )
     carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=2, descuento=D("75.60"))
     venta, _ = cobrar(cajero, pagos=[PagoDatos(metodo="tarjeta", monto=D("100.00"), referencia="Aut. 123456")],
                       efectivo="300")

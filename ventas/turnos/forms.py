@@ -5,6 +5,7 @@ from django import forms
 from ventas.calculos import DENOMINACIONES, conteo_total
 from ventas.campos import FechaField
 from ventas.models import EstadoTurno, TipoMovimientoCaja
+from ventas.politica import Credenciales
 from ventas_ingenio.entradas import DineroField, EnteroField, TextoField
 
 
@@ -96,6 +97,12 @@ class TurnoCerrarForm(forms.Form):
         if bool(datos.get("autorizo_usuario")) != bool(datos.get("autorizo_clave")):
             raise forms.ValidationError("Para autorizar, el gerente escribe su usuario y su contraseña.")
         return datos
+
+    def credenciales(self) -> Credenciales | None:
+        """The Gerente's username and password typed to authorise a difference, if any."""
+        if not self.cleaned_data.get("autorizo_usuario"):
+            return None
+        return Credenciales(usuario=self.cleaned_data["autorizo_usuario"], clave=self.cleaned_data["autorizo_clave"])
 
     def efectivo_contado(self) -> Decimal:
         datos = self.cleaned_data

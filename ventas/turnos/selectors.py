@@ -24,7 +24,7 @@ from ventas.models import (
     Turno,
     Venta,
 )
-from ventas.politica import limite_diferencia_corte
+from ventas.politica import PERMISO_VER_TODAS, limite_diferencia_corte
 from ventas_ingenio.router import DB_NEGOCIO
 
 # --- Cash-drawer shifts ---------------------------------------------------------------------
@@ -104,7 +104,7 @@ def turno_movimientos(*, turno: Turno) -> list[MovimientoCaja]:
 def turno_para_usuario(*, turno_id: int, usuario) -> Turno | None:
     """The shift if the user may see it: their own, or anyone's with ``ventas.ver_todas``."""
     consulta = Turno.objects.using(DB_NEGOCIO).filter(pk=turno_id)
-    if not usuario.has_perm("ventas.ver_todas"):
+    if not usuario.has_perm(PERMISO_VER_TODAS):
         consulta = consulta.filter(id_cajero=usuario.pk)
     return consulta.first()
 
@@ -117,7 +117,7 @@ def turnos_filtrar(*, usuario, id_cajero: int | None = None, desde=None, hasta=N
     the last one, local time), compared with the opening time.
     """
     consulta = Turno.objects.using(DB_NEGOCIO).defer("conteo_denominaciones", "resumen_cierre")
-    if not usuario.has_perm("ventas.ver_todas"):
+    if not usuario.has_perm(PERMISO_VER_TODAS):
         consulta = consulta.filter(id_cajero=usuario.pk)
     elif id_cajero is not None:
         consulta = consulta.filter(id_cajero=id_cajero)

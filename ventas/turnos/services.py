@@ -27,9 +27,10 @@ from ventas.models import (
     Turno,
 )
 from ventas.politica import (
+    MONTO_MAXIMO,
     PERMISO_AUTORIZAR_DIFERENCIA,
     PERMISO_CERRAR_AJENO,
-    _autorizador_verificar,
+    autorizador_exigir,
     limite_diferencia_corte,
 )
 from ventas.turnos.selectors import turno_cuentas
@@ -37,9 +38,6 @@ from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
 # --- Cash-drawer shifts (corte de caja) -----------------------------------------------------
-
-MONTO_MAXIMO = Decimal("9999999999.99")  # what DecimalField(max_digits=12, decimal_places=2) holds
-
 
 def _monto_validar(valor, etiqueta: str, *, positivo: bool = False) -> Decimal:
     """A peso amount from a form or a caller: finite, in cents, not negative (or > 0)."""
@@ -145,9 +143,7 @@ def turno_cerrar(
     efectivo_contado: Decimal | None = None,
     denominaciones: dict[str, int] | None = None,
     nota: str = "",
-    autorizo_usuario: str = "",
-    autorizo_clave: str = "",
-    request=None,
+    autorizador=None,
 ) -> Turno:
     """Close a shift: count the cash, take the card/transfer totals, store expected vs counted.
 
@@ -158,14 +154,13 @@ def turno_cerrar(
     (``resumen_cierre``), so the printed report never recomputes.
 
     A difference above ``DIFERENCIA_MAXIMA_CORTE`` in any method needs a user with
-    ``ventas.autorizar_diferencia``: the closer themselves (a Gerente), or a Gerente typing
-    ``autorizo_usuario``/``autorizo_clave`` on this screen; who authorised is recorded.
+    ``ventas.autorizar_diferencia``: the closer themselves (a Gerente), or ``autorizador``, the
+    Gerente the view got from the credentials typed on this screen; who authorised is recorded.
     A Cajero closes only their own shift; ``ventas.change_turno`` (Gerente) closes anyone's.
 
     Raises ``TurnoNoEncontrado`` (missing or someone else's), ``TurnoYaCerrado``,
     ``MontoNoValido``, ``CierreNoValido``, ``AutorizacionRechazada`` and
-    ``DiferenciaNoAutorizada``. On error nothing is written. ``request`` (the till's) is
-    required with ``autorizo_usuario``: wrong passwords are limited per Gerente and address.
+    ``DiferenciaNoAutorizada``. On error nothing is written.
     """
     contado = _efectivo_contado(efectivo_contado, denominaciones)
     tarjeta = _monto_validar(tarjeta_reportado, "Tarjeta reportada")
@@ -174,13 +169,8 @@ def turno_cerrar(
     if len(nota) > 255:
         raise CierreNoValido("La nota es demasiado larga (máximo 255 caracteres).")
     puede_ajeno = usuario.has_perm(PERMISO_CERRAR_AJENO)
-    autorizador = None
-    if autorizo_usuario:
-        autorizador = _autorizador_verificar(
-            usuario=autorizo_usuario, clave=autorizo_clave, permiso=PERMISO_AUTORIZAR_DIFERENCIA,
-            que="diferencias del corte de caja", detalle=f"diferencias del corte del turno id={turno_id}",
-            request=request,
-        )
+    if autorizador is not None:
+        autorizador_exigir(autorizador, permiso=PERMISO_AUTORIZAR_DIFERENCIA, que="diferencias del corte de caja")
     elif usuario.has_perm(PERMISO_AUTORIZAR_DIFERENCIA):
         autorizador = usuario
     limite = limite_diferencia_corte()

@@ -27,7 +27,6 @@ from ventas_ingenio.paginacion import paginar
 
 # --- Cash-drawer shifts (corte de caja) -----------------------------------------------------
 
-PERMISO_TURNO = "ventas.add_turno"
 FORMATOS_REPORTE = ("80", "a4")
 
 
@@ -54,7 +53,7 @@ def _contexto_turno(request, turno, *, cerrar_form=None, movimiento_form=None, c
 
 
 @require_GET
-@permission_required(PERMISO_TURNO, raise_exception=True)
+@permission_required(politica.PERMISO_TURNO, raise_exception=True)
 def turno(request):
     """My current shift, or the form to open one."""
     actual = selectors.turno_abierto(cajero=request.user)
@@ -64,7 +63,7 @@ def turno(request):
 
 
 @require_POST
-@permission_required(PERMISO_TURNO, raise_exception=True)
+@permission_required(politica.PERMISO_TURNO, raise_exception=True)
 def turno_abrir(request):
     formulario = TurnoAbrirForm(request.POST)
     if formulario.is_valid():
@@ -80,7 +79,7 @@ def turno_abrir(request):
 
 
 @require_POST
-@permission_required("ventas.add_movimientocaja", raise_exception=True)
+@permission_required(politica.PERMISO_MOVIMIENTO_CAJA, raise_exception=True)
 def turno_movimiento(request):
     """A withdrawal or deposit in my open shift."""
     formulario = MovimientoCajaForm(request.POST)
@@ -115,7 +114,7 @@ def _turno_cerrable(request, turno_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(PERMISO_TURNO, raise_exception=True)
+@permission_required(politica.PERMISO_TURNO, raise_exception=True)
 def turno_cerrar(request, turno_id):
     """Count and close. "Revisar" shows expected vs counted without writing; "Cerrar" closes."""
     turno = _turno_cerrable(request, turno_id)
@@ -139,11 +138,15 @@ def turno_cerrar(request, turno_id):
         return render(request, "ventas/turno_actual.html",
                       _contexto_turno(request, turno, cerrar_form=formulario, comparacion=comparacion))
     try:
+        autorizador = politica.autorizador_obtener(
+            request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_AUTORIZAR_DIFERENCIA,
+            que="diferencias del corte de caja", detalle=f"diferencias del corte del turno id={turno.pk}",
+        )
         cerrado = services.turno_cerrar(
             turno_id=turno.pk, usuario=request.user, efectivo_contado=datos["efectivo_total"],
             denominaciones=datos["denominaciones"], tarjeta_reportado=datos["tarjeta_reportado"],
             transferencia_reportado=datos["transferencia_reportado"], nota=datos["nota"],
-            autorizo_usuario=datos["autorizo_usuario"], autorizo_clave=datos["autorizo_clave"], request=request,
+            autorizador=autorizador,
         )
     except TurnoNoEncontrado as error:
         raise Http404(str(error)) from error
@@ -169,7 +172,7 @@ def _reporte(request, turno, *, status=200):
         "formato": formato if formato in FORMATOS_REPORTE else "80",
         "puede_cerrar": turno.estado == EstadoTurno.ABIERTO and (
             turno.id_cajero == request.user.pk or request.user.has_perm(politica.PERMISO_CERRAR_AJENO)
-        ) and request.user.has_perm(PERMISO_TURNO),
+        ) and request.user.has_perm(politica.PERMISO_TURNO),
     }
     if turno.estado == EstadoTurno.CERRADO:
         # Read from what the close stored: the report never changes after the close.
@@ -188,7 +191,7 @@ def _reporte(request, turno, *, status=200):
 
 
 @require_GET
-@permission_required("ventas.view_turno", raise_exception=True)
+@permission_required(politica.PERMISO_VER_TURNO, raise_exception=True)
 def turno_detalle(request, turno_id):
     """The close report of a shift (printable on 80 mm and A4); a Cajero sees only their own."""
     turno = selectors.turno_para_usuario(turno_id=turno_id, usuario=request.user)
@@ -198,10 +201,10 @@ def turno_detalle(request, turno_id):
 
 
 @require_GET
-@permission_required("ventas.view_turno", raise_exception=True)
+@permission_required(politica.PERMISO_VER_TURNO, raise_exception=True)
 def turnos(request):
     """Shift list: everyone's for Gerente/Consulta, one's own for a Cajero; filters in the URL."""
-    ver_todas = request.user.has_perm("ventas.ver_todas")
+    ver_todas = request.user.has_perm(politica.PERMISO_VER_TODAS)
     cajeros = selectors.turnos_cajeros() if ver_todas else []
     filtro = TurnoFiltroForm(request.GET or None, cajeros=cajeros)
     if filtro.is_bound and not filtro.is_valid():
