@@ -117,8 +117,8 @@ def _lineas_del_periodo(*, desde: datetime | None, hasta: datetime | None) -> Q:
     """Lines whose sale id lies between the first and last sale of the period.
 
     Lines carry no date. Without this bound PostgreSQL joins every line of the matching
-    products (hundreds of thousands over a year) to keep the few of the period: 300-500 ms
-    with a million sales. The sales of the period are found on the date index (two InitPlans,
+    products (hundreds of thousands over a year) to keep the few of the period, which grows with
+    the table (bench/README.md). The sales of the period are found on the date index (two InitPlans,
     computed once), so the lines are read from their ``id_venta`` index only for that range.
     Exact whatever the ids: it only narrows; the sale's own date filter still applies.
     """
@@ -131,8 +131,8 @@ def _lineas_del_periodo(*, desde: datetime | None, hasta: datetime | None) -> Q:
         parametros.append(hasta)
     donde = " AND ".join(condiciones)
     # "+ 0": without it PostgreSQL turns MIN/MAX into a walk of the primary key from one end,
-    # filtering on the date row by row (400 ms for a recent week); with it, it aggregates the
-    # period's entries of the date index (a few ms).
+    # filtering on the date row by row, slow for a recent period; with it, it aggregates the
+    # period's entries of the date index.
     # ``donde`` joins constant conditions; the dates are parameters.
     primera = RawSQL(f"SELECT MIN(id_venta + 0) FROM tra_venta WHERE {donde}", parametros)  # noqa: S608, S611
     ultima = RawSQL(f"SELECT MAX(id_venta + 0) FROM tra_venta WHERE {donde}", parametros)  # noqa: S608, S611

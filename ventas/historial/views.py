@@ -1,4 +1,4 @@
-"""The sales history, its CSV export and a sale's page (issue 6).
+"""The sales history, its CSV export and a sale's page.
 
 In their own module so the point of sale's views (``views.py``) and the returns' views
 do not grow into one file; the shape is the same: parse the form, read through
@@ -73,7 +73,7 @@ class _Fila:
 
 def _filas(ventas: list[Venta]) -> list[_Fila]:
     """The page's rows already formatted: 50 rows of template filters (intcomma, date,
-    reverse) cost more CPU than the two SQL queries, and the page must answer in ≤ 60 ms."""
+    reverse) cost more CPU than the two SQL queries (bench/historial.py measures the page)."""
     base = reverse("ventas:venta_detalle", args=[0])[:-2]  # "/ventas/" + id + "/"
     estados = dict(EstadoVenta.choices)
     filas = []

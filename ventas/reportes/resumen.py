@@ -33,7 +33,7 @@ from ventas.models import (
 from ventas.politica import dia_local_limites
 from ventas_ingenio.router import db_lectura
 
-# --- Reports: the daily summary and the dashboard (issue 6) -------------------------------------
+# --- Reports: the daily summary and the dashboard -------------------------------------------
 #
 # Every query below filters ``fecha`` with a half-open range of aware datetimes built from the
 # local calendar (America/Mexico_City), so PostgreSQL walks the ``fecha`` index of the day (or of

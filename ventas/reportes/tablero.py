@@ -255,7 +255,7 @@ def tablero_datos(*, hoy: date, dias: int = DIAS_TABLERO) -> Tablero:
     """Everything on the dashboard for the ``dias`` local days ending ``hoy``.
 
     The sums of the days before today (two queries over every sale and line of those days,
-    hundreds of ms with a million sales) are cached under ``hoy`` and ``devoluciones_huella()``:
+    the dashboard's costly part on a large table) are cached under ``hoy`` and ``devoluciones_huella()``:
     new sales only land on today, and any change to an older sale comes with a new return row,
     so the cache is never stale. Today's sums, the top products' names and the alerts are always
     read fresh. Queries: 1 fingerprint + 2 today + 1 names + 2 alerts (+ 2 for the earlier days

@@ -15,7 +15,7 @@ from ventas.reportes.resumen import resumen_del_dia, resumen_filas_csv
 from ventas.reportes.tablero import tablero_datos
 from ventas_ingenio.csv_streaming import csv_respuesta
 
-# --- Reports (issue 6): the daily summary, its CSV and the dashboard ------------------------------
+# --- Reports: the daily summary, its CSV and the dashboard --------------------------------------
 # Consulta and Gerente: whoever may see every cashier's sales. A Cajero gets 403: their own
 # figures are in their shift close.
 
