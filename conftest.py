@@ -228,7 +228,7 @@ def turno_para():
     """Factory fixture: turno_para(cajero) opens a cash-drawer shift for that user (fondo $500)."""
     from decimal import Decimal
 
-    from ventas.services import turno_abrir
+    from ventas.turnos.services import turno_abrir
 
     def abrir(usuario, fondo_inicial=Decimal("500.00")):
         return turno_abrir(cajero=usuario, fondo_inicial=fondo_inicial)

@@ -34,8 +34,10 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from inventario.models import Producto
-from ventas import selectors, services
-from ventas.selectors import carrito_de_cajero
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar, carrito_vaciar
+from ventas.turnos.selectors import turno_abierto
+from ventas.turnos.services import turno_abrir
 from ventas_ingenio.roles import rol_asignar, roles_configurar
 roles_configurar()
 ids = list(Producto.objects.filter(codigo_barras__in={codigos!r}).values_list('id', flat=True))
@@ -44,11 +46,11 @@ salida = []
 for n in range({cuantos}):
     u, _ = User.objects.get_or_create(username=f'{prefijo}_{{n:04d}}', defaults={{'first_name': 'Bench'}})
     rol_asignar(usuario=u, rol='Cajero')
-    if selectors.turno_abierto(cajero=u) is None:
-        services.turno_abrir(cajero=u, fondo_inicial=Decimal('500'))
-    services.carrito_vaciar(cajero=u)
+    if turno_abierto(cajero=u) is None:
+        turno_abrir(cajero=u, fondo_inicial=Decimal('500'))
+    carrito_vaciar(cajero=u)
     for producto_id in azar.sample(ids, 3):
-        services.carrito_agregar(cajero=u, producto_id=producto_id)
+        carrito_agregar(cajero=u, producto_id=producto_id)
     vista = carrito_de_cajero(cajero=u)
     sesion = SessionStore()
     sesion['_auth_user_id'] = str(u.pk)

@@ -31,19 +31,21 @@ import json
 from datetime import date
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
-from ventas import selectors
 from ventas.models import Venta, VentaDetalle
 from ventas_ingenio.router import DB_NEGOCIO
 datos = json.loads({datos!r})
 busiest = date.fromisoformat(datos["busiest"])
 conexion = connections[DB_NEGOCIO]
 with CaptureQueriesContext(conexion) as resumen:
-    selectors.resumen_del_dia(fecha=busiest)
+    resumen_del_dia(fecha=busiest)
 with CaptureQueriesContext(conexion) as tablero:
-    selectors.tablero_datos(hoy=date.fromisoformat(datos["hoy"]))
+    tablero_datos(hoy=date.fromisoformat(datos["hoy"]))
 print("consultas: resumen", len(resumen.captured_queries), "tablero", len(tablero.captured_queries))
 import statistics, time
 from django.core.cache import cache
+from ventas.politica import dia_local_limites
+from ventas.reportes.resumen import resumen_del_dia
+from ventas.reportes.tablero import tablero_datos
 def mediana(funcion, veces=10, limpiar=True):
     tiempos = []
     for _ in range(veces):
@@ -54,11 +56,11 @@ def mediana(funcion, veces=10, limpiar=True):
         tiempos.append((time.perf_counter() - inicio) * 1000)
     return statistics.median(tiempos), max(tiempos)
 hoy = date.fromisoformat(datos["hoy"])
-print("selector resumen del día más cargado, ms (mediana, máximo): %.1f %.1f" % mediana(lambda: selectors.resumen_del_dia(fecha=busiest)))
-print("selector tablero SIN caché, ms (mediana, máximo): %.1f %.1f" % mediana(lambda: selectors.tablero_datos(hoy=hoy)))
+print("selector resumen del día más cargado, ms (mediana, máximo): %.1f %.1f" % mediana(lambda: resumen_del_dia(fecha=busiest)))
+print("selector tablero SIN caché, ms (mediana, máximo): %.1f %.1f" % mediana(lambda: tablero_datos(hoy=hoy)))
 print("selector tablero con los días anteriores en caché (hoy siempre se lee), ms (mediana, máximo): %.1f %.1f"
-      % mediana(lambda: selectors.tablero_datos(hoy=hoy), limpiar=False))
-inicio, fin = selectors.dia_local_limites(busiest)
+      % mediana(lambda: tablero_datos(hoy=hoy), limpiar=False))
+inicio, fin = dia_local_limites(busiest)
 print("--- EXPLAIN ANALYZE: ventas del día por cajero (resumen) ---")
 print(resumen.captured_queries[0]["sql"][:400])
 with conexion.cursor() as cursor:

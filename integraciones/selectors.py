@@ -1,11 +1,24 @@
 """Reads of the sync state, phrased for the client's pages and the admin."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Max, Min, Value
+from django.db.models.functions import Concat
 from django.utils import formats, timezone
 
 from integraciones.models import EstadoSincronizacion, SincronizacionAlumno, Sistema
 from ventas_ingenio.router import DB_NEGOCIO
+
+
+@dataclass(frozen=True)
+class ClientePendiente:
+    cliente_id: int
+    nombre: str
+    desde: datetime
+    intentos: int
+    sistemas: list[str]  # "SII: pendiente", "Aula: error"
 
 
 @dataclass(frozen=True)
@@ -52,3 +65,27 @@ def sincronizaciones_de_cliente(*, cliente_id: int) -> list[EstadoSistema]:
 
 def sincronizacion_obtener(*, cliente_id: int, sistema: str) -> SincronizacionAlumno:
     return SincronizacionAlumno.objects.using(DB_NEGOCIO).get(cliente_id=cliente_id, sistema=sistema)
+
+
+def clientes_pendientes_sincronizar(*, limite: int = 5, using: str = DB_NEGOCIO) -> tuple[list[ClientePendiente], int]:
+    """Clients not yet registered in SII or Aula (pending or failed), oldest first, and how many."""
+    no_sincronizadas = SincronizacionAlumno.objects.using(using).exclude(estado=EstadoSincronizacion.SINCRONIZADO)
+    filas = list(
+        no_sincronizadas.values("cliente_id", "cliente__nombre", "cliente__apellidos")
+        .annotate(desde=Min("creado"), intentos=Max("intentos"),
+                  sistemas=ArrayAgg(Concat("sistema", Value(":"), "estado"), order_by="sistema"))
+        .order_by("desde", "cliente_id")[:limite]
+    )
+    total = len(filas) if len(filas) < limite else no_sincronizadas.values("cliente_id").distinct().count()
+    nombres_sistema, nombres_estado = dict(Sistema.choices), dict(EstadoSincronizacion.choices)
+    pendientes = []
+    for fila in filas:
+        sistemas = []
+        for valor in fila["sistemas"]:
+            sistema, estado = valor.split(":", 1)
+            sistemas.append(f"{nombres_sistema.get(sistema, sistema)}: {nombres_estado.get(estado, estado).lower()}")
+        pendientes.append(ClientePendiente(
+            cliente_id=fila["cliente_id"], nombre=f"{fila['cliente__nombre']} {fila['cliente__apellidos']}".strip(),
+            desde=fila["desde"], intentos=fila["intentos"], sistemas=sistemas,
+        ))
+    return pendientes, total

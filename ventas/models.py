@@ -2,7 +2,7 @@
 
 ``tra_venta`` and ``tra_venta_det`` keep the first version's names (``id_venta``,
 ``id_cliente``, ``fecha``; ``id_venta_det``, ``id_venta``, ``id_producto``, ``cantidad``,
-``descuento``). A sale is written once, by ``ventas.services.venta_confirmar``, and never
+``descuento``). A sale is written once, by ``ventas.caja.cobro.venta_confirmar``, and never
 deleted. The cashier and whoever authorised a discount live in the auth database: their id
 and a snapshot of their name are kept, no foreign key.
 """
@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ventas.calculos import CERO
+from ventas.politica import CANTIDAD_MAXIMA
 
 
 def _dinero(nombre, **extra):
@@ -312,7 +313,7 @@ class TipoDevolucion(models.TextChoices):
 class Devolucion(models.Model):
     """Units of a sale given back, with the money refunded: a partial return or a whole cancellation.
 
-    Written once by ``ventas.services`` under the sale's row lock, with the stock movements
+    Written once by ``ventas.devoluciones.services`` under the sale's row lock, with the stock movements
     ("cancelacion_venta") in the same transaction. ``clave`` is the form's one-time key.
     """
 
@@ -460,7 +461,7 @@ class CarritoLinea(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["carrito", "producto"], name="carrito_linea_producto_unico"),
-            models.CheckConstraint(condition=Q(cantidad__gt=0) & Q(cantidad__lte=9999), name="carrito_linea_cantidad"),
+            models.CheckConstraint(condition=Q(cantidad__gt=0) & Q(cantidad__lte=CANTIDAD_MAXIMA), name="carrito_linea_cantidad"),
             models.CheckConstraint(condition=Q(descuento__gte=0), name="carrito_linea_descuento"),
         ]
 

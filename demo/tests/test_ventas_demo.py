@@ -126,7 +126,7 @@ def test_turnos_cerrados_y_consistentes(cargadas):
     assert Turno.objects.exclude(efectivo_contado=F("efectivo_esperado")).exists()  # some count differences
     # The stored close snapshot is exactly what the shifts' own selector reads from the ledger.
     from ventas.calculos import CuentasTurno
-    from ventas.selectors import turno_cuentas
+    from ventas.turnos.selectors import turno_cuentas
 
     for turno in Turno.objects.order_by("?")[:40]:
         cuentas = turno_cuentas(turno=turno)

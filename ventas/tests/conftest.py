@@ -1,8 +1,8 @@
 import pytest
 
 from inventario.tests.conftest import producto_con_existencia  # noqa: F401  (shared fixture)
-from ventas import services
-from ventas.selectors import carrito_de_cajero
+from ventas.caja.cobro import venta_confirmar
+from ventas.caja.selectors import carrito_de_cajero
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def cobrar():
         from decimal import Decimal
 
         vista = carrito_de_cajero(cajero=cajero)
-        return services.venta_confirmar(
+        return venta_confirmar(
             cajero=cajero,
             clave_cobro=clave or vista.carrito.clave_cobro,
             huella=huella or vista.huella,

@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 from inventario.models import TipoMovimiento
 from inventario.services import MovimientoDatos, existencias_mover
-from ventas import calculos, services
+from ventas import calculos
+from ventas.caja.cobro import PagoDatos, venta_confirmar
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar, carrito_linea_cambiar
 from ventas.models import (
     Devolucion,
     DevolucionLinea,
@@ -19,7 +22,6 @@ from ventas.models import (
     Venta,
     VentaDetalle,
 )
-from ventas.selectors import carrito_de_cajero
 from ventas_ingenio.roles import nombre_para_registro
 
 D = Decimal
@@ -33,13 +35,13 @@ def local(anio, mes, dia, hora, minuto=0):
 def vender(cajero, lineas, *, cuando, efectivo="0", pagos=(), turno=None):
     """Sell ``[(producto, cantidad, descuento)]`` as ``cajero`` and date the sale ``cuando``."""
     for producto, cantidad, descuento in lineas:
-        linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+        linea = carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
         if descuento:
-            services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=cantidad, descuento=D(descuento))
+            carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=cantidad, descuento=D(descuento))
     vista = carrito_de_cajero(cajero=cajero)
-    venta, _ = services.venta_confirmar(
+    venta, _ = venta_confirmar(
         cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella,
-        pagos=[services.PagoDatos(metodo, D(monto), "") for metodo, monto in pagos], efectivo_recibido=D(efectivo),
+        pagos=[PagoDatos(metodo, D(monto), "") for metodo, monto in pagos], efectivo_recibido=D(efectivo),
     )
     # The shift is set here only if given: once checkout sets it itself, it is left alone.
     Venta.objects.filter(pk=venta.pk).update(fecha=cuando, **({"turno": turno} if turno else {}))

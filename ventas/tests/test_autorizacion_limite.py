@@ -16,8 +16,10 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from ventas import services
+from ventas.caja.services import carrito_agregar
 from ventas.models import Carrito, Devolucion, Turno, Venta, VentaDetalle
+from ventas.politica import PERMISO_AUTORIZAR
+from ventas.tests.autorizar import autorizar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -47,7 +49,7 @@ def descuento_grande(cliente_cajero, cajero, gerente, producto_con_existencia, t
     """A cart with a 15 % discount: above the cashier's 10 %, it needs a Gerente."""
     turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
-    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
     cliente_cajero.post(reverse("ventas:linea_cambiar", args=[linea.pk]), {"cantidad": "1", "descuento": "15"})
 
 
@@ -118,7 +120,7 @@ def venta(cajero, gerente, cobrar, turno_para, producto_con_existencia):
     """A cashier's sale of today (3 notebooks at $58, cash), with the cashier's shift open."""
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=D("58.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=3)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=3)
     venta, _ = cobrar(cajero, efectivo="200")
     return venta
 
@@ -198,8 +200,8 @@ def test_cierre_con_diferencia_cinco_claves_malas_bloquean(cliente_cajero, cajer
     assert (turno.estado, turno.id_autorizo_diferencia) == ("cerrado", gerente.pk)
 
 
-def test_el_servicio_exige_la_peticion_de_la_caja(cajero, gerente):
+def test_la_autorizacion_exige_la_peticion_de_la_caja(cajero, gerente):
     """Without the till's request there is no address to count by: refused, not unthrottled."""
     with pytest.raises(ValueError, match="petición de la caja"):
-        services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave=CLAVE, request=None)
+        autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR, request=None)
     assert not Carrito.objects.filter(id_autorizo_descuento__isnull=False).exists()

@@ -11,9 +11,10 @@ from django.urls import reverse
 from inventario.exceptions import ExistenciaInsuficiente
 from inventario.models import MovimientoInventario
 from inventario.selectors import inventario_descuadres
-from ventas import services
+from ventas.caja.cobro import venta_confirmar
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar
 from ventas.models import Venta
-from ventas.selectors import carrito_de_cajero
 from ventas_ingenio.tests.hilos import en_paralelo
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 def _cobro(cajero):
     vista = carrito_de_cajero(cajero=cajero)
     clave, huella = vista.carrito.clave_cobro, vista.huella
-    return lambda: services.venta_confirmar(
+    return lambda: venta_confirmar(
         cajero=cajero, clave_cobro=clave, huella=huella, pagos=[], efectivo_recibido=Decimal("100000")
     )
 
@@ -34,7 +35,7 @@ def test_veinte_cajeros_cinco_unidades(usuario_con_rol, producto_con_existencia,
     cajeros = [usuario_con_rol("Cajero", username=f"caja{i}") for i in range(20)]
     for cajero in cajeros:
         turno_para(cajero)
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
 
     resultados = en_paralelo([_cobro(c) for c in cajeros])
 
@@ -57,8 +58,8 @@ def test_carritos_con_lineas_en_orden_opuesto_no_se_bloquean(usuario_con_rol, pr
     for i, cajero in enumerate(cajeros):
         turno_para(cajero)
         primero, segundo = (a, b) if i % 2 == 0 else (b, a)
-        services.carrito_agregar(cajero=cajero, producto_id=primero.pk, cantidad=2)
-        services.carrito_agregar(cajero=cajero, producto_id=segundo.pk, cantidad=3)
+        carrito_agregar(cajero=cajero, producto_id=primero.pk, cantidad=2)
+        carrito_agregar(cajero=cajero, producto_id=segundo.pk, cantidad=3)
 
     resultados = en_paralelo([_cobro(c) for c in cajeros])
 
@@ -73,8 +74,8 @@ def test_misma_clave_dos_en_paralelo_y_diez_reenvios(cajero, producto_con_existe
     turno_para(cajero)
     a = producto_con_existencia(10)
     b = producto_con_existencia(10)
-    services.carrito_agregar(cajero=cajero, producto_id=a.pk)
-    services.carrito_agregar(cajero=cajero, producto_id=b.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=a.pk)
+    carrito_agregar(cajero=cajero, producto_id=b.pk, cantidad=2)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "10000"}
 
@@ -107,7 +108,7 @@ def test_espera_de_bloqueo_acotada_pide_reintentar(cliente_cajero, cajero, produ
     settings.COBRO_LOCK_TIMEOUT_SEGUNDOS = 1
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100000"}
     bloqueado, soltar = threading.Event(), threading.Event()

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from inventario.models import MovimientoInventario
 from inventario.selectors import inventario_descuadres
-from ventas import calculos, services
+from ventas import calculos
+from ventas.caja.cobro import PagoDatos
+from ventas.caja.services import carrito_agregar, carrito_linea_cambiar
+from ventas.devoluciones.selectors import metodo_reembolso_sugerido, reembolsables_por_metodo
+from ventas.devoluciones.services import (
+    LineaDevolucionDatos,
+    venta_cancelar,
+    venta_devolver,
+)
 from ventas.exceptions import (
     AutorizacionRechazada,
     ClaveDevolucionReutilizada,
@@ -24,8 +32,8 @@ from ventas.exceptions import (
     VentaYaCancelada,
 )
 from ventas.models import Devolucion, DevolucionLinea, MovimientoCaja, Reembolso, Venta, VentaDetalle
-from ventas.services import AutorizacionDatos, LineaDevolucionDatos
-from ventas_ingenio.tests.factories import peticion_caja
+from ventas.politica import PERMISO_DEVOLVER, Credenciales
+from ventas.tests.autorizar import autorizar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -51,9 +59,9 @@ def vender(cajero, cobrar, turno_para):
     def _vender(lineas, *, efectivo="100000", pagos=(), descuentos=None, quien=None):
         quien = quien or cajero
         for producto, cantidad in lineas:
-            linea = services.carrito_agregar(cajero=quien, producto_id=producto.pk, cantidad=cantidad)
+            linea = carrito_agregar(cajero=quien, producto_id=producto.pk, cantidad=cantidad)
             if descuentos and producto.pk in descuentos:
-                services.carrito_linea_cambiar(cajero=quien, linea_id=linea.pk, cantidad=cantidad,
+                carrito_linea_cambiar(cajero=quien, linea_id=linea.pk, cantidad=cantidad,
                                                descuento=descuentos[producto.pk])
         venta, _ = cobrar(quien, efectivo=efectivo, pagos=pagos)
         return venta
@@ -75,17 +83,25 @@ def _foto(venta):
     )
 
 
+def _gerente(extra: dict) -> dict:
+    """Typed credentials become a user first, as in the view."""
+    credenciales = extra.pop("autorizo", None)
+    if credenciales is not None:
+        extra["autorizador"] = autorizar(credenciales.usuario, credenciales.clave, PERMISO_DEVOLVER)
+    return extra
+
+
 def _devolver(venta, usuario, lineas, **extra):
-    datos = {"motivo": "No le quedó", "clave": uuid.uuid4(), "request": peticion_caja(), **extra}
-    return services.venta_devolver(
+    datos = {"motivo": "No le quedó", "clave": uuid.uuid4(), **_gerente(extra)}
+    return venta_devolver(
         venta_id=venta.pk, usuario=usuario,
         lineas=[LineaDevolucionDatos(venta_detalle_id=d.pk, cantidad=c) for d, c in lineas], **datos,
     )
 
 
 def _cancelar(venta, usuario, **extra):
-    datos = {"motivo": "Cobro equivocado", "clave": uuid.uuid4(), "request": peticion_caja(), **extra}
-    return services.venta_cancelar(venta_id=venta.pk, usuario=usuario, **datos)
+    datos = {"motivo": "Cobro equivocado", "clave": uuid.uuid4(), **_gerente(extra)}
+    return venta_cancelar(venta_id=venta.pk, usuario=usuario, **datos)
 
 
 # --- Happy paths ------------------------------------------------------------------------------
@@ -169,7 +185,7 @@ def test_reparto_del_reembolso():
 
 def test_cancelar_venta_de_hoy_pago_mixto(vender, gerente, turno_para, producto_con_existencia):
     mochila = producto_con_existencia(5, precio=D("450.00"))
-    venta = vender([(mochila, 1)], efectivo="200", pagos=[services.PagoDatos("tarjeta", D("300.00"), "AUT-1")])
+    venta = vender([(mochila, 1)], efectivo="200", pagos=[PagoDatos("tarjeta", D("300.00"), "AUT-1")])
     turno_para(gerente)
 
     devolucion, creada = _cancelar(venta, gerente)
@@ -188,7 +204,7 @@ def test_cancelar_venta_de_hoy_pago_mixto(vender, gerente, turno_para, producto_
 def test_cancelar_tras_devolucion_parcial_reembolsa_solo_el_resto(vender, gerente, turno_para, producto_con_existencia):
     a = producto_con_existencia(10, precio=D("58.00"))
     b = producto_con_existencia(10, precio=D("12.50"), tasa_iva=D("0.00"))
-    venta = vender([(a, 2), (b, 4)], efectivo="16", pagos=[services.PagoDatos("tarjeta", D("150.00"))])
+    venta = vender([(a, 2), (b, 4)], efectivo="16", pagos=[PagoDatos("tarjeta", D("150.00"))])
     assert venta.total == D("166.00")
     turno_para(gerente)
     primera, _ = _devolver(venta, gerente, [(_linea(venta, a), 1), (_linea(venta, b), 1)], metodo_reembolso="efectivo")
@@ -210,11 +226,11 @@ def test_cancelar_tras_devolucion_parcial_reembolsa_solo_el_resto(vender, gerent
 
 def test_metodo_sugerido_y_metodo_ajeno(vender, gerente, turno_para, producto_con_existencia):
     producto = producto_con_existencia(5, precio=D("100.00"))
-    venta = vender([(producto, 2)], efectivo="0", pagos=[services.PagoDatos("transferencia", D("200.00"))])
+    venta = vender([(producto, 2)], efectivo="0", pagos=[PagoDatos("transferencia", D("200.00"))])
     turno_para(gerente)
-    disponibles = services.reembolsables_por_metodo(venta=venta)
+    disponibles = reembolsables_por_metodo(venta=venta)
     assert disponibles == [("transferencia", D("200.00"))]
-    assert services.metodo_reembolso_sugerido(disponibles) == "transferencia"
+    assert metodo_reembolso_sugerido(disponibles) == "transferencia"
     antes = _foto(venta)
     with pytest.raises(DevolucionNoValida, match="no tiene pagos con efectivo por reembolsar"):
         _devolver(venta, gerente, [(_linea(venta, producto), 1)], metodo_reembolso="efectivo")
@@ -239,7 +255,7 @@ def test_cajero_con_autorizacion_de_gerente(vender, cajero, gerente, producto_co
     venta = vender([(producto, 2)])  # opens the cashier's shift
 
     devolucion, _ = _devolver(venta, cajero, [(_linea(venta, producto), 1)],
-                              autorizo=AutorizacionDatos(usuario="gerente1", clave=CLAVE_GERENTE))
+                              autorizo=Credenciales(usuario="gerente1", clave=CLAVE_GERENTE))
 
     assert (devolucion.id_usuario, devolucion.id_autorizo) == (cajero.pk, gerente.pk)
     assert devolucion.nombre_autorizo == "Gabriela Méndez"
@@ -400,10 +416,10 @@ def test_cajero_sin_autorizacion_o_con_clave_equivocada(vender, cajero, gerente,
     with pytest.raises(DevolucionNoPermitida, match="Un gerente debe autorizarlo"):
         _cancelar(venta, cajero)
     with pytest.raises(AutorizacionRechazada, match="Usuario o contraseña de gerente incorrectos"):
-        _cancelar(venta, cajero, autorizo=AutorizacionDatos(usuario="gerente1", clave="otra"))
+        _cancelar(venta, cajero, autorizo=Credenciales(usuario="gerente1", clave="otra"))
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar devoluciones ni cancelaciones"):
         _devolver(venta, cajero, [(_linea(venta, producto), 1)],
-                  autorizo=AutorizacionDatos(usuario=otro_cajero.username, clave=CLAVE_GERENTE))
+                  autorizo=Credenciales(usuario=otro_cajero.username, clave=CLAVE_GERENTE))
     assert _foto(venta) == antes
 
 
@@ -414,7 +430,7 @@ def test_consulta_y_ventas_ajenas(vender, consulta, gerente, usuario_con_rol, tu
     venta = vender([(producto, 2)])
     otra_cajera = usuario_con_rol("Cajero", username="cajera2")
     turno_para(otra_cajera)
-    autorizo = AutorizacionDatos(usuario="gerente1", clave=CLAVE_GERENTE)
+    autorizo = Credenciales(usuario="gerente1", clave=CLAVE_GERENTE)
     antes = _foto(venta)
     with pytest.raises(DevolucionNoPermitida, match="Tu usuario no puede registrar devoluciones"):
         _cancelar(venta, consulta, autorizo=autorizo)
@@ -423,7 +439,7 @@ def test_consulta_y_ventas_ajenas(vender, consulta, gerente, usuario_con_rol, tu
         _cancelar(venta, otra_cajera, autorizo=autorizo)
     turno_para(gerente)
     with pytest.raises(VentaNoEncontrada):
-        services.venta_cancelar(venta_id=venta.pk + 1000, usuario=gerente, motivo="x", clave=uuid.uuid4())
+        venta_cancelar(venta_id=venta.pk + 1000, usuario=gerente, motivo="x", clave=uuid.uuid4())
     assert _foto(venta) == antes
 
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from inventario.selectors import inventario_descuadres
-from ventas import services
+from ventas.caja.services import carrito_agregar
+from ventas.devoluciones.services import LineaDevolucionDatos, venta_cancelar, venta_devolver
 from ventas.exceptions import DevolucionNoValida, ReembolsoExcedeEfectivo, VentaYaCancelada
 from ventas.models import Devolucion, Reembolso, Venta, VentaDetalle
-from ventas.services import LineaDevolucionDatos
 from ventas_ingenio.tests.hilos import en_paralelo
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -23,7 +23,7 @@ def venta(cajero, gerente, cobrar, turno_para, producto_con_existencia):
     turno_para(cajero)
     turno_para(gerente, Decimal("5000.00"))  # enough cash in the drawer for the refunds
     producto = producto_con_existencia(10, nombre="Calculadora científica", precio=Decimal("349.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
     venta, _ = cobrar(cajero)
     return venta
 
@@ -54,7 +54,7 @@ def test_misma_clave_de_cancelacion_en_paralelo(gerente, venta):
     clave = uuid.uuid4()
 
     def cancelar():
-        return services.venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Doble clic", clave=clave)
+        return venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Doble clic", clave=clave)
 
     resultados = en_paralelo([cancelar] * 4)
 
@@ -66,11 +66,11 @@ def test_misma_clave_de_cancelacion_en_paralelo(gerente, venta):
 
 def test_la_ultima_unidad_dos_veces_en_paralelo(gerente, venta):
     linea = VentaDetalle.objects.get(venta=venta)
-    services.venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="Primera", clave=uuid.uuid4(),
+    venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="Primera", clave=uuid.uuid4(),
                             lineas=[LineaDevolucionDatos(venta_detalle_id=linea.pk, cantidad=1)])
 
     def devolver():
-        return services.venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="Última", clave=uuid.uuid4(),
+        return venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="Última", clave=uuid.uuid4(),
                                        lineas=[LineaDevolucionDatos(venta_detalle_id=linea.pk, cantidad=1)])
 
     resultados = en_paralelo([devolver, devolver])
@@ -90,10 +90,10 @@ def test_cancelacion_y_devolucion_a_la_vez(gerente, venta):
     linea = VentaDetalle.objects.get(venta=venta)
 
     def cancelar():
-        return services.venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Error", clave=uuid.uuid4())
+        return venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Error", clave=uuid.uuid4())
 
     def devolver():
-        return services.venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="Roto", clave=uuid.uuid4(),
+        return venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="Roto", clave=uuid.uuid4(),
                                        lineas=[LineaDevolucionDatos(venta_detalle_id=linea.pk, cantidad=1)])
 
     resultados = en_paralelo([cancelar, devolver])
@@ -115,13 +115,13 @@ def test_dos_reembolsos_no_vacian_la_caja_juntos(cajero, usuario_con_rol, cobrar
     turno_para(cajero)
     ventas = []
     for _ in range(2):
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
         ventas.append(cobrar(cajero)[0])
     gerente = usuario_con_rol("Gerente", username="gerente2")
     turno_para(gerente)  # $500 in the drawer: room for one $400 refund, not two
 
     def cancelar(venta):
-        return lambda: services.venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="x", clave=uuid.uuid4())
+        return lambda: venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="x", clave=uuid.uuid4())
 
     resultados = en_paralelo([cancelar(v) for v in ventas])
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from inventario.selectors import inventario_descuadres
-from ventas import services
+from ventas.caja.services import carrito_agregar
 from ventas.models import Devolucion
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -16,8 +16,8 @@ def test_cajero_devuelve_una_linea_en_el_navegador(entrar, live_server, pagina, 
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=Decimal("58.00"))
     colores = producto_con_existencia(4, nombre="Colores 12 piezas", precio=Decimal("45.50"))
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=3)
-    services.carrito_agregar(cajero=cajero, producto_id=colores.pk)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=3)
+    carrito_agregar(cajero=cajero, producto_id=colores.pk)
     venta, _ = cobrar(cajero, efectivo="300")
 
     entrar(f"/ventas/{venta.pk}/ticket/", "cajero1")

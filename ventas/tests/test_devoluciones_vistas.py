@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from inventario.models import MovimientoInventario
 from inventario.selectors import inventario_descuadres
-from ventas import services
+from ventas.caja.services import carrito_agregar
+from ventas.devoluciones.services import LineaDevolucionDatos, venta_devolver
 from ventas.models import Devolucion, DevolucionLinea, Reembolso, Venta, VentaDetalle
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -27,8 +28,8 @@ def venta(cajero, cobrar, turno_para, producto_con_existencia):
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=D("58.00"))
     lapiz = producto_con_existencia(20, nombre="Lápiz HB", precio=D("7.50"), tasa_iva=D("0.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=3)
-    services.carrito_agregar(cajero=cajero, producto_id=lapiz.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=3)
+    carrito_agregar(cajero=cajero, producto_id=lapiz.pk, cantidad=2)
     venta, _ = cobrar(cajero, efectivo="200")
     return venta
 
@@ -75,7 +76,7 @@ def test_consultas_del_formulario_no_crecen_con_las_lineas(cliente_gerente, gere
                                                            producto_con_existencia, django_assert_max_num_queries):
     turno_para(cajero)
     for _ in range(15):
-        services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
+        carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
     venta, _ = cobrar(cajero)
     with django_assert_max_num_queries(4):
         assert cliente_gerente.get(reverse("ventas:venta_devolver", args=[venta.pk])).status_code == 200
@@ -138,7 +139,7 @@ def test_cantidades_no_validas_en_la_pagina(cliente_gerente, gerente, turno_para
 def test_otros_datos_no_validos_en_la_pagina(cliente_gerente, gerente, turno_para, venta, cajero, cobrar,
                                              producto_con_existencia):
     turno_para(gerente)
-    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
+    carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
     otra, _ = cobrar(cajero)
     ajena = VentaDetalle.objects.get(venta=otra)
     url = reverse("ventas:venta_devolver", args=[venta.pk])
@@ -286,9 +287,9 @@ def test_ticket_de_devolucion_formatos_y_permisos(cliente_gerente, gerente, turn
                                                   django_assert_max_num_queries):
     turno_para(gerente)
     cuaderno = _lineas(venta)["Cuaderno profesional"]
-    devolucion, _ = services.venta_devolver(
+    devolucion, _ = venta_devolver(
         venta_id=venta.pk, usuario=gerente, motivo="Defecto", clave=uuid.uuid4(),
-        lineas=[services.LineaDevolucionDatos(venta_detalle_id=cuaderno.pk, cantidad=2)],
+        lineas=[LineaDevolucionDatos(venta_detalle_id=cuaderno.pk, cantidad=2)],
     )
     url = reverse("ventas:devolucion_ticket", args=[devolucion.pk])
     for formato in ("58", "80", "a4"):
@@ -338,7 +339,7 @@ def test_el_ticket_de_venta_lleva_a_devolver_y_cancelar(cliente_cajero, venta):
 def test_reembolso_mayor_que_el_efectivo_de_la_caja(cliente_gerente, gerente, cajero, cobrar, turno_para,
                                                     producto_con_existencia):
     turno_para(cajero)
-    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("600.00")).pk)
+    carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("600.00")).pk)
     venta, _ = cobrar(cajero)
     turno_para(gerente)  # opening cash $500
     respuesta = cliente_gerente.post(reverse("ventas:venta_cancelar", args=[venta.pk]),

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from clientes.tests.factories import ClienteFactory, curp_valida
 from demo.ventas import ventas_cargar
-from ventas import services
+from ventas.caja.cobro import PagoDatos
+from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
 from ventas.models import Venta
-from ventas.services import PagoDatos
 from ventas_ingenio.router import DB_NEGOCIO
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -30,9 +30,9 @@ def vender(cobrar):
 
     def _vender(cajero, lineas, *, cliente=None, pagos=(), fecha=None):
         for producto, cantidad in lineas:
-            services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+            carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
         if cliente is not None:
-            services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+            carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
         venta, _ = cobrar(cajero, pagos=list(pagos))
         if fecha is not None:
             # Sales are stamped with now(); older dates are set afterwards to test the date filters.
@@ -252,9 +252,9 @@ def test_folio_de_otro_filtro(cliente_gerente, escenario):
 
 
 def test_paginas(cliente_gerente, cajero, producto_con_existencia, turno_para, vender, monkeypatch):
-    from ventas import views_historial
+    from ventas.historial import views
 
-    monkeypatch.setattr(views_historial, "POR_PAGINA", 2)
+    monkeypatch.setattr(views, "POR_PAGINA", 2)
     turno_para(cajero)
     producto = producto_con_existencia(20)
     ventas = [vender(cajero, [(producto, 1)], fecha=timezone.now() - timedelta(minutes=i)) for i in range(5)]
@@ -270,9 +270,9 @@ def test_paginas(cliente_gerente, cajero, producto_con_existencia, turno_para, v
 
 def test_conteo_acotado(cliente_gerente, cajero, producto_con_existencia, turno_para, vender, settings, monkeypatch):
     """Above the bound the page says "más de N" (and shows no total) instead of counting everything."""
-    from ventas import views_historial
+    from ventas.historial import views
 
-    monkeypatch.setattr(views_historial, "POR_PAGINA", 2)
+    monkeypatch.setattr(views, "POR_PAGINA", 2)
     settings.HISTORIAL_LIMITE_CONTEO = 3
     turno_para(cajero)
     producto = producto_con_existencia(20)
@@ -352,9 +352,9 @@ def test_csv_protege_formulas(cliente_gerente, cajero, producto_con_existencia, 
 
 def test_csv_usa_cursor_del_servidor(escenario):
     """Rows come from a server-side cursor fetched in chunks: memory stays flat at any size."""
-    from ventas import historial
+    from ventas.historial.selectors import historial_filas_csv
 
-    filas = historial.historial_filas_csv(Venta.objects.using(DB_NEGOCIO).order_by("-fecha"), chunk_size=2)
+    filas = historial_filas_csv(Venta.objects.using(DB_NEGOCIO).order_by("-fecha"), chunk_size=2)
     primera = next(filas)
     with connections[DB_NEGOCIO].cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_cursors WHERE statement ILIKE %s", ["%tra_venta%"])

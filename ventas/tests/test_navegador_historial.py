@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from clientes.tests.factories import ClienteFactory
-from ventas import services
+from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
 from ventas.models import Venta
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -18,10 +18,10 @@ def test_gerente_filtra_el_historial_y_abre_una_venta(entrar, live_server, pagin
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=Decimal("58.00"))
     sofia = ClienteFactory(nombre="Sofía", apellidos="Torres Luna", email="sofia.torres@escuela.test")
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=2)
-    services.carrito_cliente_asignar(cajero=cajero, cliente_id=sofia.pk)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk, cantidad=2)
+    carrito_cliente_asignar(cajero=cajero, cliente_id=sofia.pk)
     hoy, _ = cobrar(cajero)
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
     antigua, _ = cobrar(cajero)
     Venta.objects.filter(pk=antigua.pk).update(fecha=timezone.now() - timedelta(days=40))
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ventas.selectors import dia_local_limites, resumen_del_dia
+from ventas.politica import dia_local_limites
+from ventas.reportes.resumen import resumen_del_dia
 from ventas.tests.reportes_datos import dia_completo, local, vender
 
 pytestmark = pytest.mark.django_db(databases="__all__")

@@ -6,7 +6,17 @@ from clientes.selectors import cliente_publico_general
 from inventario.exceptions import ExistenciaInsuficiente
 from inventario.models import MovimientoInventario, Producto
 from inventario.selectors import inventario_descuadres
-from ventas import services
+from ventas.caja.cobro import _VENTA_INSERTAR, PagoDatos
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import (
+    carrito_activo_obtener,
+    carrito_agregar,
+    carrito_autorizar_descuentos,
+    carrito_cliente_asignar,
+    carrito_linea_cambiar,
+    carrito_poner_en_espera,
+    carrito_reanudar,
+)
 from ventas.exceptions import (
     AutorizacionRechazada,
     CantidadNoValida,
@@ -19,8 +29,8 @@ from ventas.exceptions import (
     ProductoNoVendible,
 )
 from ventas.models import Carrito, Pago, Venta, VentaDetalle
-from ventas.selectors import carrito_de_cajero
-from ventas_ingenio.tests.factories import peticion_caja
+from ventas.politica import PERMISO_AUTORIZAR
+from ventas.tests.autorizar import autorizar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -37,9 +47,9 @@ def test_venta_completa_en_efectivo(cajero, producto_con_existencia, cobrar, tur
     turno_para(cajero)
     cuaderno = producto_con_existencia(10, nombre="Cuaderno profesional", precio=D("58.00"))
     lapiz = producto_con_existencia(50, nombre="Lápiz HB", precio=D("7.50"), tasa_iva=D("0.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
-    services.carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
-    services.carrito_agregar(cajero=cajero, producto_id=lapiz.pk, cantidad=3)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
+    carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
+    carrito_agregar(cajero=cajero, producto_id=lapiz.pk, cantidad=3)
 
     venta, creada = cobrar(cajero, efectivo="200")
 
@@ -67,8 +77,8 @@ def test_venta_completa_en_efectivo(cajero, producto_con_existencia, cobrar, tur
 def test_pago_mixto(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     mochila = producto_con_existencia(3, precio=D("450.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=mochila.pk)
-    venta, _ = cobrar(cajero, efectivo="200", pagos=[services.PagoDatos("tarjeta", D("300.00"), "AUT-991")])
+    carrito_agregar(cajero=cajero, producto_id=mochila.pk)
+    venta, _ = cobrar(cajero, efectivo="200", pagos=[PagoDatos("tarjeta", D("300.00"), "AUT-991")])
     assert [(p.metodo, p.monto, p.cambio, p.referencia) for p in venta.pagos.all()] == [
         ("tarjeta", D("300.00"), D("0.00"), "AUT-991"), ("efectivo", D("150.00"), D("50.00"), "")
     ]
@@ -77,7 +87,7 @@ def test_pago_mixto(cajero, producto_con_existencia, cobrar, turno_para):
 def test_misma_clave_devuelve_la_misma_venta(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     primera, creada = cobrar(cajero)
     segunda, otra_vez = cobrar(cajero, clave=vista.carrito.clave_cobro, huella=vista.huella)
@@ -89,10 +99,10 @@ def test_misma_clave_devuelve_la_misma_venta(cajero, producto_con_existencia, co
 def test_misma_clave_con_otro_carrito_se_rechaza(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     clave = carrito_de_cajero(cajero=cajero).carrito.clave_cobro
     cobrar(cajero)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
     with pytest.raises(ClaveCobroReutilizada):
         cobrar(cajero, clave=clave)
     producto.refresh_from_db()
@@ -104,7 +114,7 @@ def test_existencia_insuficiente_no_escribe_nada(cajero, producto_con_existencia
     from inventario.services import existencia_ajustar
 
     producto = producto_con_existencia(2, nombre="Regla 30 cm")
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
     existencia_ajustar(producto_id=producto.pk, existencia_nueva=1, existencia_anterior=2, motivo="merma", usuario=gerente)
     with pytest.raises(ExistenciaInsuficiente, match=r"Existencia insuficiente: Regla 30 cm \(quedan 1\)"):
         cobrar(cajero)
@@ -114,7 +124,7 @@ def test_existencia_insuficiente_no_escribe_nada(cajero, producto_con_existencia
 def test_pago_corto(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(2, precio=D("100.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     with pytest.raises(PagoNoValido, match="Pago insuficiente: faltan \\$0.01"):
         cobrar(cajero, efectivo="99.99")
     _nada_escrito()
@@ -122,7 +132,7 @@ def test_pago_corto(cajero, producto_con_existencia, cobrar, turno_para):
 
 def test_carrito_vacio(cajero, cobrar, turno_para):
     turno_para(cajero)
-    services.carrito_activo_obtener(cajero=cajero)
+    carrito_activo_obtener(cajero=cajero)
     with pytest.raises(CarritoVacio):
         cobrar(cajero)
     _nada_escrito()
@@ -131,7 +141,7 @@ def test_carrito_vacio(cajero, cobrar, turno_para):
 def test_precio_cambiado_avisa_y_muestra_el_nuevo(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, nombre="Goma", precio=D("10.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     Producto.objects.filter(pk=producto.pk).update(precio=D("12.00"))
     with pytest.raises(CarritoCambiado, match="Goma ahora cuesta \\$12.00"):
@@ -146,7 +156,7 @@ def test_precio_cambiado_avisa_y_muestra_el_nuevo(cajero, producto_con_existenci
 def test_huella_alterada_se_rechaza(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     with pytest.raises(CarritoCambiado):
         cobrar(cajero, huella="0" * 64)
     _nada_escrito()
@@ -157,9 +167,9 @@ def test_producto_inactivo_no_se_agrega_ni_se_cobra(cajero, producto_con_existen
     producto = producto_con_existencia(5, nombre="Calculadora")
     Producto.objects.filter(pk=producto.pk).update(activo=False)
     with pytest.raises(ProductoNoVendible, match="Calculadora está dado de baja"):
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
     Producto.objects.filter(pk=producto.pk).update(activo=True)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     Producto.objects.filter(pk=producto.pk).update(activo=False)
     with pytest.raises(ProductoNoVendible):
         cobrar(cajero)
@@ -169,22 +179,22 @@ def test_producto_inactivo_no_se_agrega_ni_se_cobra(cajero, producto_con_existen
 def test_sin_existencia_no_se_agrega(cajero, producto_con_existencia):
     producto = producto_con_existencia(0, nombre="Uniforme talla 8")
     with pytest.raises(ProductoNoVendible, match="Uniforme talla 8 no tiene existencia"):
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
 
 
 @pytest.mark.parametrize("cantidad", [0, -1, 10**9])
 def test_cantidades_absurdas(cajero, producto_con_existencia, cantidad):
     producto = producto_con_existencia(5)
     with pytest.raises(CantidadNoValida):
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
     assert not Carrito.objects.filter(lineas__isnull=False).exists()
 
 
 def test_descuento_mayor_que_la_linea(cajero, producto_con_existencia):
     producto = producto_con_existencia(5, precio=D("20.00"))
-    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
     with pytest.raises(DescuentoNoValido, match="no puede ser mayor que su importe"):
-        services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("20.01"))
+        carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("20.01"))
     linea.refresh_from_db()
     assert linea.descuento == D("0.00")
 
@@ -192,8 +202,8 @@ def test_descuento_mayor_que_la_linea(cajero, producto_con_existencia):
 def test_descuento_del_cajero_hasta_el_limite(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
-    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
-    services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("10.00"))
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("10.00"))
     venta, _ = cobrar(cajero)
     assert venta.total == D("90.00") and venta.nombre_autorizo_descuento == ""
 
@@ -201,19 +211,23 @@ def test_descuento_del_cajero_hasta_el_limite(cajero, producto_con_existencia, c
 def test_descuento_arriba_del_limite_requiere_gerente(cajero, gerente, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
-    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
-    services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("10.01"))
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=1, descuento=D("10.01"))
     with pytest.raises(DescuentoNoAutorizado, match="10 %"):
         cobrar(cajero)
     _nada_escrito()
     with pytest.raises(AutorizacionRechazada, match="incorrectos"):
-        services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="equivocada",
-                                              request=peticion_caja())
+        autorizar("gerente1", "equivocada", PERMISO_AUTORIZAR)
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar"):
-        services.carrito_autorizar_descuentos(cajero=cajero, usuario="cajero1", clave="clave-de-pruebas-123",
-                                              request=peticion_caja())
-    services.carrito_autorizar_descuentos(cajero=cajero, usuario="gerente1", clave="clave-de-pruebas-123",
-                                          request=peticion_caja())
+        autorizar("cajero1", "clave-de-pruebas-123", PERMISO_AUTORIZAR)
+    # The service itself refuses a user who may not authorise, whatever the view handed it.
+    with pytest.raises(AutorizacionRechazada, match="no puede autorizar descuentos"):
+        carrito_autorizar_descuentos(cajero=cajero, autorizador=cajero)
+    with pytest.raises(DescuentoNoAutorizado):
+        cobrar(cajero)
+    carrito_autorizar_descuentos(
+        cajero=cajero, autorizador=autorizar("gerente1", "clave-de-pruebas-123", PERMISO_AUTORIZAR)
+    )
     venta, _ = cobrar(cajero)
     assert venta.total == D("89.99")
     assert (venta.id_autorizo_descuento, venta.nombre_autorizo_descuento) == (gerente.pk, "Gabriela Méndez")
@@ -222,17 +236,17 @@ def test_descuento_arriba_del_limite_requiere_gerente(cajero, gerente, producto_
 def test_ventas_en_espera(cajero, usuario_con_rol, producto_con_existencia):
     otro = usuario_con_rol("Cajero", username="otra")
     a, b = producto_con_existencia(5), producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=a.pk)
-    espera = services.carrito_poner_en_espera(cajero=cajero, nota="Mamá de Luis")
-    services.carrito_agregar(cajero=cajero, producto_id=b.pk)
+    carrito_agregar(cajero=cajero, producto_id=a.pk)
+    espera = carrito_poner_en_espera(cajero=cajero, nota="Mamá de Luis")
+    carrito_agregar(cajero=cajero, producto_id=b.pk)
     assert [x.linea.producto_id for x in carrito_de_cajero(cajero=cajero).lineas] == [b.pk]
-    services.carrito_reanudar(cajero=cajero, carrito_id=espera.pk)
+    carrito_reanudar(cajero=cajero, carrito_id=espera.pk)
     assert [x.linea.producto_id for x in carrito_de_cajero(cajero=cajero).lineas] == [a.pk]
     assert Carrito.objects.filter(id_cajero=cajero.pk, estado="en_espera").count() == 1
     from ventas.exceptions import CarritoNoEncontrado
 
     with pytest.raises(CarritoNoEncontrado):
-        services.carrito_reanudar(cajero=otro, carrito_id=espera.pk)
+        carrito_reanudar(cajero=otro, carrito_id=espera.pk)
 
 
 def _consultas_de_cobro(cajero, productos, cobrar):
@@ -240,7 +254,7 @@ def _consultas_de_cobro(cajero, productos, cobrar):
     from django.test.utils import CaptureQueriesContext
 
     for producto in productos:
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
     with CaptureQueriesContext(connections["default"]) as negocio, CaptureQueriesContext(connections["auth"]) as auth:
         cobrar(cajero)
     return len(negocio), len(auth)
@@ -266,8 +280,8 @@ def test_cliente_con_ventas_no_se_elimina(cajero, producto_con_existencia, cobra
     from clientes.services import cliente_eliminar, cliente_registrar
 
     cliente = cliente_registrar(nombre="Ana", apellidos="Ruiz", email="ana.ruiz@escuela.test")
-    services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
-    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
     venta, _ = cobrar(cajero)
     assert venta.cliente_id == cliente.pk
     with pytest.raises(ClienteConVentas):
@@ -282,4 +296,4 @@ def test_insercion_de_venta_escribe_todas_las_columnas(modelo):
     from ventas_ingenio.tests.sql import columnas_del_insert, columnas_que_escribe_la_app
 
     clase = getattr(models, modelo)
-    assert columnas_del_insert(services._VENTA_INSERTAR, clase._meta.db_table) == columnas_que_escribe_la_app(clase)
+    assert columnas_del_insert(_VENTA_INSERTAR, clase._meta.db_table) == columnas_que_escribe_la_app(clase)

@@ -15,8 +15,8 @@ from django.utils import timezone
 from clientes.tests.factories import ClienteFactory
 from integraciones.models import SincronizacionAlumno
 from inventario.tests.factories import ProductoFactory
-from ventas import graficas
-from ventas.selectors import DiaVentas, tablero_datos
+from ventas.reportes.graficas import escala_redonda, grafica_por_dia, grafica_por_hora
+from ventas.reportes.tablero import DiaVentas, tablero_datos
 from ventas.tests.reportes_datos import dia_completo, vender
 
 D = Decimal
@@ -58,7 +58,7 @@ def test_grafica_de_30_dias_en_svg_valido():
     valores = [D(i * 100) for i in range(30)]  # 0, 100, ..., 2,900
     dias = [DiaVentas(dia=hoy - timedelta(days=29 - i), ventas=i, monto=v) for i, v in enumerate(valores)]
     html = render_to_string("ventas/partials/_grafica_barras.html",
-                            {"grafica": graficas.grafica_por_dia(dias), "id": "g"})
+                            {"grafica": grafica_por_dia(dias), "id": "g"})
     (svg,) = _svgs(html)
     assert svg.get("role") == "img"
     assert svg.get("aria-label").startswith("Ventas por día, últimos 30 días.")
@@ -83,10 +83,10 @@ def test_grafica_de_30_dias_en_svg_valido():
 
 
 def test_grafica_por_hora_usa_enteros():
-    from ventas.selectors import HoraVentas
+    from ventas.reportes.tablero import HoraVentas
 
     horas = [HoraVentas(hora=h, ventas=n, monto=D(n * 10)) for h, n in ((7, 0), (8, 3), (9, 1))]
-    grafica = graficas.grafica_por_hora(horas)
+    grafica = grafica_por_hora(horas)
     assert [m.texto for m in grafica.marcas] == ["0", "1", "2", "3", "4"]
     assert [b.barra.etiqueta for b in grafica.barras] == ["7", "8", "9"]
     assert grafica.barras[1].barra.titulo == "De 08:00 a 08:59: 3 ventas, $30.00"
@@ -94,7 +94,7 @@ def test_grafica_por_hora_usa_enteros():
 
 @pytest.mark.parametrize(("maximo", "tope"), [(0, 4), (3, 4), (7, 8), (99, 100), (1234.5, 2000), (15000, 20000)])
 def test_escala_redonda(maximo, tope):
-    assert graficas.escala_redonda(maximo) == tope
+    assert escala_redonda(maximo) == tope
 
 
 # --- Figures ------------------------------------------------------------------------------------

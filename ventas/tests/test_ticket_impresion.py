@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ventas import services
+from ventas.caja.services import carrito_agregar
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -21,7 +21,7 @@ def test_ticket_cabe_en_el_rollo(live_server, pagina, client, cajero, turno_para
         for p in (Decimal("1234567.89"), Decimal("589.00"))
     ]
     for producto in largos:
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
     venta, _ = cobrar(cajero, efectivo="9999999.99")
 
     client.force_login(cajero)

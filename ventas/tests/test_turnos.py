@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from inventario.selectors import inventario_descuadres
-from ventas import selectors, services
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar
 from ventas.exceptions import (
     AutorizacionRechazada,
     CierreNoValido,
@@ -20,18 +21,25 @@ from ventas.exceptions import (
     TurnoYaCerrado,
 )
 from ventas.models import MovimientoCaja, Pago, Turno, Venta
+from ventas.politica import PERMISO_AUTORIZAR_DIFERENCIA
+from ventas.tests.autorizar import autorizar
 from ventas.tests.turnos_datos import devolver, vender
-from ventas_ingenio.tests.factories import peticion_caja
+from ventas.turnos.selectors import turno_cuentas, turno_cuentas_guardadas, turnos_filtrar
+from ventas.turnos.services import caja_movimiento_registrar, turno_abrir, turno_cerrar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
 CLAVE = "clave-de-pruebas-123"
 
 
-def _cerrar(turno, usuario, efectivo, tarjeta="0", transferencia="0", **extra):
-    return services.turno_cerrar(
+def _cerrar(turno, usuario, efectivo, tarjeta="0", transferencia="0", autorizo_usuario="", autorizo_clave="",
+            **extra):
+    """Close as the view does: typed Gerente credentials first become a user."""
+    if autorizo_usuario:
+        extra["autorizador"] = autorizar(autorizo_usuario, autorizo_clave, PERMISO_AUTORIZAR_DIFERENCIA)
+    return turno_cerrar(
         turno_id=turno.pk, usuario=usuario, efectivo_contado=D(efectivo), tarjeta_reportado=D(tarjeta),
-        transferencia_reportado=D(transferencia), request=peticion_caja(), **extra,
+        transferencia_reportado=D(transferencia), **extra,
     )
 
 
@@ -43,11 +51,11 @@ def _sigue_abierto(turno):
 
 
 def test_abrir_turno_uno_por_cajero(cajero):
-    turno = services.turno_abrir(cajero=cajero, fondo_inicial=D("500.00"))
+    turno = turno_abrir(cajero=cajero, fondo_inicial=D("500.00"))
     assert (turno.estado, turno.fondo_inicial, turno.nombre_cajero) == ("abierto", D("500.00"), "Carlos Ramírez")
     assert turno.abierto is not None
     with pytest.raises(TurnoYaAbierto, match="Ya tienes un turno de caja abierto"):
-        services.turno_abrir(cajero=cajero, fondo_inicial=D("100.00"))
+        turno_abrir(cajero=cajero, fondo_inicial=D("100.00"))
     assert Turno.objects.count() == 1
 
 
@@ -55,7 +63,7 @@ def test_abrir_turno_uno_por_cajero(cajero):
                                            ("NaN", "escribe un importe"), ("1e12", "demasiado grande")])
 def test_fondo_no_valido(cajero, fondo, mensaje):
     with pytest.raises(MontoNoValido, match=mensaje):
-        services.turno_abrir(cajero=cajero, fondo_inicial=D(fondo))
+        turno_abrir(cajero=cajero, fondo_inicial=D(fondo))
     assert not Turno.objects.exists()
 
 
@@ -70,13 +78,13 @@ def test_la_base_de_datos_impide_dos_turnos_abiertos(cajero, turno_para):
 
 def test_cobrar_sin_turno_no_escribe_nada(cajero, producto_con_existencia, cobrar):
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     with pytest.raises(TurnoNoAbierto, match="Abre tu turno de caja antes de cobrar."):
         cobrar(cajero)
     assert not Venta.objects.exists() and not Pago.objects.exists()
     producto.refresh_from_db()
     assert producto.existencia == 5
-    assert selectors.carrito_de_cajero(cajero=cajero).lineas  # the cart waits for the shift
+    assert carrito_de_cajero(cajero=cajero).lineas  # the cart waits for the shift
 
 
 def test_la_venta_queda_en_el_turno_y_el_turno_cerrado_ya_no_vende(cajero, producto_con_existencia, turno_para):
@@ -85,7 +93,7 @@ def test_la_venta_queda_en_el_turno_y_el_turno_cerrado_ya_no_vende(cajero, produ
     venta = vender(cajero, producto, efectivo="40")
     assert venta.turno_id == turno.pk
     _cerrar(turno, cajero, "540")
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     with pytest.raises(TurnoNoAbierto):
         vender(cajero, producto, efectivo="40")
     assert Venta.objects.count() == 1
@@ -95,7 +103,7 @@ def test_el_gerente_tambien_necesita_turno(gerente, producto_con_existencia):
     producto = producto_con_existencia(5)
     with pytest.raises(TurnoNoAbierto):
         vender(gerente, producto, efectivo="100000")
-    turno = services.turno_abrir(cajero=gerente, fondo_inicial=D("0"))
+    turno = turno_abrir(cajero=gerente, fondo_inicial=D("0"))
     assert vender(gerente, producto, efectivo="100000").turno_id == turno.pk
 
 
@@ -114,25 +122,25 @@ def test_aritmetica_del_turno(cajero, gerente, usuario_con_rol, producto_con_exi
     devolver(en_efectivo, usuario=cajero, turno=turno, metodo="efectivo")  # −58 efectivo
     devolver(mixta, usuario=cajero, turno=turno, metodo="tarjeta")  # −450 tarjeta
     devolver(en_efectivo, usuario=otra, turno=turno_otra, metodo="efectivo")  # left the other drawer, not this one
-    services.caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("200"), motivo="Cambio del banco")
-    services.caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("300.50"), motivo="Pago a proveedor")
+    caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("200"), motivo="Cambio del banco")
+    caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("300.50"), motivo="Pago a proveedor")
 
-    cuentas = selectors.turno_cuentas(turno=turno)
+    cuentas = turno_cuentas(turno=turno)
     assert (cuentas.ventas, cuentas.ventas_total, cuentas.devoluciones) == (3, D("624.00"), 2)
     assert cuentas.pagos == {"efectivo": D("266.00"), "tarjeta": D("300.00"), "transferencia": D("58.00")}
     assert cuentas.reembolsos == {"efectivo": D("58.00"), "tarjeta": D("450.00"), "transferencia": D("0")}
     assert (cuentas.depositos, cuentas.retiros) == (D("200.00"), D("300.50"))
     esperado_efectivo = D("500") + D("116") + D("150") - D("58") + D("200") - D("300.50")
     assert cuentas.esperado == {"efectivo": esperado_efectivo, "tarjeta": D("-150.00"), "transferencia": D("58.00")}
-    otra_cuentas = selectors.turno_cuentas(turno=turno_otra)
+    otra_cuentas = turno_cuentas(turno=turno_otra)
     assert otra_cuentas.esperado["efectivo"] == D("300") + D("58") - D("58")
     assert inventario_descuadres() == []
 
-    cerrado = services.turno_cerrar(
+    cerrado = turno_cerrar(
         turno_id=turno.pk, usuario=cajero, denominaciones={"b500": 1, "b100": 1, "m5": 1, "m2": 1, "m050": 1},
         tarjeta_reportado=D("0"), transferencia_reportado=D("58.00"),
-        autorizo_usuario="gerente1", autorizo_clave=CLAVE,  # card is $150 off: above the limit
-        request=peticion_caja(),
+        # card is $150 off: above the limit
+        autorizador=autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR_DIFERENCIA),
     )
     assert esperado_efectivo == D("607.50")
     assert (cerrado.efectivo_esperado, cerrado.efectivo_contado) == (D("607.50"), D("607.50"))
@@ -140,7 +148,7 @@ def test_aritmetica_del_turno(cajero, gerente, usuario_con_rol, producto_con_exi
     assert (cerrado.transferencia_esperado, cerrado.transferencia_reportado) == (D("58.00"), D("58.00"))
     assert cerrado.conteo_denominaciones["b500"] == 1 and cerrado.conteo_denominaciones["b1000"] == 0
     assert cerrado.nombre_autorizo_diferencia == "Gabriela Méndez"
-    guardadas = selectors.turno_cuentas_guardadas(turno=cerrado)
+    guardadas = turno_cuentas_guardadas(turno=cerrado)
     assert guardadas == cuentas
 
 
@@ -174,6 +182,10 @@ def test_diferencia_arriba_del_limite_requiere_gerente(cajero, gerente, usuario_
     _sigue_abierto(turno)
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar diferencias"):
         _cerrar(turno, cajero, "449.99", autorizo_usuario="otro_cajero", autorizo_clave=CLAVE)
+    _sigue_abierto(turno)
+    # The service itself refuses a user who may not authorise, whatever the view handed it.
+    with pytest.raises(AutorizacionRechazada, match="no puede autorizar diferencias"):
+        _cerrar(turno, cajero, "449.99", autorizador=cajero)
     _sigue_abierto(turno)
     cerrado = _cerrar(turno, cajero, "449.99", autorizo_usuario="gerente1", autorizo_clave=CLAVE)
     assert (cerrado.id_autorizo_diferencia, cerrado.nombre_autorizo_diferencia) == (gerente.pk, "Gabriela Méndez")
@@ -219,10 +231,10 @@ def test_cerrar_dos_veces(cajero, turno_para):
 def test_cierre_con_datos_malos_no_escribe_nada(cajero, turno_para, campos, error, mensaje):
     turno = turno_para(cajero)
     argumentos = {"turno_id": turno.pk, "usuario": cajero, "efectivo_contado": D("500"),
-                  "tarjeta_reportado": D("0"), "transferencia_reportado": D("0"), "request": peticion_caja(),
+                  "tarjeta_reportado": D("0"), "transferencia_reportado": D("0"),
                   **campos}
     with pytest.raises(error, match=mensaje):
-        services.turno_cerrar(**argumentos)
+        turno_cerrar(**argumentos)
     _sigue_abierto(turno)
 
 
@@ -233,7 +245,7 @@ def test_cajero_no_cierra_turno_ajeno_y_gerente_si(cajero, gerente, usuario_con_
         _cerrar(turno, cajero, "500")
     _sigue_abierto(turno)
     with pytest.raises(TurnoNoEncontrado):
-        services.turno_cerrar(turno_id=10**9, usuario=gerente, efectivo_contado=D("0"), tarjeta_reportado=D("0"),
+        turno_cerrar(turno_id=10**9, usuario=gerente, efectivo_contado=D("0"), tarjeta_reportado=D("0"),
                               transferencia_reportado=D("0"))
     cerrado = _cerrar(turno, gerente, "500")
     assert (cerrado.id_cajero, cerrado.id_cerro, cerrado.nombre_cerro) == (otra.pk, gerente.pk, "Gabriela Méndez")
@@ -242,12 +254,12 @@ def test_cajero_no_cierra_turno_ajeno_y_gerente_si(cajero, gerente, usuario_con_
 def test_movimientos_de_caja(cajero, producto_con_existencia, turno_para):
     turno = turno_para(cajero)
     vender(cajero, producto_con_existencia(5, precio=D("100.00")), efectivo="100")
-    services.caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("50"), motivo="Morralla")
+    caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("50"), motivo="Morralla")
     with pytest.raises(RetiroExcedeEfectivo, match=r"\$650.00"):
-        services.caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("650.01"), motivo="Depósito al banco")
-    retiro = services.caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("650.00"), motivo="Al banco")
+        caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("650.01"), motivo="Depósito al banco")
+    retiro = caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("650.00"), motivo="Al banco")
     assert (retiro.turno_id, retiro.nombre_usuario, retiro.motivo) == (turno.pk, "Carlos Ramírez", "Al banco")
-    assert selectors.turno_cuentas(turno=turno).esperado["efectivo"] == D("0.00")
+    assert turno_cuentas(turno=turno).esperado["efectivo"] == D("0.00")
     assert MovimientoCaja.objects.count() == 2
 
 
@@ -264,13 +276,13 @@ def test_movimientos_de_caja(cajero, producto_con_existencia, turno_para):
 def test_movimiento_malo_no_escribe_nada(cajero, turno_para, tipo, monto, motivo, error, mensaje):
     turno_para(cajero)
     with pytest.raises(error, match=mensaje):
-        services.caja_movimiento_registrar(usuario=cajero, tipo=tipo, monto=monto, motivo=motivo)
+        caja_movimiento_registrar(usuario=cajero, tipo=tipo, monto=monto, motivo=motivo)
     assert not MovimientoCaja.objects.exists()
 
 
 def test_movimiento_sin_turno(cajero):
     with pytest.raises(TurnoNoAbierto, match="antes de registrar retiros"):
-        services.caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("5"), motivo="x")
+        caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("5"), motivo="x")
     assert not MovimientoCaja.objects.exists()
 
 
@@ -280,7 +292,7 @@ def test_cuentas_con_consultas_constantes(cajero, producto_con_existencia, turno
     for _ in range(5):
         vender(cajero, producto, efectivo="100000")
     with django_assert_num_queries(4):
-        selectors.turno_cuentas(turno=turno)
+        turno_cuentas(turno=turno)
 
 
 def test_conteo_por_denominacion():
@@ -317,7 +329,7 @@ def test_fechas_de_la_lista_en_hora_local(cajero, gerente, turno_para):
     dia = datetime(2026, 3, 10).date()
 
     def entre(desde, hasta):
-        return list(selectors.turnos_filtrar(
+        return list(turnos_filtrar(
             usuario=gerente, desde=datetime.combine(desde, time.min, tzinfo=zona),
             hasta=datetime.combine(hasta + timedelta(days=1), time.min, tzinfo=zona),
         ))

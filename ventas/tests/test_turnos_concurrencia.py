@@ -5,10 +5,12 @@ from decimal import Decimal
 import pytest
 
 from inventario.selectors import inventario_descuadres
-from ventas import services
+from ventas.caja.cobro import venta_confirmar
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar
 from ventas.exceptions import RetiroExcedeEfectivo, TurnoNoAbierto
 from ventas.models import MovimientoCaja, Turno, Venta
-from ventas.selectors import carrito_de_cajero
+from ventas.turnos.services import caja_movimiento_registrar, turno_abrir, turno_cerrar
 from ventas_ingenio.tests.hilos import en_paralelo
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -23,12 +25,12 @@ def test_cierre_y_cobro_a_la_vez(usuario_con_rol, producto_con_existencia, turno
     turnos, tareas = {}, []
     for cajero in cajeros:
         turnos[cajero.pk] = turno_para(cajero)
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
         vista = carrito_de_cajero(cajero=cajero)
         clave, huella = vista.carrito.clave_cobro, vista.huella
-        tareas.append(lambda c=cajero, k=clave, h=huella: services.venta_confirmar(
+        tareas.append(lambda c=cajero, k=clave, h=huella: venta_confirmar(
             cajero=c, clave_cobro=k, huella=h, pagos=[], efectivo_recibido=D("100")))
-        tareas.append(lambda c=cajero: services.turno_cerrar(
+        tareas.append(lambda c=cajero: turno_cerrar(
             turno_id=turnos[c.pk].pk, usuario=c, efectivo_contado=D("500"), tarjeta_reportado=D("0"),
             transferencia_reportado=D("0")))
 
@@ -57,7 +59,7 @@ def test_dos_retiros_a_la_vez_no_sacan_mas_de_lo_que_hay(cajero, turno_para):
     turno = turno_para(cajero)  # $500 in the drawer
 
     def retirar():
-        return services.caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("300"), motivo="Al banco")
+        return caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("300"), motivo="Al banco")
 
     resultados = en_paralelo([retirar, retirar, retirar])
 
@@ -67,7 +69,7 @@ def test_dos_retiros_a_la_vez_no_sacan_mas_de_lo_que_hay(cajero, turno_para):
 
 
 def test_dos_aperturas_a_la_vez_abren_un_turno(cajero):
-    resultados = en_paralelo([lambda: services.turno_abrir(cajero=cajero, fondo_inicial=D("100"))] * 4)
+    resultados = en_paralelo([lambda: turno_abrir(cajero=cajero, fondo_inicial=D("100"))] * 4)
     assert sum(isinstance(r, Turno) for r in resultados) == 1, resultados
     assert all(isinstance(r, Turno) or str(r).startswith("Ya tienes un turno") for r in resultados), resultados
     assert Turno.objects.filter(id_cajero=cajero.pk).count() == 1
@@ -125,14 +127,14 @@ def _uno_retiene_y_otro_espera(primero, segundo):
 
 
 def _preparar_venta(cajero, producto):
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
-    return lambda: services.venta_confirmar(cajero=cajero, clave_cobro=vista.carrito.clave_cobro,
+    return lambda: venta_confirmar(cajero=cajero, clave_cobro=vista.carrito.clave_cobro,
                                             huella=vista.huella, pagos=[], efectivo_recibido=D("100"))
 
 
 def _cierre(turno, cajero):
-    return lambda: services.turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("600"),
+    return lambda: turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("600"),
                                          tarjeta_reportado=D("0"), transferencia_reportado=D("0"))
 
 
@@ -151,7 +153,7 @@ def test_cierre_en_curso_y_luego_cobro_se_rechaza(cajero, producto_con_existenci
     producto = producto_con_existencia(5, precio=D("100.00"))
     cobro = _preparar_venta(cajero, producto)
     cerrado, rechazo = _uno_retiene_y_otro_espera(
-        lambda: services.turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("500"),
+        lambda: turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("500"),
                                       tarjeta_reportado=D("0"), transferencia_reportado=D("0")),
         cobro,
     )

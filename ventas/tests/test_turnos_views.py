@@ -8,11 +8,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ventas import services
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar
 from ventas.models import CarritoLinea, MovimientoCaja, Pago, Turno, Venta
-from ventas.selectors import carrito_de_cajero
+from ventas.politica import PERMISO_AUTORIZAR_DIFERENCIA
+from ventas.tests.autorizar import autorizar
 from ventas.tests.turnos_datos import devolver, vender
-from ventas_ingenio.tests.factories import peticion_caja
+from ventas.turnos.services import caja_movimiento_registrar, turno_cerrar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -74,7 +76,7 @@ def test_abrir_dos_veces(cliente_cajero, cajero, turno_para):
 
 def test_cobrar_sin_turno_lo_dice_en_la_caja_y_no_escribe_nada(cliente_cajero, cajero, producto_con_existencia):
     producto = producto_con_existencia(5, precio=D("30.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "50"}
     respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
@@ -279,7 +281,7 @@ def _turnos_de(usuario, n, turno_para, *, dias_atras=0):
     """n closed shifts of the user (opened ``dias_atras`` days ago) and an open one."""
     for _ in range(n):
         turno = turno_para(usuario)
-        services.turno_cerrar(turno_id=turno.pk, usuario=usuario, efectivo_contado=D("500"),
+        turno_cerrar(turno_id=turno.pk, usuario=usuario, efectivo_contado=D("500"),
                               tarjeta_reportado=D("0"), transferencia_reportado=D("0"))
         Turno.objects.filter(pk=turno.pk).update(abierto=timezone.now() - timedelta(days=dias_atras))
     return turno_para(usuario)
@@ -354,16 +356,16 @@ def test_consultas_de_las_paginas_de_turno(client, cajero, gerente, usuario_con_
     turno = turno_para(cajero)
     for _ in range(6):
         vender(cajero, producto, efectivo="100000")
-        services.caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("1"), motivo="Morralla")
+        caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("1"), motivo="Morralla")
     client.force_login(cajero)
     # 5 on the auth database (session, user, permissions, roles) + shift, 4 sums, movements.
     with django_assert_max_num_queries(11):
         assert client.get(reverse("ventas:turno")).status_code == 200
     with django_assert_max_num_queries(11):
         assert client.get(reverse("ventas:turno_detalle", args=[turno.pk])).status_code == 200
-    services.turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("0"), tarjeta_reportado=D("0"),
-                          transferencia_reportado=D("0"), autorizo_usuario="gerente1", autorizo_clave=CLAVE,
-                          request=peticion_caja())
+    turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("0"), tarjeta_reportado=D("0"),
+                          transferencia_reportado=D("0"),
+                 autorizador=autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR_DIFERENCIA))
     with django_assert_max_num_queries(7):  # the closed report reads the stored close
         assert client.get(reverse("ventas:turno_detalle", args=[turno.pk])).status_code == 200
     client.force_login(gerente)

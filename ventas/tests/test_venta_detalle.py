@@ -10,11 +10,17 @@ from django.urls import reverse
 
 from clientes.tests.factories import ClienteFactory
 from integraciones.models import SincronizacionAlumno
-from ventas import services
+from ventas.caja.cobro import PagoDatos
+from ventas.caja.services import (
+    carrito_agregar,
+    carrito_autorizar_descuentos,
+    carrito_cliente_asignar,
+    carrito_linea_cambiar,
+)
 from ventas.models import Devolucion, Venta
-from ventas.services import PagoDatos
+from ventas.politica import PERMISO_AUTORIZAR
+from ventas.tests.autorizar import autorizar
 from ventas_ingenio.router import DB_NEGOCIO
-from ventas_ingenio.tests.factories import peticion_caja
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -30,12 +36,13 @@ def venta(cajero, gerente, producto_con_existencia, turno_para, cobrar):
     cliente = ClienteFactory(nombre="Regina", apellidos="Flores Cruz", email="regina@correo.mx")
     SincronizacionAlumno.objects.create(cliente=cliente, sistema="sii", estado="sincronizado", id_externo="SII-77")
     SincronizacionAlumno.objects.create(cliente=cliente, sistema="aula", estado="pendiente")
-    linea = services.carrito_agregar(cajero=cajero, producto_id=playera.pk, cantidad=2)
-    services.carrito_agregar(cajero=cajero, producto_id=agua.pk)
-    services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
-    services.carrito_autorizar_descuentos(cajero=cajero, usuario=gerente.username, clave="clave-de-pruebas-123",
-                                          request=peticion_caja())
-    services.carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=2, descuento=D("75.60"))
+    linea = carrito_agregar(cajero=cajero, producto_id=playera.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=agua.pk)
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    carrito_autorizar_descuentos(
+        cajero=cajero, autorizador=autorizar(gerente.username, "clave-de-pruebas-123", PERMISO_AUTORIZAR)
+    )
+    carrito_linea_cambiar(cajero=cajero, linea_id=linea.pk, cantidad=2, descuento=D("75.60"))
     venta, _ = cobrar(cajero, pagos=[PagoDatos(metodo="tarjeta", monto=D("100.00"), referencia="Aut. 123456")],
                       efectivo="300")
     return venta
@@ -65,7 +72,7 @@ def test_consultas_fijas(cliente_consulta, venta, django_assert_max_num_queries)
 
 def test_publico_general_no_aplica(cliente_gerente, cajero, producto_con_existencia, turno_para, cobrar):
     turno_para(cajero)
-    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
+    carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
     venta, _ = cobrar(cajero)
     html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk])).content.decode()
     assert "No aplica (público en general)" in html

@@ -5,9 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from inventario.models import Producto
-from ventas import services
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
 from ventas.models import CarritoLinea, Venta
-from ventas.selectors import carrito_de_cajero
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -59,7 +59,7 @@ def test_texto_que_no_es_codigo_busca_por_nombre(cliente_cajero, producto_con_ex
 def test_cantidades_malas(cliente_cajero, cajero, producto_con_existencia, cantidad, mensaje, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
     respuesta = cliente_cajero.post(
         reverse("ventas:linea_cambiar", args=[linea.pk]), {"cantidad": cantidad, "descuento": "0"}, follow=True
     )
@@ -90,7 +90,7 @@ def test_producto_inactivo_lo_dice(cliente_cajero, producto_con_existencia, caje
 def test_descuento_arriba_del_limite_y_clave_de_gerente_equivocada(cliente_cajero, cajero, gerente, producto_con_existencia, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
-    linea = services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
     cliente_cajero.post(reverse("ventas:linea_cambiar", args=[linea.pk]), {"cantidad": "1", "descuento": "15"})
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100"}
@@ -109,7 +109,7 @@ def test_descuento_arriba_del_limite_y_clave_de_gerente_equivocada(cliente_cajer
 def test_pago_corto_por_http(cliente_cajero, cajero, producto_con_existencia, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "50"}
     respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
@@ -124,7 +124,7 @@ def test_pago_corto_por_http(cliente_cajero, cajero, producto_con_existencia, tu
 def test_post_alterado_no_cambia_lo_cobrado(cliente_cajero, cajero, producto_con_existencia, alteracion, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, precio=D("100.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100", **alteracion}
     cliente_cajero.post(reverse("ventas:cobrar"), datos)
@@ -138,7 +138,7 @@ def test_post_alterado_no_cambia_lo_cobrado(cliente_cajero, cajero, producto_con
 def test_huella_alterada_por_http(cliente_cajero, cajero, producto_con_existencia, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": "a" * 64, "efectivo_recibido": "100000"}
     respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, follow=True)
@@ -149,11 +149,11 @@ def test_huella_alterada_por_http(cliente_cajero, cajero, producto_con_existenci
 def test_misma_clave_otro_carrito_422(cliente_cajero, cajero, producto_con_existencia, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(10)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "100000"}
     assert cliente_cajero.post(reverse("ventas:cobrar"), datos).status_code == 302
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=3)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=3)
     otra = carrito_de_cajero(cajero=cajero)
     respuesta = cliente_cajero.post(reverse("ventas:cobrar"), {**datos, "huella": otra.huella})
     assert respuesta.status_code == 422
@@ -180,7 +180,7 @@ def test_consulta_no_vende(cliente_consulta):
 def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usuario_con_rol, turno_para):
     turno_para(cajero)
     producto = producto_con_existencia(5, nombre="Playera deportiva", precio=D("185.00"))
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=2)
     vista = carrito_de_cajero(cajero=cajero)
     datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "400",
              "tarjeta_monto": "", "transferencia_monto": ""}
@@ -200,7 +200,7 @@ def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usu
 def test_caja_consultas_constantes(cliente_cajero, cajero, producto_con_existencia, django_assert_max_num_queries, turno_para):
     turno_para(cajero)
     for _ in range(12):
-        services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
+        carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(5).pk)
     with django_assert_max_num_queries(12):
         assert cliente_cajero.get(reverse("ventas:caja")).status_code == 200
 
@@ -211,8 +211,8 @@ def test_detalle_de_cliente_muestra_sus_compras(cliente_cajero, cajero, producto
 
     cliente = cliente_registrar(nombre="Luis", apellidos="Pérez", email="luis.perez@escuela.test")
     otro = cliente_registrar(nombre="Luisa", apellidos="Pérez", email="luisa.perez@escuela.test")
-    services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
-    services.carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("42.00")).pk)
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3, precio=D("42.00")).pk)
     vista = carrito_de_cajero(cajero=cajero)
     cliente_cajero.post(reverse("ventas:cobrar"), {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella,
                                                    "efectivo_recibido": "50"})

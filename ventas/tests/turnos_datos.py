@@ -6,19 +6,20 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from ventas import services
+from ventas.caja.cobro import PagoDatos, venta_confirmar
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar
 from ventas.models import Devolucion, TipoDevolucion, Venta, VentaDetalle
-from ventas.selectors import carrito_de_cajero
 from ventas.tests import reportes_datos
 
 
 def vender(cajero, producto, *, cantidad=1, efectivo="0", tarjeta="0", transferencia="0") -> Venta:
     """One sale through the real cart and checkout, paid as given."""
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
     vista = carrito_de_cajero(cajero=cajero)
-    pagos = [services.PagoDatos(m, Decimal(v)) for m, v in (("tarjeta", tarjeta), ("transferencia", transferencia))
+    pagos = [PagoDatos(m, Decimal(v)) for m, v in (("tarjeta", tarjeta), ("transferencia", transferencia))
              if Decimal(v)]
-    venta, creada = services.venta_confirmar(
+    venta, creada = venta_confirmar(
         cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=pagos,
         efectivo_recibido=Decimal(efectivo),
     )

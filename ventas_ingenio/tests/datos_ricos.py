@@ -15,9 +15,13 @@ from clientes.models import Cliente
 from integraciones.models import EstadoSincronizacion, SincronizacionAlumno
 from inventario.models import Categoria, MovimientoInventario, Producto
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
-from ventas import services
+from ventas.caja.cobro import venta_confirmar
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar, carrito_cliente_asignar, carrito_poner_en_espera
+from ventas.devoluciones.services import LineaDevolucionDatos, venta_cancelar, venta_devolver
 from ventas.models import Carrito, Devolucion, Turno, Venta
-from ventas.selectors import carrito_de_cajero, turno_abierto
+from ventas.turnos.selectors import turno_abierto
+from ventas.turnos.services import turno_abrir
 from ventas_ingenio.router import DB_NEGOCIO
 
 
@@ -42,11 +46,11 @@ def _nulo():
 
 def _vender(cajero, productos, *, cliente_id=None, efectivo="100000") -> Venta:
     for producto in productos:
-        services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        carrito_agregar(cajero=cajero, producto_id=producto.pk)
     if cliente_id:
-        services.carrito_cliente_asignar(cajero=cajero, cliente_id=cliente_id)
+        carrito_cliente_asignar(cajero=cajero, cliente_id=cliente_id)
     vista = carrito_de_cajero(cajero=cajero)
-    venta, _ = services.venta_confirmar(
+    venta, _ = venta_confirmar(
         cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=[],
         efectivo_recibido=Decimal(efectivo),
     )
@@ -89,16 +93,16 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
     }
     cliente = estados[EstadoSincronizacion.ERROR]
 
-    turno = services.turno_abrir(cajero=cajero, fondo_inicial=Decimal("500.00"))
+    turno = turno_abrir(cajero=cajero, fondo_inicial=Decimal("500.00"))
     venta = _vender(cajero, productos[:3], cliente_id=cliente.pk)
     venta_cancelada = _vender(cajero, productos[1:2])
     detalle = venta.lineas.order_by("id").first()
     devolucion = _devolver_como_gerente(venta, detalle, gerente)
     _cancelar_como_gerente(venta_cancelada, gerente)
 
-    services.carrito_agregar(cajero=cajero, producto_id=productos[3].pk)
-    en_espera = services.carrito_poner_en_espera(cajero=cajero, nota="Mamá de Sofía")
-    linea = services.carrito_agregar(cajero=cajero, producto_id=productos[2].pk)
+    carrito_agregar(cajero=cajero, producto_id=productos[3].pk)
+    en_espera = carrito_poner_en_espera(cajero=cajero, nota="Mamá de Sofía")
+    linea = carrito_agregar(cajero=cajero, producto_id=productos[2].pk)
 
     venta_ajena = Venta.objects.using(DB_NEGOCIO).exclude(id_cajero=cajero.pk).order_by("-id").first()
     turno_cerrado = Turno.objects.using(DB_NEGOCIO).exclude(id_cajero=cajero.pk).filter(cerrado__isnull=False).order_by("-id").first()
@@ -114,9 +118,9 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
 def _devolver_como_gerente(venta, detalle, gerente) -> Devolucion:
     """A partial return registered by a Gerente in their own open shift."""
     if turno_abierto(cajero=gerente) is None:
-        services.turno_abrir(cajero=gerente, fondo_inicial=Decimal("1000.00"))
-    devolucion, _ = services.venta_devolver(
-        venta_id=venta.pk, usuario=gerente, lineas=[services.LineaDevolucionDatos(detalle.pk, 1)],
+        turno_abrir(cajero=gerente, fondo_inicial=Decimal("1000.00"))
+    devolucion, _ = venta_devolver(
+        venta_id=venta.pk, usuario=gerente, lineas=[LineaDevolucionDatos(detalle.pk, 1)],
         motivo="Talla equivocada", clave=uuid.uuid4(),
     )
     return devolucion
@@ -124,7 +128,7 @@ def _devolver_como_gerente(venta, detalle, gerente) -> Devolucion:
 
 def _cancelar_como_gerente(venta, gerente) -> Devolucion:
     if turno_abierto(cajero=gerente) is None:
-        services.turno_abrir(cajero=gerente, fondo_inicial=Decimal("1000.00"))
-    devolucion, _ = services.venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Cobro duplicado",
+        turno_abrir(cajero=gerente, fondo_inicial=Decimal("1000.00"))
+    devolucion, _ = venta_cancelar(venta_id=venta.pk, usuario=gerente, motivo="Cobro duplicado",
                                             clave=uuid.uuid4())
     return devolucion

@@ -29,9 +29,9 @@ from clientes.models import Cliente
 from clientes.tests.factories import ClienteFactory
 from integraciones.models import SincronizacionAlumno
 from inventario.models import MovimientoInventario
-from ventas import services
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar
 from ventas.models import Carrito, Venta
-from ventas.selectors import carrito_de_cajero
 from ventas_ingenio.entradas import (
     DineroField,
     EnteroField,
@@ -249,7 +249,7 @@ def test_telefono_malo_en_el_formulario_de_la_caja(cliente_cajero, cajero, turno
 def test_efectivo_recibido_desbordado(cliente_cajero, cajero, turno_para, producto_con_existencia, efectivo):
     turno_para(cajero)
     producto = producto_con_existencia(5)
-    services.carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
     vista = carrito_de_cajero(cajero=cajero)
     respuesta = cliente_cajero.post(reverse("ventas:cobrar"), {
         "clave_cobro": vista.carrito.clave_cobro, "huella": vista.huella, "efectivo_recibido": efectivo}, follow=True)

@@ -1,7 +1,6 @@
 """Reads of the sales history: filters, bounded count, one page, the CSV rows, a sale's page.
 
-Kept apart from ``selectors.py`` (the point of sale's reads) so the history can grow without
-touching the checkout. Every function here is a read; none writes.
+Every function here is a read; none writes.
 
 Counting: the history never runs an unbounded ``COUNT(*)``. ``historial_resumen`` counts and
 sums at most ``HISTORIAL_LIMITE_CONTEO + 1`` matching rows; above that the page says "más de
@@ -30,11 +29,10 @@ from clientes.models import Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
-from ventas.selectors import dia_local_limites
+from ventas.politica import PERMISO_VER_TODAS, dia_local_limites
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO, db_lectura
 
-PERMISO_VER_TODAS = "ventas.ver_todas"
 ESTADO_DEVOLUCION = "devolucion"  # filter value: completed sales with a partial return
 
 
@@ -119,8 +117,8 @@ def _lineas_del_periodo(*, desde: datetime | None, hasta: datetime | None) -> Q:
     """Lines whose sale id lies between the first and last sale of the period.
 
     Lines carry no date. Without this bound PostgreSQL joins every line of the matching
-    products (hundreds of thousands over a year) to keep the few of the period: 300-500 ms
-    with a million sales. The sales of the period are found on the date index (two InitPlans,
+    products (hundreds of thousands over a year) to keep the few of the period, which grows with
+    the table (bench/README.md). The sales of the period are found on the date index (two InitPlans,
     computed once), so the lines are read from their ``id_venta`` index only for that range.
     Exact whatever the ids: it only narrows; the sale's own date filter still applies.
     """
@@ -133,8 +131,8 @@ def _lineas_del_periodo(*, desde: datetime | None, hasta: datetime | None) -> Q:
         parametros.append(hasta)
     donde = " AND ".join(condiciones)
     # "+ 0": without it PostgreSQL turns MIN/MAX into a walk of the primary key from one end,
-    # filtering on the date row by row (400 ms for a recent week); with it, it aggregates the
-    # period's entries of the date index (a few ms).
+    # filtering on the date row by row, slow for a recent period; with it, it aggregates the
+    # period's entries of the date index.
     # ``donde`` joins constant conditions; the dates are parameters.
     primera = RawSQL(f"SELECT MIN(id_venta + 0) FROM tra_venta WHERE {donde}", parametros)  # noqa: S608, S611
     ultima = RawSQL(f"SELECT MAX(id_venta + 0) FROM tra_venta WHERE {donde}", parametros)  # noqa: S608, S611
@@ -256,3 +254,11 @@ def rangos_rapidos(hoy: date) -> list[tuple[str, date, date]]:
     ]
 
 
+def ventas_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
+    """The client's latest sales, newest first (one query)."""
+    return list(
+        Venta.objects.using(DB_NEGOCIO)
+        .filter(cliente_id=cliente_id)
+        .only("id", "folio", "fecha", "total", "estado", "id_cajero", "nombre_cajero")
+        .order_by("-fecha", "-id")[:limite]
+    )

@@ -1,0 +1,352 @@
+"""The checkout: the only write of a sale.
+
+``venta_confirmar`` is the only way a sale is written. It runs in one transaction on the
+business database, with a bounded lock wait: it locks the cart, then the products in
+primary-key order (so two checkouts never deadlock), takes prices from the locked rows
+(never from the form), writes the sale, its lines and payments and deletes the cart, and
+takes the stock through ``inventario.services.existencias_mover`` (movement kind "venta").
+The cart's one-time key is stored unique on the sale, so a repeated POST finds the first
+sale instead of selling twice. Its queries are hand-written SQL (four statements between
+BEGIN and COMMIT, see ``_CARRITO_Y_TURNO_BLOQUEAR`` and below): it runs on every sale, and
+building the equivalent ORM queries cost more CPU than running them (docs/decisiones.md).
+
+Selling needs an open cash-drawer shift (``Turno``): the checkout takes the cashier's open
+shift row ``FOR NO KEY UPDATE`` and writes the sale into it, and ``turno_cerrar`` takes the
+same row ``FOR UPDATE`` (the two lock modes conflict), so a sale is either committed before
+the close counts the drawer, or refused with ``TurnoNoAbierto`` once it is closed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connections, transaction
+
+from inventario.exceptions import ExistenciaInsuficiente
+from inventario.models import Producto, TipoMovimiento
+from inventario.services import MovimientoDatos, existencias_mover
+from ventas import calculos
+from ventas.caja.selectors import carrito_huella
+from ventas.exceptions import (
+    CarritoCambiado,
+    CarritoVacio,
+    ClaveCobroReutilizada,
+    CobroOcupado,
+    DescuentoNoAutorizado,
+    DescuentoNoValido,
+    PagoNoValido,
+    ProductoNoVendible,
+    TurnoNoAbierto,
+)
+from ventas.models import (
+    Carrito,
+    CarritoLinea,
+    EstadoVenta,
+    Venta,
+)
+from ventas.politica import PERMISO_AUTORIZAR, limite_descuento
+from ventas_ingenio.roles import nombre_para_registro
+from ventas_ingenio.router import DB_NEGOCIO
+
+# --- Checkout -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagoDatos:
+    metodo: str  # tarjeta or transferencia
+    monto: Decimal
+    referencia: str = ""
+
+
+def _venta_existente(*, clave_cobro: uuid.UUID, huella: str) -> Venta | None:
+    venta = Venta.objects.using(DB_NEGOCIO).filter(clave_cobro=clave_cobro).first()
+    if venta is not None and venta.huella_carrito != huella:
+        raise ClaveCobroReutilizada()
+    return venta
+
+
+def venta_confirmar(
+    *,
+    cajero,
+    clave_cobro: uuid.UUID,
+    huella: str,
+    pagos: list[PagoDatos],
+    efectivo_recibido: Decimal,
+) -> tuple[Venta, bool]:
+    """Charge the cashier's active cart. Returns ``(venta, creada)``.
+
+    ``clave_cobro`` and ``huella`` come from the checkout form. If a sale with that key
+    exists (double click, resubmit, back button) it is returned with ``creada=False`` and
+    nothing is written; the same key with another cart raises ``ClaveCobroReutilizada``.
+    Raises ``CarritoVacio``, ``CarritoCambiado`` (a price or line changed since the form was
+    shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
+    ``ProductoNoVendible``, ``DescuentoNoAutorizado``, ``PagoNoValido``, ``TurnoNoAbierto``
+    (the cashier has no open shift; the sale goes into that shift) and ``CobroOcupado``
+    (lock wait over the limit). On any error nothing is written.
+    """
+    # No lookup of the key before the transaction: a repeat finds its cart gone under the
+    # cart's lock and is answered with the first sale (_ClaveYaCobrada below), one query
+    # fewer on every first checkout.
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            venta = _venta_escribir(
+                cajero=cajero, clave_cobro=clave_cobro, huella=huella, pagos=pagos, efectivo_recibido=efectivo_recibido
+            )
+    except IntegrityError:
+        # A concurrent POST with the same key won the race: its sale is the answer.
+        existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
+        if existente is None:
+            raise
+        return existente, False
+    except OperationalError as error:
+        if _espera_vencida(error):
+            raise CobroOcupado() from error
+        raise
+    except _ClaveYaCobrada:
+        existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
+        if existente is None:  # pragma: no cover - the lock makes this impossible
+            raise CarritoCambiado("El carrito cambió mientras cobrabas. Revisa y vuelve a cobrar.") from None
+        return existente, False
+    except CarritoCambiado:
+        _precios_refrescar(cajero=cajero)
+        raise
+    return venta, True
+
+
+class _ClaveYaCobrada(Exception):
+    pass
+
+
+def _espera_maxima() -> str:
+    return f"{int(settings.COBRO_LOCK_TIMEOUT_SEGUNDOS)}s"
+
+
+def _limitar_espera_de_bloqueos() -> None:
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = %s", [_espera_maxima()])
+
+
+def _espera_vencida(error: OperationalError) -> bool:
+    """Whether the error is the transaction's lock_timeout running out (lock_not_available)."""
+    return getattr(error.__cause__, "pgcode", None) == "55P03"
+
+
+# The checkout's reads and locks in two round trips instead of six (the lock_timeout, the cart,
+# the shift, the walk-in client, the lines, the products). Hand-written SQL because it runs on
+# every sale and compiling the equivalent ORM queries cost more CPU than running them. Lock
+# order: the cart, then the shift (FOR NO KEY UPDATE: conflicts with the close's FOR UPDATE,
+# so the sale lands in a shift still open when it commits, but not with the FK checks of
+# other rows), then the products in primary-key order (the Sort sits below the LockRows node),
+# the same order as before, so two checkouts never deadlock. The shift's subquery is correlated
+# with the cart's row, so it runs (and locks) only once that row is locked.
+_CARRITO_Y_TURNO_BLOQUEAR = """
+SET LOCAL lock_timeout = %(espera)s;
+WITH carrito AS (
+    SELECT * FROM tra_carrito WHERE id_cajero = %(cajero)s AND estado = 'activo' FOR UPDATE
+)
+SELECT carrito.*,
+    (SELECT id_turno FROM tra_turno WHERE id_cajero = carrito.id_cajero AND estado = 'abierto'
+     ORDER BY abierto DESC, id_turno DESC LIMIT 1 FOR NO KEY UPDATE) AS turno_abierto_id,
+    (SELECT id_cliente FROM cat_cliente WHERE es_publico_general) AS publico_general_id
+FROM carrito
+"""
+_LINEAS_Y_PRODUCTOS_BLOQUEAR = """
+SELECT p.*, l.id_carrito_linea AS linea_id, l.cantidad AS linea_cantidad,
+    l.descuento AS linea_descuento, l.precio_visto AS linea_precio_visto
+FROM tra_carrito_linea l JOIN cat_producto p ON p.id_producto = l.id_producto
+WHERE l.id_carrito = %s
+ORDER BY p.id_producto
+FOR UPDATE OF p
+"""
+
+
+def _carrito_y_turno_bloquear(*, cajero) -> Carrito | None:
+    """The cashier's active cart, locked, with ``turno_abierto_id`` (the open shift, locked, or
+    None) and ``publico_general_id``; sets the transaction's lock wait limit first."""
+    parametros = {"espera": _espera_maxima(), "cajero": cajero.pk}
+    consulta = Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_Y_TURNO_BLOQUEAR, parametros)
+    return next(iter(consulta), None)
+
+
+def _lineas_y_productos_bloquear(*, carrito: Carrito) -> tuple[list[CarritoLinea], dict[int, Producto]]:
+    """The cart's lines in product order and their products, locked FOR UPDATE in that order."""
+    lineas, productos = [], {}
+    for producto in Producto.objects.using(DB_NEGOCIO).raw(_LINEAS_Y_PRODUCTOS_BLOQUEAR, [carrito.pk]):
+        productos[producto.pk] = producto
+        lineas.append(CarritoLinea(
+            id=producto.linea_id, carrito=carrito, producto=producto, cantidad=producto.linea_cantidad,
+            descuento=producto.linea_descuento, precio_visto=producto.linea_precio_visto,
+        ))
+    return lineas, productos
+
+
+def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) -> Venta:
+    carrito = _carrito_y_turno_bloquear(cajero=cajero)
+    if carrito is None or carrito.clave_cobro != clave_cobro:
+        # The cart this form belonged to is gone: either it was just charged by a
+        # concurrent request with the same key, or the form is stale.
+        if Venta.objects.using(DB_NEGOCIO).filter(clave_cobro=clave_cobro).exists():
+            raise _ClaveYaCobrada()
+        if carrito is None:
+            raise CarritoVacio()
+        raise CarritoCambiado("Esta pantalla de cobro ya no corresponde al carrito actual. Revisa y vuelve a cobrar.")
+    # Checked after the cart's key, so a repeated POST gets its ticket even once the shift is closed.
+    if carrito.turno_abierto_id is None:
+        raise TurnoNoAbierto()
+    lineas, productos = _lineas_y_productos_bloquear(carrito=carrito)
+    if not lineas:
+        raise CarritoVacio()
+    if carrito_huella(cliente_id=carrito.cliente_id, lineas=lineas) != huella:
+        raise CarritoCambiado("El carrito cambió desde que se mostró el cobro. Revisa el total y vuelve a cobrar.")
+    cambiados = [productos[x.producto_id] for x in lineas if productos[x.producto_id].precio != x.precio_visto]
+    if cambiados:
+        detalle = ", ".join(f"{p.nombre} ahora cuesta ${p.precio:,.2f}" for p in cambiados)
+        raise CarritoCambiado(f"Cambió el precio: {detalle}. Revisa el nuevo total y vuelve a cobrar.")
+
+    limite = limite_descuento()
+    puede_autorizar = cajero.has_perm(PERMISO_AUTORIZAR)
+    calculadas = []
+    requiere_autorizacion = False
+    for linea in lineas:
+        producto = productos[linea.producto_id]
+        _producto_vendible_al_cobrar(producto, linea.cantidad)
+        try:
+            calculada = calculos.linea_calcular(
+                precio_unitario=producto.precio, cantidad=linea.cantidad, descuento=linea.descuento,
+                tasa_iva=producto.tasa_iva,
+            )
+        except ValueError as error:
+            raise DescuentoNoValido(f"{producto.nombre}: {error}") from error
+        if linea.descuento > calculos.a_centavos(calculada.bruto * limite):
+            requiere_autorizacion = True
+            if not puede_autorizar and carrito.id_autorizo_descuento is None:
+                raise DescuentoNoAutorizado(producto=producto.nombre, limite_pct=int(limite * 100))
+        calculadas.append((linea, producto, calculada))
+    totales = calculos.totales_calcular(c for _, _, c in calculadas)
+    try:
+        pagos_calculados = calculos.pagos_calcular(
+            total=totales.total,
+            no_efectivo=[(p.metodo, p.monto, p.referencia) for p in pagos],
+            efectivo_recibido=efectivo_recibido,
+        )
+    except ValueError as error:
+        raise PagoNoValido(str(error)) from error
+
+    autorizo_id, autorizo_nombre = None, ""
+    if requiere_autorizacion:
+        if carrito.id_autorizo_descuento is not None:
+            autorizo_id, autorizo_nombre = carrito.id_autorizo_descuento, carrito.nombre_autorizo_descuento
+        else:
+            autorizo_id, autorizo_nombre = cajero.pk, nombre_para_registro(cajero)
+    venta = _venta_insertar(
+        carrito=carrito, calculadas=calculadas, pagos=pagos_calculados,
+        campos={
+            "cliente_id": carrito.cliente_id or carrito.publico_general_id,
+            "clave_cobro": clave_cobro,
+            "huella_carrito": huella,
+            "id_cajero": cajero.pk,
+            "nombre_cajero": nombre_para_registro(cajero),
+            "id_autorizo_descuento": autorizo_id,
+            "nombre_autorizo_descuento": autorizo_nombre,
+            "subtotal": totales.subtotal,
+            "descuento": totales.descuento,
+            "iva": totales.iva,
+            "total": totales.total,
+            "estado": EstadoVenta.COMPLETADA,
+            "turno_id": carrito.turno_abierto_id,
+            "articulos": sum(linea.cantidad for linea in lineas),
+            "total_devuelto": Decimal("0"),
+        },
+    )
+    existencias_mover(
+        movimientos=[
+            MovimientoDatos(producto_id=linea.producto_id, tipo=TipoMovimiento.VENTA, cantidad=-linea.cantidad,
+                            motivo=venta.folio_texto, id_venta=venta.pk)
+            for linea in lineas
+        ],
+        usuario=cajero,
+        bloqueados=productos,
+    )
+    return venta
+
+
+# The sale, its lines and payments, and the charged cart deleted, in one statement: the sale's
+# row feeds its id to the lines and payments through the CTE. Written by hand for the same
+# reason as the locks above (the four ORM inserts cost ~2.5 ms of CPU to build on every sale).
+# Every column is listed: test_insercion_de_venta_escribe_todas_las_columnas fails when a
+# field is added to Venta, VentaDetalle or Pago and not here.
+_VENTA_INSERTAR = """
+WITH venta AS (
+    INSERT INTO tra_venta (id_cliente, clave_cobro, huella_carrito, id_cajero, nombre_cajero,
+        id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado,
+        id_turno, articulos, total_devuelto)
+    VALUES (%(cliente_id)s, %(clave_cobro)s, %(huella_carrito)s, %(id_cajero)s, %(nombre_cajero)s,
+        %(id_autorizo_descuento)s, %(nombre_autorizo_descuento)s, %(subtotal)s, %(descuento)s, %(iva)s,
+        %(total)s, %(estado)s, %(turno_id)s, %(articulos)s, %(total_devuelto)s)
+    RETURNING id_venta, folio, fecha
+), lineas AS (
+    INSERT INTO tra_venta_det (id_venta, id_producto, cantidad, descuento, descripcion, precio_unitario,
+        tasa_iva, importe, iva, cantidad_devuelta)
+    SELECT venta.id_venta, l.*, 0 FROM venta, UNNEST(%(l_producto)s::bigint[], %(l_cantidad)s::integer[],
+        %(l_descuento)s::numeric[], %(l_descripcion)s::text[], %(l_precio)s::numeric[], %(l_tasa)s::numeric[],
+        %(l_importe)s::numeric[], %(l_iva)s::numeric[]) AS l
+), pagos AS (
+    INSERT INTO tra_pago (id_venta, metodo, monto, recibido, cambio, referencia)
+    SELECT venta.id_venta, p.* FROM venta, UNNEST(%(p_metodo)s::text[], %(p_monto)s::numeric[],
+        %(p_recibido)s::numeric[], %(p_cambio)s::numeric[], %(p_referencia)s::text[]) AS p
+), carrito_lineas AS (
+    DELETE FROM tra_carrito_linea WHERE id_carrito = %(carrito)s
+), carrito AS (
+    DELETE FROM tra_carrito WHERE id_carrito = %(carrito)s
+)
+SELECT id_venta, folio, fecha FROM venta
+"""
+
+
+def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Venta:
+    """Write the sale (``campos``: Venta's fields), its lines, its payments; delete the cart."""
+    parametros = {
+        **campos,
+        "carrito": carrito.pk,
+        "l_producto": [producto.pk for _, producto, _ in calculadas],
+        "l_cantidad": [c.cantidad for _, _, c in calculadas],
+        "l_descuento": [c.descuento for _, _, c in calculadas],
+        "l_descripcion": [f"{producto.codigo} {producto.nombre}"[:260] for _, producto, _ in calculadas],
+        "l_precio": [c.precio_unitario for _, _, c in calculadas],
+        "l_tasa": [c.tasa_iva for _, _, c in calculadas],
+        "l_importe": [c.importe for _, _, c in calculadas],
+        "l_iva": [c.iva for _, _, c in calculadas],
+        "p_metodo": [p.metodo for p in pagos],
+        "p_monto": [p.monto for p in pagos],
+        "p_recibido": [p.recibido for p in pagos],
+        "p_cambio": [p.cambio for p in pagos],
+        "p_referencia": [p.referencia for p in pagos],
+    }
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(_VENTA_INSERTAR, parametros)
+        venta_id, folio, fecha = cursor.fetchone()
+    venta = Venta(id=venta_id, folio=folio, fecha=fecha, **campos)
+    venta._state.adding, venta._state.db = False, DB_NEGOCIO
+    return venta
+
+
+def _producto_vendible_al_cobrar(producto: Producto, cantidad: int) -> None:
+    if not producto.activo:
+        raise ProductoNoVendible(f"{producto.nombre} está dado de baja: quítalo del carrito.")
+    if cantidad > producto.existencia:
+        raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
+
+
+def _precios_refrescar(*, cajero) -> None:
+    """After a refused checkout, the cart adopts the current prices so the cashier sees them."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = Carrito.objects.using(DB_NEGOCIO).filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
+        if carrito is None:
+            return
+        for linea in CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto").filter(carrito=carrito):
+            if linea.precio_visto != linea.producto.precio:
+                linea.precio_visto = linea.producto.precio
+                linea.save(using=DB_NEGOCIO, update_fields=["precio_visto"])

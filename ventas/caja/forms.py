@@ -1,0 +1,79 @@
+from decimal import Decimal
+
+from django import forms
+
+from ventas.politica import CANTIDAD_MAXIMA, Credenciales
+from ventas_ingenio.entradas import DineroField, EnteroField, TelefonoField, TextoField
+
+MENSAJES_CANTIDAD = {
+    "required": "Escribe la cantidad.",
+    "invalid": "La cantidad debe ser un número entero (sin decimales).",
+    "min_value": "La cantidad debe ser al menos 1.",
+    "max_value": f"La cantidad no puede pasar de {CANTIDAD_MAXIMA:,}.",
+}
+
+
+def _dinero(etiqueta, requerido=False):
+    return DineroField(label=etiqueta, required=requerido)
+
+
+class BuscarProductoForm(forms.Form):
+    texto = TextoField(
+        label="Buscar producto", max_length=100, strip=True,
+        error_messages={"required": "Escribe o escanea un código.", "max_length": "La búsqueda es demasiado larga."},
+    )
+
+
+class AgregarProductoForm(forms.Form):
+    producto = EnteroField(
+        min_value=1, error_messages={"invalid": "Producto no válido.", "required": "Producto no válido.", "min_value": "Producto no válido."}
+    )
+
+
+class LineaForm(forms.Form):
+    cantidad = EnteroField(label="Cantidad", min_value=1, max_value=CANTIDAD_MAXIMA, error_messages=MENSAJES_CANTIDAD)
+    descuento = _dinero("Descuento")
+
+    def clean_descuento(self):
+        return self.cleaned_data.get("descuento") or Decimal("0")
+
+
+class AutorizarDescuentoForm(forms.Form):
+    usuario = TextoField(label="Usuario del gerente", max_length=150)
+    clave = TextoField(label="Contraseña del gerente", max_length=128, widget=forms.PasswordInput)
+
+    def credenciales(self) -> Credenciales:
+        return Credenciales(usuario=self.cleaned_data["usuario"], clave=self.cleaned_data["clave"])
+
+
+class CobroForm(forms.Form):
+    clave_cobro = forms.UUIDField(widget=forms.HiddenInput, error_messages={"invalid": "Clave de cobro no válida."})
+    huella = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput,
+                              error_messages={"invalid": "El formulario de cobro está incompleto."})
+    efectivo_recibido = _dinero("Efectivo recibido")
+    tarjeta_monto = _dinero("Tarjeta")
+    tarjeta_referencia = TextoField(label="Referencia de tarjeta", max_length=60, required=False)
+    transferencia_monto = _dinero("Transferencia")
+    transferencia_referencia = TextoField(label="Referencia de transferencia", max_length=60, required=False)
+
+    def clean(self):
+        datos = super().clean()
+        for campo in ("efectivo_recibido", "tarjeta_monto", "transferencia_monto"):
+            if datos.get(campo) is None and campo not in self.errors:
+                datos[campo] = Decimal("0")
+        return datos
+
+
+class EsperaForm(forms.Form):
+    nota = TextoField(label="Nota", max_length=80, required=False)
+
+
+class ClienteRapidoForm(forms.Form):
+    """Register a client without leaving the POS (the clients service validates the rest)."""
+
+    nombre = TextoField(label="Nombre", max_length=100)
+    apellidos = TextoField(label="Apellidos", max_length=150, required=False)
+    email = forms.EmailField(label="Correo electrónico", max_length=254,
+                             error_messages={"invalid": "Escribe un correo electrónico válido."})
+    telefono = TelefonoField(label="Teléfono", required=False)
+    curp = TextoField(label="CURP", max_length=18, required=False)

@@ -1,0 +1,177 @@
+"""Writes of the cashier's server-side cart: add, change, park, resume, assign a client, and a
+Gerente's authorisation of discounts above the cashier's limit. The checkout is ``ventas.caja.cobro``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from inventario.models import Producto
+from ventas import calculos
+from ventas.exceptions import (
+    CantidadNoValida,
+    CarritoNoEncontrado,
+    CarritoVacio,
+    ClienteNoValido,
+    DescuentoNoValido,
+    ProductoNoVendible,
+)
+from ventas.models import (
+    Carrito,
+    CarritoLinea,
+)
+from ventas.politica import CANTIDAD_MAXIMA, PERMISO_AUTORIZAR, autorizador_exigir
+from ventas_ingenio.roles import nombre_para_registro
+from ventas_ingenio.router import DB_NEGOCIO
+
+# --- Cart ---------------------------------------------------------------------------------
+
+
+def carrito_activo_obtener(*, cajero) -> Carrito:
+    """The cashier's active cart, created on first use."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        return _carrito_bloquear(cajero=cajero)
+
+
+def _carrito_bloquear(*, cajero, carrito_id: int | None = None) -> Carrito:
+    consulta = Carrito.objects.using(DB_NEGOCIO).select_for_update().filter(id_cajero=cajero.pk)
+    consulta = consulta.filter(pk=carrito_id) if carrito_id else consulta.filter(estado=Carrito.Estado.ACTIVO)
+    carrito = consulta.first()
+    if carrito is None:
+        if carrito_id:
+            raise CarritoNoEncontrado()
+        carrito = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk)
+    return carrito
+
+
+def _producto_vendible(producto: Producto, cantidad: int) -> None:
+    if not producto.activo:
+        raise ProductoNoVendible(f"{producto.nombre} está dado de baja: no se puede vender.")
+    if producto.existencia <= 0:
+        raise ProductoNoVendible(f"{producto.nombre} no tiene existencia.")
+    if cantidad > producto.existencia:
+        raise ProductoNoVendible(f"Existencia insuficiente: {producto.nombre} (quedan {producto.existencia})")
+
+
+def carrito_agregar(*, cajero, producto_id: int, cantidad: int = 1) -> CarritoLinea:
+    """Add units of a product to the active cart (one more unit per scan)."""
+    if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
+        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        producto = Producto.objects.using(DB_NEGOCIO).filter(pk=producto_id).first()
+        if producto is None:
+            raise ProductoNoVendible("Ese producto no existe.")
+        linea = CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito, producto=producto).first()
+        nueva = (linea.cantidad if linea else 0) + cantidad
+        if nueva > CANTIDAD_MAXIMA:
+            raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+        _producto_vendible(producto, nueva)
+        if linea is None:
+            linea = CarritoLinea(carrito=carrito, producto=producto, cantidad=nueva, precio_visto=producto.precio)
+        linea.cantidad = nueva
+        linea.precio_visto = producto.precio
+        linea.save(using=DB_NEGOCIO)
+        carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
+        return linea
+
+
+def carrito_linea_cambiar(*, cajero, linea_id: int, cantidad: int, descuento: Decimal) -> CarritoLinea:
+    """Set a line's quantity and discount (an amount in pesos, never above the line)."""
+    if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
+        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+    if descuento < 0 or descuento != calculos.a_centavos(descuento):
+        raise DescuentoNoValido("El descuento va en pesos y centavos, sin negativos.")
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        linea = (
+            CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto").filter(pk=linea_id, carrito=carrito).first()
+        )
+        if linea is None:
+            raise CarritoNoEncontrado()
+        if descuento > linea.producto.precio * cantidad:
+            raise DescuentoNoValido(f"El descuento de {linea.producto.nombre} no puede ser mayor que su importe.")
+        if cantidad > linea.cantidad:
+            _producto_vendible(linea.producto, cantidad)
+        linea.cantidad = cantidad
+        linea.descuento = descuento
+        linea.precio_visto = linea.producto.precio
+        linea.save(using=DB_NEGOCIO)
+        carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
+        return linea
+
+
+def carrito_linea_quitar(*, cajero, linea_id: int) -> None:
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        CarritoLinea.objects.using(DB_NEGOCIO).filter(pk=linea_id, carrito=carrito).delete()
+
+
+def carrito_vaciar(*, cajero) -> None:
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).delete()
+        carrito.cliente_id = None
+        carrito.id_autorizo_descuento = None
+        carrito.nombre_autorizo_descuento = ""
+        carrito.save(using=DB_NEGOCIO)
+
+
+def carrito_cliente_asignar(*, cajero, cliente_id: int | None) -> Carrito:
+    from clientes.models import Cliente
+
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        if cliente_id is not None and not Cliente.objects.using(DB_NEGOCIO).filter(pk=cliente_id, activo=True).exists():
+            raise ClienteNoValido()
+        carrito.cliente_id = cliente_id
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_poner_en_espera(*, cajero, nota: str = "") -> Carrito:
+    """Park the active cart; the next scan starts a new one."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        if not carrito.lineas.exists():
+            raise CarritoVacio()
+        carrito.estado = Carrito.Estado.EN_ESPERA
+        carrito.nota = nota.strip()[:80]
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
+    """Resume a parked cart; the cart that was active (if it has lines) is parked in its place."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero, carrito_id=carrito_id)
+        actual = (
+            Carrito.objects.using(DB_NEGOCIO).select_for_update()
+            .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).exclude(pk=carrito.pk).first()
+        )
+        if actual is not None:
+            if actual.lineas.exists():
+                actual.estado = Carrito.Estado.EN_ESPERA
+                actual.save(using=DB_NEGOCIO)
+            else:
+                actual.delete(using=DB_NEGOCIO)
+        carrito.estado = Carrito.Estado.ACTIVO
+        carrito.save(using=DB_NEGOCIO)
+        return carrito
+
+
+def carrito_autorizar_descuentos(*, cajero, autorizador) -> Carrito:
+    """A Gerente authorises, on the cashier's screen, discounts above the cashier's limit.
+
+    ``autorizador`` is the user the view got from the typed credentials
+    (``politica.autorizador_obtener``). Raises ``AutorizacionRechazada`` when that user may not
+    authorise discounts.
+    """
+    autorizador_exigir(autorizador, permiso=PERMISO_AUTORIZAR, que="descuentos")
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        carrito.id_autorizo_descuento = autorizador.pk
+        carrito.nombre_autorizo_descuento = nombre_para_registro(autorizador)
+        carrito.save(using=DB_NEGOCIO)
+        return carrito

@@ -1,0 +1,328 @@
+"""Writes of returns and cancellations.
+
+Returns and cancellations (``venta_devolver``, ``venta_cancelar``) follow the same shape:
+the sale's row is locked first (every return of a sale is serialised on it), then the
+user's open shift (same mode as the checkout), then the products through
+``existencias_mover`` (kind "cancelacion_venta"); the form's one-time key is unique on
+``Devolucion``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from inventario.models import TipoMovimiento
+from inventario.services import MovimientoDatos, existencias_mover
+from ventas import calculos
+from ventas.caja.cobro import _espera_vencida, _limitar_espera_de_bloqueos
+from ventas.devoluciones.selectors import metodo_reembolso_sugerido, reembolsables_por_metodo
+from ventas.exceptions import (
+    ClaveDevolucionReutilizada,
+    DevolucionNoPermitida,
+    DevolucionNoValida,
+    DevolucionOcupada,
+    ReembolsoExcedeEfectivo,
+    VentaDeOtroDia,
+    VentaNoEncontrada,
+    VentaYaCancelada,
+)
+from ventas.models import (
+    Devolucion,
+    DevolucionLinea,
+    EstadoVenta,
+    MetodoPago,
+    Reembolso,
+    TipoDevolucion,
+    Venta,
+    VentaDetalle,
+)
+from ventas.politica import (
+    CANTIDAD_MAXIMA,
+    MOTIVO_MAXIMO,
+    PERMISO_DEVOLVER,
+    PERMISO_VENDER,
+    PERMISO_VER_TODAS,
+    autorizador_exigir,
+)
+from ventas.turnos.selectors import turno_cuentas
+from ventas.turnos.services import _turno_abierto_bloquear
+from ventas_ingenio.roles import nombre_para_registro
+from ventas_ingenio.router import DB_NEGOCIO
+
+# --- Returns and cancellations ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineaDevolucionDatos:
+    """Units of one sold line (``VentaDetalle`` id) to give back."""
+
+    venta_detalle_id: int
+    cantidad: int
+
+
+MENSAJE_SIN_TURNO_DEVOLVER = "Abre tu turno de caja para devolver dinero."
+
+
+def venta_cancelar(
+    *,
+    venta_id: int,
+    usuario,
+    motivo: str,
+    clave: uuid.UUID,
+    autorizador=None,
+) -> tuple[Devolucion, bool]:
+    """Cancel a whole sale of today. Returns ``(devolucion, creada)``.
+
+    Guarantees, in one transaction with the sale's row locked: the sale becomes "cancelada";
+    every unit not already returned goes back to stock (movement "cancelacion_venta"); the
+    money not already refunded is recorded as refunds by the methods the sale was paid with
+    (cash net of change), into the open shift of ``usuario``. The same ``clave`` again returns
+    the first result with ``creada=False`` and writes nothing. Raises ``VentaNoEncontrada``,
+    ``VentaYaCancelada``, ``VentaDeOtroDia`` (local date, America/Mexico_City),
+    ``DevolucionNoValida`` (no reason, nothing left), ``DevolucionNoPermitida`` /
+    ``AutorizacionRechazada`` (a Cajero without a valid Gerente authorisation),
+    ``TurnoNoAbierto``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
+    On any error nothing is written. ``autorizador`` is the Gerente the view got from the
+    credentials typed on this screen (``politica.autorizador_obtener``), needed when
+    ``usuario`` lacks ``ventas.devolver_venta``.
+    """
+    return _devolucion_registrar(
+        tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
+        autorizador=autorizador, lineas=None, metodo_reembolso=None,
+    )
+
+
+def venta_devolver(
+    *,
+    venta_id: int,
+    usuario,
+    lineas: list[LineaDevolucionDatos],
+    motivo: str,
+    clave: uuid.UUID,
+    metodo_reembolso: str | None = None,
+    autorizador=None,
+) -> tuple[Devolucion, bool]:
+    """Return some units of a (not cancelled) sale of any day. Returns ``(devolucion, creada)``.
+
+    Never more units of a line than sold minus already returned (checked under the sale's
+    lock; the CHECK on ``cantidad_devuelta`` backs it). Each line refunds its share of the
+    line's ``importe`` (after discount, IVA included), rounded once to cents, the last units
+    giving exactly the remainder (``calculos.devolucion_linea_calcular``); IVA the same way.
+    The refund goes by ``metodo_reembolso`` (default: the method with the most left to
+    refund), never more by a method than the sale received by it minus earlier refunds; what
+    does not fit goes by the sale's other methods. Units go back to stock in the same
+    transaction. Same key, same lines → the first result, nothing written. Raises the errors
+    of ``venta_cancelar`` (except ``VentaDeOtroDia``) and ``DevolucionNoValida`` for bad lines.
+    """
+    return _devolucion_registrar(
+        tipo=TipoDevolucion.DEVOLUCION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
+        autorizador=autorizador, lineas=_lineas_normalizar(lineas), metodo_reembolso=metodo_reembolso,
+    )
+
+
+def _lineas_normalizar(lineas: list[LineaDevolucionDatos]) -> dict[int, int]:
+    pedidas: dict[int, int] = {}
+    for linea in lineas or []:
+        if not isinstance(linea.cantidad, int) or isinstance(linea.cantidad, bool) or linea.cantidad <= 0:
+            raise DevolucionNoValida("Cada cantidad a devolver debe ser un número entero mayor que cero.")
+        if linea.cantidad > CANTIDAD_MAXIMA:
+            raise DevolucionNoValida(f"La cantidad no puede pasar de {CANTIDAD_MAXIMA:,}.")
+        if linea.venta_detalle_id in pedidas:
+            raise DevolucionNoValida("Una línea de la venta aparece dos veces en la devolución.")
+        pedidas[linea.venta_detalle_id] = linea.cantidad
+    if not pedidas:
+        raise DevolucionNoValida("Indica al menos un artículo a devolver.")
+    return pedidas
+
+
+def _motivo_limpiar(motivo: str) -> str:
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise DevolucionNoValida("Escribe el motivo.")
+    if len(motivo) > MOTIVO_MAXIMO:
+        raise DevolucionNoValida(f"El motivo no puede pasar de {MOTIVO_MAXIMO} caracteres.")
+    return motivo
+
+
+def _autorizacion_resolver(*, usuario, autorizador):
+    """Who authorises: the user when they hold the permission, else the Gerente typed on screen."""
+    if usuario.has_perm(PERMISO_DEVOLVER):
+        return usuario
+    if not usuario.has_perm(PERMISO_VENDER):
+        raise DevolucionNoPermitida("Tu usuario no puede registrar devoluciones ni cancelaciones.")
+    if autorizador is None:
+        raise DevolucionNoPermitida("Un gerente debe autorizarlo: escribe su usuario y contraseña.")
+    autorizador_exigir(autorizador, permiso=PERMISO_DEVOLVER, que="devoluciones ni cancelaciones")
+    return autorizador
+
+
+def _devolucion_existente(*, clave, venta_id: int, tipo: str, lineas: dict[int, int] | None) -> Devolucion | None:
+    """The return already written with this form key, if it is the same request."""
+    devolucion = Devolucion.objects.using(DB_NEGOCIO).filter(clave=clave).first()
+    if devolucion is None:
+        return None
+    misma = devolucion.venta_id == venta_id and devolucion.tipo == tipo
+    if misma and lineas is not None:
+        guardadas = dict(devolucion.lineas.values_list("venta_detalle_id", "cantidad"))
+        misma = guardadas == lineas
+    if not misma:
+        raise ClaveDevolucionReutilizada(folio=devolucion.folio_texto)
+    return devolucion
+
+
+class _ClaveDevolucionYaUsada(Exception):
+    pass
+
+
+def _devolucion_registrar(
+    *, tipo, venta_id, usuario, motivo, clave, autorizador, lineas, metodo_reembolso
+) -> tuple[Devolucion, bool]:
+    existente = _devolucion_existente(clave=clave, venta_id=venta_id, tipo=tipo, lineas=lineas)
+    if existente is not None:
+        return existente, False
+    motivo = _motivo_limpiar(motivo)
+    if metodo_reembolso is not None and metodo_reembolso not in MetodoPago.values:
+        raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta o transferencia.")
+    autorizador = _autorizacion_resolver(usuario=usuario, autorizador=autorizador)
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            _limitar_espera_de_bloqueos()
+            devolucion = _devolucion_escribir(
+                tipo=tipo, venta_id=venta_id, usuario=usuario, autorizador=autorizador, motivo=motivo,
+                clave=clave, lineas=lineas, metodo_reembolso=metodo_reembolso,
+            )
+    except (IntegrityError, _ClaveDevolucionYaUsada):
+        # A concurrent POST with the same key won the race (unique ``clave``): its return is
+        # the answer. Any other integrity error is a bug the checks above should have caught.
+        existente = _devolucion_existente(clave=clave, venta_id=venta_id, tipo=tipo, lineas=lineas)
+        if existente is None:
+            raise
+        return existente, False
+    except OperationalError as error:
+        if _espera_vencida(error):
+            raise DevolucionOcupada() from error
+        raise
+    return devolucion, True
+
+
+def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave, lineas, metodo_reembolso) -> Devolucion:
+    venta = Venta.objects.using(DB_NEGOCIO).select_for_update().filter(pk=venta_id).first()
+    if venta is None or (venta.id_cajero != usuario.pk and not usuario.has_perm(PERMISO_VER_TODAS)):
+        raise VentaNoEncontrada()
+    # Under the sale's lock: a concurrent request with this key has committed by now, if any.
+    if Devolucion.objects.using(DB_NEGOCIO).filter(clave=clave).exists():
+        raise _ClaveDevolucionYaUsada()
+    if venta.estado == EstadoVenta.CANCELADA:
+        raise VentaYaCancelada(folio=venta.folio_texto)
+    if tipo == TipoDevolucion.CANCELACION and timezone.localdate(venta.fecha) != timezone.localdate():
+        raise VentaDeOtroDia(folio=venta.folio_texto, fecha=timezone.localdate(venta.fecha).strftime("%d/%m/%Y"))
+    # Same lock as the checkout (FOR NO KEY UPDATE): conflicts with the close's FOR UPDATE, so a
+    # refund never lands in a closed shift, and with other refunds/withdrawals of this drawer.
+    turno = _turno_abierto_bloquear(usuario=usuario, mensaje=MENSAJE_SIN_TURNO_DEVOLVER)
+
+    detalles = {d.pk: d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")}
+    if tipo == TipoDevolucion.CANCELACION:
+        pedidas = {d.pk: d.cantidad - d.cantidad_devuelta for d in detalles.values() if d.cantidad > d.cantidad_devuelta}
+        if not pedidas:
+            raise DevolucionNoValida(
+                f"Todos los artículos de la venta {venta.folio_texto} ya se devolvieron: no queda nada por cancelar."
+            )
+    else:
+        pedidas = lineas
+        for detalle_id, cantidad in pedidas.items():
+            detalle = detalles.get(detalle_id)
+            if detalle is None:
+                raise DevolucionNoValida(f"Esa línea no pertenece a la venta {venta.folio_texto}.")
+            quedan = detalle.cantidad - detalle.cantidad_devuelta
+            if quedan == 0:
+                raise DevolucionNoValida(f"{detalle.descripcion}: ya se devolvieron todas las unidades.")
+            if cantidad > quedan:
+                raise DevolucionNoValida(
+                    f"{detalle.descripcion}: solo {_unidades(quedan)} por devolver "
+                    f"(se vendieron {detalle.cantidad}, ya se devolvieron {detalle.cantidad_devuelta})."
+                )
+
+    ya_devuelto = {
+        fila["venta_detalle_id"]: (fila["importe"], fila["iva"])
+        for fila in DevolucionLinea.objects.using(DB_NEGOCIO).filter(venta_detalle__venta=venta)
+        .values("venta_detalle_id").annotate(importe=Sum("importe"), iva=Sum("iva"))
+    }
+    partes = []
+    for detalle_id in sorted(pedidas):
+        detalle, cantidad = detalles[detalle_id], pedidas[detalle_id]
+        importe_devuelto, iva_devuelto = ya_devuelto.get(detalle_id, (calculos.CERO, calculos.CERO))
+        parte = calculos.devolucion_linea_calcular(
+            importe=detalle.importe, iva=detalle.iva, cantidad=detalle.cantidad, devuelta=detalle.cantidad_devuelta,
+            importe_devuelto=importe_devuelto, iva_devuelto=iva_devuelto, unidades=cantidad,
+        )
+        partes.append((detalle, cantidad, parte))
+    total = sum((p.importe for _, _, p in partes), calculos.CERO)
+    iva = sum((p.iva for _, _, p in partes), calculos.CERO)
+    reparto = _reembolso_repartir(venta=venta, monto=total, metodo=metodo_reembolso)
+    efectivo = sum((monto for metodo, monto in reparto if metodo == MetodoPago.EFECTIVO), calculos.CERO)
+    if efectivo > 0:
+        # Checked under the shift's lock: two cash refunds (or a refund and a withdrawal) of
+        # one drawer are checked one after the other, so together they can't overdraw it.
+        disponible = turno_cuentas(turno=turno).esperado["efectivo"]
+        if efectivo > disponible:
+            raise ReembolsoExcedeEfectivo(disponible=max(disponible, calculos.CERO), monto=efectivo)
+
+    devolucion = Devolucion.objects.using(DB_NEGOCIO).create(
+        venta=venta, turno=turno, tipo=tipo, motivo=motivo, clave=clave,
+        id_usuario=usuario.pk, nombre_usuario=nombre_para_registro(usuario),
+        id_autorizo=autorizador.pk, nombre_autorizo=nombre_para_registro(autorizador),
+        total=total, iva=iva,
+    )
+    DevolucionLinea.objects.using(DB_NEGOCIO).bulk_create(
+        DevolucionLinea(devolucion=devolucion, venta_detalle=detalle, producto_id=detalle.producto_id,
+                        cantidad=cantidad, importe=parte.importe, iva=parte.iva)
+        for detalle, cantidad, parte in partes
+    )
+    Reembolso.objects.using(DB_NEGOCIO).bulk_create(
+        Reembolso(devolucion=devolucion, metodo=metodo, monto=monto) for metodo, monto in reparto
+    )
+    for detalle, cantidad, _ in partes:
+        detalle.cantidad_devuelta += cantidad
+    VentaDetalle.objects.using(DB_NEGOCIO).bulk_update([d for d, _, _ in partes], ["cantidad_devuelta"])
+    venta.total_devuelto += total
+    campos = ["total_devuelto"]
+    if tipo == TipoDevolucion.CANCELACION:
+        venta.estado = EstadoVenta.CANCELADA
+        campos.append("estado")
+    venta.save(using=DB_NEGOCIO, update_fields=campos)
+    existencias_mover(
+        movimientos=[
+            MovimientoDatos(producto_id=detalle.producto_id, tipo=TipoMovimiento.CANCELACION_VENTA, cantidad=cantidad,
+                            motivo=f"{devolucion.folio_texto} ({venta.folio_texto}): {motivo}", id_venta=venta.pk)
+            for detalle, cantidad, _ in partes
+        ],
+        usuario=usuario,
+    )
+    return devolucion
+
+
+def _unidades(n: int) -> str:
+    return "queda 1" if n == 1 else f"quedan {n}"
+
+
+def _reembolso_repartir(*, venta: Venta, monto: Decimal, metodo: str | None) -> list[tuple[str, Decimal]]:
+    disponibles = reembolsables_por_metodo(venta=venta)
+    if metodo is not None and not any(m == metodo and d > 0 for m, d in disponibles):
+        raise DevolucionNoValida(
+            f"La venta {venta.folio_texto} no tiene pagos con {MetodoPago(metodo).label.lower()} por reembolsar: "
+            "el dinero se devuelve por donde entró."
+        )
+    if monto == 0:
+        return []
+    try:
+        return calculos.reembolso_repartir(
+            monto=monto, disponibles=disponibles, preferido=metodo or metodo_reembolso_sugerido(disponibles)
+        )
+    except ValueError as error:
+        raise DevolucionNoValida(str(error)) from error
