@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Point-of-sale benchmark (issue 5) with a large catalog.
+"""Point-of-sale benchmark with a large catalog.
 
 Uses the same separate databases as ``bench/inventario.py`` (``ventas_bench``,
 ``ventas_bench_auth``) on this checkout's embedded PostgreSQL, loads N products, tops up the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load with SII/Aula faults (issue 11): 20 virtual cashiers while SII and Aula go slow, then down.
+"""Load with SII/Aula faults: 20 virtual cashiers while SII and Aula go slow, then down.
 
 Same bench databases (``ventas_bench*``) as the other benchmarks. The script starts, on
 127.0.0.1, the sandbox SII + Aula (in memory, fresh), the ``sincronizar_clientes`` worker and

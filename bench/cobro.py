@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checkout throughput (issue 5): only the POST that completes a 3-line cash sale.
+"""Checkout throughput: only the POST that completes a 3-line cash sale.
 
 ``bench/caja.py`` measures whole sales (3 adds, the cart page and the checkout: 5 requests
 per sale). This script isolates the checkout POST, which is what the issue's floor names:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sales history benchmark (issue 6) with a million sales.
+"""Sales history benchmark with a million sales.
 
 Uses the benchmarks' databases (``ventas_bench``, ``ventas_bench_auth``) on this checkout's
 embedded PostgreSQL; tops the sales up to ``--ventas`` with ``cargar_demo --ventas`` (timed),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of the daily summary, its CSV and the dashboard (issue 6) with many sales.
+"""Benchmark of the daily summary, its CSV and the dashboard with many sales.
 
 Uses the same separate databases as the other benchmarks (``ventas_bench``,
 ``ventas_bench_auth``) on this checkout's embedded PostgreSQL. Tops the sales up to N with

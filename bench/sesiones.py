@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make run` under many open browsers (issue 11): 60 signed-in sessions plus 50 checkouts at once.
+"""`make run` under many open browsers: 60 signed-in sessions plus 50 checkouts at once.
 
 Starts ``make run PORT=… SANDBOX_PORT=…`` itself (the development database and its demo users,
 ``DEBUG`` as in ``.env``), then:

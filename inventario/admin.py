@@ -76,7 +76,7 @@ class ProductoAdmin(admin.ModelAdmin):
     list_editable = ("precio",)
     list_select_related = ("categoria",)
     list_filter = ("activo", "categoria", FiltroExistenciaBaja)
-    # Rendering 50 editable price inputs costs ~100 ms of template work; 25 keeps the page
+    # Rendering 50 editable price inputs costs more template work than the rest of the page; 25 keeps it
     # under budget (bench/README.md) and the query count does not depend on it.
     list_per_page = 25
     search_fields = ("codigo", "codigo_barras", "nombre")

@@ -5,7 +5,7 @@ import django.db.models.functions.datetime
 from django.db import migrations, models
 
 
-# Indexes of the sales history (issue 6); docs/historial.md shows the EXPLAIN output behind each.
+# Indexes of the sales history; docs/historial.md shows the EXPLAIN output behind each.
 # The plain indexes on fecha and id_cliente go: the new ones lead with those columns and serve the
 # same lookups (date ranges, "does this client have sales").
 
