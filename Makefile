@@ -41,10 +41,16 @@ preparar: migrate
 # workers x GUNICORN_THREADS threads, static files through WhiteNoise). Also starts the
 # sincronizar_clientes worker and, unless SII_API_URL/AULA_API_URL are set, the sandbox SII +
 # Aula server on SANDBOX_PORT (default 8001); Ctrl-C stops the three.
+# As in production (DEBUG off: Spanish error pages, hashed static files) over plain HTTP on this
+# machine, with demo data; variables set in the environment win over these.
+run: export DEBUG ?= false
+run dev: export HTTPS ?= false
+run dev: export DATOS_DEMO ?= true
 run: preparar
 	PY=$(PY) bin/run.sh $(HOST) $(PORT)
 
 # Same, with runserver (autoreload) instead of gunicorn.
+dev: export DEBUG ?= true
 dev: preparar
 	PY=$(PY) bin/run.sh --dev $(HOST) $(PORT)
 

@@ -13,7 +13,9 @@ class ClienteForm(forms.Form):
     apellidos = TextoField(label="Apellidos", max_length=150, required=False)
     email = forms.EmailField(
         label="Correo electrónico", max_length=254,
-        error_messages={"invalid": "Escriba un correo electrónico válido, por ejemplo ana@ejemplo.mx."},
+        error_messages={"invalid": "Escribe un correo electrónico válido, por ejemplo ana@ejemplo.mx.",
+                        "required": "El correo electrónico es obligatorio.",
+                        "max_length": "El correo electrónico es demasiado largo (máximo %(limit_value)d caracteres)."},
     )
     telefono = TelefonoField(label="Teléfono", required=False)
     direccion = TextoField(label="Dirección", max_length=255, required=False)
@@ -37,7 +39,10 @@ class ClienteForm(forms.Form):
         return valor.strip()
 
     def clean_nombre(self):
-        return self._sin_html(self.cleaned_data["nombre"])
+        nombre = self._sin_html(self.cleaned_data["nombre"])
+        if not any(caracter.isalpha() for caracter in nombre):
+            raise forms.ValidationError("El nombre debe tener al menos una letra.")
+        return nombre
 
     def clean_apellidos(self):
         return self._sin_html(self.cleaned_data["apellidos"])

@@ -42,6 +42,8 @@ def _limpiar(
     email = email.strip()
     if not nombre:
         raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
+    if not any(caracter.isalpha() for caracter in nombre):
+        raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
     for campo, valor, maximo in (("nombre", nombre, 100), ("apellidos", apellidos, 150), ("direccion", direccion, 255)):
         if len(valor) > maximo:
             raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)

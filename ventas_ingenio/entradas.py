@@ -94,7 +94,7 @@ class EnteroField(forms.IntegerField):
     """A whole number in ASCII digits, bounded to the column (``integer`` unless said)."""
 
     def __init__(self, *, min_value: int | None = 0, max_value: int | None = ENTERO_MAXIMO, **kwargs):
-        etiqueta = kwargs.get("label") or "La cantidad"
+        etiqueta = kwargs.get("label") or "El número"
         mensajes = {
             "required": f"{etiqueta}: escribe un número.",
             "invalid": f"{etiqueta}: escribe un número entero con dígitos (0–9), sin decimales.",

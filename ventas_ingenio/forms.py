@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -14,3 +15,15 @@ class FormularioEntrar(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
         self.fields["password"].label = "Contraseña"
+
+
+class FormularioEntrarAdmin(AdminAuthenticationForm):
+    """The admin's sign-in with our Spanish messages (Django's es-MX text has a typo and says
+    "staff"): only a Gerente enters the admin."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "Usuario o contraseña incorrectos, o la cuenta no puede entrar a la administración "
+                         "(solo un gerente). Revisa mayúsculas y minúsculas.",
+        "inactive": FormularioEntrar.error_messages["inactive"],
+    }

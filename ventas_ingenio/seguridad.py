@@ -68,12 +68,15 @@ def bloqueo_respuesta(request, original_response=None, credentials=None):
     """What /entrar/ and /admin/login/ answer once axes refuses: a Spanish page, 429."""
     usuario = (credentials or {}).get("username") or request.POST.get("username", "")
     minutos = minutos_de_bloqueo(usuario=usuario, ip=getattr(request, "axes_ip_address", ip_cliente(request)))
-    return render(
+    respuesta = render(
         request,
         "registration/bloqueado.html",
         {"mensaje": mensaje_de_bloqueo(minutos), "usuario": usuario},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    respuesta["Retry-After"] = str(max(1, minutos) * 60)
+    respuesta["Cache-Control"] = "no-store"
+    return respuesta
 
 
 # --- Security log and session clocks ---------------------------------------------------------

@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ventas_ingenio import views
-from ventas_ingenio.forms import FormularioEntrar
+from ventas_ingenio.forms import FormularioEntrar, FormularioEntrarAdmin
 
 admin.site.site_header = "Ventas Ingenio — Administración"
 admin.site.site_title = "Ventas Ingenio"
 admin.site.index_title = "Catálogo, existencias y usuarios"
+admin.site.login_form = FormularioEntrarAdmin
 
 urlpatterns = [
     path("", views.inicio, name="inicio"),

@@ -26,7 +26,8 @@ class BuscarProductoForm(forms.Form):
 
 class AgregarProductoForm(forms.Form):
     producto = EnteroField(
-        min_value=1, error_messages={"invalid": "Producto no válido.", "required": "Producto no válido.", "min_value": "Producto no válido."}
+        label="Producto", min_value=1,
+        error_messages={codigo: "Producto no válido." for codigo in ("invalid", "required", "min_value", "max_value")},
     )
 
 

@@ -258,3 +258,25 @@ def test_efectivo_recibido_desbordado(cliente_cajero, cajero, turno_para, produc
     assert not Venta.objects.exists()
     producto.refresh_from_db()
     assert producto.existencia == 5
+
+
+def test_producto_fuera_de_rango_dice_producto_no_valido(cliente_cajero, cajero, turno_para):
+    turno_para(cajero)
+    for valor in ("2147483648", "1" + "0" * 30):
+        respuesta = cliente_cajero.post(reverse("ventas:agregar_producto"), {"producto": valor}, follow=True)
+        html = respuesta.content.decode()
+        assert "Producto no válido." in html and "2147483647" not in html
+
+
+@pytest.mark.parametrize("nombre", ["²²", "123", "...", "-"])
+def test_nombre_sin_letras(cliente_cajero, nombre):
+    antes = Cliente.objects.count()
+    respuesta = cliente_cajero.post(reverse("clientes:nuevo"), {"nombre": nombre, "email": "ana@escuela.test"})
+    assert respuesta.status_code == 200 and "El nombre debe tener al menos una letra." in respuesta.content.decode()
+    assert Cliente.objects.count() == antes
+
+
+def test_login_del_admin_en_espanol(client, cajero):
+    respuesta = client.post("/admin/login/", {"username": cajero.username, "password": "mala"})
+    html = respuesta.content.decode()
+    assert "Usuario o contraseña incorrectos" in html and "introduza" not in html and "staff" not in html

@@ -55,6 +55,7 @@ def test_cinco_claves_malas_bloquean_entrar_aun_con_la_buena(client, cajero):
         assert "Usuario o contraseña incorrectos" in _texto(respuesta)
     quinto = _entrar(client, "cajero1", "mala-5")
     assert quinto.status_code == 429 and BLOQUEADO in _texto(quinto)
+    assert 60 <= int(quinto["Retry-After"]) <= 15 * 60 and "no-store" in quinto["Cache-Control"]
     buena = _entrar(client, "cajero1", CLAVE)
     assert buena.status_code == 429 and BLOQUEADO in _texto(buena)
     assert 'lang="es-MX"' in _texto(buena)

@@ -10,7 +10,7 @@ from ventas_ingenio.router import DB_AUTH
 
 VENTAS_DEMO = 3_000
 
-# Development users (only created with DEBUG on). The README lists them.
+# Demo users (only created with DATOS_DEMO on, as `make run` does). The README lists them.
 USUARIOS_DESARROLLO = (
     ("gerente", "gerente-demo", "Gabriela", "Méndez", ROL_GERENTE),
     ("cajero", "cajero-demo", "Carlos", "Ramírez", ROL_CAJERO),
@@ -20,12 +20,12 @@ USUARIOS_DESARROLLO = (
 
 
 class Command(BaseCommand):
-    help = "Crea los roles y, solo con DEBUG, los usuarios, el catálogo y las ventas de desarrollo."
+    help = "Crea los roles y, solo con DATOS_DEMO, los usuarios, el catálogo y las ventas de demostración."
 
     def handle(self, *args, **options):
         roles_configurar()
         self.stdout.write("Roles Cajero, Gerente y Consulta configurados.")
-        if settings.DEBUG:
+        if settings.DATOS_DEMO:
             modelo = get_user_model()
             for usuario, clave, nombre, apellido, rol in USUARIOS_DESARROLLO:
                 cuenta, creada = modelo.objects.using(DB_AUTH).get_or_create(
