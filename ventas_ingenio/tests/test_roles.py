@@ -64,13 +64,16 @@ def test_solo_gerente_es_staff():
     assert list(usuario.groups.values_list("name", flat=True)) == [ROL_CAJERO]
 
 
-def test_preparar_crea_usuarios_de_desarrollo_solo_con_debug(settings):
+def test_preparar_crea_usuarios_de_desarrollo_solo_con_datos_demo(settings):
+    """Production (no DATOS_DEMO) never gets the demo users; `make run` (DATOS_DEMO=true, DEBUG
+    off) does."""
     from django.contrib.auth import get_user_model
 
-    settings.DEBUG = False
+    settings.DATOS_DEMO = False
     call_command("preparar")
     assert not get_user_model().objects.filter(username="gerente").exists()
-    settings.DEBUG = True
+    settings.DATOS_DEMO = True
+    settings.DEBUG = False
     call_command("preparar")
     call_command("preparar")
     gerente = get_user_model().objects.get(username="gerente")
