@@ -1,5 +1,6 @@
 """Point-of-sale views: the cart, the checkout, the ticket."""
 
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -35,6 +36,24 @@ from ventas.turnos import selectors as turnos_selectors
 from ventas.turnos.forms import TurnoAbrirForm
 from ventas_ingenio.entradas import entero_leer, texto_limpiar
 
+# Domain errors a POS action shows as a message on the POS.
+ERRORES_DE_CAJA = (VentaError, InventarioError, ClienteError)
+
+
+class _FormularioRechazado(Exception):
+    """A POS form that did not validate; ``accion_de_caja`` shows its errors."""
+
+    def __init__(self, formulario):
+        super().__init__()
+        self.formulario = formulario
+
+
+def _datos(formulario) -> dict:
+    """The form's cleaned data, or back to the POS with its errors as messages."""
+    if not formulario.is_valid():
+        raise _FormularioRechazado(formulario)
+    return formulario.cleaned_data
+
 
 def _errores(request, formulario) -> None:
     for errores in formulario.errors.values():
@@ -44,6 +63,32 @@ def _errores(request, formulario) -> None:
 
 def _a_caja():
     return redirect("ventas:caja")
+
+
+def accion_de_caja(vista):
+    """A button on the POS: POST only, then the sell permission, then the body; back to the POS.
+
+    ``require_POST`` stays outside ``permission_required`` so a GET answers 405 whoever asks.
+    The body returns its own response or None (back to the POS); a form rejected through
+    ``_datos`` or a domain error (``ERRORES_DE_CAJA``) becomes ``messages.error`` and the
+    redirect to the POS (POST/redirect/GET).
+    """
+
+    @require_POST
+    @permission_required(politica.PERMISO_VENDER, raise_exception=True)
+    @wraps(vista)
+    def accion(request, *args, **kwargs):
+        try:
+            respuesta = vista(request, *args, **kwargs)
+        except _FormularioRechazado as rechazo:
+            _errores(request, rechazo.formulario)
+            return _a_caja()
+        except ERRORES_DE_CAJA as error:
+            messages.error(request, str(error))
+            return _a_caja()
+        return _a_caja() if respuesta is None else respuesta
+
+    return accion
 
 
 @require_GET
@@ -84,161 +129,91 @@ def _contexto_cliente(request, vista):
     return {"texto_cliente": texto, "clientes_encontrados": encontrados}
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def agregar(request):
     """A scan or a typed code adds one unit; anything else becomes a name search."""
-    formulario = BuscarProductoForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    texto = formulario.cleaned_data["texto"]
+    texto = _datos(BuscarProductoForm(request.POST))["texto"]
     producto = selectors.producto_por_codigo(texto=texto)
     if producto is None:
         return redirect(f"{reverse('ventas:caja')}?{urlencode({'q': texto})}")
-    try:
-        services.carrito_agregar(cajero=request.user, producto_id=producto.pk)
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    services.carrito_agregar(cajero=request.user, producto_id=producto.pk)
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def agregar_producto(request):
-    formulario = AgregarProductoForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    try:
-        services.carrito_agregar(cajero=request.user, producto_id=formulario.cleaned_data["producto"])
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    producto_id = _datos(AgregarProductoForm(request.POST))["producto"]
+    services.carrito_agregar(cajero=request.user, producto_id=producto_id)
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def linea_cambiar(request, linea_id):
-    formulario = LineaForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    try:
-        services.carrito_linea_cambiar(
-            cajero=request.user, linea_id=linea_id, cantidad=formulario.cleaned_data["cantidad"],
-            descuento=formulario.cleaned_data["descuento"],
-        )
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    datos = _datos(LineaForm(request.POST))
+    services.carrito_linea_cambiar(
+        cajero=request.user, linea_id=linea_id, cantidad=datos["cantidad"], descuento=datos["descuento"],
+    )
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def linea_quitar(request, linea_id):
     services.carrito_linea_quitar(cajero=request.user, linea_id=linea_id)
-    return _a_caja()
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def vaciar(request):
     services.carrito_vaciar(cajero=request.user)
     messages.info(request, "Carrito vacío.")
-    return _a_caja()
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def cliente_asignar(request):
     valor = request.POST.get("cliente", "").strip()
     cliente_id = entero_leer(valor, minimo=1) if valor else None
     if valor and cliente_id is None:
         messages.error(request, "Cliente no válido: elige uno de la lista.")
         return _a_caja()
-    try:
-        services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente_id)
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente_id)
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 @permission_required("clientes.add_cliente", raise_exception=True)
 def cliente_registrar(request):
     """Register a client in place; SII/Aula registration follows as for any new client."""
-    formulario = ClienteRapidoForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    datos = formulario.cleaned_data
-    try:
-        cliente = clientes_services.cliente_registrar(
-            nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
-            telefono=datos["telefono"], curp=datos["curp"] or None,
-        )
-        services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente.pk)
-    except (ClienteError, VentaError) as error:
-        messages.error(request, str(error))
-        return _a_caja()
+    datos = _datos(ClienteRapidoForm(request.POST))
+    cliente = clientes_services.cliente_registrar(
+        nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
+        telefono=datos["telefono"], curp=datos["curp"] or None,
+    )
+    services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente.pk)
     messages.success(request, f"Cliente {cliente} registrado.")
-    return _a_caja()
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def autorizar(request):
     formulario = AutorizarDescuentoForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    try:
-        autorizador = politica.autorizador_obtener(
-            request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_AUTORIZAR,
-            que="descuentos", detalle=f"descuentos del carrito de {request.user.username}",
-        )
-        carrito = services.carrito_autorizar_descuentos(cajero=request.user, autorizador=autorizador)
-        messages.success(request, f"Descuentos autorizados por {carrito.nombre_autorizo_descuento}.")
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    _datos(formulario)
+    autorizador = politica.autorizador_obtener(
+        request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_AUTORIZAR,
+        que="descuentos", detalle=f"descuentos del carrito de {request.user.username}",
+    )
+    carrito = services.carrito_autorizar_descuentos(cajero=request.user, autorizador=autorizador)
+    messages.success(request, f"Descuentos autorizados por {carrito.nombre_autorizo_descuento}.")
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def poner_en_espera(request):
-    formulario = EsperaForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    try:
-        services.carrito_poner_en_espera(cajero=request.user, nota=formulario.cleaned_data["nota"])
-        messages.success(request, "Venta puesta en espera.")
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    nota = _datos(EsperaForm(request.POST))["nota"]
+    services.carrito_poner_en_espera(cajero=request.user, nota=nota)
+    messages.success(request, "Venta puesta en espera.")
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def reanudar(request, carrito_id):
-    try:
-        services.carrito_reanudar(cajero=request.user, carrito_id=carrito_id)
-    except VentaError as error:
-        messages.error(request, str(error))
-    return _a_caja()
+    services.carrito_reanudar(cajero=request.user, carrito_id=carrito_id)
 
 
-@require_POST
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+@accion_de_caja
 def cobrar(request):
-    formulario = CobroForm(request.POST)
-    if not formulario.is_valid():
-        _errores(request, formulario)
-        return _a_caja()
-    datos = formulario.cleaned_data
+    datos = _datos(CobroForm(request.POST))
     pagos = [
         cobro.PagoDatos(metodo=MetodoPago.TARJETA, monto=datos["tarjeta_monto"], referencia=datos["tarjeta_referencia"]),
         cobro.PagoDatos(
@@ -251,10 +226,9 @@ def cobrar(request):
             pagos=pagos, efectivo_recibido=datos["efectivo_recibido"],
         )
     except ClaveCobroReutilizada as error:
+        # Caught here, before ``accion_de_caja`` would: a reused key gets its own page (422),
+        # not a message on the POS.
         return render(request, "ventas/cobro_rechazado.html", {"mensaje": str(error)}, status=422)
-    except (VentaError, InventarioError) as error:
-        messages.error(request, str(error))
-        return _a_caja()
     if creada:
         messages.success(request, f"Venta {venta.folio_texto} registrada.")
     return redirect("ventas:ticket", venta_id=venta.pk)

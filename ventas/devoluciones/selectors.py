@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
@@ -11,13 +12,16 @@ from django.db.models import (
 )
 
 from ventas import calculos
+from ventas.exceptions import DevolucionError, DevolucionNoValida, VentaDeOtroDia, VentaYaCancelada
 from ventas.models import (
     Devolucion,
     DevolucionLinea,
+    EstadoVenta,
     Reembolso,
     Venta,
+    VentaDetalle,
 )
-from ventas.politica import PERMISO_VER_TODAS
+from ventas.politica import PERMISO_VER_TODAS, dia_local, es_de_hoy
 from ventas_ingenio.router import DB_NEGOCIO
 
 
@@ -36,6 +40,26 @@ def venta_para_devolucion(*, venta_id: int, usuario) -> Venta | None:
     if venta is None or (venta.id_cajero != usuario.pk and not usuario.has_perm(PERMISO_VER_TODAS)):
         return None
     return venta
+
+
+def venta_cancelacion_impedimento(*, venta: Venta, lineas: Iterable[VentaDetalle]) -> DevolucionError | None:
+    """Why this sale cannot be cancelled, or None when it can (no query).
+
+    The answer is the error ``venta_cancelar`` raises, so the cancel page and the service say
+    the same words: ``VentaYaCancelada``, ``VentaDeOtroDia`` (only today's sales, local date)
+    or ``DevolucionNoValida`` when every unit was already returned. ``lineas`` are the sale's
+    lines: the page passes the prefetched ones to decide whether to show the form; the service
+    asks again with the lines read under the sale's row lock, where the answer counts.
+    """
+    if venta.estado == EstadoVenta.CANCELADA:
+        return VentaYaCancelada(folio=venta.folio_texto)
+    if not es_de_hoy(venta.fecha):
+        return VentaDeOtroDia(folio=venta.folio_texto, fecha=f"{dia_local(venta.fecha):%d/%m/%Y}")
+    if all(linea.por_devolver == 0 for linea in lineas):
+        return DevolucionNoValida(
+            f"Todos los artículos de la venta {venta.folio_texto} ya se devolvieron: no queda nada por cancelar."
+        )
+    return None
 
 
 def devolucion_para_ticket(*, devolucion_id: int, usuario) -> Devolucion | None:

@@ -15,20 +15,22 @@ from decimal import Decimal
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from inventario.models import TipoMovimiento
 from inventario.services import MovimientoDatos, existencias_mover
 from ventas import calculos
 from ventas.caja.cobro import _espera_vencida, _limitar_espera_de_bloqueos
-from ventas.devoluciones.selectors import metodo_reembolso_sugerido, reembolsables_por_metodo
+from ventas.devoluciones.selectors import (
+    metodo_reembolso_sugerido,
+    reembolsables_por_metodo,
+    venta_cancelacion_impedimento,
+)
 from ventas.exceptions import (
     ClaveDevolucionReutilizada,
     DevolucionNoPermitida,
     DevolucionNoValida,
     DevolucionOcupada,
     ReembolsoExcedeEfectivo,
-    VentaDeOtroDia,
     VentaNoEncontrada,
     VentaYaCancelada,
 )
@@ -218,21 +220,20 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
     # Under the sale's lock: a concurrent request with this key has committed by now, if any.
     if Devolucion.objects.using(DB_NEGOCIO).filter(clave=clave).exists():
         raise _ClaveDevolucionYaUsada()
-    if venta.estado == EstadoVenta.CANCELADA:
+    detalles = {d.pk: d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")}
+    if tipo == TipoDevolucion.CANCELACION:
+        # The page asked the same question before showing the form; under the lock it counts.
+        impedimento = venta_cancelacion_impedimento(venta=venta, lineas=detalles.values())
+        if impedimento is not None:
+            raise impedimento
+    elif venta.estado == EstadoVenta.CANCELADA:
         raise VentaYaCancelada(folio=venta.folio_texto)
-    if tipo == TipoDevolucion.CANCELACION and timezone.localdate(venta.fecha) != timezone.localdate():
-        raise VentaDeOtroDia(folio=venta.folio_texto, fecha=timezone.localdate(venta.fecha).strftime("%d/%m/%Y"))
     # Same lock as the checkout (FOR NO KEY UPDATE): conflicts with the close's FOR UPDATE, so a
     # refund never lands in a closed shift, and with other refunds/withdrawals of this drawer.
     turno = _turno_abierto_bloquear(usuario=usuario, mensaje=MENSAJE_SIN_TURNO_DEVOLVER)
 
-    detalles = {d.pk: d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")}
     if tipo == TipoDevolucion.CANCELACION:
-        pedidas = {d.pk: d.cantidad - d.cantidad_devuelta for d in detalles.values() if d.cantidad > d.cantidad_devuelta}
-        if not pedidas:
-            raise DevolucionNoValida(
-                f"Todos los artículos de la venta {venta.folio_texto} ya se devolvieron: no queda nada por cancelar."
-            )
+        pedidas = {d.pk: d.por_devolver for d in detalles.values() if d.por_devolver > 0}
     else:
         pedidas = lineas
         for detalle_id, cantidad in pedidas.items():

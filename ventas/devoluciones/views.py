@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inventario.exceptions import InventarioError
@@ -85,19 +84,11 @@ def venta_cancelar(request, venta_id):
                 return redirect("ventas:devolucion_ticket", devolucion_id=devolucion.pk)
     else:
         formulario = CancelarVentaForm(initial={"clave": uuid.uuid4()})
-    if venta.estado == EstadoVenta.CANCELADA:
-        impedimento = f"La venta {venta.folio_texto} ya está cancelada."
-    elif timezone.localdate(venta.fecha) != timezone.localdate():
-        impedimento = (f"Solo se cancelan ventas de hoy; esta es del {timezone.localdate(venta.fecha):%d/%m/%Y}. "
-                       "Para regresar artículos registra una devolución.")
-    elif all(linea.por_devolver == 0 for linea in venta.lineas.all()):
-        impedimento = "Ya se devolvieron todos los artículos de esta venta: no queda nada por cancelar."
-    else:
-        impedimento = ""
+    impedimento = selectors.venta_cancelacion_impedimento(venta=venta, lineas=venta.lineas.all())
     contexto = {
         "venta": venta,
         "formulario": formulario,
-        "impedimento": impedimento,
+        "impedimento": "" if impedimento is None else str(impedimento),
         "reembolsos": [(MetodoPago(m).label, monto) for m, monto in selectors.reembolsables_por_metodo(venta=venta)
                        if monto > 0],
         "requiere_autorizacion": not request.user.has_perm(politica.PERMISO_DEVOLVER),

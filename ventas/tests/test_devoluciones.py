@@ -34,6 +34,8 @@ from ventas.exceptions import (
 from ventas.models import Devolucion, DevolucionLinea, MovimientoCaja, Reembolso, Venta, VentaDetalle
 from ventas.politica import PERMISO_DEVOLVER, Credenciales
 from ventas.tests.autorizar import autorizar
+from ventas.turnos.selectors import turno_cuentas
+from ventas.turnos.services import turno_cerrar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -451,6 +453,22 @@ def test_todo_devuelto_no_se_cancela(vender, gerente, turno_para, producto_con_e
     antes = _foto(venta)
     with pytest.raises(DevolucionNoValida, match="ya se devolvieron: no queda nada por cancelar"):
         _cancelar(venta, gerente)
+    assert _foto(venta) == antes
+
+
+def test_nada_por_cancelar_se_dice_antes_que_abrir_turno(vender, gerente, turno_para, producto_con_existencia):
+    """The refusals of ``venta_cancelacion_impedimento`` come before the shift: opening one would not help."""
+    producto = producto_con_existencia(5)
+    venta = vender([(producto, 2)])
+    turno = turno_para(gerente)
+    _devolver(venta, gerente, [(_linea(venta, producto), 2)])
+    turno_cerrar(turno_id=turno.pk, usuario=gerente, efectivo_contado=turno_cuentas(turno=turno).esperado["efectivo"],
+                 tarjeta_reportado=D("0"), transferencia_reportado=D("0"))
+    antes = _foto(venta)
+    with pytest.raises(DevolucionNoValida, match="no queda nada por cancelar"):
+        _cancelar(venta, gerente)
+    with pytest.raises(TurnoNoAbierto):  # a return still asks for the shift first
+        _devolver(venta, gerente, [(_linea(venta, producto), 1)])
     assert _foto(venta) == antes
 
 

@@ -207,9 +207,11 @@ def test_cancelar_por_la_pagina_y_otra_vez(cliente_gerente, gerente, turno_para,
     # Same form again: the same result, nothing new.
     assert cliente_gerente.post(url, datos)["Location"] == reverse("ventas:devolucion_ticket", args=[cancelacion.pk])
     # A new attempt: the page says so and a POST is refused with the reason.
-    assert f"La venta {venta.folio_texto} ya está cancelada." in _texto(cliente_gerente.get(url))
+    motivo = f"La venta {venta.folio_texto} ya está cancelada: no se puede cancelar ni devolver otra vez."
+    pagina = _texto(cliente_gerente.get(url))
+    assert motivo in pagina and 'name="motivo"' not in pagina
     otra = cliente_gerente.post(url, {"clave": str(uuid.uuid4()), "motivo": "otra vez"})
-    assert otra.status_code == 422 and "ya está cancelada" in _texto(otra)
+    assert otra.status_code == 422 and motivo in _texto(otra)  # the page's words and the service's agree
     assert Devolucion.objects.count() == 1 and MovimientoInventario.objects.filter(tipo="cancelacion_venta").count() == 2
 
 
@@ -219,9 +221,27 @@ def test_cancelar_venta_de_otro_dia_en_la_pagina(cliente_gerente, gerente, turno
     url = reverse("ventas:venta_cancelar", args=[venta.pk])
     pagina = _texto(cliente_gerente.get(url))
     assert "Solo se cancelan ventas de hoy" in pagina and 'name="motivo"' not in pagina
+    motivo = (f"Solo se cancelan ventas de hoy; la venta {venta.folio_texto} es del "
+              f"{timezone.localdate(timezone.now() - timedelta(days=2)):%d/%m/%Y}.")
+    assert motivo in pagina
     respuesta = cliente_gerente.post(url, {"clave": str(uuid.uuid4()), "motivo": "tarde"})
-    assert respuesta.status_code == 422 and "Solo se cancelan ventas de hoy" in _texto(respuesta)
+    assert respuesta.status_code == 422 and motivo in _texto(respuesta)
     _nada_escrito(venta)
+
+
+def test_venta_ya_devuelta_no_ofrece_cancelar(cliente_gerente, gerente, turno_para, venta):
+    turno_para(gerente)
+    lineas = [LineaDevolucionDatos(venta_detalle_id=d.pk, cantidad=d.cantidad) for d in _lineas(venta).values()]
+    venta_devolver(venta_id=venta.pk, usuario=gerente, lineas=lineas, motivo="No les quedó", clave=uuid.uuid4())
+    url = reverse("ventas:venta_cancelar", args=[venta.pk])
+    motivo = f"Todos los artículos de la venta {venta.folio_texto} ya se devolvieron: no queda nada por cancelar."
+    pagina = _texto(cliente_gerente.get(url))
+    assert motivo in pagina and 'name="motivo"' not in pagina
+    antes = Devolucion.objects.count()
+    respuesta = cliente_gerente.post(url, {"clave": str(uuid.uuid4()), "motivo": "por si acaso"})
+    assert respuesta.status_code == 422 and motivo in _texto(respuesta)
+    venta.refresh_from_db()
+    assert Devolucion.objects.count() == antes and venta.estado == "completada"
 
 
 # --- Who ------------------------------------------------------------------------------------------

@@ -302,6 +302,21 @@ def test_lista_por_rol(client, cajero, gerente, consulta, usuario_con_rol, turno
         assert "2 turnos" in html and "Carlos Ramírez</td>" not in html
 
 
+def test_el_reporte_ofrece_cerrar_a_quien_puede(client, cajero, gerente, turno_para):
+    turno = turno_para(cajero)
+    reporte = reverse("ventas:turno_detalle", args=[turno.pk])
+    enlace = f'href="{reverse("ventas:turno_cerrar", args=[turno.pk])}"'
+    client.force_login(cajero)
+    assert enlace in _html(client.get(reporte))
+    client.force_login(gerente)
+    assert enlace in _html(client.get(reporte))  # a Gerente closes for a cashier who left
+    assert client.post(reverse("ventas:turno_cerrar", args=[turno.pk]), _cierre(efectivo_total="500")).status_code == 302
+    for usuario in (cajero, gerente):
+        client.force_login(usuario)
+        html = _html(client.get(reporte))
+        assert "ABIERTO" not in html and enlace not in html
+
+
 def test_consulta_lee_el_reporte_pero_no_ve_mi_turno(cliente_consulta, cajero, turno_para):
     turno = turno_para(cajero)
     html = _html(cliente_consulta.get(reverse("ventas:turno_detalle", args=[turno.pk])))

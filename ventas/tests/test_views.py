@@ -7,7 +7,7 @@ from django.urls import reverse
 from inventario.models import Producto
 from ventas.caja.selectors import carrito_de_cajero
 from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
-from ventas.models import CarritoLinea, Venta
+from ventas.models import Carrito, CarritoLinea, Venta
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -175,6 +175,29 @@ def test_post_sin_csrf_se_rechaza(cajero, producto_con_existencia):
 def test_consulta_no_vende(cliente_consulta):
     assert cliente_consulta.get(reverse("ventas:caja")).status_code == 403
     assert cliente_consulta.post(reverse("ventas:agregar"), {"texto": "X"}).status_code == 403
+
+
+ACCIONES_DE_CAJA = [
+    ("ventas:agregar", []), ("ventas:agregar_producto", []), ("ventas:linea_cambiar", [1]),
+    ("ventas:linea_quitar", [1]), ("ventas:vaciar", []), ("ventas:cliente_asignar", []),
+    ("ventas:cliente_registrar", []), ("ventas:autorizar", []), ("ventas:poner_en_espera", []),
+    ("ventas:reanudar", [1]), ("ventas:cobrar", []),
+]
+
+
+@pytest.mark.parametrize("nombre,argumentos", ACCIONES_DE_CAJA)
+def test_acciones_de_caja_metodo_antes_que_permiso(client, cajero, consulta, nombre, argumentos):
+    """Every POS button: a GET is 405 for any role, a POST without the sell permission is 403
+    and writes nothing, an anonymous POST goes to the sign-in page."""
+    url = reverse(nombre, args=argumentos)
+    respuesta = client.post(url)
+    assert respuesta.status_code == 302 and respuesta.url.startswith(reverse("login"))
+    client.force_login(consulta)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 403
+    client.force_login(cajero)
+    assert client.get(url).status_code == 405
+    assert not Carrito.objects.exists() and not Venta.objects.exists()
 
 
 def test_ticket_y_sus_datos(cliente_cajero, cajero, producto_con_existencia, usuario_con_rol, turno_para):

@@ -13,6 +13,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from ventas import calculos
+from ventas.exceptions import TurnoNoEncontrado, TurnoYaCerrado
 from ventas.models import (
     EstadoTurno,
     EstadoVenta,
@@ -24,7 +25,7 @@ from ventas.models import (
     Turno,
     Venta,
 )
-from ventas.politica import PERMISO_VER_TODAS, limite_diferencia_corte
+from ventas.politica import PERMISO_CERRAR_AJENO, PERMISO_VER_TODAS, limite_diferencia_corte
 from ventas_ingenio.router import DB_NEGOCIO
 
 # --- Cash-drawer shifts ---------------------------------------------------------------------
@@ -107,6 +108,21 @@ def turno_para_usuario(*, turno_id: int, usuario) -> Turno | None:
     if not usuario.has_perm(PERMISO_VER_TODAS):
         consulta = consulta.filter(id_cajero=usuario.pk)
     return consulta.first()
+
+
+def turno_cierre_impedimento(*, turno: Turno | None, usuario) -> TurnoNoEncontrado | TurnoYaCerrado | None:
+    """Why this user cannot close this shift, or None when they can (no query beyond ``has_perm``).
+
+    ``TurnoNoEncontrado`` when it is missing or someone else's and the user lacks
+    ``ventas.change_turno`` (a Cajero closes only their own; a Gerente anyone's), checked first
+    so a Cajero learns nothing about other drawers; then ``TurnoYaCerrado``. The pages ask it
+    to offer the close; ``turno_cerrar`` asks again with the row locked, where the answer counts.
+    """
+    if turno is None or (turno.id_cajero != usuario.pk and not usuario.has_perm(PERMISO_CERRAR_AJENO)):
+        return TurnoNoEncontrado()
+    if turno.estado != EstadoTurno.ABIERTO:
+        return TurnoYaCerrado()
+    return None
 
 
 def turnos_filtrar(*, usuario, id_cajero: int | None = None, desde=None, hasta=None,

@@ -16,9 +16,7 @@ from ventas.exceptions import (
     MovimientoCajaNoValido,
     RetiroExcedeEfectivo,
     TurnoNoAbierto,
-    TurnoNoEncontrado,
     TurnoYaAbierto,
-    TurnoYaCerrado,
 )
 from ventas.models import (
     EstadoTurno,
@@ -29,11 +27,10 @@ from ventas.models import (
 from ventas.politica import (
     MONTO_MAXIMO,
     PERMISO_AUTORIZAR_DIFERENCIA,
-    PERMISO_CERRAR_AJENO,
     autorizador_exigir,
     limite_diferencia_corte,
 )
-from ventas.turnos.selectors import turno_cuentas
+from ventas.turnos.selectors import turno_cierre_impedimento, turno_cuentas
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -168,7 +165,6 @@ def turno_cerrar(
     nota = (nota or "").strip()
     if len(nota) > 255:
         raise CierreNoValido("La nota es demasiado larga (máximo 255 caracteres).")
-    puede_ajeno = usuario.has_perm(PERMISO_CERRAR_AJENO)
     if autorizador is not None:
         autorizador_exigir(autorizador, permiso=PERMISO_AUTORIZAR_DIFERENCIA, que="diferencias del corte de caja")
     elif usuario.has_perm(PERMISO_AUTORIZAR_DIFERENCIA):
@@ -176,10 +172,9 @@ def turno_cerrar(
     limite = limite_diferencia_corte()
     with transaction.atomic(using=DB_NEGOCIO):
         turno = Turno.objects.using(DB_NEGOCIO).select_for_update().filter(pk=turno_id).first()
-        if turno is None or (turno.id_cajero != usuario.pk and not puede_ajeno):
-            raise TurnoNoEncontrado()
-        if turno.estado != EstadoTurno.ABIERTO:
-            raise TurnoYaCerrado()
+        impedimento = turno_cierre_impedimento(turno=turno, usuario=usuario)
+        if impedimento is not None:
+            raise impedimento
         cuentas = turno_cuentas(turno=turno)
         esperado = cuentas.esperado
         diferencias = calculos.diferencias_calcular(

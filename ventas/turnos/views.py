@@ -105,23 +105,18 @@ def turno_movimiento(request):
                   status=400)
 
 
-def _turno_cerrable(request, turno_id):
-    """The shift if this user may close it (their own, or anyone's for a Gerente); else 404."""
-    turno = selectors.turno_para_usuario(turno_id=turno_id, usuario=request.user)
-    if turno is None or (turno.id_cajero != request.user.pk and not request.user.has_perm(politica.PERMISO_CERRAR_AJENO)):
-        raise Http404("Ese turno de caja no existe o no es tuyo.")
-    return turno
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required(politica.PERMISO_TURNO, raise_exception=True)
 def turno_cerrar(request, turno_id):
     """Count and close. "Revisar" shows expected vs counted without writing; "Cerrar" closes."""
-    turno = _turno_cerrable(request, turno_id)
-    if turno.estado != EstadoTurno.ABIERTO:
+    turno = selectors.turno_para_usuario(turno_id=turno_id, usuario=request.user)
+    impedimento = selectors.turno_cierre_impedimento(turno=turno, usuario=request.user)
+    if isinstance(impedimento, TurnoNoEncontrado):
+        raise Http404(str(impedimento))
+    if isinstance(impedimento, TurnoYaCerrado):
         if request.method == "GET":
             return redirect("ventas:turno_detalle", turno_id=turno.pk)
-        messages.error(request, str(TurnoYaCerrado()))
+        messages.error(request, str(impedimento))
         return _reporte(request, turno, status=409)
     if request.method == "GET":
         return render(request, "ventas/turno_actual.html", _contexto_turno(request, turno))
@@ -170,9 +165,8 @@ def _reporte(request, turno, *, status=200):
     contexto = {
         "turno": turno,
         "formato": formato if formato in FORMATOS_REPORTE else "80",
-        "puede_cerrar": turno.estado == EstadoTurno.ABIERTO and (
-            turno.id_cajero == request.user.pk or request.user.has_perm(politica.PERMISO_CERRAR_AJENO)
-        ) and request.user.has_perm(politica.PERMISO_TURNO),
+        "puede_cerrar": request.user.has_perm(politica.PERMISO_TURNO)
+        and selectors.turno_cierre_impedimento(turno=turno, usuario=request.user) is None,
     }
     if turno.estado == EstadoTurno.CERRADO:
         # Read from what the close stored: the report never changes after the close.
