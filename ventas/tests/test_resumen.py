@@ -243,3 +243,24 @@ def test_ids_de_otro_dia_en_medio_no_cuentan(cajero, gerente, producto_con_exist
     assert [(t.etiqueta, t.vendido, t.devuelto) for t in r.iva_por_tasa] == [("16 %", D("116.00"), D("116.00"))]
     assert (r.devoluciones.cantidad, r.devoluciones.total) == (2, D("116.00"))
 
+
+def test_devoluciones_por_unidad_suman_lo_cobrado(cajero, gerente, producto_con_existencia, turno_para):
+    """The summary counts what the return service refunded. Three cuadernos at $58 with 1 ¢ off
+    make a $173.99 line; returning them one by one gives back its share, rounded once to cents,
+    cumulatively (calculos.devolucion_linea_calcular): 173.99 × 1/3 → 58.00, × 2/3 → 115.99 so
+    57.99, and the last unit the remainder, 58.00. Together exactly what was paid: the day nets to
+    zero (a rounding per return, 58.00 three times, would give back 174.00)."""
+    turno_para(cajero)
+    cuaderno = producto_con_existencia(10, precio=D("58.00"))
+    venta = vender(cajero, [(cuaderno, 3, "0.01")], cuando=local(2026, 11, 10, 9, 0), efectivo="200")
+    assert (venta.total, venta.iva) == (D("173.99"), D("24.00"))
+    for hora in (10, 11, 12):
+        devolver(venta, [(venta.lineas.get(), 1)], usuario=cajero, autorizador=gerente,
+                 cuando=local(2026, 11, 10, hora, 0))
+    assert [d.total for d in venta.devoluciones.order_by("fecha")] == [D("58.00"), D("57.99"), D("58.00")]
+    # IVA the same way: 24.00 × 1/3 → 8.00, × 2/3 → 16.00, the rest 8.00.
+    assert [d.iva for d in venta.devoluciones.order_by("fecha")] == [D("8.00"), D("8.00"), D("8.00")]
+    r = resumen_del_dia(fecha=DIA)
+    assert (r.devoluciones.cantidad, r.devoluciones.total, r.devoluciones.iva) == (3, D("173.99"), D("24.00"))
+    assert r.devoluciones.reembolsos == {"efectivo": D("173.99")}
+    assert (r.vendido, r.devuelto, r.total_neto, r.iva_neto) == (D("173.99"), D("173.99"), D("0.00"), D("0.00"))
