@@ -36,7 +36,7 @@ def test_preparar_carga_demo_solo_si_no_hay_productos(settings):
     from ventas.models import Venta
     from ventas_ingenio.management.commands.preparar import VENTAS_DEMO
 
-    settings.DEBUG = True
+    settings.DATOS_DEMO = True
     call_command("preparar")
     total = Producto.objects.count()
     assert total > 0

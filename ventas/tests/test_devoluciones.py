@@ -31,11 +31,11 @@ from ventas.exceptions import (
     VentaNoEncontrada,
     VentaYaCancelada,
 )
-from ventas.models import Devolucion, DevolucionLinea, MovimientoCaja, Reembolso, Venta, VentaDetalle
+from ventas.models import Devolucion, DevolucionLinea, Reembolso, Venta, VentaDetalle
 from ventas.politica import PERMISO_DEVOLVER, Credenciales
 from ventas.tests.autorizar import autorizar
 from ventas.turnos.selectors import turno_cuentas
-from ventas.turnos.services import turno_cerrar
+from ventas.turnos.services import caja_movimiento_registrar, turno_cerrar
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -498,7 +498,7 @@ def test_el_efectivo_del_reembolso_debe_estar_en_la_caja(vender, cajero, gerente
         _devolver(venta, gerente, [(linea, 1)])
     assert _foto(venta) == antes
     # A deposit into the shift makes room.
-    MovimientoCaja.objects.create(turno=turno, tipo="deposito", monto=D("400.00"), motivo="Cambio del banco",
-                                  id_usuario=gerente.pk, nombre_usuario="Gabriela Méndez")
+    deposito = caja_movimiento_registrar(usuario=gerente, tipo="deposito", monto=D("400.00"), motivo="Cambio del banco")
+    assert deposito.turno_id == turno.pk
     devolucion, _ = _devolver(venta, gerente, [(linea, 1)])
     assert devolucion.total == D("450.00")

@@ -16,6 +16,7 @@ from demo.ventas import ventas_cargar
 from ventas.caja.cobro import PagoDatos
 from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
 from ventas.models import Venta
+from ventas.tests.factories import cancelar, devolver
 from ventas_ingenio.router import DB_NEGOCIO
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -48,8 +49,10 @@ def _local(*args):
 
 
 @pytest.fixture
-def escenario(cajero, usuario_con_rol, producto_con_existencia, turno_para, vender):
-    """Five sales by two cashiers on three days, with clients, products and methods to filter by."""
+def escenario(cajero, gerente, usuario_con_rol, producto_con_existencia, turno_para, vender):
+    """Five sales by two cashiers on three days, with clients, products and methods to filter by;
+    v5 cancelled and one cuaderno of v1 returned through the return services, the Gerente
+    authorising."""
     cajera = usuario_con_rol("Cajero", username="cajera2", first_name="Lucía", last_name="Hernández")
     turno_para(cajero)
     turno_para(cajera)
@@ -66,8 +69,11 @@ def escenario(cajero, usuario_con_rol, producto_con_existencia, turno_para, vend
                      fecha=_local(2026, 3, 5, 12, 0)),
         "v5": vender(cajero, [(agua, 2)], fecha=_local(2026, 3, 5, 13, 0)),
     }
-    Venta.objects.using(DB_NEGOCIO).filter(pk=ventas["v5"].pk).update(estado="cancelada", total_devuelto=D("28.00"))
-    Venta.objects.using(DB_NEGOCIO).filter(pk=ventas["v1"].pk).update(total_devuelto=D("45.50"))
+    cancelar(ventas["v5"], usuario=cajero, autorizador=gerente, cuando=_local(2026, 3, 5, 13, 10))
+    devolver(ventas["v1"], [(ventas["v1"].lineas.get(), 1)], usuario=cajero, autorizador=gerente,
+             cuando=_local(2026, 3, 2, 9, 0))
+    assert (ventas["v5"].estado, ventas["v5"].total_devuelto) == ("cancelada", D("28.00"))
+    assert ventas["v1"].total_devuelto == D("45.50")  # one of two cuadernos at $45.50
     return {"cajero": cajero, "cajera": cajera, "sofia": sofia, **ventas}
 
 

@@ -6,17 +6,17 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from ventas.tests.reportes_datos import vender
+from ventas.tests.factories import vender
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
 def test_gerente_lee_el_tablero_y_el_resumen(entrar, live_server, pagina, gerente, cajero, producto_con_existencia,
                                             turno_para):
-    turno = turno_para(cajero)
+    turno_para(cajero)
     mochila = producto_con_existencia(10, nombre="Mochila escolar", precio=Decimal("450.00"))
     ayer = timezone.localtime() - timedelta(days=1)
-    vender(cajero, [(mochila, 2, None)], cuando=ayer, efectivo="900", turno=turno)
+    vender(cajero, [(mochila, 2)], cuando=ayer, efectivo="900")
     avisos = []
     pagina.on("console", lambda mensaje: avisos.append(mensaje.text))
 

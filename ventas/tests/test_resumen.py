@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from ventas.politica import dia_local_limites
 from ventas.reportes.resumen import resumen_del_dia
-from ventas.tests.reportes_datos import dia_completo, local, vender
+from ventas.tests.factories import devolver, vender
+from ventas.tests.reportes_datos import dia_completo, local
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -179,7 +180,7 @@ def test_consultas_constantes(cliente_consulta, django_assert_num_queries, datos
 
 def test_consultas_no_crecen_con_las_ventas(cliente_consulta, django_assert_num_queries, datos, cajero):
     for minuto in range(20):
-        vender(cajero, [(datos["lapiz"], 1, None)], cuando=local(2026, 11, 10, 15, minuto), efectivo="7.50")
+        vender(cajero, [(datos["lapiz"], 1)], cuando=local(2026, 11, 10, 15, minuto), efectivo="7.50")
     with django_assert_num_queries(6):
         respuesta = cliente_consulta.get(reverse("ventas:resumen"), {"fecha": "2026-11-10"})
     assert respuesta.context["resumen"].ventas == 25
@@ -220,22 +221,18 @@ def test_csv_de_un_dia_vacio(cliente_gerente):
 def test_ids_de_otro_dia_en_medio_no_cuentan(cajero, gerente, producto_con_existencia, turno_para):
     """Sale ids usually follow the clock, and the summary bounds payments and lines by the day's
     id range; a sale of another day inside that range (an import, a clock fix) must not count."""
-    from ventas.models import TipoDevolucion
-    from ventas.tests.reportes_datos import devolver
-
-    turno = turno_para(cajero)
+    turno_para(cajero)
     cuaderno = producto_con_existencia(20, precio=D("58.00"))
     lapiz = producto_con_existencia(20, precio=D("7.50"), tasa_iva=D("0.00"))
-    primera = vender(cajero, [(cuaderno, 1, None)], cuando=local(2026, 11, 10, 9, 0), efectivo="58", turno=turno)
-    otra = vender(cajero, [(lapiz, 2, None)], cuando=local(2026, 11, 12, 9, 0), pagos=[("tarjeta", "15.00")],
-                  turno=turno)
-    tercera = vender(cajero, [(cuaderno, 1, None)], cuando=local(2026, 11, 10, 11, 0), efectivo="58", turno=turno)
+    primera = vender(cajero, [(cuaderno, 1)], cuando=local(2026, 11, 10, 9, 0), efectivo="58")
+    otra = vender(cajero, [(lapiz, 2)], cuando=local(2026, 11, 12, 9, 0), pagos=[("tarjeta", "15.00")])
+    tercera = vender(cajero, [(cuaderno, 1)], cuando=local(2026, 11, 10, 11, 0), efectivo="58")
     assert otra.pk == primera.pk + 1 and tercera.pk == otra.pk + 1  # the other day sits inside the range
-    devolver(primera, [(primera.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
+    devolver(primera, [(primera.lineas.get(), 1)], usuario=cajero, autorizador=gerente,
              cuando=local(2026, 11, 10, 12, 0))
-    devolver(otra, [(otra.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
-             cuando=local(2026, 11, 12, 12, 0), metodo="tarjeta")
-    devolver(tercera, [(tercera.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
+    devolver(otra, [(otra.lineas.get(), 1)], usuario=cajero, autorizador=gerente, metodo="tarjeta",
+             cuando=local(2026, 11, 12, 12, 0))
+    devolver(tercera, [(tercera.lineas.get(), 1)], usuario=cajero, autorizador=gerente,
              cuando=local(2026, 11, 10, 13, 0))
     r = resumen_del_dia(fecha=DIA)
     assert (r.ventas, r.vendido) == (2, D("116.00"))
@@ -245,3 +242,25 @@ def test_ids_de_otro_dia_en_medio_no_cuentan(cajero, gerente, producto_con_exist
     }
     assert [(t.etiqueta, t.vendido, t.devuelto) for t in r.iva_por_tasa] == [("16 %", D("116.00"), D("116.00"))]
     assert (r.devoluciones.cantidad, r.devoluciones.total) == (2, D("116.00"))
+
+
+def test_devoluciones_por_unidad_suman_lo_cobrado(cajero, gerente, producto_con_existencia, turno_para):
+    """The summary counts what the return service refunded. Three cuadernos at $58 with 1 ¢ off
+    make a $173.99 line; returning them one by one gives back its share, rounded once to cents,
+    cumulatively (calculos.devolucion_linea_calcular): 173.99 × 1/3 → 58.00, × 2/3 → 115.99 so
+    57.99, and the last unit the remainder, 58.00. Together exactly what was paid: the day nets to
+    zero (a rounding per return, 58.00 three times, would give back 174.00)."""
+    turno_para(cajero)
+    cuaderno = producto_con_existencia(10, precio=D("58.00"))
+    venta = vender(cajero, [(cuaderno, 3, "0.01")], cuando=local(2026, 11, 10, 9, 0), efectivo="200")
+    assert (venta.total, venta.iva) == (D("173.99"), D("24.00"))
+    for hora in (10, 11, 12):
+        devolver(venta, [(venta.lineas.get(), 1)], usuario=cajero, autorizador=gerente,
+                 cuando=local(2026, 11, 10, hora, 0))
+    assert [d.total for d in venta.devoluciones.order_by("fecha")] == [D("58.00"), D("57.99"), D("58.00")]
+    # IVA the same way: 24.00 × 1/3 → 8.00, × 2/3 → 16.00, the rest 8.00.
+    assert [d.iva for d in venta.devoluciones.order_by("fecha")] == [D("8.00"), D("8.00"), D("8.00")]
+    r = resumen_del_dia(fecha=DIA)
+    assert (r.devoluciones.cantidad, r.devoluciones.total, r.devoluciones.iva) == (3, D("173.99"), D("24.00"))
+    assert r.devoluciones.reembolsos == {"efectivo": D("173.99")}
+    assert (r.vendido, r.devuelto, r.total_neto, r.iva_neto) == (D("173.99"), D("173.99"), D("0.00"), D("0.00"))

@@ -17,7 +17,8 @@ from integraciones.models import SincronizacionAlumno
 from inventario.tests.factories import ProductoFactory
 from ventas.reportes.graficas import escala_redonda, grafica_por_dia, grafica_por_hora
 from ventas.reportes.tablero import DiaVentas, tablero_datos
-from ventas.tests.reportes_datos import dia_completo, vender
+from ventas.tests.factories import devolver, vender
+from ventas.tests.reportes_datos import dia_completo
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"
@@ -140,7 +141,7 @@ def test_top_10_limita_y_ordena(cajero, producto_con_existencia, turno_para):
     ayer = timezone.localtime() - timedelta(days=1)
     productos = [producto_con_existencia(100, nombre=f"Producto {i:02d}", precio=D(10 + i)) for i in range(12)]
     for i, producto in enumerate(productos):
-        vender(cajero, [(producto, 12 - i, None)], cuando=ayer, efectivo="10000")
+        vender(cajero, [(producto, 12 - i)], cuando=ayer, efectivo="10000")
     tablero = tablero_datos(hoy=timezone.localdate())
     assert len(tablero.top_importe) == len(tablero.top_unidades) == 10
     assert [p.unidades for p in tablero.top_unidades] == list(range(12, 2, -1))
@@ -176,8 +177,8 @@ def test_pagina_del_tablero(cliente_consulta, cajero, producto_con_existencia, t
     turno_para(cajero)
     ahora = timezone.localtime()
     mochila = producto_con_existencia(3, nombre="Mochila <b>escolar</b>", precio=D("450.00"), existencia_minima=5)
-    vender(cajero, [(mochila, 1, None)], cuando=ahora, efectivo="450")
-    vender(cajero, [(mochila, 1, None)], cuando=ahora - timedelta(days=2), efectivo="450")
+    vender(cajero, [(mochila, 1)], cuando=ahora, efectivo="450")
+    vender(cajero, [(mochila, 1)], cuando=ahora - timedelta(days=2), efectivo="450")
     pendiente = ClienteFactory(nombre="Luis", apellidos="Ortega")
     SincronizacionAlumno.objects.create(cliente=pendiente, sistema="sii", estado="pendiente")
 
@@ -211,7 +212,7 @@ def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, tu
     turno_para(cajero)
     for i in range(20):
         producto = producto_con_existencia(1, nombre=f"Producto {i}", existencia_minima=5)
-        vender(cajero, [(producto, 1, None)], cuando=timezone.localtime() - timedelta(days=i), efectivo="1000")
+        vender(cajero, [(producto, 1)], cuando=timezone.localtime() - timedelta(days=i), efectivo="1000")
         SincronizacionAlumno.objects.create(cliente=ClienteFactory(), sistema="sii", estado="pendiente")
     cache.clear()  # these sales were back-dated after the page was cached; real ones land on today
     with django_assert_num_queries(8 + 2):
@@ -226,14 +227,11 @@ def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, tu
 @db
 def test_cache_de_cifras_nunca_atrasado(cliente_consulta, cajero, gerente, producto_con_existencia, turno_para,
                                         django_assert_num_queries):
-    from ventas.models import TipoDevolucion
-    from ventas.tests.reportes_datos import devolver
-
-    turno = turno_para(cajero)
+    turno_para(cajero)
     mochila = producto_con_existencia(10, nombre="Mochila escolar", precio=D("450.00"))
     ahora = timezone.localtime()
-    vieja = vender(cajero, [(mochila, 2, None)], cuando=ahora - timedelta(days=2), efectivo="900", turno=turno)
-    vender(cajero, [(mochila, 1, None)], cuando=ahora, efectivo="450", turno=turno)
+    vieja = vender(cajero, [(mochila, 2)], cuando=ahora - timedelta(days=2), efectivo="900")
+    vender(cajero, [(mochila, 1)], cuando=ahora, efectivo="450")
     primera = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-monto">$1,350.00</dd>' in primera
     # No return since: the earlier days come from the cache (fingerprint, today's 2, names, 2 alerts).
@@ -241,13 +239,12 @@ def test_cache_de_cifras_nunca_atrasado(cliente_consulta, cajero, gerente, produ
         segunda = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert segunda.split('<main id="contenido"')[1] == primera.split('<main id="contenido"')[1]
     # Returning a unit of the older sale adds a return row: the earlier days are read again.
-    devolver(vieja, [(vieja.lineas.get(), 1)], tipo=TipoDevolucion.DEVOLUCION, turno=turno, usuario=gerente,
-             cuando=ahora)
+    devolver(vieja, [(vieja.lineas.get(), 1)], usuario=cajero, autorizador=gerente, cuando=ahora)
     with django_assert_num_queries(8):
         html = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-monto">$900.00</dd>' in html
     # A new sale lands on today, which is always read fresh.
-    vender(cajero, [(mochila, 1, None)], cuando=ahora, efectivo="450", turno=turno)
+    vender(cajero, [(mochila, 1)], cuando=ahora, efectivo="450")
     with django_assert_num_queries(6):
         html = cliente_consulta.get(reverse("ventas:tablero")).content.decode()
     assert '<dd id="tablero-monto">$1,350.00</dd>' in html and '<dd id="tablero-ventas">3</dd>' in html

@@ -23,9 +23,11 @@ from ventas.exceptions import (
 from ventas.models import MovimientoCaja, Pago, Turno, Venta
 from ventas.politica import PERMISO_AUTORIZAR_DIFERENCIA
 from ventas.tests.autorizar import autorizar
+from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
 from ventas.tests.turnos_datos import devolver, vender
 from ventas.turnos.selectors import turno_cuentas, turno_cuentas_guardadas, turnos_filtrar
 from ventas.turnos.services import caja_movimiento_registrar, turno_abrir, turno_cerrar
+from ventas_ingenio.roles import ROL_GERENTE
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -107,11 +109,13 @@ def test_el_gerente_tambien_necesita_turno(gerente, producto_con_existencia):
     assert vender(gerente, producto, efectivo="100000").turno_id == turno.pk
 
 
-def test_aritmetica_del_turno(cajero, gerente, usuario_con_rol, producto_con_existencia, turno_para):
+def test_aritmetica_del_turno(cajero, gerente, producto_con_existencia, turno_para):
     """expected cash = opening + cash sales (net of change) − cash refunds + deposits − withdrawals."""
     turno = turno_para(cajero)  # fondo $500
-    otra = usuario_con_rol("Cajero", username="otra")
-    turno_otra = turno_para(otra, fondo_inicial=D("300.00"))
+    # Another drawer, a Gerente's: only a user who sees every cashier's sales may refund one of
+    # Carlos's from their own till.
+    otra = UsuarioConRolFactory(rol=ROL_GERENTE, username="otra")
+    turno_otra = TurnoFactory(cajero=otra, fondo_inicial="300.00")
     cuaderno = producto_con_existencia(50, nombre="Cuaderno", precio=D("58.00"))
     mochila = producto_con_existencia(10, nombre="Mochila", precio=D("450.00"))
 
@@ -119,34 +123,36 @@ def test_aritmetica_del_turno(cajero, gerente, usuario_con_rol, producto_con_exi
     mixta = vender(cajero, mochila, efectivo="200", tarjeta="300")  # 150 efectivo (cambio 50) + 300 tarjeta
     vender(cajero, cuaderno, transferencia="58")  # 58 transferencia
     vender(otra, cuaderno, efectivo="58")  # another shift: not in this drawer
-    devolver(en_efectivo, usuario=cajero, turno=turno, metodo="efectivo")  # −58 efectivo
-    devolver(mixta, usuario=cajero, turno=turno, metodo="tarjeta")  # −450 tarjeta
-    devolver(en_efectivo, usuario=otra, turno=turno_otra, metodo="efectivo")  # left the other drawer, not this one
+    devolver(en_efectivo, usuario=cajero, autorizador=gerente, metodo="efectivo")  # −58 efectivo
+    # The card brought 300 of the 450, and a method never gives back more than it brought: the
+    # return service refunds 300 by card and the other 150 in cash (calculos.reembolso_repartir).
+    devolver(mixta, usuario=cajero, autorizador=gerente, metodo="tarjeta")  # −300 tarjeta, −150 efectivo
+    devolver(en_efectivo, usuario=otra, metodo="efectivo")  # left the other drawer, not this one
     caja_movimiento_registrar(usuario=cajero, tipo="deposito", monto=D("200"), motivo="Cambio del banco")
     caja_movimiento_registrar(usuario=cajero, tipo="retiro", monto=D("300.50"), motivo="Pago a proveedor")
 
     cuentas = turno_cuentas(turno=turno)
     assert (cuentas.ventas, cuentas.ventas_total, cuentas.devoluciones) == (3, D("624.00"), 2)
     assert cuentas.pagos == {"efectivo": D("266.00"), "tarjeta": D("300.00"), "transferencia": D("58.00")}
-    assert cuentas.reembolsos == {"efectivo": D("58.00"), "tarjeta": D("450.00"), "transferencia": D("0")}
+    assert cuentas.reembolsos == {"efectivo": D("208.00"), "tarjeta": D("300.00"), "transferencia": D("0")}
     assert (cuentas.depositos, cuentas.retiros) == (D("200.00"), D("300.50"))
-    esperado_efectivo = D("500") + D("116") + D("150") - D("58") + D("200") - D("300.50")
-    assert cuentas.esperado == {"efectivo": esperado_efectivo, "tarjeta": D("-150.00"), "transferencia": D("58.00")}
+    esperado_efectivo = D("500") + D("116") + D("150") - D("58") - D("150") + D("200") - D("300.50")
+    assert cuentas.esperado == {"efectivo": esperado_efectivo, "tarjeta": D("0.00"), "transferencia": D("58.00")}
     otra_cuentas = turno_cuentas(turno=turno_otra)
     assert otra_cuentas.esperado["efectivo"] == D("300") + D("58") - D("58")
     assert inventario_descuadres() == []
 
     cerrado = turno_cerrar(
-        turno_id=turno.pk, usuario=cajero, denominaciones={"b500": 1, "b100": 1, "m5": 1, "m2": 1, "m050": 1},
-        tarjeta_reportado=D("0"), transferencia_reportado=D("58.00"),
-        # card is $150 off: above the limit
+        turno_id=turno.pk, usuario=cajero, denominaciones={"b200": 2, "b50": 1, "m5": 1, "m2": 1, "m050": 1},
+        tarjeta_reportado=D("150.00"), transferencia_reportado=D("58.00"),
+        # the terminal reports $150 by card the system does not expect: above the limit
         autorizador=autorizar("gerente1", CLAVE, PERMISO_AUTORIZAR_DIFERENCIA),
     )
-    assert esperado_efectivo == D("607.50")
-    assert (cerrado.efectivo_esperado, cerrado.efectivo_contado) == (D("607.50"), D("607.50"))
-    assert (cerrado.tarjeta_esperado, cerrado.tarjeta_reportado) == (D("-150.00"), D("0"))
+    assert esperado_efectivo == D("457.50")
+    assert (cerrado.efectivo_esperado, cerrado.efectivo_contado) == (D("457.50"), D("457.50"))
+    assert (cerrado.tarjeta_esperado, cerrado.tarjeta_reportado) == (D("0.00"), D("150.00"))
     assert (cerrado.transferencia_esperado, cerrado.transferencia_reportado) == (D("58.00"), D("58.00"))
-    assert cerrado.conteo_denominaciones["b500"] == 1 and cerrado.conteo_denominaciones["b1000"] == 0
+    assert cerrado.conteo_denominaciones["b200"] == 2 and cerrado.conteo_denominaciones["b500"] == 0
     assert cerrado.nombre_autorizo_diferencia == "Gabriela Méndez"
     guardadas = turno_cuentas_guardadas(turno=cerrado)
     assert guardadas == cuentas

@@ -105,12 +105,12 @@ def test_consulta_no_abre_ni_mueve_ni_cierra(cliente_consulta, cajero, turno_par
 # --- My shift ---------------------------------------------------------------------------------
 
 
-def test_mi_turno_muestra_lo_esperado(cliente_cajero, cajero, producto_con_existencia, turno_para):
-    turno = turno_para(cajero)
+def test_mi_turno_muestra_lo_esperado(cliente_cajero, cajero, gerente, producto_con_existencia, turno_para):
+    turno_para(cajero)
     producto = producto_con_existencia(10, precio=D("120.00"))
     venta = vender(cajero, producto, efectivo="200")
     vender(cajero, producto, tarjeta="120")
-    devolver(venta, usuario=cajero, turno=turno)
+    devolver(venta, usuario=cajero, autorizador=gerente)  # the $120 back in cash, from this drawer
     respuesta = cliente_cajero.post(reverse("ventas:turno_movimiento"),
                                     {"tipo": "retiro", "monto": "100", "motivo": "Pago de garrafón"}, follow=True)
     assert "Retiro de $100.00 registrado." in _mensajes(respuesta)
