@@ -116,3 +116,40 @@ def test_sin_ciclos_entre_partes():
                 yield from alcanzables(siguiente, (*vistos, siguiente))
 
     assert [p for p in PARTES if p in set(alcanzables(p))] == []
+
+
+def _importados_de(carpeta: pathlib.Path) -> dict[str, set[str]]:
+    """Every top-level module named by an import in the app code under ``carpeta`` (no tests,
+    no migrations), per file."""
+    resultado = {}
+    for ruta in carpeta.rglob("*.py"):
+        relativa = ruta.relative_to(RAIZ)
+        if {"tests", "migrations"} & set(relativa.parts):
+            continue
+        nombres = set()
+        for nodo in ast.walk(ast.parse(ruta.read_text())):
+            if isinstance(nodo, ast.Import):
+                nombres.update(alias.name for alias in nodo.names)
+            elif isinstance(nodo, ast.ImportFrom) and nodo.module:
+                nombres.add(nodo.module)
+        resultado[str(relativa)] = nombres
+    return resultado
+
+
+def test_dependencias_entre_apps():
+    """docs/arquitectura.md: clientes does not read sales; nothing but demo itself imports demo;
+    preparar imports no business model; ventas reads sync state through integraciones.selectors."""
+    malas = []
+    for archivo, nombres in _importados_de(RAIZ / "clientes").items():
+        malas += [f"{archivo} → {n}" for n in nombres if n == "ventas" or n.startswith("ventas.")]
+    for app in ("ventas", "inventario", "clientes", "integraciones", "ventas_ingenio"):
+        for archivo, nombres in _importados_de(RAIZ / app).items():
+            malas += [f"{archivo} → {n}" for n in nombres if n == "demo" or n.startswith("demo.")]
+    preparar = RAIZ / "ventas_ingenio" / "management" / "commands" / "preparar.py"
+    for archivo, nombres in _importados_de(preparar.parent).items():
+        if archivo.endswith("preparar.py"):
+            malas += [f"{archivo} → {n}" for n in nombres
+                      if n.split(".")[0] in {"ventas", "inventario", "clientes", "integraciones"}]
+    for archivo, nombres in _importados_de(VENTAS).items():
+        malas += [f"{archivo} → {n}" for n in nombres if n == "integraciones.models"]
+    assert malas == []
