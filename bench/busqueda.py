@@ -40,16 +40,20 @@ EXPLICAR = ["calcetas 10", "playera", "cuadreno"]
 def _explicar(entorno, termino):
     """EXPLAIN ANALYZE of each query ``productos_para_caja`` runs for ``termino``."""
     return shell(entorno, (
-        "from django.db import connections\n"
+        "from django.db import connections, transaction\n"
         "from django.test.utils import CaptureQueriesContext\n"
         "from ventas.caja.selectors import productos_para_caja\n"
         "conexion = connections['default']\n"
         "with CaptureQueriesContext(conexion) as capturadas:\n"
         f"    productos_para_caja(texto={termino!r})\n"
-        "for consulta in capturadas.captured_queries:\n"
-        "    print('--', consulta['sql'])\n"
-        "    with conexion.cursor() as cursor:\n"
-        # The captured SQL already carries its parameters (psycopg2's mogrify).
+        # One transaction, as the typo fallback runs its set_config() and its query in one;
+        # BEGIN and COMMIT are captured too and skipped. The captured SQL already carries its
+        # parameters (psycopg2's mogrify).
+        "with transaction.atomic(), conexion.cursor() as cursor:\n"
+        "    for consulta in capturadas.captured_queries:\n"
+        "        if not consulta['sql'].startswith('SELECT'):\n"
+        "            continue\n"
+        "        print('--', consulta['sql'])\n"
         "        cursor.execute('EXPLAIN (ANALYZE, BUFFERS) ' + consulta['sql'])\n"
         "        print('\\n'.join(fila[0] for fila in cursor.fetchall()))\n"
     ))

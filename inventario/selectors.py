@@ -16,9 +16,8 @@ from ventas_ingenio.router import DB_NEGOCIO
 LARGO_MAXIMO = 200
 # More words than this add nothing a cashier needs and one LIKE each to the query.
 PALABRAS_MAXIMAS = 8
-# word_similarity() of a typo against the right name: "cuadreno" vs "cuaderno …" is 0.44,
-# "cuadreno profecional" vs "cuaderno profesional …" 0.5; unrelated names stay below 0.3.
-# pg_trgm's default (0.6) misses most one-letter slips in short words.
+# word_similarity() threshold of the typo fallback. pg_trgm's default misses most one-letter
+# slips in short words ("cuadreno" for "cuaderno"); much lower lets unrelated names in.
 UMBRAL_PARECIDO = 0.4
 _PALABRA_SQL = re.compile(r"[a-z0-9]+")  # as ``nombre_palabras`` splits the name in SQL
 
