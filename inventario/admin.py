@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from inventario.exceptions import InventarioError
 from inventario.forms import AjusteForm, EntradaForm, PrecioListaForm, ProductoForm
 from inventario.models import Categoria, MovimientoInventario, Producto
-from inventario.selectors import productos_buscar
+from inventario.selectors import productos_buscar, productos_orden, texto_palabras
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
 from ventas_ingenio.entradas import entero_leer
 
@@ -97,10 +97,12 @@ class ProductoAdmin(admin.ModelAdmin):
         return ""
 
     def get_ordering(self, request):
-        # With a search, sort by the normalized name so PostgreSQL uses the trigram index
-        # (see selectors.productos_filtrar).
-        if request.GET.get("q", "").strip() and not request.GET.get("o"):
-            return ["nombre_busqueda", "id"]
+        # With a search, the inventory page's order (exact code, whole words, natural name
+        # order); it starts with an expression, so PostgreSQL uses the trigram index instead of
+        # walking a name index (see selectors.productos_filtrar).
+        texto = request.GET.get("q", "")
+        if texto_palabras(texto) and not request.GET.get("o"):
+            return productos_orden(texto=texto)
         return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):

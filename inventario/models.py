@@ -35,6 +35,40 @@ def nombre_normalizado(expresion="nombre"):
     return SinAcentos(Lower(expresion))
 
 
+# Digit runs are zero-padded to this width in ``nombre_orden`` so that text order is natural
+# order ("talla 4" before "talla 10"). Longer runs (a barcode in a name) keep their digits.
+ANCHO_NUMERO_ORDEN = 10
+
+
+def nombre_orden_natural(expresion="nombre"):
+    """The normalized name with every digit run padded to ``ANCHO_NUMERO_ORDEN`` digits.
+
+    Two passes because a regular-expression replacement cannot call ``lpad``: prefix each run
+    with zeros, then keep its last ``ANCHO_NUMERO_ORDEN`` digits."""
+    rellenado = models.Func(
+        nombre_normalizado(expresion), models.Value("([0-9]+)"),
+        models.Value("0" * (ANCHO_NUMERO_ORDEN - 1) + r"\1"), models.Value("g"),
+        function="regexp_replace", output_field=models.TextField(),
+    )
+    return models.Func(
+        rellenado, models.Value(f"0*([0-9]{{{ANCHO_NUMERO_ORDEN}}})"), models.Value(r"\1"), models.Value("g"),
+        function="regexp_replace", output_field=models.TextField(),
+    )
+
+
+def nombre_en_palabras(expresion="nombre"):
+    """The normalized name as its ASCII letter and digit runs between single spaces, with a
+    space at each end, so that ``LIKE '% 10 %'`` asks for a whole word and ``'% cuad%'`` for
+    the start of one. ``inventario.selectors`` splits the typed text the same way."""
+    return models.Func(
+        models.Func(
+            nombre_normalizado(expresion), models.Value("[^a-z0-9]+"), models.Value(" "), models.Value("g"),
+            function="regexp_replace",
+        ),
+        template="(' ' || %(expressions)s || ' ')", output_field=models.TextField(),
+    )
+
+
 class Categoria(models.Model):
     id = models.BigAutoField(primary_key=True, db_column="id_categoria")
     nombre = models.CharField("nombre", max_length=80, unique=True,
@@ -95,6 +129,16 @@ class Producto(models.Model):
         expression=nombre_normalizado(), output_field=models.TextField(), db_persist=True,
         db_column="producto_busqueda",
     )
+    # What the word search sorts by, stored for the same reason: computing either with
+    # regular expressions for every match of a common word costs far more than the search.
+    nombre_orden = models.GeneratedField(
+        expression=nombre_orden_natural(), output_field=models.TextField(), db_persist=True,
+        db_column="producto_orden",
+    )
+    nombre_palabras = models.GeneratedField(
+        expression=nombre_en_palabras(), output_field=models.TextField(), db_persist=True,
+        db_column="producto_palabras",
+    )
     creado = models.DateTimeField("creado", auto_now_add=True)
     actualizado = models.DateTimeField("actualizado", auto_now=True)
 
@@ -121,6 +165,8 @@ class Producto(models.Model):
         ]
         indexes = [
             models.Index(fields=["nombre", "id"], name="producto_nombre_idx"),
+            # The inventory list without a search pages through this one in natural order.
+            models.Index(fields=["nombre_orden", "id"], name="producto_orden_idx"),
             GinIndex(OpClass(F("nombre_busqueda"), name="gin_trgm_ops"), name="producto_busqueda_trgm"),
         ]
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connections, transaction
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
 from inventario.models import Categoria, MovimientoInventario, Producto
 from ventas_ingenio.router import DB_NEGOCIO
+
+# Longer text cannot be a product name (200 characters) and only makes the query bigger.
+LARGO_MAXIMO = 200
+# More words than this add nothing a cashier needs and one LIKE each to the query.
+PALABRAS_MAXIMAS = 8
+# word_similarity() threshold of the typo fallback. pg_trgm's default misses most one-letter
+# slips in short words ("cuadreno" for "cuaderno"); much lower lets unrelated names in.
+UMBRAL_PARECIDO = 0.4
+_PALABRA_SQL = re.compile(r"[a-z0-9]+")  # as ``nombre_palabras`` splits the name in SQL
 
 
 def texto_normalizar(texto: str) -> str:
@@ -17,24 +28,99 @@ def texto_normalizar(texto: str) -> str:
     return "".join(c for c in descompuesto if not unicodedata.combining(c))
 
 
+def _texto_limpio(texto: str) -> str:
+    # NUL is refused by the input middleware, but PostgreSQL rejects a query that carries
+    # one, so the selector drops it too rather than fail on text built elsewhere.
+    return (texto or "").replace("\x00", " ").strip()[:LARGO_MAXIMO].strip()
+
+
+def texto_palabras(texto: str) -> list[str]:
+    """The normalized words of ``texto`` (split on spaces, repeated ones once, at most
+    ``PALABRAS_MAXIMAS``). Punctuation stays inside its word: "2%" or "1/2" are matched as typed."""
+    palabras = dict.fromkeys(texto_normalizar(_texto_limpio(texto)).split())
+    return list(palabras)[:PALABRAS_MAXIMAS]
+
+
 def productos_buscar(*, consulta: QuerySet[Producto] | None = None, texto: str = "") -> QuerySet[Producto]:
-    """Products whose name contains ``texto`` (accent- and case-insensitive, trigram index
-    ``producto_busqueda_trgm`` on the stored ``nombre_busqueda``) or whose code or barcode is exactly ``texto``."""
+    """Products whose name holds every word of ``texto`` in any order (accent- and
+    case-insensitive), or whose code or barcode is exactly ``texto``.
+
+    Each word is one ``producto_busqueda LIKE '%word%'`` (``%``, ``_`` and ``\\`` escaped),
+    AND-ed: the trigram index ``producto_busqueda_trgm`` answers all of them in one scan.
+    Unordered: ``productos_ordenar`` sorts by relevance and natural order."""
     consulta = Producto.objects.using(DB_NEGOCIO).all() if consulta is None else consulta
-    texto = (texto or "").strip()
-    if not texto:
+    texto = _texto_limpio(texto)
+    palabras = texto_palabras(texto)
+    if not palabras:
         return consulta
-    return consulta.filter(
-        Q(nombre_busqueda__contains=texto_normalizar(texto))
-        | Q(codigo=texto.upper())
-        | Q(codigo_barras=texto)
+    todas = Q()
+    for palabra in palabras:
+        todas &= Q(nombre_busqueda__contains=palabra)
+    return consulta.filter(todas | Q(codigo=texto.upper()) | Q(codigo_barras=texto))
+
+
+def productos_orden(*, texto: str, activos_primero: bool = False) -> list:
+    """The ``order_by`` of search results: exact code or barcode first, then (optionally) active products,
+    then names where the typed words are whole words, then where they start a word, then
+    natural name order ("talla 4" before "talla 10"), then id, so the first N are always the
+    same N.
+
+    Only stored columns and ``LIKE`` are evaluated per match: a regular expression per row
+    cost more than the whole search for words that match thousands of products."""
+    texto = _texto_limpio(texto)
+    exacto = Case(
+        When(Q(codigo=texto.upper()) | Q(codigo_barras=texto), then=Value(0)), default=Value(1),
+        output_field=IntegerField(),
     )
+    orden = [exacto.asc()]
+    if activos_primero:
+        orden.append(F("activo").desc())
+    relevancia = None
+    for palabra in _PALABRA_SQL.findall(" ".join(texto_palabras(texto)))[:PALABRAS_MAXIMAS]:
+        puntos = Case(
+            When(nombre_palabras__contains=f" {palabra} ", then=Value(0)),
+            When(nombre_palabras__contains=f" {palabra}", then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        )
+        relevancia = puntos if relevancia is None else relevancia + puntos
+    if relevancia is not None:
+        orden.append(ExpressionWrapper(relevancia, IntegerField()).asc())
+    return [*orden, "nombre_orden", "id"]
+
+
+def productos_ordenar(consulta: QuerySet[Producto], *, texto: str, activos_primero: bool = False) -> QuerySet[Producto]:
+    """``consulta`` sorted as ``productos_orden`` says."""
+    return consulta.order_by(*productos_orden(texto=texto, activos_primero=activos_primero))
+
+
+def productos_parecidos(
+    *, texto: str, limite: int, consulta: QuerySet[Producto] | None = None
+) -> list[Producto]:
+    """Products whose name is close to ``texto`` although not every word is in it (typos:
+    "cuadreno" finds "Cuaderno …"), the closest first, at most ``limite``.
+
+    Uses pg_trgm's ``%>`` (``word_similarity`` above ``UMBRAL_PARECIDO``), which the trigram
+    index answers. The threshold is a setting of the session, not of the query: it is set
+    with ``set_config(..., true)`` (``SET LOCAL``) inside a transaction, so it ends with it
+    and a pooled connection keeps pg_trgm's default."""
+    consulta = Producto.objects.using(DB_NEGOCIO).all() if consulta is None else consulta
+    normalizado = " ".join(texto_palabras(texto))
+    if len(normalizado) < 3:  # no trigram to compare
+        return []
+    with transaction.atomic(using=DB_NEGOCIO), connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(UMBRAL_PARECIDO)])
+        return list(
+            consulta.filter(nombre_busqueda__trigram_word_similar=normalizado)
+            .annotate(parecido=TrigramWordSimilarity(normalizado, "nombre_busqueda"))
+            .order_by("-parecido", "nombre_orden", "id")[:limite]
+        )
 
 
 def productos_filtrar(
     *, texto: str = "", categoria_id: int | None = None, bajo_minimo: bool = False, solo_activos: bool = False
 ) -> QuerySet[Producto]:
-    """The inventory list: search, category, low stock; category joined in the same query."""
+    """The inventory list: search by words, category, low stock; category joined in the same
+    query; natural name order."""
     consulta = Producto.objects.using(DB_NEGOCIO).select_related("categoria")
     consulta = productos_buscar(consulta=consulta, texto=texto)
     if categoria_id:
@@ -43,12 +129,12 @@ def productos_filtrar(
         consulta = consulta.filter(existencia__lte=F("existencia_minima"))
     if solo_activos:
         consulta = consulta.filter(activo=True)
-    if texto.strip():
-        # Matches come from the trigram index (bitmap scan) and are sorted in memory, ignoring
-        # accents. Ordering by the plain name would tempt the planner into walking the whole
-        # name index with LIMIT, which is slow when the matches sit late in the alphabet.
-        return consulta.order_by("nombre_busqueda", "id")
-    return consulta.order_by("nombre", "id")
+    if texto_palabras(texto):
+        # Matches come from the trigram index (bitmap scan) and are sorted in memory. The
+        # sort starts with an expression, so the planner cannot walk a name index with LIMIT
+        # and filter row by row (slow when the matches sit late in the alphabet).
+        return productos_ordenar(consulta, texto=texto)
+    return consulta.order_by("nombre_orden", "id")
 
 
 def categorias_listar() -> QuerySet[Categoria]:

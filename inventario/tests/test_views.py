@@ -90,3 +90,12 @@ def test_consultas_acotadas(cliente_consulta, django_assert_max_num_queries, cua
     producto = producto_con_existencia(5)
     with django_assert_max_num_queries(7):
         assert cliente_consulta.get(reverse("inventario:producto_movimientos", args=[producto.pk])).status_code == 200
+
+
+def test_busqueda_por_palabras_en_orden_natural(cliente_consulta):
+    for talla in ["12", "4", "10", "6"]:
+        ProductoFactory(nombre=f"Falda escolar tableada talla {talla}")
+    ProductoFactory(nombre="Falda de mezclilla")
+    html = cliente_consulta.get(URL, {"q": "tableada FALDA"}).content.decode()
+    filas = [fila for fila in _filas(html) if "Falda" in fila]
+    assert [re.search(r"talla (\d+)", fila).group(1) for fila in filas] == ["4", "6", "10", "12"]

@@ -13,7 +13,7 @@ from django.db.models import (
 )
 
 from inventario.models import Producto
-from inventario.selectors import productos_buscar
+from inventario.selectors import productos_buscar, productos_ordenar, productos_parecidos
 from ventas import calculos
 from ventas.models import (
     Carrito,
@@ -111,14 +111,39 @@ def producto_por_codigo(*, texto: str) -> Producto | None:
     return Producto.objects.using(DB_NEGOCIO).filter(Q(codigo_barras=texto) | Q(codigo=texto.upper())).first()
 
 
-def productos_para_caja(*, texto: str, limite: int = 10) -> list[Producto]:
-    """Name matches for the cashier's list (code, name, price, stock)."""
+class Coincidencias(list):
+    """The products shown to the cashier (a plain list, as before), plus ``hay_mas``: more
+    products matched than are shown; and ``parecidos``: none had every word, these are the
+    closest names (typos)."""
+
+    hay_mas: bool = False
+    parecidos: bool = False
+
+
+CAMPOS_CAJA = ("id", "codigo", "nombre", "precio", "existencia", "activo")
+
+
+def productos_para_caja(*, texto: str, limite: int = 10) -> Coincidencias:
+    """Name matches for the cashier's list (code, name, price, stock), at most ``limite``.
+
+    Every typed word must be in the name (any order, no accents); the order is exact code
+    first, active products, whole-word matches, natural name order; one query, which fetches
+    one row more than it shows to know whether there are more. When the words find nothing,
+    a second query looks for close names (``productos_parecidos``)."""
     if len((texto or "").strip()) < 2:
-        return []
-    return list(
-        productos_buscar(texto=texto).only("id", "codigo", "nombre", "precio", "existencia", "activo")
-        .order_by("-activo", "nombre")[:limite]
-    )
+        return Coincidencias()
+    consulta = productos_ordenar(productos_buscar(texto=texto), texto=texto, activos_primero=True)
+    encontrados = list(consulta.only(*CAMPOS_CAJA)[: limite + 1])
+    parecidos = False
+    if not encontrados:
+        encontrados = productos_parecidos(
+            texto=texto, limite=limite + 1, consulta=Producto.objects.using(DB_NEGOCIO).only(*CAMPOS_CAJA)
+        )
+        parecidos = bool(encontrados)
+    resultado = Coincidencias(encontrados[:limite])
+    resultado.hay_mas = len(encontrados) > limite
+    resultado.parecidos = parecidos
+    return resultado
 
 
 def venta_para_ticket(*, venta_id: int) -> Venta | None:

@@ -245,7 +245,8 @@ def buscar(request):
                 {"id": p.pk, "codigo": p.codigo, "nombre": p.nombre, "precio": f"{p.precio:.2f}",
                  "existencia": p.existencia, "activo": p.activo}
                 for p in productos
-            ]
+            ],
+            "hay_mas": productos.hay_mas,
         }
     )
 

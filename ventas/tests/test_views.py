@@ -250,3 +250,15 @@ def test_detalle_de_cliente_muestra_sus_compras(cliente_cajero, cajero, producto
                                    {"cliente": cliente_cajero.get(reverse("clientes:detalle", args=[otro.pk]))
                                     .context["filtro_historial"]}).content.decode()
     assert venta.folio_texto not in html_otro
+
+
+def test_busqueda_de_la_caja_por_palabras_y_aviso_de_mas(cliente_cajero, producto_con_existencia):
+    for talla in ["12", "4", "10", "6", "8", "14", "16", "CH", "M", "G", "XG"]:
+        producto_con_existencia(3, nombre=f"Playera polo talla {talla}")
+    datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "polo PLAYERA"}).json()
+    assert [p["nombre"].rsplit(" ", 1)[1] for p in datos["productos"]][:7] == ["4", "6", "8", "10", "12", "14", "16"]
+    assert len(datos["productos"]) == 10 and datos["hay_mas"] is True
+    datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "talla 10 polo"}).json()
+    assert [p["nombre"] for p in datos["productos"]] == ["Playera polo talla 10"] and datos["hay_mas"] is False
+    datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "playrea"}).json()  # a typo
+    assert datos["productos"] and all(p["nombre"].startswith("Playera") for p in datos["productos"])

@@ -1,0 +1,159 @@
+"""The product search by words: real PostgreSQL (pg_trgm, unaccent, generated columns)."""
+
+import pytest
+
+from inventario.models import Producto
+from inventario.selectors import productos_buscar, productos_filtrar, productos_parecidos
+from inventario.tests.factories import ProductoFactory
+from ventas.caja.selectors import productos_para_caja
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def _nombres(productos):
+    return [p.nombre for p in productos]
+
+
+@pytest.fixture
+def catalogo():
+    nombres = [
+        "Calcetas blancas (paquete de 3) talla 10",
+        "Calcetas blancas (paquete de 3) talla 4",
+        "Colores de madera (caja con 12)",
+        "Colores de madera (caja con 24)",
+        "Lápiz de grafito HB No. 2",
+        "Lápices HB (caja con 12)",
+        "Libro de Inglés 2° de primaria",
+        "Cuaderno profesional raya 100 hojas",
+        "Pantalón escolar azul marino talla 12",
+    ]
+    return {nombre: ProductoFactory(nombre=nombre) for nombre in nombres}
+
+
+@pytest.mark.parametrize(
+    "texto,esperados",
+    [
+        ("calcetas 10", ["Calcetas blancas (paquete de 3) talla 10"]),
+        ("10 CALCETAS", ["Calcetas blancas (paquete de 3) talla 10"]),
+        ("colores 24", ["Colores de madera (caja con 24)"]),
+        ("24 colores", ["Colores de madera (caja con 24)"]),
+        ("LÁPIZ", ["Lápiz de grafito HB No. 2"]),
+        ("lapiz hb", ["Lápiz de grafito HB No. 2"]),
+        ("ingles libro", ["Libro de Inglés 2° de primaria"]),
+        ("  pantalon   MARINO  ", ["Pantalón escolar azul marino talla 12"]),
+        ("caja 12", ["Colores de madera (caja con 12)", "Lápices HB (caja con 12)"]),
+    ],
+)
+def test_cada_palabra_en_cualquier_orden_sin_acentos(catalogo, texto, esperados):
+    assert sorted(_nombres(productos_buscar(texto=texto))) == sorted(esperados)
+    assert sorted(_nombres(productos_filtrar(texto=texto))) == sorted(esperados)
+
+
+def test_una_palabra_que_falta_no_encuentra_nada(catalogo):
+    assert not productos_buscar(texto="calcetas 36").exists()
+
+
+def test_codigo_y_codigo_de_barras_exactos(catalogo):
+    producto = ProductoFactory(nombre="Goma blanca", codigo="GOM-BCA", codigo_barras="7501234567897")
+    assert list(productos_buscar(texto="gom-bca")) == [producto]
+    assert list(productos_buscar(texto="7501234567897")) == [producto]
+    assert not productos_buscar(texto="750123456789").exists()  # a barcode only matches whole
+
+
+def test_el_codigo_exacto_va_primero(catalogo):
+    ProductoFactory(nombre="Goma para borrar talla 24", codigo="X-1")
+    exacto = ProductoFactory(nombre="Zapato", codigo="24")
+    assert productos_para_caja(texto="24")[0] == exacto
+    assert productos_filtrar(texto="24")[0] == exacto
+
+
+def test_tallas_y_numeros_en_orden_natural():
+    for talla in ["12", "4", "10", "CH", "8", "6", "16"]:
+        ProductoFactory(nombre=f"Playera deportiva talla {talla}")
+    esperado = [f"Playera deportiva talla {t}" for t in ["4", "6", "8", "10", "12", "16", "CH"]]
+    assert _nombres(productos_para_caja(texto="playera talla")) == esperado
+    assert _nombres(productos_filtrar(texto="playera")) == esperado
+    assert _nombres(productos_filtrar()) == esperado  # the list without a search too
+
+
+def test_palabras_completas_antes_que_pedazos():
+    # "10" is a whole word in the first, the start of one in the second, inside one in the third.
+    ProductoFactory(nombre="Calcetas talla 4 (modelo 210)")
+    ProductoFactory(nombre="Calcetas talla 4 (modelo 1005)")
+    ProductoFactory(nombre="Calcetas talla 10")
+    assert _nombres(productos_para_caja(texto="calcetas 10")) == [
+        "Calcetas talla 10", "Calcetas talla 4 (modelo 1005)", "Calcetas talla 4 (modelo 210)",
+    ]
+
+
+def test_activos_primero_en_la_caja():
+    ProductoFactory(nombre="Regla 30 cm A", activo=False)
+    ProductoFactory(nombre="Regla 30 cm B")
+    assert _nombres(productos_para_caja(texto="regla")) == ["Regla 30 cm B", "Regla 30 cm A"]
+
+
+def test_aviso_de_que_hay_mas_resultados():
+    for numero in range(12):
+        ProductoFactory(nombre=f"Cuaderno modelo {numero}")
+    encontrados = productos_para_caja(texto="cuaderno", limite=10)
+    assert len(encontrados) == 10 and encontrados.hay_mas and not encontrados.parecidos
+    # the first ten in natural order, always the same ones
+    assert _nombres(encontrados) == [f"Cuaderno modelo {n}" for n in range(10)]
+    justos = productos_para_caja(texto="cuaderno", limite=12)
+    assert len(justos) == 12 and not justos.hay_mas
+
+
+def test_error_de_dedo_encuentra_lo_parecido(catalogo):
+    assert not productos_buscar(texto="cuadreno").exists()
+    encontrados = productos_para_caja(texto="cuadreno")
+    assert _nombres(encontrados) == ["Cuaderno profesional raya 100 hojas"] and encontrados.parecidos
+    assert _nombres(productos_para_caja(texto="cuadreno profecional")) == ["Cuaderno profesional raya 100 hojas"]
+    assert _nombres(productos_para_caja(texto="pantlaon"))[0] == "Pantalón escolar azul marino talla 12"
+    # nothing alike, nothing shown
+    assert list(productos_para_caja(texto="xqzw")) == []
+
+
+def test_lo_mas_parecido_primero():
+    ProductoFactory(nombre="Cuadro de corcho")
+    ProductoFactory(nombre="Cuaderno italiano")
+    assert _nombres(productos_parecidos(texto="cuadernos", limite=5))[0] == "Cuaderno italiano"
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_el_umbral_de_parecido_no_queda_en_la_conexion():
+    from django.db import connections
+
+    ProductoFactory(nombre="Cuaderno italiano")
+    assert productos_parecidos(texto="cuadreno", limite=5)
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold')")
+        assert cursor.fetchone()[0] == "0.6"  # pg_trgm's default, back after the transaction
+
+
+@pytest.mark.parametrize(
+    "texto",
+    [
+        "%", "_", "\\", "%%", "a%b", "_a_", "50%", "\\%", "'", "''", "\"",
+        "'; DROP TABLE cat_producto; --", "1' OR '1'='1", "cuaderno\x00", "\x00", "ab\x00cd",
+        "x" * 10_000, "cuaderno " * 500, "ñ" * 300, "🙂 cuaderno", "\t\n", "( ) [ ] * + ? { } ^ $ |",
+    ],
+)
+def test_texto_hostil_no_rompe_la_busqueda(catalogo, texto):
+    ProductoFactory(nombre="Leche 2% grasa_light")
+    encontrados = list(productos_buscar(texto=texto))
+    assert all(isinstance(p, Producto) for p in encontrados)
+    list(productos_filtrar(texto=texto)[:50])
+    caja = productos_para_caja(texto=texto)
+    assert len(caja) <= 10
+    list(productos_parecidos(texto=texto, limite=10))
+    assert Producto.objects.count() == len(catalogo) + 1
+
+
+def test_comodines_se_buscan_como_texto():
+    leche = ProductoFactory(nombre="Leche 2% grasa_light")
+    ProductoFactory(nombre="Leche entera 1 L")
+    ProductoFactory(nombre="Grasa para calzado")
+    assert list(productos_buscar(texto="2%")) == [leche]
+    assert list(productos_buscar(texto="a_l")) == [leche]
+    assert not productos_buscar(texto="%%").exists()
+    assert not productos_buscar(texto="e_e").exists()  # "_" is not "any character"
