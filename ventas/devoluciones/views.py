@@ -58,6 +58,22 @@ def _reembolsos_texto(devolucion) -> str:
     return "Reembolsa: " + ", ".join(partes) + "." if partes else "No hay dinero que reembolsar."
 
 
+def _registrar(request, formulario, venta, *, que, repetido, registrar, aviso):
+    """Authorise, call the return or cancel service and answer: the return ticket when it went
+    through, the refusal page for a reused key, or None with the error added to the form."""
+    try:
+        autorizador = _autorizador(request, formulario, venta, que, repetido=repetido)
+        devolucion, creada = registrar(autorizador)
+    except ClaveDevolucionReutilizada as error:
+        return _devolucion_rechazada(request, error, venta)
+    except (VentaError, InventarioError) as error:
+        formulario.add_error(None, str(error))
+        return None
+    if creada:
+        messages.success(request, f"{aviso(devolucion)} {_reembolsos_texto(devolucion)}")
+    return redirect("ventas:devolucion_ticket", devolucion_id=devolucion.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def venta_cancelar(request, venta_id):
     """Cancel a whole sale of today: reason, Gerente credentials for a Cajero, one-time key."""
@@ -66,22 +82,17 @@ def venta_cancelar(request, venta_id):
         formulario = CancelarVentaForm(request.POST)
         if formulario.is_valid():
             datos = formulario.cleaned_data
-            try:
-                autorizador = _autorizador(request, formulario, venta, "cancelación",
-                                           repetido=selectors.devolucion_clave_usada(clave=datos["clave"]))
-                devolucion, creada = services.venta_cancelar(
+            respuesta = _registrar(
+                request, formulario, venta, que="cancelación",
+                repetido=selectors.devolucion_clave_usada(clave=datos["clave"]),
+                registrar=lambda autorizador: services.venta_cancelar(
                     venta_id=venta.pk, usuario=request.user, motivo=datos["motivo"], clave=datos["clave"],
                     autorizador=autorizador,
-                )
-            except ClaveDevolucionReutilizada as error:
-                return _devolucion_rechazada(request, error, venta)
-            except (VentaError, InventarioError) as error:
-                formulario.add_error(None, str(error))
-            else:
-                if creada:
-                    messages.success(request, f"Venta {venta.folio_texto} cancelada ({devolucion.folio_texto}). "
-                                              f"{_reembolsos_texto(devolucion)}")
-                return redirect("ventas:devolucion_ticket", devolucion_id=devolucion.pk)
+                ),
+                aviso=lambda devolucion: f"Venta {venta.folio_texto} cancelada ({devolucion.folio_texto}).",
+            )
+            if respuesta is not None:
+                return respuesta
     else:
         formulario = CancelarVentaForm(initial={"clave": uuid.uuid4()})
     impedimento = selectors.venta_cancelacion_impedimento(venta=venta, lineas=venta.lineas.all())
@@ -108,22 +119,17 @@ def venta_devolver(request, venta_id):
         formulario = DevolverVentaForm(request.POST, lineas=lineas, metodos=metodos, repetido=repetido)
         if formulario.is_valid():
             datos = formulario.cleaned_data
-            try:
-                autorizador = _autorizador(request, formulario, venta, "devolución", repetido=repetido)
-                devolucion, creada = services.venta_devolver(
+            respuesta = _registrar(
+                request, formulario, venta, que="devolución", repetido=repetido,
+                registrar=lambda autorizador: services.venta_devolver(
                     venta_id=venta.pk, usuario=request.user, lineas=formulario.lineas_datos(), motivo=datos["motivo"],
                     clave=datos["clave"], metodo_reembolso=datos["metodo_reembolso"] or None,
                     autorizador=autorizador,
-                )
-            except ClaveDevolucionReutilizada as error:
-                return _devolucion_rechazada(request, error, venta)
-            except (VentaError, InventarioError) as error:
-                formulario.add_error(None, str(error))
-            else:
-                if creada:
-                    messages.success(request, f"Devolución {devolucion.folio_texto} registrada. "
-                                              f"{_reembolsos_texto(devolucion)}")
-                return redirect("ventas:devolucion_ticket", devolucion_id=devolucion.pk)
+                ),
+                aviso=lambda devolucion: f"Devolución {devolucion.folio_texto} registrada.",
+            )
+            if respuesta is not None:
+                return respuesta
     else:
         formulario = DevolverVentaForm(
             lineas=lineas, metodos=metodos,

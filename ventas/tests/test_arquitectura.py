@@ -26,17 +26,21 @@ def _modulos():
         yield nombre, ruta
 
 
-def _importados(ruta) -> set[str]:
-    """Every module an import statement names, anywhere in the file (lazy imports included)."""
+def _nombres_importados(ruta) -> set[str]:
+    """Every module an import statement names, anywhere in the file (lazy imports included);
+    "from ventas.caja import services" names both ventas.caja and ventas.caja.services."""
     nombres = set()
     for nodo in ast.walk(ast.parse(ruta.read_text())):
         if isinstance(nodo, ast.Import):
             nombres.update(alias.name for alias in nodo.names)
         elif isinstance(nodo, ast.ImportFrom) and nodo.module:
             nombres.add(nodo.module)
-            # "from ventas.caja import services" names the module ventas.caja.services
             nombres.update(f"{nodo.module}.{alias.name}" for alias in nodo.names)
-    return {n for n in nombres if n == "ventas" or n.startswith("ventas.")}
+    return nombres
+
+
+def _importados(ruta) -> set[str]:
+    return {n for n in _nombres_importados(ruta) if n == "ventas" or n.startswith("ventas.")}
 
 
 GRAFO = {nombre: _importados(ruta) for nombre, ruta in _modulos()}
@@ -126,13 +130,7 @@ def _importados_de(carpeta: pathlib.Path) -> dict[str, set[str]]:
         relativa = ruta.relative_to(RAIZ)
         if {"tests", "migrations"} & set(relativa.parts):
             continue
-        nombres = set()
-        for nodo in ast.walk(ast.parse(ruta.read_text())):
-            if isinstance(nodo, ast.Import):
-                nombres.update(alias.name for alias in nodo.names)
-            elif isinstance(nodo, ast.ImportFrom) and nodo.module:
-                nombres.add(nodo.module)
-        resultado[str(relativa)] = nombres
+        resultado[str(relativa)] = _nombres_importados(ruta)
     return resultado
 
 
