@@ -71,8 +71,11 @@ def devolver(venta, lineas, *, tipo, turno, usuario, cuando, metodo="efectivo"):
     if tipo == TipoDevolucion.CANCELACION:
         venta.estado = EstadoVenta.CANCELADA
     venta.save(update_fields=["total_devuelto", "estado"])
+    tipo_movimiento = (
+        TipoMovimiento.CANCELACION_VENTA if tipo == TipoDevolucion.CANCELACION else TipoMovimiento.DEVOLUCION
+    )
     existencias_mover(
-        movimientos=[MovimientoDatos(producto_id=d.producto_id, tipo=TipoMovimiento.CANCELACION_VENTA, cantidad=c,
+        movimientos=[MovimientoDatos(producto_id=d.producto_id, tipo=tipo_movimiento, cantidad=c,
                                      motivo="Prueba", id_venta=venta.pk) for d, c, _, _ in calculadas],
         usuario=usuario,
     )
