@@ -3,7 +3,7 @@
 Writes in one transaction, with ``COPY``, what N checkouts of a school shop over the last
 ~12 months would have written through ``ventas.services``: sales with their lines, payments,
 closed shifts (one per cashier per day), a few cancellations and partial returns with their
-refunds, the stock movements ("venta", "cancelacion_venta", plus restocking "entrada"), and
+refunds, the stock movements ("venta", "cancelacion_venta", "devolucion", plus restocking "entrada"), and
 a few thousand clients already synced with SII/Aula (so the sandbox is not flooded).
 
 It does not go through the services on purpose (a million checkouts one by one would take
@@ -571,9 +571,10 @@ class _Generador:
                uuid.uuid4(), turno.cajero[0], turno.cajero[1],
                autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", _centavos_texto(total),
                _centavos_texto(iva))
+        tipo_movimiento = "cancelacion_venta" if tipo == "cancelacion" else "devolucion"
         for id_det, p, cantidad, importe, iv in lineas:
             b.fila("tra_devolucion_det", id_dev, id_det, p.id, cantidad, _centavos_texto(importe), _centavos_texto(iv))
-            self._mover(b, p, "cancelacion_venta", cantidad, f"D-{self.folio_dev:06d}", id_venta, turno.cajero, ts)
+            self._mover(b, p, tipo_movimiento, cantidad, f"D-{self.folio_dev:06d}", id_venta, turno.cajero, ts)
         if any(monto > 0 for _, monto in reembolsos):
             turno.devoluciones += 1
         for metodo, monto in reembolsos:

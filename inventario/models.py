@@ -183,6 +183,12 @@ class TipoMovimiento(models.TextChoices):
     AJUSTE = "ajuste", "Ajuste"
     VENTA = "venta", "Venta"
     CANCELACION_VENTA = "cancelacion_venta", "Cancelación de venta"
+    DEVOLUCION = "devolucion", "Devolución"
+
+
+# Kinds that put goods back on the shelf (always positive), and the kinds tied to a sale.
+TIPOS_QUE_SUMAN = [TipoMovimiento.ENTRADA, TipoMovimiento.CANCELACION_VENTA, TipoMovimiento.DEVOLUCION]
+TIPOS_DE_VENTA = [TipoMovimiento.VENTA, TipoMovimiento.CANCELACION_VENTA, TipoMovimiento.DEVOLUCION]
 
 
 class MovimientoInventario(models.Model):
@@ -210,15 +216,14 @@ class MovimientoInventario(models.Model):
             models.CheckConstraint(condition=Q(existencia_resultante__gte=0), name="movimiento_resultante_no_negativa"),
             models.CheckConstraint(
                 condition=(
-                    Q(tipo=TipoMovimiento.ENTRADA, cantidad__gt=0)
-                    | Q(tipo=TipoMovimiento.CANCELACION_VENTA, cantidad__gt=0)
+                    Q(tipo__in=TIPOS_QUE_SUMAN, cantidad__gt=0)
                     | Q(tipo=TipoMovimiento.VENTA, cantidad__lt=0)
                     | (Q(tipo=TipoMovimiento.AJUSTE) & ~Q(cantidad=0))
                 ),
                 name="movimiento_signo_segun_tipo",
             ),
             models.CheckConstraint(
-                condition=Q(id_venta__isnull=True) | Q(tipo__in=[TipoMovimiento.VENTA, TipoMovimiento.CANCELACION_VENTA]),
+                condition=Q(id_venta__isnull=True) | Q(tipo__in=TIPOS_DE_VENTA),
                 name="movimiento_venta_solo_en_ventas",
             ),
         ]

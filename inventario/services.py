@@ -23,7 +23,7 @@ from inventario.exceptions import (
     MotivoRequerido,
     ProductoNoEncontrado,
 )
-from inventario.models import MovimientoInventario, Producto, TipoMovimiento
+from inventario.models import TIPOS_QUE_SUMAN, MovimientoInventario, Producto, TipoMovimiento
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -195,7 +195,7 @@ def _validar_signo(linea: MovimientoDatos) -> None:
         raise CantidadInvalida(f"Tipo de movimiento desconocido: {linea.tipo}.")
     if linea.cantidad == 0:
         raise CantidadInvalida("La cantidad no puede ser cero.")
-    if linea.tipo in (TipoMovimiento.ENTRADA, TipoMovimiento.CANCELACION_VENTA) and linea.cantidad < 0:
+    if linea.tipo in TIPOS_QUE_SUMAN and linea.cantidad < 0:
         raise CantidadInvalida("La cantidad debe ser mayor que cero.")
     if linea.tipo == TipoMovimiento.VENTA and linea.cantidad > 0:
         raise CantidadInvalida("Una venta saca mercancía: la cantidad debe ser negativa.")

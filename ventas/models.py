@@ -314,7 +314,7 @@ class Devolucion(models.Model):
     """Units of a sale given back, with the money refunded: a partial return or a whole cancellation.
 
     Written once by ``ventas.devoluciones.services`` under the sale's row lock, with the stock movements
-    ("cancelacion_venta") in the same transaction. ``clave`` is the form's one-time key.
+    ("devolucion" or "cancelacion_venta") in the same transaction. ``clave`` is the form's one-time key.
     """
 
     id = models.BigAutoField(primary_key=True, db_column="id_devolucion")

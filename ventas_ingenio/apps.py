@@ -6,5 +6,6 @@ class VentasIngenioConfig(AppConfig):
     verbose_name = "Ventas Ingenio"
 
     def ready(self):
-        # Connects the security log and the session clocks to Django's and axes' signals.
-        from ventas_ingenio import seguridad  # noqa: F401
+        # seguridad connects the security log and the session clocks to Django's and axes'
+        # signals; fiscal registers the system checks of the school's fiscal data (RFC, régimen).
+        from ventas_ingenio import fiscal, seguridad  # noqa: F401

@@ -187,6 +187,27 @@ USE_I18N = True
 USE_TZ = True
 NOMBRE_TIENDA = env("NOMBRE_TIENDA", default="Tienda Escolar Ingenio")
 
+# --- The school's fiscal data, printed on every ticket ---------------------------------------
+# Checked by ventas_ingenio.fiscal (RFC with python-stdnum, régimen against SAT's catalog):
+# an invalid value stops `manage.py check`/`migrate`; a missing one is a `check --deploy`
+# warning. The demo data gets SAT's test taxpayer so `make run` prints a complete ticket.
+_FISCAL_DEMO = {
+    "TIENDA_RAZON_SOCIAL": "Escuela Kemper Urgate",
+    "TIENDA_RFC": "EKU9003173C9",
+    "TIENDA_DIRECCION": "Av. Insurgentes Sur 1234, Col. Del Valle, Benito Juárez, C.P. 03100, Ciudad de México",
+    "TIENDA_REGIMEN_FISCAL": "601",
+}
+TIENDA_RAZON_SOCIAL = env("TIENDA_RAZON_SOCIAL", default=_FISCAL_DEMO["TIENDA_RAZON_SOCIAL"] if DATOS_DEMO else "")
+TIENDA_RFC = env("TIENDA_RFC", default=_FISCAL_DEMO["TIENDA_RFC"] if DATOS_DEMO else "")
+TIENDA_DIRECCION = env("TIENDA_DIRECCION", default=_FISCAL_DEMO["TIENDA_DIRECCION"] if DATOS_DEMO else "")
+# A code of SAT's c_RegimenFiscal ("601", "603"…); the ticket adds its description.
+TIENDA_REGIMEN_FISCAL = env("TIENDA_REGIMEN_FISCAL", default=_FISCAL_DEMO["TIENDA_REGIMEN_FISCAL"] if DATOS_DEMO else "")
+# The ticket's last line: how a client asks for a factura (CFDI). Empty: no line.
+TICKET_LEYENDA_FACTURA = env(
+    "TICKET_LEYENDA_FACTURA",
+    default="Para facturar, pídelo en caja con este ticket y tu constancia de situación fiscal dentro del mes de tu compra.",
+)
+
 # --- Static files (ours, served by whitenoise; no CDN) ---------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

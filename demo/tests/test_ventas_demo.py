@@ -92,9 +92,13 @@ def test_inventario_cuadrado_y_movimientos(cargadas):
     assert inventario_descuadres() == []
     call_command("verificar_inventario", stdout=open("/dev/null", "w"))  # noqa: SIM115  (exits 0)
     assert not MovimientoInventario.objects.filter(existencia_resultante__lt=0).exists()
-    # One "venta" movement per line, one "cancelacion_venta" per returned line.
+    # One "venta" movement per line; one "cancelacion_venta" per line of a cancellation and one
+    # "devolucion" per line of a partial return.
     assert MovimientoInventario.objects.filter(tipo="venta").count() == VentaDetalle.objects.count()
-    assert MovimientoInventario.objects.filter(tipo="cancelacion_venta").count() == DevolucionLinea.objects.count()
+    for tipo_devolucion, tipo_movimiento in (("cancelacion", "cancelacion_venta"), ("devolucion", "devolucion")):
+        lineas = DevolucionLinea.objects.filter(devolucion__tipo=tipo_devolucion).count()
+        assert lineas > 0
+        assert MovimientoInventario.objects.filter(tipo=tipo_movimiento).count() == lineas
     assert not _sql("""
         SELECT d.id_venta_det FROM tra_venta_det d
         LEFT JOIN tra_movimiento_inventario m ON m.id_venta = d.id_venta AND m.id_producto = d.id_producto

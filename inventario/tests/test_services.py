@@ -125,18 +125,29 @@ def test_dentro_de_la_transaccion_del_llamador_se_revierte_con_ella(producto_con
     _sin_cambios(producto, 5, 1)
 
 
-def test_cancelacion_de_venta_devuelve(producto_con_existencia, cajero):
+@pytest.mark.parametrize("tipo", ["cancelacion_venta", "devolucion"])
+def test_cancelacion_o_devolucion_de_venta_devuelve(producto_con_existencia, cajero, tipo):
     producto = producto_con_existencia(5)
     existencias_mover(movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-2, id_venta=3)], usuario=cajero)
-    existencias_mover(
-        movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="cancelacion_venta", cantidad=2, id_venta=3)], usuario=cajero
+    (movimiento,) = existencias_mover(
+        movimientos=[MovimientoDatos(producto_id=producto.pk, tipo=tipo, cantidad=2, id_venta=3)], usuario=cajero
     )
+    assert (movimiento.tipo, movimiento.existencia_resultante) == (tipo, 5)
     _sin_cambios(producto, 5, 3)
+
+
+@pytest.mark.parametrize("tipo,cantidad", [("devolucion", -1), ("cancelacion_venta", -1), ("venta", 1)])
+def test_la_base_impide_el_signo_contrario_al_tipo(producto_con_existencia, tipo, cantidad):
+    producto = producto_con_existencia(5)
+    movimiento = producto.movimientos.get()
+    with pytest.raises(IntegrityError, match="movimiento_signo_segun_tipo"), transaction.atomic():
+        MovimientoInventario.objects.filter(pk=movimiento.pk).update(tipo=tipo, cantidad=cantidad)
 
 
 @pytest.mark.parametrize(
     "tipo,cantidad,mensaje",
-    [("venta", 2, "debe ser negativa"), ("entrada", -1, "mayor que cero"), ("ajuste", 0, "no puede ser cero"), ("robo", 1, "desconocido")],
+    [("venta", 2, "debe ser negativa"), ("entrada", -1, "mayor que cero"), ("ajuste", 0, "no puede ser cero"),
+     ("cancelacion_venta", -1, "mayor que cero"), ("devolucion", -1, "mayor que cero"), ("robo", 1, "desconocido")],
 )
 def test_signo_segun_tipo(producto_con_existencia, tipo, cantidad, mensaje):
     producto = producto_con_existencia(5)

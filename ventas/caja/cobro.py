@@ -242,7 +242,9 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         else:
             autorizo_id, autorizo_nombre = cajero.pk, nombre_para_registro(cajero)
     venta = _venta_insertar(
-        carrito=carrito, calculadas=calculadas, pagos=pagos_calculados,
+        # The lines in the cart's order (as they were scanned), which the ticket shows; only the
+        # locks above go by product.
+        carrito=carrito, calculadas=sorted(calculadas, key=lambda c: c[0].id), pagos=pagos_calculados,
         campos={
             "cliente_id": carrito.cliente_id or carrito.publico_general_id,
             "clave_cobro": clave_cobro,

@@ -3,8 +3,8 @@
 Returns and cancellations (``venta_devolver``, ``venta_cancelar``) follow the same shape:
 the sale's row is locked first (every return of a sale is serialised on it), then the
 user's open shift (same mode as the checkout), then the products through
-``existencias_mover`` (kind "cancelacion_venta"); the form's one-time key is unique on
-``Devolucion``.
+``existencias_mover`` (kind "devolucion" for a partial return, "cancelacion_venta" for a
+cancellation); the form's one-time key is unique on ``Devolucion``.
 """
 
 from __future__ import annotations
@@ -119,8 +119,9 @@ def venta_devolver(
     The refund goes by ``metodo_reembolso`` (default: the method with the most left to
     refund), never more by a method than the sale received by it minus earlier refunds; what
     does not fit goes by the sale's other methods. Units go back to stock in the same
-    transaction. Same key, same lines → the first result, nothing written. Raises the errors
-    of ``venta_cancelar`` (except ``VentaDeOtroDia``) and ``DevolucionNoValida`` for bad lines.
+    transaction (movement "devolucion"). Same key, same lines → the first result, nothing
+    written. Raises the errors of ``venta_cancelar`` (except ``VentaDeOtroDia``) and
+    ``DevolucionNoValida`` for bad lines.
     """
     return _devolucion_registrar(
         tipo=TipoDevolucion.DEVOLUCION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
@@ -297,9 +298,12 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         venta.estado = EstadoVenta.CANCELADA
         campos.append("estado")
     venta.save(using=DB_NEGOCIO, update_fields=campos)
+    tipo_movimiento = (
+        TipoMovimiento.CANCELACION_VENTA if tipo == TipoDevolucion.CANCELACION else TipoMovimiento.DEVOLUCION
+    )
     existencias_mover(
         movimientos=[
-            MovimientoDatos(producto_id=detalle.producto_id, tipo=TipoMovimiento.CANCELACION_VENTA, cantidad=cantidad,
+            MovimientoDatos(producto_id=detalle.producto_id, tipo=tipo_movimiento, cantidad=cantidad,
                             motivo=f"{devolucion.folio_texto} ({venta.folio_texto}): {motivo}", id_venta=venta.pk)
             for detalle, cantidad, _ in partes
         ],

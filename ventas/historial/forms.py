@@ -5,7 +5,10 @@ from django import forms
 from ventas.campos import FechaField
 from ventas_ingenio.entradas import TextoField, entero_leer
 
-FOLIO_NUMERO = re.compile(r"[0-9]{1,12}")
+# A sale's folio as typed ("V-000123", "123") or as a scanner types the ticket's barcode
+# ("V-000123", or "V'000123" when the scanner's keyboard layout is US and the computer's is
+# Spanish: the "-" key gives "'"). Only the number counts.
+FOLIO_VENTA = re.compile(r"(?:V[-'_/]?)?([0-9]{1,12})")
 
 
 def _texto_filtro(etiqueta, maximo=100):
@@ -52,10 +55,10 @@ class HistorialForm(forms.Form):
         texto = self.cleaned_data["folio"].upper().replace(" ", "")
         if not texto:
             return None
-        numero = texto.removeprefix("V-").removeprefix("V")
-        if not FOLIO_NUMERO.fullmatch(numero):
+        folio = FOLIO_VENTA.fullmatch(texto)
+        if folio is None:
             raise forms.ValidationError("Folio no válido: escribe V-000123 o solo el número.")
-        return int(numero)
+        return int(folio.group(1))
 
     def clean_page(self):
         texto = self.cleaned_data["page"]

@@ -80,7 +80,8 @@ def _foto(venta):
     venta.refresh_from_db()
     return (
         Devolucion.objects.count(), DevolucionLinea.objects.count(), Reembolso.objects.count(),
-        MovimientoInventario.objects.filter(tipo="cancelacion_venta").count(), venta.estado, venta.total_devuelto,
+        MovimientoInventario.objects.filter(tipo__in=["cancelacion_venta", "devolucion"]).count(), venta.estado,
+        venta.total_devuelto,
         sorted(VentaDetalle.objects.filter(venta=venta).values_list("pk", "cantidad_devuelta")),
     )
 
@@ -131,7 +132,9 @@ def test_devolucion_parcial_en_efectivo(vender, gerente, turno_para, producto_co
     assert _linea(venta, playera).cantidad_devuelta == 1 and _linea(venta, lapiz).cantidad_devuelta == 0
     playera.refresh_from_db()
     assert playera.existencia == 8
-    (movimiento,) = MovimientoInventario.objects.filter(tipo="cancelacion_venta")
+    # A partial return is its own kind in the ledger; "cancelacion_venta" is for cancellations.
+    (movimiento,) = MovimientoInventario.objects.filter(id_venta=venta.pk).exclude(tipo="venta")
+    assert movimiento.tipo == "devolucion" and movimiento.get_tipo_display() == "Devolución"
     assert (movimiento.producto_id, movimiento.cantidad, movimiento.id_venta) == (playera.pk, 1, venta.pk)
     assert movimiento.motivo == f"{devolucion.folio_texto} ({venta.folio_texto}): Talla equivocada"
     assert inventario_descuadres() == []
@@ -201,6 +204,9 @@ def test_cancelar_venta_de_hoy_pago_mixto(vender, gerente, turno_para, producto_
     assert (venta.estado, venta.total_devuelto) == ("cancelada", D("450.00"))
     mochila.refresh_from_db()
     assert mochila.existencia == 5 and inventario_descuadres() == []
+    assert list(MovimientoInventario.objects.filter(id_venta=venta.pk).order_by("id").values_list("tipo", "cantidad")) == [
+        ("venta", -1), ("cancelacion_venta", 1)
+    ]
 
 
 def test_cancelar_tras_devolucion_parcial_reembolsa_solo_el_resto(vender, gerente, turno_para, producto_con_existencia):
@@ -224,6 +230,11 @@ def test_cancelar_tras_devolucion_parcial_reembolsa_solo_el_resto(vender, gerent
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.existencia, b.existencia) == (10, 10) and inventario_descuadres() == []
+    # The return's units came back as "devolucion", the cancellation's as "cancelacion_venta".
+    movimientos = MovimientoInventario.objects.filter(id_venta=venta.pk).exclude(tipo="venta")
+    assert sorted(movimientos.values_list("tipo", "producto_id", "cantidad")) == sorted([
+        ("cancelacion_venta", a.pk, 1), ("cancelacion_venta", b.pk, 3), ("devolucion", a.pk, 1), ("devolucion", b.pk, 1),
+    ])
 
 
 def test_metodo_sugerido_y_metodo_ajeno(vender, gerente, turno_para, producto_con_existencia):

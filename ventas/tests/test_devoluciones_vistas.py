@@ -45,7 +45,7 @@ def _clave(respuesta):
 def _nada_escrito(venta):
     venta.refresh_from_db()
     assert not Devolucion.objects.exists() and not DevolucionLinea.objects.exists() and not Reembolso.objects.exists()
-    assert not MovimientoInventario.objects.filter(tipo="cancelacion_venta").exists()
+    assert not MovimientoInventario.objects.filter(tipo__in=["cancelacion_venta", "devolucion"]).exists()
     assert venta.estado == "completada" and venta.total_devuelto == 0
     assert not VentaDetalle.objects.filter(venta=venta, cantidad_devuelta__gt=0).exists()
 

@@ -26,6 +26,10 @@ def _entorno_produccion(**extra):
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="ventas.escuela.mx",
+        TIENDA_RAZON_SOCIAL="Colegio Ingenio, A.C.",
+        TIENDA_RFC="EKU9003173C9",
+        TIENDA_DIRECCION="Calle 5 de Mayo 10, Centro, C.P. 72000, Puebla, Pue.",
+        TIENDA_REGIMEN_FISCAL="603",
         DATABASE_URL=url(base),
         AUTH_DATABASE_URL=url(auth),
     )
@@ -51,6 +55,15 @@ def test_produccion_se_niega_sin_secret_key_real(clave):
     resultado = _manage("check", entorno=_entorno_produccion(SECRET_KEY=clave))
     assert resultado.returncode != 0
     assert "SECRET_KEY falta o es insegura" in resultado.stderr
+
+
+def test_rfc_invalido_detiene_el_arranque_y_faltantes_avisan():
+    resultado = _manage("check", entorno=_entorno_produccion(TIENDA_RFC="EKU-9013-17"))
+    assert resultado.returncode != 0
+    assert "ventas_ingenio.E001" in resultado.stderr and "no es un RFC válido" in resultado.stderr
+    resultado = _manage("check", "--deploy", entorno=_entorno_produccion(TIENDA_RFC="", DATOS_DEMO="false"))
+    assert resultado.returncode == 0
+    assert "ventas_ingenio.W001" in resultado.stderr + resultado.stdout and "TIENDA_RFC" in resultado.stderr + resultado.stdout
 
 
 def test_una_sola_url_de_base_es_un_error_claro():
