@@ -6,8 +6,12 @@ Uses the same separate databases as ``bench/inventario.py`` (``ventas_bench``,
 stock of a pool of products through the ledger service, creates one Cajero per virtual cashier
 and starts gunicorn on 127.0.0.1 with production settings. Then it measures:
 
-1. 3-line cash sales (3 barcode adds + GET /ventas/caja/ + POST /ventas/caja/cobrar/) with
-   1, 8 and 16 concurrent cashiers (threads, one signed-in session each, each with an open
+1. 3-line cash sales with 1, 8 and 16 concurrent cashiers. ``--patron navegador`` (default) is
+   what static/js/caja.js does: 3 barcode adds sent with ``X-Requested-With: fetch`` that answer
+   the cart's HTML fragments (the payment's key and fingerprint come in the last one), then the
+   checkout POST, also answered with fragments (the post-sale panel). ``--patron formulario`` is
+   the page without JavaScript: 3 adds answered 302, GET /ventas/caja/, checkout 302 to the ticket.
+   Concurrent cashiers (threads, one signed-in session each, each with an open
    cash-drawer shift, which selling requires): checkout POST
    p50/p99 and completed sales per second over the run;
 2. the barcode add (POST /ventas/caja/agregar/), one cashier, sequential;
@@ -65,30 +69,47 @@ def _turnos_abrir(entorno, usuarios):
     ))
 
 
-def _post(sesion, base, ruta, datos):
+PATRON = {"valor": "navegador"}  # set from --patron in main()
+FETCH = {"X-Requested-With": "fetch"}
+
+
+def _post(sesion, base, ruta, datos, asincrona=False):
     datos = {**datos, "csrfmiddlewaretoken": sesion.cookies["csrftoken"]}
-    return sesion.post(base + ruta, data=datos, allow_redirects=False, timeout=60, headers={"Referer": base + "/ventas/caja/"})
+    encabezados = {"Referer": base + "/ventas/caja/", **(FETCH if asincrona else {})}
+    return sesion.post(base + ruta, data=datos, allow_redirects=False, timeout=60, headers=encabezados)
 
 
 def _agregar(sesion, base, codigo, tiempos):
+    """One scan; returns the fragments' HTML (the browser's pattern) or None (a plain form)."""
+    asincrona = PATRON["valor"] == "navegador"
     inicio = time.perf_counter()
-    r = _post(sesion, base, "/ventas/caja/agregar/", {"texto": codigo})
+    r = _post(sesion, base, "/ventas/caja/agregar/", {"texto": codigo}, asincrona)
     tiempos.append((time.perf_counter() - inicio) * 1000)
-    assert r.status_code == 302 and r.headers["Location"] == "/ventas/caja/", (r.status_code, r.headers.get("Location"))
+    if asincrona:
+        assert r.status_code == 200 and r.headers.get("X-Caja-Fragmentos") == "1", r.status_code
+        return r.text
+    assert r.status_code == 302 and r.headers["Location"].startswith("/ventas/caja/"), (r.status_code, r.headers.get("Location"))
+    return None
 
 
 def _venta(sesion, base, codigos, azar, t_agregar, t_cobro):
     """One 3-line cash sale; appends the add and checkout POST latencies."""
     for codigo in azar.sample(codigos, 3):
-        _agregar(sesion, base, codigo, t_agregar)
-    pagina = sesion.get(base + "/ventas/caja/", timeout=60)
-    assert pagina.status_code == 200, pagina.status_code
-    datos = {campo: re.search(RE_CAMPO.format(campo), pagina.text).group(1) for campo in ("clave_cobro", "huella")}
+        html = _agregar(sesion, base, codigo, t_agregar)
+    if html is None:  # without JavaScript the key and fingerprint come from the POS page
+        pagina = sesion.get(base + "/ventas/caja/", timeout=60)
+        assert pagina.status_code == 200, pagina.status_code
+        html = pagina.text
+    datos = {campo: re.search(RE_CAMPO.format(campo), html).group(1) for campo in ("clave_cobro", "huella")}
     datos["efectivo_recibido"] = "100000.00"
+    asincrona = PATRON["valor"] == "navegador"
     inicio = time.perf_counter()
-    r = _post(sesion, base, "/ventas/caja/cobrar/", datos)
+    r = _post(sesion, base, "/ventas/caja/cobrar/", datos, asincrona)
     t_cobro.append((time.perf_counter() - inicio) * 1000)
-    assert r.status_code == 302 and RE_TICKET.search(r.headers["Location"]), (r.status_code, r.headers.get("Location"))
+    if asincrona:
+        assert r.status_code == 200 and 'id="cambio-final"' in r.text, r.status_code
+    else:
+        assert r.status_code == 302 and RE_TICKET.search(r.headers["Location"]), (r.status_code, r.headers.get("Location"))
 
 
 def _ronda(sesiones, base, codigos, ventas):
@@ -141,7 +162,11 @@ def main():
     parser.add_argument("--ventas-solo", type=int, default=40, help="sales with 1 cashier")
     parser.add_argument("--ventas", type=int, default=25, help="sales per cashier with several")
     parser.add_argument("--peticiones", type=int, default=200, help="measured requests for add and search")
+    parser.add_argument("--patron", choices=["navegador", "formulario"], default="navegador",
+                        help="navegador: fetch + fragments (static/js/caja.js); formulario: POST/redirect/GET")
+    parser.add_argument("--sin-busqueda", action="store_true", help="skip the name-search timings")
     args = parser.parse_args()
+    PATRON["valor"] = args.patron
     niveles = [int(n) for n in args.cajeros.split(",")]
 
     entorno = preparar(args.productos)
@@ -165,7 +190,8 @@ def main():
         sesiones = [entrar(base, u, clave) for u in usuarios]
         for sesion in sesiones:  # leftovers of an interrupted run
             _post(sesion, base, "/ventas/caja/vaciar/", {})
-        print(f"\n{args.productos} productos, gunicorn -w {args.workers} (sync), carga {os.getloadavg()[0]:.2f}")
+        print(f"\n{args.productos} productos, gunicorn -w {args.workers} (sync), patrón {args.patron}, "
+              f"carga {os.getloadavg()[0]:.2f}")
         print(f"{'cajeros':>7} {'ventas':>6} {'cobro p50':>9} {'cobro p99':>9} {'agregar p50':>11} {'agregar p99':>11} {'ventas/s':>8}")
         for nivel in niveles:
             ventas = args.ventas_solo if nivel == 1 else args.ventas
@@ -185,7 +211,7 @@ def main():
         _post(sesion, base, "/ventas/caja/vaciar/", {})
 
         print(f"\n{'búsqueda por nombre (JSON)':30} {'p50 ms':>8} {'p99 ms':>8} {'resultados':>10}")
-        for termino in TERMINOS:
+        for termino in [] if args.sin_busqueda else TERMINOS:
             tiempos = []
             for i in range(args.peticiones // 2 + 5):
                 inicio = time.perf_counter()

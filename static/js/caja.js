@@ -1,28 +1,210 @@
-/* Point of sale, keyboard first. The page works without this file: it only keeps the
-   focus in "Buscar producto", lists name matches while typing (arrows + Enter to pick)
-   and shows the change and why "Cobrar" is disabled while the payment is typed. */
+/* Point of sale, keyboard first, at the speed of a barcode scanner.
+
+   The page works without this file (forms + POST/redirect/GET). With it:
+   - Enter in "Buscar producto" takes the text, clears the box at once and puts the text on a
+     queue; one worker sends the queue IN ORDER (fetch POST, X-Requested-With: fetch) and swaps
+     the HTML fragments the server answers (elements with an id replace the page's ones), so
+     nothing typed or scanned while a request is in flight is lost. Each scan's result goes to
+     the log under the box ("Agregado: …" / "No se encontró …").
+   - Forms marked data-asincrono (line changes, remove, client, authorisation, payment) go
+     through the same queue: the cart updates in place and the focus comes back to the box.
+   - F2 (or "+" in the empty box) goes to the payment with the total as cash, selected; Enter
+     charges; quick-cash buttons; the change is computed as the cashier types. After the sale a
+     panel shows the change large: Enter opens the ticket, Esc (or the next scan) closes it. */
 (function () {
   "use strict";
   var campo = document.getElementById("buscar-producto");
-  var lista = document.getElementById("coincidencias");
-  if (!campo || !lista) { return; }
+  var formBuscar = document.getElementById("form-buscar");
+  if (!campo || !formBuscar) { return; }
+  var MAX_REGISTRO = 6;
+
+  function $(id) { return document.getElementById(id); }
+  function token() { return formBuscar.querySelector("input[name=csrfmiddlewaretoken]").value; }
+
   campo.focus();
   campo.select();
 
+  // --- Scan log ----------------------------------------------------------------------------
+  function registrar(clase, texto) {
+    var registro = $("registro");
+    if (!registro) { return; }
+    var li = document.createElement("li");
+    li.className = "mensaje " + clase;
+    li.textContent = texto;
+    registro.insertBefore(li, registro.firstChild);
+    while (registro.children.length > MAX_REGISTRO) { registro.removeChild(registro.lastChild); }
+  }
+
+  // --- The queue: one request at a time, in the order things were typed --------------------
+  var cola = [];
+  var ocupado = false;
+  var alTerminar = [];
+
+  function encolar(tarea) {
+    cola.push(tarea);
+    document.body.classList.add("caja-enviando");
+    procesar();
+  }
+
+  function cuandoTermine(funcion) {
+    if (!ocupado && !cola.length) { funcion(); } else { alTerminar.push(funcion); }
+  }
+
+  function procesar() {
+    if (ocupado) { return; }
+    if (!cola.length) {
+      document.body.classList.remove("caja-enviando");
+      var pendientes = alTerminar;
+      alTerminar = [];
+      pendientes.forEach(function (f) { f(); });
+      return;
+    }
+    ocupado = true;
+    var tarea = cola.shift();
+    var datos = tarea.datos();  // built when sent: the payment reads the cart's latest fingerprint
+    fetch(tarea.url, {
+      method: "POST", body: datos, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "X-CSRFToken": token() }
+    }).then(function (respuesta) {
+      return respuesta.text().then(function (html) {
+        if (respuesta.headers.get("X-Caja-Fragmentos")) {
+          aplicar(html, tarea);
+        } else if (respuesta.redirected && respuesta.url.indexOf("/entrar/") >= 0) {
+          window.location.href = respuesta.url;  // the session ended: sign in again
+        } else {
+          registrar("mensaje-error", "No se pudo " + tarea.que + " (respuesta " + respuesta.status + "). Vuelve a intentarlo.");
+        }
+      });
+    }).catch(function () {
+      registrar("mensaje-error", "Sin conexión con la caja: no se pudo " + tarea.que + ". Vuelve a intentarlo.");
+    }).then(function () {
+      ocupado = false;
+      procesar();
+    });
+  }
+
+  // --- Swapping the fragments ---------------------------------------------------------------
+  function aplicar(html, tarea) {
+    var plantilla = document.createElement("template");
+    plantilla.innerHTML = html;
+    var enfocado = document.activeElement;
+    var ventaHecha = false;
+    Array.prototype.slice.call(plantilla.content.children).forEach(function (nuevo) {
+      if (!nuevo.id) { return; }
+      if (nuevo.id === "caja-mensajes") {
+        Array.prototype.slice.call(nuevo.children).reverse().forEach(function (li) {
+          registrar(li.className, li.textContent.trim());
+        });
+        return;
+      }
+      if (nuevo.id === "venta-hecha") { ventaHecha = true; }
+      var viejo = $(nuevo.id);
+      if (viejo) { viejo.replaceWith(nuevo); }
+    });
+    if (ventaHecha) {
+      var formCobro = $("form-cobro");
+      if (formCobro) { formCobro.reset(); }
+    }
+    if (tarea.texto && $("coincidencias") && $("coincidencias").children.length && !campo.value) {
+      campo.value = tarea.texto;  // a name search: the words stay, the matches are listed
+    }
+    marcar(-1);
+    actualizar();
+    var reciente = document.querySelector(".linea-reciente");
+    if (reciente && reciente.scrollIntoView) { reciente.scrollIntoView({ block: "nearest" }); }
+    // Focus: back to the box after an action, or where the cashier is fixing something.
+    var conError = document.querySelector("#cliente .campo-error input, #cobro .campo-error input");
+    if (tarea.formulario === "form-cliente" && conError) {
+      conError.focus();
+    } else if (tarea.formulario === "form-cobro" && !ventaHecha) {
+      var efectivo = $("id_efectivo_recibido");
+      if (efectivo) { efectivo.focus(); efectivo.select(); }
+    } else if (tarea.formulario || !enfocado || !document.body.contains(enfocado) || enfocado === document.body) {
+      campo.focus();
+    }
+  }
+
+  // --- Scans and typed codes ----------------------------------------------------------------
+  function panelVenta() {
+    var panel = $("venta-hecha");
+    return panel && !panel.hidden ? panel : null;
+  }
+
+  function cerrarPanel() {
+    var panel = panelVenta();
+    if (!panel) { return; }
+    var vacio = document.createElement("div");
+    vacio.id = "venta-hecha";
+    vacio.hidden = true;
+    panel.replaceWith(vacio);
+  }
+
+  function escanear() {
+    var texto = campo.value.trim();
+    campo.value = "";
+    limpiarLista();
+    if (!texto) { return; }
+    cerrarPanel();
+    encolar({
+      url: formBuscar.action, que: "agregar «" + texto + "»", texto: texto,
+      datos: function () { return new URLSearchParams({ texto: texto }); }
+    });
+  }
+
+  formBuscar.addEventListener("submit", function (evento) {
+    evento.preventDefault();
+    escanear();
+  });
+
+  // --- Forms that answer with fragments -----------------------------------------------------
+  document.addEventListener("submit", function (evento) {
+    var form = evento.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-asincrono")) { return; }
+    evento.preventDefault();
+    var boton = evento.submitter;
+    var formId = form.id || (form.closest("#cliente") ? "form-cliente" : "formulario");
+    var datosFijos = new URLSearchParams(new FormData(form));
+    if (boton && boton.name) { datosFijos.append(boton.name, boton.value); }
+    var url = form.action;
+    encolar({
+      url: url, formulario: formId, que: "guardar el cambio",
+      datos: function () {
+        if (formId !== "form-cobro") { return datosFijos; }
+        var actual = $("form-cobro");  // key and fingerprint as they are after earlier scans
+        var datos = new URLSearchParams(new FormData(actual));
+        if (boton && boton.name) {
+          datos.append(boton.name, boton.id === "boton-exacto" ? $("total").getAttribute("data-total") : boton.value);
+        }
+        return datos;
+      }
+    });
+    if (formId !== "form-cobro" && formId !== "form-cliente") { campo.focus(); }
+  }, true);
+
+  // --- Name matches while typing (arrows + Enter) -------------------------------------------
   var temporizador = null;
   var activo = -1;
 
-  function botones() { return lista.querySelectorAll("button.coincidencia:not([disabled])"); }
+  function botones() {
+    var lista = $("coincidencias");
+    return lista ? lista.querySelectorAll("button.coincidencia:not([disabled])") : [];
+  }
 
   function marcar(indice) {
     var todos = botones();
-    todos.forEach(function (b) { b.classList.remove("activa"); });
+    Array.prototype.forEach.call(todos, function (b) { b.classList.remove("activa"); });
     if (indice >= 0 && indice < todos.length) { todos[indice].classList.add("activa"); }
     activo = indice;
   }
 
+  function limpiarLista() {
+    var lista = $("coincidencias");
+    if (lista) { lista.textContent = ""; }
+    marcar(-1);
+  }
+
   function pintar(productos) {
-    var token = document.querySelector("#form-buscar input[name=csrfmiddlewaretoken]").value;
+    var lista = $("coincidencias");
     var accion = lista.getAttribute("data-accion");
     lista.textContent = "";
     productos.forEach(function (p) {
@@ -31,9 +213,14 @@
       var form = document.createElement("form");
       form.method = "post";
       form.action = accion;
-      form.innerHTML = '<input type="hidden" name="csrfmiddlewaretoken"><input type="hidden" name="producto">';
-      form.querySelector("[name=csrfmiddlewaretoken]").value = token;
-      form.querySelector("[name=producto]").value = p.id;
+      form.setAttribute("data-asincrono", "");
+      [["csrfmiddlewaretoken", token()], ["producto", p.id]].forEach(function (par) {
+        var oculto = document.createElement("input");
+        oculto.type = "hidden";
+        oculto.name = par[0];
+        oculto.value = par[1];
+        form.appendChild(oculto);
+      });
       var boton = document.createElement("button");
       boton.type = "submit";
       boton.className = "coincidencia";
@@ -56,7 +243,7 @@
     window.clearTimeout(temporizador);
     var texto = campo.value.trim();
     // Digits only look like a scan in progress: wait for Enter instead of searching.
-    if (texto.length < 2 || /^\d+$/.test(texto)) { lista.textContent = ""; return; }
+    if (texto.length < 2 || /^\d+$/.test(texto)) { limpiarLista(); return; }
     temporizador = window.setTimeout(function () {
       fetch(campo.getAttribute("data-url-buscar") + "?q=" + encodeURIComponent(texto), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { productos: [] }; })
@@ -72,37 +259,73 @@
     } else if (evento.key === "ArrowUp" && todos.length) {
       evento.preventDefault();
       marcar(Math.max(activo - 1, 0));
-    } else if (evento.key === "Enter" && activo >= 0 && todos[activo]) {
+    } else if (evento.key === "Enter") {
       evento.preventDefault();
-      todos[activo].form.submit();
+      if (activo >= 0 && todos[activo]) {
+        var form = todos[activo].form;
+        campo.value = "";
+        cerrarPanel();
+        form.requestSubmit(todos[activo]);
+        limpiarLista();
+      } else if (!campo.value.trim() && panelVenta()) {
+        window.location.href = $("ver-ticket").href;  // the sale just made: its ticket, to print
+      } else {
+        escanear();
+      }
     } else if (evento.key === "Escape") {
-      lista.textContent = "";
-      marcar(-1);
+      limpiarLista();
+      cerrarPanel();
+    } else if ((evento.key === "+" || evento.key === "*") && !campo.value) {
+      evento.preventDefault();
+      irACobrar();
     }
   });
 
-  // Payment: change and the reason "Cobrar" is disabled, as the cashier types.
-  var total = document.getElementById("total");
-  var boton = document.getElementById("boton-cobrar");
-  var motivo = document.getElementById("motivo-cobro");
-  var cambio = document.getElementById("cambio");
-  var formCobro = document.getElementById("form-cobro");
-  if (!total || !boton || !formCobro) { return; }
-  var motivoServidor = motivo.textContent.trim();
-
+  // --- Payment --------------------------------------------------------------------------------
   function centavos(valor) {
-    var n = parseFloat(String(valor || "0").replace(",", "."));
+    var n = parseFloat(String(valor || "0").replace(/[$,\s]/g, ""));
     return isNaN(n) ? 0 : Math.round(n * 100);
   }
   function pesos(c) { return "$" + (c / 100).toFixed(2); }
 
+  function irACobrar() {
+    cuandoTermine(function () {
+      var total = $("total");
+      var efectivo = $("id_efectivo_recibido");
+      if (!total || !efectivo) { return; }
+      var debe = centavos(total.getAttribute("data-total"));
+      if (!debe) { campo.focus(); return; }
+      var form = $("form-cobro");
+      var otros = centavos(form.elements.tarjeta_monto.value) + centavos(form.elements.transferencia_monto.value);
+      efectivo.value = (Math.max(0, debe - otros) / 100).toFixed(2);
+      actualizar();
+      efectivo.focus();
+      efectivo.select();
+      if (efectivo.scrollIntoView) { efectivo.scrollIntoView({ block: "center" }); }
+    });
+  }
+
   function actualizar() {
-    if (motivoServidor) { return; }
+    var total = $("total");
+    var form = $("form-cobro");
+    var boton = $("boton-cobrar");
+    var motivo = $("motivo-cobro");
+    var cambio = $("cambio");
+    if (!total || !form || !boton || !motivo) { return; }
     var debe = centavos(total.getAttribute("data-total"));
-    var otros = centavos(formCobro.elements.tarjeta_monto.value) + centavos(formCobro.elements.transferencia_monto.value);
-    var efectivo = centavos(formCobro.elements.efectivo_recibido.value);
+    var exacto = $("boton-exacto");
+    if (exacto) { exacto.value = total.getAttribute("data-total"); exacto.disabled = !debe; }
+    form.querySelectorAll("button[data-monto]").forEach(function (b) {
+      b.disabled = !debe || centavos(b.getAttribute("data-monto")) < debe;
+    });
+    var motivoServidor = motivo.getAttribute("data-motivo") || "";
+    var otros = centavos(form.elements.tarjeta_monto.value) + centavos(form.elements.transferencia_monto.value);
+    var efectivo = centavos(form.elements.efectivo_recibido.value);
     var falta = debe - otros - efectivo;
-    if (otros > debe) {
+    if (motivoServidor) {
+      motivo.textContent = motivoServidor;
+      boton.disabled = true;
+    } else if (otros > debe) {
       motivo.textContent = "Tarjeta y transferencia pasan del total.";
       boton.disabled = true;
     } else if (falta > 0) {
@@ -112,8 +335,31 @@
       motivo.textContent = "";
       boton.disabled = false;
     }
-    cambio.textContent = pesos(Math.max(0, efectivo - Math.max(0, debe - otros)));
+    if (cambio) { cambio.textContent = pesos(Math.max(0, efectivo - Math.max(0, debe - otros))); }
   }
-  formCobro.addEventListener("input", actualizar);
+
+  document.addEventListener("input", function (evento) {
+    if (evento.target.form && evento.target.form.id === "form-cobro") { actualizar(); }
+  });
+
+  document.addEventListener("keydown", function (evento) {
+    if (evento.key === "F2") {
+      evento.preventDefault();
+      irACobrar();
+    } else if (evento.key === "Escape" && panelVenta()) {
+      cerrarPanel();
+      campo.focus();
+    } else if (evento.key === "Escape" && evento.target.form && evento.target.form.id === "form-cobro") {
+      campo.focus();  // back from the payment to scanning
+    }
+  });
+
+  document.addEventListener("click", function (evento) {
+    var destino = evento.target.closest ? evento.target.closest("#pie-cobrar, #cerrar-venta-hecha") : null;
+    if (!destino) { return; }
+    evento.preventDefault();
+    if (destino.id === "pie-cobrar") { irACobrar(); } else { cerrarPanel(); campo.focus(); }
+  });
+
   actualizar();
 })();

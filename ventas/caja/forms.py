@@ -53,16 +53,32 @@ class CobroForm(forms.Form):
                               error_messages={"invalid": "El formulario de cobro está incompleto."})
     efectivo_recibido = _dinero("Efectivo recibido")
     tarjeta_monto = _dinero("Tarjeta")
-    tarjeta_referencia = TextoField(label="Referencia de tarjeta", max_length=60, required=False)
+    tarjeta_referencia = TextoField(label="Ref. tarjeta", max_length=60, required=False)
     transferencia_monto = _dinero("Transferencia")
-    transferencia_referencia = TextoField(label="Referencia de transferencia", max_length=60, required=False)
+    transferencia_referencia = TextoField(label="Ref. transferencia", max_length=60, required=False)
+    # A quick-cash button ($50 … $500, "Exacto"): its value is the cash received.
+    efectivo_rapido = _dinero("Efectivo (botón)")
 
     def clean(self):
         datos = super().clean()
+        if datos.get("efectivo_rapido") is not None:
+            datos["efectivo_recibido"] = datos["efectivo_rapido"]
+            self.errors.pop("efectivo_recibido", None)
         for campo in ("efectivo_recibido", "tarjeta_monto", "transferencia_monto"):
             if datos.get(campo) is None and campo not in self.errors:
                 datos[campo] = Decimal("0")
         return datos
+
+
+class ReanudarForm(forms.Form):
+    """What happens to the current cart when a parked one is resumed (asked only when it has lines)."""
+
+    ESPERA, VACIAR = "espera", "vaciar"
+    actual = forms.ChoiceField(
+        label="La venta actual", required=False,
+        choices=[("", "—"), (ESPERA, "Ponerla en espera"), (VACIAR, "Vaciarla")],
+        error_messages={"invalid_choice": "Elige poner en espera o vaciar la venta actual."},
+    )
 
 
 class EsperaForm(forms.Form):

@@ -7,10 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    DecimalField,
+    F,
     Prefetch,
     Q,
     QuerySet,
+    Sum,
+    Value,
 )
+from django.db.models.functions import Coalesce
 
 from inventario.models import Producto
 from inventario.selectors import productos_buscar, productos_ordenar, productos_parecidos
@@ -95,10 +100,20 @@ def carrito_de_cajero(*, cajero) -> CarritoVista:
 
 
 def carritos_en_espera(*, cajero) -> QuerySet[Carrito]:
+    """The cashier's parked carts, newest first, each with ``articulos`` (units) and ``total``
+    (at the prices the cashier saw, less discounts; the checkout recomputes from the catalog)."""
     return (
         Carrito.objects.using(DB_NEGOCIO)
         .filter(id_cajero=cajero.pk, estado=Carrito.Estado.EN_ESPERA)
         .select_related("cliente")
+        .annotate(
+            articulos=Coalesce(Sum("lineas__cantidad"), 0),
+            total=Coalesce(
+                Sum(F("lineas__precio_visto") * F("lineas__cantidad") - F("lineas__descuento"),
+                    output_field=DecimalField(max_digits=12, decimal_places=2)),
+                Value(Decimal("0")), output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+        )
         .order_by("-actualizado")
     )
 

@@ -142,16 +142,20 @@ def carrito_poner_en_espera(*, cajero, nota: str = "") -> Carrito:
         return carrito
 
 
-def carrito_reanudar(*, cajero, carrito_id: int) -> Carrito:
-    """Resume a parked cart; the cart that was active (if it has lines) is parked in its place."""
+def carrito_reanudar(*, cajero, carrito_id: int, actual: str = "espera") -> Carrito:
+    """Resume a parked cart. The cart that was active, if it has lines, is parked in its place
+    (``actual="espera"``) or emptied and dropped (``actual="vaciar"``); an empty one is dropped."""
+    if actual not in ("espera", "vaciar"):
+        raise ValueError(f"actual debe ser 'espera' o 'vaciar', no {actual!r}")
     with transaction.atomic(using=DB_NEGOCIO):
+        accion = actual
         carrito = _carrito_bloquear(cajero=cajero, carrito_id=carrito_id)
         actual = (
             Carrito.objects.using(DB_NEGOCIO).select_for_update()
             .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).exclude(pk=carrito.pk).first()
         )
         if actual is not None:
-            if actual.lineas.exists():
+            if accion == "espera" and actual.lineas.exists():
                 actual.estado = Carrito.Estado.EN_ESPERA
                 actual.save(using=DB_NEGOCIO)
             else:

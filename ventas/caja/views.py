@@ -1,5 +1,6 @@
 """Point-of-sale views: the cart, the checkout, the ticket."""
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from clientes import services as clientes_services
 from clientes.exceptions import ClienteError
 from clientes.selectors import clientes_buscar
 from inventario.exceptions import InventarioError
-from ventas import politica
+from ventas import calculos, politica
 from ventas.caja import cobro, selectors, services
 from ventas.caja.forms import (
     AgregarProductoForm,
@@ -24,11 +25,13 @@ from ventas.caja.forms import (
     CobroForm,
     EsperaForm,
     LineaForm,
+    ReanudarForm,
 )
 from ventas.calculos import iva_por_tasa
 from ventas.devoluciones import selectors as devoluciones_selectors
 from ventas.exceptions import (
     ClaveCobroReutilizada,
+    DescuentoNoAutorizado,
     VentaError,
 )
 from ventas.models import MetodoPago
@@ -39,6 +42,9 @@ from ventas_ingenio.entradas import entero_leer, texto_limpiar
 # Domain errors a POS action shows as a message on the POS.
 ERRORES_DE_CAJA = (VentaError, InventarioError, ClienteError)
 
+# Quick cash buttons under "Efectivo recibido" (bills a parent usually hands over).
+BILLETES = (Decimal("50"), Decimal("100"), Decimal("200"), Decimal("500"))
+
 
 class _FormularioRechazado(Exception):
     """A POS form that did not validate; ``accion_de_caja`` shows its errors."""
@@ -46,6 +52,12 @@ class _FormularioRechazado(Exception):
     def __init__(self, formulario):
         super().__init__()
         self.formulario = formulario
+
+
+def es_asincrona(request) -> bool:
+    """A request sent by static/js/caja.js (fetch), answered with HTML fragments of the POS
+    instead of the POST/redirect/GET a plain form gets."""
+    return request.headers.get("X-Requested-With") == "fetch" or request.headers.get("HX-Request") == "true"
 
 
 def _datos(formulario) -> dict:
@@ -61,8 +73,18 @@ def _errores(request, formulario) -> None:
             messages.error(request, error)
 
 
-def _a_caja():
+def _a_caja(reciente: int | None = None):
+    if reciente:
+        return redirect(f"{reverse('ventas:caja')}?{urlencode({'reciente': reciente})}")
     return redirect("ventas:caja")
+
+
+def _de_vuelta(request, **fragmentos):
+    """What a POS action answers once done: the changed fragments to the script, the redirect
+    to the POS to a plain form."""
+    if es_asincrona(request):
+        return _fragmentos(request, **fragmentos)
+    return _a_caja(fragmentos.get("reciente"))
 
 
 def accion_de_caja(vista):
@@ -70,8 +92,9 @@ def accion_de_caja(vista):
 
     ``require_POST`` stays outside ``permission_required`` so a GET answers 405 whoever asks.
     The body returns its own response or None (back to the POS); a form rejected through
-    ``_datos`` or a domain error (``ERRORES_DE_CAJA``) becomes ``messages.error`` and the
-    redirect to the POS (POST/redirect/GET).
+    ``_datos`` or a domain error (``ERRORES_DE_CAJA``) becomes ``messages.error``. Back to the
+    POS is the redirect (POST/redirect/GET) for a plain form and the cart's fragments for a
+    request from static/js/caja.js (``es_asincrona``).
     """
 
     @require_POST
@@ -82,18 +105,76 @@ def accion_de_caja(vista):
             respuesta = vista(request, *args, **kwargs)
         except _FormularioRechazado as rechazo:
             _errores(request, rechazo.formulario)
-            return _a_caja()
+            respuesta = None
         except ERRORES_DE_CAJA as error:
             messages.error(request, str(error))
-            return _a_caja()
-        return _a_caja() if respuesta is None else respuesta
+            respuesta = None
+        return _de_vuelta(request) if respuesta is None else respuesta
 
     return accion
 
 
-@require_GET
-@permission_required(politica.PERMISO_VENDER, raise_exception=True)
-def caja(request):
+def _por_autorizar(request, vista) -> list[str]:
+    """Products whose discount passes the cashier's limit and still needs a Gerente (the same
+    rule ``cobro.venta_confirmar`` applies, asked as soon as the line changes)."""
+    if vista.carrito is None or vista.carrito.id_autorizo_descuento or request.user.has_perm(politica.PERMISO_AUTORIZAR):
+        return []
+    limite = politica.limite_descuento()
+    return [
+        v.linea.producto.nombre for v in vista.lineas
+        if v.calculo and v.linea.descuento > calculos.a_centavos(v.calculo.bruto * limite)
+    ]
+
+
+def _cobro_form(vista, datos=None) -> CobroForm:
+    """The payment form; a refused one is rebuilt with what was typed and the cart's current key
+    and fingerprint, so the cashier fixes the amount and charges again."""
+    inicial = {"clave_cobro": vista.carrito.clave_cobro if vista.carrito else "", "huella": vista.huella}
+    if datos is None:
+        return CobroForm(initial=inicial)
+    datos = datos.copy()
+    datos["clave_cobro"], datos["huella"] = str(inicial["clave_cobro"]), inicial["huella"]
+    datos.pop("efectivo_rapido", None)
+    formulario = CobroForm(datos)
+    formulario.is_valid()
+    return formulario
+
+
+def _contexto_carrito(request, vista, **extra) -> dict:
+    """What the cart, the totals and the payment need (the whole page and the fragments)."""
+    por_autorizar = _por_autorizar(request, vista)
+    motivo = vista.motivo_no_cobrar
+    if not motivo and por_autorizar:
+        motivo = f"Falta que un gerente autorice el descuento de {', '.join(por_autorizar)}."
+    total = vista.totales.total
+    contexto = {
+        "vista": vista,
+        "motivo_no_cobrar": motivo,
+        "por_autorizar": por_autorizar,
+        "cobro_form": _cobro_form(vista),
+        "billetes": [(b, b < total) for b in BILLETES],
+        "autorizar_form": AutorizarDescuentoForm(),
+        "cantidad_maxima": politica.CANTIDAD_MAXIMA,
+        "limite_descuento_pct": int(politica.limite_descuento() * 100),
+        "puede_autorizar": request.user.has_perm(politica.PERMISO_AUTORIZAR),
+        "reciente": None,
+    }
+    contexto.update(extra)
+    return contexto
+
+
+def _fragmentos(request, **extra):
+    """The parts of the POS an action changed, for static/js/caja.js to swap by id."""
+    if extra.get("con_cliente"):
+        extra.setdefault("cliente_form", ClienteRapidoForm())
+    vista = selectors.carrito_de_cajero(cajero=request.user)
+    respuesta = render(request, "ventas/partials/_caja_fragmentos.html", _contexto_carrito(request, vista, **extra))
+    respuesta["X-Caja-Fragmentos"] = "1"
+    return respuesta
+
+
+def _pagina_caja(request, **extra):
+    """The whole POS page (or the shift opening when there is no shift)."""
     turno_actual = turnos_selectors.turno_abierto(cajero=request.user)
     if turno_actual is None:
         # Nothing can be charged without a shift: the POS asks for one first (the cart, if
@@ -101,32 +182,37 @@ def caja(request):
         return render(request, "ventas/caja_sin_turno.html", {"form": TurnoAbrirForm()})
     vista = selectors.carrito_de_cajero(cajero=request.user)
     texto = texto_limpiar(request.GET.get("q"), maximo=100)
-    contexto = {
-        "vista": vista,
-        "texto": texto,
-        "coincidencias": selectors.productos_para_caja(texto=texto) if texto else [],
-        "en_espera": selectors.carritos_en_espera(cajero=request.user),
-        "buscar_form": BuscarProductoForm(),
-        "cobro_form": CobroForm(
-            initial={"clave_cobro": vista.carrito.clave_cobro if vista.carrito else "", "huella": vista.huella}
-        ),
-        "autorizar_form": AutorizarDescuentoForm(),
-        "cliente_form": ClienteRapidoForm(),
-        "cantidad_maxima": politica.CANTIDAD_MAXIMA,
-        "limite_descuento_pct": int(politica.limite_descuento() * 100),
-        "puede_autorizar": request.user.has_perm(politica.PERMISO_AUTORIZAR),
-        "turno": turno_actual,
-        "turno_de_otro_dia": turnos_selectors.turno_de_otro_dia(turno_actual),
-    }
-    contexto.update(_contexto_cliente(request, vista))
+    contexto = _contexto_carrito(
+        request, vista,
+        texto=texto,
+        coincidencias=selectors.productos_para_caja(texto=texto) if texto else [],
+        en_espera=selectors.carritos_en_espera(cajero=request.user),
+        buscar_form=BuscarProductoForm(),
+        cliente_form=ClienteRapidoForm(),
+        turno=turno_actual,
+        turno_de_otro_dia=turnos_selectors.turno_de_otro_dia(turno_actual),
+        reciente=entero_leer(request.GET.get("reciente"), minimo=1),
+    )
+    contexto.update(_contexto_cliente(request))
+    contexto.update(extra)
     return render(request, "ventas/caja.html", contexto)
 
 
-def _contexto_cliente(request, vista):
+@require_GET
+@permission_required(politica.PERMISO_VENDER, raise_exception=True)
+def caja(request):
+    return _pagina_caja(request)
+
+
+def _contexto_cliente(request):
     """Client search on the POS: name, email or CURP."""
     texto = texto_limpiar(request.GET.get("cliente"), maximo=100)
     encontrados = list(clientes_buscar(texto=texto)[:10]) if texto else []
     return {"texto_cliente": texto, "clientes_encontrados": encontrados}
+
+
+def _agregado(request, linea) -> None:
+    messages.success(request, f"Agregado: {linea.producto.nombre} (${linea.producto.precio:,.2f}) · {linea.cantidad} en el carrito")
 
 
 @accion_de_caja
@@ -135,22 +221,38 @@ def agregar(request):
     texto = _datos(BuscarProductoForm(request.POST))["texto"]
     producto = selectors.producto_por_codigo(texto=texto)
     if producto is None:
+        if texto.isdigit() and texto.isascii():
+            # Digits only: a barcode the catalog does not know (searching it by name helps nobody).
+            messages.error(request, f"No se encontró {texto}")
+            return None
+        if es_asincrona(request):
+            return _fragmentos(request, texto=texto, coincidencias=selectors.productos_para_caja(texto=texto),
+                               con_coincidencias=True)
         return redirect(f"{reverse('ventas:caja')}?{urlencode({'q': texto})}")
-    services.carrito_agregar(cajero=request.user, producto_id=producto.pk)
+    linea = services.carrito_agregar(cajero=request.user, producto_id=producto.pk)
+    _agregado(request, linea)
+    return _de_vuelta(request, reciente=linea.pk)
 
 
 @accion_de_caja
 def agregar_producto(request):
     producto_id = _datos(AgregarProductoForm(request.POST))["producto"]
-    services.carrito_agregar(cajero=request.user, producto_id=producto_id)
+    linea = services.carrito_agregar(cajero=request.user, producto_id=producto_id)
+    _agregado(request, linea)
+    return _de_vuelta(request, reciente=linea.pk, con_coincidencias=True, coincidencias=[])
 
 
 @accion_de_caja
 def linea_cambiar(request, linea_id):
     datos = _datos(LineaForm(request.POST))
-    services.carrito_linea_cambiar(
+    linea = services.carrito_linea_cambiar(
         cajero=request.user, linea_id=linea_id, cantidad=datos["cantidad"], descuento=datos["descuento"],
     )
+    vista = selectors.carrito_de_cajero(cajero=request.user)
+    if linea.producto.nombre in _por_autorizar(request, vista):
+        messages.warning(request, str(DescuentoNoAutorizado(
+            producto=linea.producto.nombre, limite_pct=int(politica.limite_descuento() * 100))))
+    return _de_vuelta(request, reciente=linea.pk)
 
 
 @accion_de_caja
@@ -170,21 +272,36 @@ def cliente_asignar(request):
     cliente_id = entero_leer(valor, minimo=1) if valor else None
     if valor and cliente_id is None:
         messages.error(request, "Cliente no válido: elige uno de la lista.")
-        return _a_caja()
+        return _de_vuelta(request, con_cliente=True)
     services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente_id)
+    return _de_vuelta(request, con_cliente=True)
 
 
 @accion_de_caja
 @permission_required("clientes.add_cliente", raise_exception=True)
 def cliente_registrar(request):
-    """Register a client in place; SII/Aula registration follows as for any new client."""
-    datos = _datos(ClienteRapidoForm(request.POST))
-    cliente = clientes_services.cliente_registrar(
-        nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
-        telefono=datos["telefono"], curp=datos["curp"] or None,
-    )
-    services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente.pk)
-    messages.success(request, f"Cliente {cliente} registrado.")
+    """Register a client in place; SII/Aula registration follows as for any new client.
+
+    A refused form (or a CURP or email the clients service refuses) comes back with what was
+    typed and the error next to its field, the form still open."""
+    formulario = ClienteRapidoForm(request.POST)
+    if formulario.is_valid():
+        datos = formulario.cleaned_data
+        try:
+            cliente = clientes_services.cliente_registrar(
+                nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
+                telefono=datos["telefono"], curp=datos["curp"] or None,
+            )
+        except ClienteError as error:
+            formulario.add_error(error.campo if error.campo in formulario.fields else None, error.mensaje)
+        else:
+            services.carrito_cliente_asignar(cajero=request.user, cliente_id=cliente.pk)
+            messages.success(request, f"Cliente {cliente} registrado.")
+            return _de_vuelta(request, con_cliente=True)
+    messages.error(request, "Revisa los datos del cliente nuevo.")
+    if es_asincrona(request):
+        return _fragmentos(request, con_cliente=True, cliente_form=formulario, abrir_cliente=True)
+    return _pagina_caja(request, cliente_form=formulario, abrir_cliente=True)
 
 
 @accion_de_caja
@@ -208,30 +325,60 @@ def poner_en_espera(request):
 
 @accion_de_caja
 def reanudar(request, carrito_id):
-    services.carrito_reanudar(cajero=request.user, carrito_id=carrito_id)
+    """Resume a parked sale; if the current cart has lines, the form says what to do with it
+    (park it or empty it): without that answer nothing changes and the POS asks."""
+    actual = _datos(ReanudarForm(request.POST))["actual"]
+    vista = selectors.carrito_de_cajero(cajero=request.user)
+    if not vista.vacio and not actual:
+        messages.warning(request, "La venta actual tiene productos: elige si la pones en espera o la vacías.")
+        return None
+    services.carrito_reanudar(cajero=request.user, carrito_id=carrito_id, actual=actual or ReanudarForm.ESPERA)
+    messages.success(request, "Venta reanudada." if actual != ReanudarForm.VACIAR else "Venta anterior vaciada; venta reanudada.")
 
 
 @accion_de_caja
 def cobrar(request):
-    datos = _datos(CobroForm(request.POST))
-    pagos = [
-        cobro.PagoDatos(metodo=MetodoPago.TARJETA, monto=datos["tarjeta_monto"], referencia=datos["tarjeta_referencia"]),
-        cobro.PagoDatos(
-            metodo=MetodoPago.TRANSFERENCIA, monto=datos["transferencia_monto"], referencia=datos["transferencia_referencia"]
-        ),
-    ]
-    try:
-        venta, creada = cobro.venta_confirmar(
-            cajero=request.user, clave_cobro=datos["clave_cobro"], huella=datos["huella"],
-            pagos=pagos, efectivo_recibido=datos["efectivo_recibido"],
-        )
-    except ClaveCobroReutilizada as error:
-        # Caught here, before ``accion_de_caja`` would: a reused key gets its own page (422),
-        # not a message on the POS.
-        return render(request, "ventas/cobro_rechazado.html", {"mensaje": str(error)}, status=422)
-    if creada:
-        messages.success(request, f"Venta {venta.folio_texto} registrada.")
-    return redirect("ventas:ticket", venta_id=venta.pk)
+    """Charge the cart. Done: the ticket (a plain form) or the post-sale panel with the change
+    (static/js/caja.js). Refused: the POS again with what was typed in the payment."""
+    formulario = CobroForm(request.POST)
+    if formulario.is_valid():
+        datos = formulario.cleaned_data
+        pagos = [
+            cobro.PagoDatos(metodo=MetodoPago.TARJETA, monto=datos["tarjeta_monto"], referencia=datos["tarjeta_referencia"]),
+            cobro.PagoDatos(
+                metodo=MetodoPago.TRANSFERENCIA, monto=datos["transferencia_monto"],
+                referencia=datos["transferencia_referencia"],
+            ),
+        ]
+        try:
+            venta, creada = cobro.venta_confirmar(
+                cajero=request.user, clave_cobro=datos["clave_cobro"], huella=datos["huella"],
+                pagos=pagos, efectivo_recibido=datos["efectivo_recibido"],
+            )
+        except ClaveCobroReutilizada as error:
+            # Caught here, before ``accion_de_caja`` would: a reused key gets its own page (422),
+            # not a message on the POS (the script shows it in the scan log).
+            if es_asincrona(request):
+                messages.error(request, str(error))
+                return _fragmentos(request)
+            return render(request, "ventas/cobro_rechazado.html", {"mensaje": str(error)}, status=422)
+        except ERRORES_DE_CAJA as error:
+            messages.error(request, str(error))
+        else:
+            if creada:
+                messages.success(request, f"Venta {venta.folio_texto} registrada.")
+            if es_asincrona(request):
+                return _fragmentos(request, venta_hecha=venta, cambio=selectors.venta_cambio(venta),
+                                   efectivo_recibido=datos["efectivo_recibido"])
+            return redirect("ventas:ticket", venta_id=venta.pk)
+    else:
+        _errores(request, formulario)
+    vista = selectors.carrito_de_cajero(cajero=request.user)
+    if es_asincrona(request):
+        return _fragmentos(request, cobro_form=_cobro_form(vista, request.POST), con_cobro=True)
+    if turnos_selectors.turno_abierto(cajero=request.user) is None:
+        return _a_caja()  # no shift: the POS asks for one (what was typed no longer matters)
+    return _pagina_caja(request, cobro_form=_cobro_form(vista, request.POST))
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from clientes.models import Cliente
 from inventario.selectors import inventario_descuadres
@@ -36,18 +37,18 @@ def test_cajero_vende_en_el_navegador(entrar, live_server, pagina, cajero, produ
         assert pagina.evaluate("document.activeElement.id") == "buscar-producto"
         assert pagina.get_by_label("Buscar producto").input_value() == ""
 
+    # The cart updates in place (static/js/caja.js): wait for the new total, not for a page load.
+    pagina.get_by_label("Cantidad de Colores 12 piezas").wait_for()
     pagina.get_by_label("Cantidad de Cuaderno profesional").fill("3")
     pagina.get_by_label("Cantidad de Cuaderno profesional").press("Enter")
-    pagina.wait_for_load_state("load")
-    assert pagina.locator("#total").inner_text() == "$219.50"
+    expect(pagina.locator("#total")).to_have_text("$219.50")
 
     pagina.get_by_text("Registrar cliente nuevo").click()
     pagina.locator("#id_nombre").fill("Sofía")
     pagina.locator("#id_apellidos").fill("Torres Luna")
     pagina.locator("#id_email").fill("sofia.torres@escuela.test")
     pagina.get_by_role("button", name="Registrar y usar en esta venta").click()
-    pagina.wait_for_load_state("load")
-    assert pagina.get_by_text("Cliente Sofía Torres Luna registrado.").is_visible()
+    expect(pagina.get_by_text("Cliente Sofía Torres Luna registrado.")).to_be_visible()
 
     cobrar = pagina.get_by_role("button", name="Cobrar")
     pagina.get_by_label("Efectivo recibido").fill("200")
@@ -56,6 +57,9 @@ def test_cajero_vende_en_el_navegador(entrar, live_server, pagina, cajero, produ
     pagina.get_by_label("Efectivo recibido").fill("250")
     assert pagina.locator("#cambio").inner_text() == "$30.50"
     cobrar.click()
+    # The post-sale panel shows the change large; its link (or Enter) opens the ticket.
+    expect(pagina.locator("#cambio-final")).to_have_text("$30.50")
+    pagina.locator("#ver-ticket").click()
     pagina.wait_for_url(f"{live_server.url}/ventas/*/ticket/")
 
     venta = Venta.objects.get()

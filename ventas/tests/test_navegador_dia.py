@@ -21,6 +21,7 @@ def _vender(pagina, base, codigos, efectivo):
         pagina.wait_for_load_state("load")
     pagina.get_by_label("Efectivo recibido").fill(efectivo)
     pagina.get_by_role("button", name="Cobrar").click()
+    pagina.locator("#ver-ticket").click()  # the post-sale panel (change shown large) links to the ticket
     pagina.wait_for_url(f"{base}/ventas/*/ticket/")
     return Venta.objects.order_by("-id").first()
 

@@ -22,6 +22,7 @@ def test_cajero_cierra_su_turno_en_el_navegador(entrar, live_server, pagina, caj
     pagina.wait_for_load_state("load")
     pagina.get_by_label("Efectivo recibido").fill("100")
     pagina.get_by_role("button", name="Cobrar").click()
+    pagina.locator("#ver-ticket").click()  # the post-sale panel (change shown large) links to the ticket
     pagina.wait_for_url(f"{live_server.url}/ventas/*/ticket/")
 
     pagina.get_by_role("link", name="Turno", exact=True).click()

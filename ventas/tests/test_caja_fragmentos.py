@@ -1,0 +1,149 @@
+"""The POS answers static/js/caja.js with HTML fragments, and keeps POST/redirect/GET without it;
+errors keep what the cashier typed; resuming a parked sale asks about the current one."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from ventas.caja.selectors import carrito_de_cajero
+from ventas.caja.services import carrito_agregar, carrito_poner_en_espera
+from ventas.models import Carrito, CarritoLinea, Venta
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+D = Decimal
+FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
+
+
+def test_escaneo_asincrono_responde_fragmentos(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    producto = producto_con_existencia(5, nombre="Cuaderno", precio=D("58.00"))
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": producto.codigo_barras}, **FETCH)
+    assert respuesta.status_code == 200 and respuesta["X-Caja-Fragmentos"] == "1"
+    html = respuesta.content.decode()
+    linea = CarritoLinea.objects.get()
+    assert f'id="linea-{linea.pk}" class=" linea-reciente"' in html
+    assert "Agregado: Cuaderno ($58.00)" in html
+    assert 'id="total" data-total="58.00"' in html
+    assert f'value="{carrito_de_cajero(cajero=cajero).huella}"' in html  # the payment's new fingerprint
+    assert "<html" not in html
+
+
+def test_escaneo_sin_javascript_sigue_con_redireccion(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    producto = producto_con_existencia(5, nombre="Cuaderno")
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": producto.codigo_barras})
+    linea = CarritoLinea.objects.get()
+    assert respuesta.status_code == 302 and respuesta["Location"] == f"/ventas/caja/?reciente={linea.pk}"
+    html = cliente_cajero.get(respuesta["Location"]).content.decode()
+    assert "linea-reciente" in html and "Agregado: Cuaderno" in html
+
+
+def test_codigo_desconocido_lo_dice(cliente_cajero, cajero, turno_para):
+    turno_para(cajero)
+    html = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "750123"}, **FETCH).content.decode()
+    assert "No se encontró 750123" in html
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "750123"}, follow=True)
+    assert "No se encontró 750123" in respuesta.content.decode()
+
+
+def test_texto_asincrono_lista_coincidencias(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    producto_con_existencia(5, nombre="Lápiz adhesivo")
+    html = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "lapiz"}, **FETCH).content.decode()
+    assert 'id="coincidencias"' in html and "Lápiz adhesivo" in html
+    assert not CarritoLinea.objects.exists()
+
+
+def test_descuento_arriba_del_limite_se_avisa_al_cambiar_la_linea(cliente_cajero, cajero, producto_con_existencia,
+                                                                  turno_para):
+    turno_para(cajero)
+    producto = producto_con_existencia(5, nombre="Mochila", precio=D("100.00"))
+    linea = carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    respuesta = cliente_cajero.post(reverse("ventas:linea_cambiar", args=[linea.pk]),
+                                    {"cantidad": "1", "descuento": "15"}, **FETCH)
+    html = respuesta.content.decode()
+    assert "El descuento de Mochila pasa del 10 %" in html
+    assert 'action="/ventas/caja/autorizar/"' in html  # the Gerente's form, right there
+    assert 'id="motivo-cobro" role="status" data-motivo="Falta que un gerente autorice' in html
+
+
+def test_cobro_rechazado_conserva_lo_escrito(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    producto = producto_con_existencia(5, precio=D("100.00"))
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_recibido": "50",
+             "tarjeta_monto": "20", "tarjeta_referencia": "AUT-77"}
+    for extra in ({}, FETCH):
+        respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos, **extra)
+        html = respuesta.content.decode()
+        assert respuesta.status_code == 200
+        assert "Pago insuficiente: faltan $30.00." in html
+        assert 'value="50"' in html and 'value="20"' in html and 'value="AUT-77"' in html
+    assert Venta.objects.count() == 0
+
+
+def test_cobro_asincrono_muestra_el_cambio(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    producto = producto_con_existencia(5, precio=D("87.50"))
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_rapido": "100"}
+    html = cliente_cajero.post(reverse("ventas:cobrar"), datos, **FETCH).content.decode()
+    venta = Venta.objects.get()
+    assert 'id="cambio-final">$12.50' in html
+    assert f'href="/ventas/{venta.pk}/ticket/"' in html
+    # Without JavaScript the same button charges and goes to the ticket.
+    producto2 = producto_con_existencia(5, precio=D("10.00"))
+    carrito_agregar(cajero=cajero, producto_id=producto2.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    datos = {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella, "efectivo_rapido": "50"}
+    respuesta = cliente_cajero.post(reverse("ventas:cobrar"), datos)
+    assert respuesta.status_code == 302 and "/ticket/" in respuesta["Location"]
+
+
+@pytest.mark.parametrize("extra", [{}, FETCH])
+def test_cliente_con_curp_invalida_conserva_los_datos(cliente_cajero, cajero, turno_para, extra):
+    turno_para(cajero)
+    datos = {"nombre": "Sofía", "apellidos": "Torres", "email": "sofia@escuela.test", "telefono": "", "curp": "MALA"}
+    respuesta = cliente_cajero.post(reverse("ventas:cliente_registrar"), datos, **extra)
+    html = respuesta.content.decode()
+    assert respuesta.status_code == 200
+    assert 'value="Sofía"' in html and 'value="sofia@escuela.test"' in html and 'value="MALA"' in html
+    assert '<details class="cliente-nuevo" open>' in html
+    assert "campo-error" in html
+
+
+def test_reanudar_pregunta_que_hacer_con_la_venta_actual(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    a, b = producto_con_existencia(5, precio=D("30.00")), producto_con_existencia(5, precio=D("7.00"))
+    carrito_agregar(cajero=cajero, producto_id=a.pk)
+    carrito_agregar(cajero=cajero, producto_id=a.pk)
+    espera = carrito_poner_en_espera(cajero=cajero, nota="Mamá de Luis")
+    carrito_agregar(cajero=cajero, producto_id=b.pk)
+    html = cliente_cajero.get(reverse("ventas:caja")).content.decode()
+    assert "$60.00</strong> · 2 artículos" in html  # the parked cart's total and items
+    assert 'name="actual" value="espera"' in html and 'name="actual" value="vaciar"' in html
+
+    # No answer: nothing changes, the POS asks.
+    respuesta = cliente_cajero.post(reverse("ventas:reanudar", args=[espera.pk]), follow=True)
+    assert "elige si la pones en espera o la vacías" in respuesta.content.decode()
+    assert Carrito.objects.get(pk=espera.pk).estado == Carrito.Estado.EN_ESPERA
+
+    cliente_cajero.post(reverse("ventas:reanudar", args=[espera.pk]), {"actual": "vaciar"})
+    assert Carrito.objects.get(pk=espera.pk).estado == Carrito.Estado.ACTIVO
+    assert list(CarritoLinea.objects.values_list("producto_id", flat=True)) == [a.pk]  # the other one emptied
+    assert not Carrito.objects.filter(estado=Carrito.Estado.EN_ESPERA).exists()
+
+
+def test_reanudar_y_poner_en_espera_la_actual(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    a, b = producto_con_existencia(5), producto_con_existencia(5)
+    carrito_agregar(cajero=cajero, producto_id=a.pk)
+    espera = carrito_poner_en_espera(cajero=cajero)
+    carrito_agregar(cajero=cajero, producto_id=b.pk)
+    cliente_cajero.post(reverse("ventas:reanudar", args=[espera.pk]), {"actual": "espera"})
+    assert Carrito.objects.get(pk=espera.pk).estado == Carrito.Estado.ACTIVO
+    assert Carrito.objects.filter(estado=Carrito.Estado.EN_ESPERA).count() == 1
+    assert cliente_cajero.post(reverse("ventas:reanudar", args=[espera.pk]), {"actual": "x"}, follow=True).status_code == 200
