@@ -203,7 +203,14 @@
     marcar(-1);
   }
 
-  function pintar(productos) {
+  function aviso(lista, texto) {
+    var li = document.createElement("li");
+    li.className = "tenue aviso-busqueda";
+    li.textContent = texto;
+    lista.appendChild(li);
+  }
+
+  function pintar(productos, datos) {
     var lista = $("coincidencias");
     var accion = lista.getAttribute("data-accion");
     lista.textContent = "";
@@ -236,6 +243,8 @@
       li.appendChild(form);
       lista.appendChild(li);
     });
+    if (datos && datos.parecidos) { aviso(lista, "Ningún nombre tiene todas las palabras: estos se parecen."); }
+    if (datos && datos.hay_mas) { aviso(lista, "Hay más resultados: escribe otra palabra para acotar."); }
     marcar(-1);
   }
 
@@ -247,7 +256,7 @@
     temporizador = window.setTimeout(function () {
       fetch(campo.getAttribute("data-url-buscar") + "?q=" + encodeURIComponent(texto), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { productos: [] }; })
-        .then(function (datos) { if (campo.value.trim() === texto) { pintar(datos.productos); } });
+        .then(function (datos) { if (campo.value.trim() === texto) { pintar(datos.productos, datos); } });
     }, 150);
   });
 

@@ -394,6 +394,7 @@ def buscar(request):
                 for p in productos
             ],
             "hay_mas": productos.hay_mas,
+            "parecidos": productos.parecidos,
         }
     )
 

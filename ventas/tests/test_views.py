@@ -262,3 +262,16 @@ def test_busqueda_de_la_caja_por_palabras_y_aviso_de_mas(cliente_cajero, product
     assert [p["nombre"] for p in datos["productos"]] == ["Playera polo talla 10"] and datos["hay_mas"] is False
     datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "playrea"}).json()  # a typo
     assert datos["productos"] and all(p["nombre"].startswith("Playera") for p in datos["productos"])
+
+
+def test_lista_de_la_caja_avisa_si_hay_mas_o_si_son_parecidos(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    for talla in range(4, 20):
+        producto_con_existencia(3, nombre=f"Playera deportiva talla {talla}")
+    producto_con_existencia(3, nombre="Cuaderno profesional 100 hojas")
+    html = cliente_cajero.get(reverse("ventas:caja"), {"q": "playera deportiva"}).content.decode()
+    assert "Hay más resultados" in html and "talla 4<" in html  # natural order: talla 4 before talla 10
+    html = cliente_cajero.get(reverse("ventas:caja"), {"q": "cuadreno"}).content.decode()
+    assert "Cuaderno profesional" in html and "estos se parecen" in html and "Hay más resultados" not in html
+    datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "cuadreno"}).json()
+    assert datos["parecidos"] is True and datos["hay_mas"] is False
