@@ -44,6 +44,7 @@ def test_gerente_lleva_el_dia_completo(entrar, live_server, pagina, gerente, pro
     assert (primera.total, segunda.total) == (Decimal("161.50"), Decimal("420.00"))
 
     # History: the product filter finds the first sale only; its page opens from the list.
+    pagina.locator(".navegacion summary", has_text="Ventas").click()  # the bar groups its entries
     pagina.get_by_role("link", name="Historial").click()
     pagina.wait_for_url(f"{base}/ventas/historial/")
     pagina.get_by_label("Producto").fill("colores")
@@ -77,6 +78,7 @@ def test_gerente_lleva_el_dia_completo(entrar, live_server, pagina, gerente, pro
     assert segunda.estado == EstadoVenta.CANCELADA
 
     # Close the shift: 500 + 161.50 + 420 − 58 − 420 = 603.50 expected in cash, counted as a total.
+    pagina.locator(".navegacion summary", has_text="Ventas").click()
     pagina.get_by_role("link", name="Turno", exact=True).click()
     pagina.wait_for_url(f"{base}/ventas/turno/")
     assert pagina.locator("#esperado-efectivo").inner_text() == "$603.50"
@@ -86,6 +88,7 @@ def test_gerente_lleva_el_dia_completo(entrar, live_server, pagina, gerente, pro
     assert "$603.50" in pagina.locator("article.corte").inner_text()
 
     # The day's summary agrees with what happened.
+    pagina.locator(".navegacion summary", has_text="Reportes").click()
     pagina.get_by_role("link", name="Resumen del día").click()
     pagina.wait_for_url(f"{base}/ventas/resumen/")
     resumen = pagina.locator("main").inner_text()

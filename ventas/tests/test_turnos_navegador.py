@@ -25,6 +25,7 @@ def test_cajero_cierra_su_turno_en_el_navegador(entrar, live_server, pagina, caj
     pagina.locator("#ver-ticket").click()  # the post-sale panel (change shown large) links to the ticket
     pagina.wait_for_url(f"{live_server.url}/ventas/*/ticket/")
 
+    pagina.locator(".navegacion summary", has_text="Ventas").click()  # the bar groups its entries
     pagina.get_by_role("link", name="Turno", exact=True).click()
     pagina.wait_for_url(f"{live_server.url}/ventas/turno/")
     assert pagina.locator("#esperado-efectivo").inner_text() == "$585.50"
