@@ -147,3 +147,21 @@ def test_reanudar_y_poner_en_espera_la_actual(cliente_cajero, cajero, producto_c
     assert Carrito.objects.get(pk=espera.pk).estado == Carrito.Estado.ACTIVO
     assert Carrito.objects.filter(estado=Carrito.Estado.EN_ESPERA).count() == 1
     assert cliente_cajero.post(reverse("ventas:reanudar", args=[espera.pk]), {"actual": "x"}, follow=True).status_code == 200
+
+
+def test_reanudar_o_quitar_lo_ajeno_o_lo_que_no_existe_lo_dice(cliente_cajero, cajero, usuario_con_rol, turno_para,
+                                                              producto_con_existencia):
+    """Resume cart id 0 (used to fall back to the active cart) or remove another cashier's line:
+    a Spanish message and nothing changed."""
+    from ventas.caja.services import carrito_agregar
+    from ventas.models import CarritoLinea
+
+    turno_para(cajero)
+    otra = usuario_con_rol("Cajero", username="cajera9")
+    ajena = carrito_agregar(cajero=otra, producto_id=producto_con_existencia(5).pk)
+    for url, mensaje in (("/ventas/caja/espera/0/reanudar/", "Ese carrito ya no existe o no es tuyo."),
+                         (f"/ventas/caja/linea/{ajena.pk}/quitar/", "Esa línea ya no está en tu carrito."),
+                         ("/ventas/caja/linea/2147483647/quitar/", "Esa línea ya no está en tu carrito.")):
+        respuesta = cliente_cajero.post(url, follow=True)
+        assert respuesta.status_code == 200 and mensaje in respuesta.content.decode(), url
+    assert CarritoLinea.objects.filter(pk=ajena.pk).exists()
