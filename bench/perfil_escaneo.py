@@ -9,6 +9,7 @@ is already there (the usual case while scanning several of the same) or a new li
 """
 
 import cProfile
+import gc
 import os
 import pstats
 import statistics
@@ -52,6 +53,14 @@ def test_perfil_escaneo(cliente_cajero, cajero, turno_para, lineas, monkeypatch)
         assert cliente_cajero.post(url, {"texto": productos[0].codigo_barras}, **FETCH).status_code == 200
     for caso, producto in (("línea existente", productos[0]), ("línea nueva", productos[-1])):
         tiempos, cpu, perfil = [], [], cProfile.Profile()
+        recolector = {"veces": 0, "ms": 0.0, "inicio": 0.0}
+
+        def medir_gc(fase, info, recolector=recolector):  # the cyclic garbage collector's time
+            if fase == "start":
+                recolector["inicio"] = time.perf_counter()
+            else:
+                recolector["veces"] += 1
+                recolector["ms"] += (time.perf_counter() - recolector["inicio"]) * 1000
         vista = huella()
         with CaptureQueriesContext(connections["default"]) as negocio, CaptureQueriesContext(connections["auth"]) as auth:
             cliente_cajero.post(url, {"texto": producto.codigo_barras, "huella": vista}, **FETCH)
@@ -63,6 +72,7 @@ def test_perfil_escaneo(cliente_cajero, cajero, turno_para, lineas, monkeypatch)
                 for p in productos[:lineas]:
                     carrito_agregar(cajero=cajero, producto_id=p.pk)
             vista = huella()
+            gc.callbacks.append(medir_gc)
             inicio, inicio_cpu = time.perf_counter(), time.process_time()
             if os.environ.get("PERFIL"):
                 perfil.enable()
@@ -71,12 +81,19 @@ def test_perfil_escaneo(cliente_cajero, cajero, turno_para, lineas, monkeypatch)
                 perfil.disable()
             tiempos.append((time.perf_counter() - inicio) * 1000)
             cpu.append((time.process_time() - inicio_cpu) * 1000)
+            gc.callbacks.remove(medir_gc)
             assert respuesta.status_code == 200
         print(f"\n{lineas} líneas, {caso}: p50 {statistics.median(tiempos):.2f} ms "
               f"(CPU de este proceso {statistics.median(cpu):.2f} ms), "
-              f"consultas negocio {consultas[0]}, auth {consultas[1]}, {len(respuesta.content)} bytes")
+              f"consultas negocio {consultas[0]}, auth {consultas[1]}, {len(respuesta.content)} bytes; "
+              f"recolector de basura: {recolector['veces']} pasadas, {recolector['ms'] / REPETICIONES:.2f} ms por escaneo")
         for linea in sql:
             print("   ", linea)
         if os.environ.get("PERFIL"):
-            pstats.Stats(perfil).sort_stats(os.environ.get("ORDEN", "cumulative")).print_stats(45)
+            estadisticas = pstats.Stats(perfil).sort_stats(os.environ.get("ORDEN", "cumulative"))
+            estadisticas.print_stats(int(os.environ.get("FILAS", "45")))
+            for (archivo, _, funcion), (_, _, _, acumulado, _) in sorted(
+                    estadisticas.stats.items(), key=lambda par: -par[1][3]):
+                if any(f"{archivo}:{funcion}".endswith(nombre) for nombre in os.environ.get("LLAMADAS", "").split()):
+                    print(f"    {acumulado * 1000 / REPETICIONES:7.2f} ms  {archivo.split('/')[-1]}:{funcion}")
         preparar()

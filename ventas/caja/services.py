@@ -82,6 +82,11 @@ class Escaneo:
     huella_antes: str
 
 
+_CARRITO_TOCAR = (
+    f"UPDATE {Carrito._meta.db_table} SET actualizado = statement_timestamp()"  # noqa: S608 - table from the model
+    " WHERE id_cajero = %s AND estado = %s RETURNING *"
+)
+
 # What the cart screen shows of a line's product (the rest stays in the database).
 CAMPOS_PRODUCTO_LINEA = ("codigo", "nombre", "precio", "tasa_iva", "existencia", "activo")
 
@@ -94,10 +99,8 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
     whatever a scan from another tab committed while this one waited for the lock)."""
     _cantidad_validar(cantidad)
     with transaction.atomic(using=DB_NEGOCIO):
-        carrito = (
-            Carrito.objects.using(DB_NEGOCIO).select_for_update()
-            .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO).first()
-        )
+        # Lock and touch in one statement: an UPDATE locks the row as FOR UPDATE would.
+        carrito = next(iter(Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_TOCAR, [cajero.pk, Carrito.Estado.ACTIVO])), None)
         if carrito is None:
             carrito, lineas = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk), []
         else:
@@ -112,7 +115,7 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
         if linea is not None:
             producto = linea.producto  # read under the lock, with this cart's other lines
         linea_nueva = linea is None
-        linea = _unidades_sumar(carrito=carrito, producto=producto, linea=linea, cantidad=cantidad)
+        linea = _unidades_sumar(carrito=carrito, producto=producto, linea=linea, cantidad=cantidad, tocar=False)
         if linea_nueva:
             lineas.append(linea)
         return Escaneo(carrito=carrito, linea=linea, linea_nueva=linea_nueva, lineas=lineas, huella_antes=huella_antes)
@@ -123,8 +126,10 @@ def _cantidad_validar(cantidad: int) -> None:
         raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
 
 
-def _unidades_sumar(*, carrito: Carrito, producto: Producto, linea: CarritoLinea | None, cantidad: int) -> CarritoLinea:
-    """Inside the cart's transaction: ``cantidad`` more units of ``producto`` on its line."""
+def _unidades_sumar(*, carrito: Carrito, producto: Producto, linea: CarritoLinea | None, cantidad: int,
+                    tocar: bool = True) -> CarritoLinea:
+    """Inside the cart's transaction: ``cantidad`` more units of ``producto`` on its line (and the
+    cart's ``actualizado`` moved, unless the caller's lock already did it)."""
     nueva = (linea.cantidad if linea else 0) + cantidad
     if nueva > CANTIDAD_MAXIMA:
         raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
@@ -136,7 +141,8 @@ def _unidades_sumar(*, carrito: Carrito, producto: Producto, linea: CarritoLinea
         linea.cantidad = nueva
         linea.precio_visto = producto.precio
         linea.save(using=DB_NEGOCIO, update_fields=["cantidad", "precio_visto"])
-    carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
+    if tocar:
+        carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
     return linea
 
 

@@ -151,8 +151,7 @@ def _contexto_estado(request, vista, **extra) -> dict:
         "vista": vista,
         "motivo_no_cobrar": motivo,
         "por_autorizar": por_autorizar,
-        "cobro_form": _cobro_form(vista),
-        "autorizar_form": AutorizarDescuentoForm(),
+        "autorizar_form": AutorizarDescuentoForm() if por_autorizar else None,  # drawn only then
         "cantidad_maxima": politica.CANTIDAD_MAXIMA,
         "limite_descuento_pct": int(politica.limite_descuento() * 100),
         "reciente": None,
@@ -164,12 +163,14 @@ def _contexto_estado(request, vista, **extra) -> dict:
 def _contexto_carrito(request, vista, **extra) -> dict:
     """What the cart, the totals and the payment need (the whole page and the fragments)."""
     total = vista.totales.total
-    return _contexto_estado(
+    contexto = _contexto_estado(
         request, vista,
+        cobro_form=_cobro_form(vista),
         billetes=[(b, b < total) for b in BILLETES],
         puede_autorizar=request.user.has_perm(politica.PERMISO_AUTORIZAR),
-        **extra,
     )
+    contexto.update(extra)
+    return contexto
 
 
 def _fragmentos(request, **extra):

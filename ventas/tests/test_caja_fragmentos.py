@@ -188,8 +188,8 @@ def test_escaneo_responde_todo_el_carrito_si_la_pagina_no_lo_muestra(cliente_caj
 
 def test_consultas_por_escaneo_no_crecen_con_el_carrito(cliente_cajero, cajero, producto_con_existencia, turno_para,
                                                         django_assert_max_num_queries):
-    """A scan reads the product, locks the cart, reads its lines with their products, writes the
-    line and touches the cart (+ the test's savepoint pair); on the auth database, the session
+    """A scan reads the product, locks and touches the cart (one UPDATE), reads its lines with
+    their products and writes the line (+ the test's savepoint pair); on the auth database, the session
     and the user with its permissions. The same into a cart of 1 line as of 20, for a line
     already there and for a new one."""
     from django.db import connections
@@ -205,7 +205,7 @@ def test_consultas_por_escaneo_no_crecen_con_el_carrito(cliente_cajero, cajero, 
             carrito_agregar(cajero=cajero, producto_id=producto.pk)
         for producto in (productos[0], productos[20]):
             huella = carrito_de_cajero(cajero=cajero).huella
-            with django_assert_max_num_queries(7) as negocio, \
+            with django_assert_max_num_queries(6) as negocio, \
                     django_assert_max_num_queries(2, connection=connections[DB_AUTH]) as auth:
                 respuesta = _escanear(cliente_cajero, producto, huella)
             assert respuesta.status_code == 200 and 'id="caja-lineas"' in respuesta.content.decode()
