@@ -125,12 +125,20 @@ def carritos_en_espera(*, cajero) -> QuerySet[Carrito]:
     )
 
 
+# What a scan needs of the product: the checks, the cart's line and the message (not the
+# description nor the search columns).
+CAMPOS_PRODUCTO_ESCANEO = ("id", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
+
+
 def producto_por_codigo(*, texto: str) -> Producto | None:
     """Exact code or barcode match (what a scanner types)."""
     texto = (texto or "").strip()
     if not texto:
         return None
-    return Producto.objects.using(DB_NEGOCIO).filter(Q(codigo_barras=texto) | Q(codigo=texto.upper())).first()
+    return (
+        Producto.objects.using(DB_NEGOCIO).filter(Q(codigo_barras=texto) | Q(codigo=texto.upper()))
+        .only(*CAMPOS_PRODUCTO_ESCANEO).first()
+    )
 
 
 class Coincidencias(list):
