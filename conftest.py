@@ -144,6 +144,9 @@ class Sandbox:
     def alumnos(self, sistema):
         return requests.get(f"{self.base}/_control/alumnos/{sistema}/", timeout=5).json()
 
+    def inscripciones(self):
+        return requests.get(f"{self.base}/_control/inscripciones/", timeout=5).json()
+
     def peticiones(self, sistema):
         return requests.get(f"{self.base}/_control/peticiones/{sistema}/", timeout=5).json()["peticiones"]
 

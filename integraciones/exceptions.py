@@ -23,9 +23,26 @@ class ErrorPermanente(IntegracionError):
     """4xx that retrying cannot fix, or an answer that does not follow the contract."""
 
 
-class AlumnoYaExiste(ErrorPermanente):
-    """409 / "ya existe": the alumno is already there; the caller links it instead."""
+class YaExiste(ErrorPermanente):
+    """409 / "ya existe": the thing is already there, ``id_existente`` says which when the
+    system told us; the caller adopts it instead of creating another."""
 
     def __init__(self, mensaje: str, *, id_existente: str | None = None, **kwargs):
         super().__init__(mensaje, **kwargs)
         self.id_existente = id_existente
+
+
+class AlumnoYaExiste(YaExiste):
+    """409 on an alumno create: the alumno is already there; the caller links it instead."""
+
+
+class InscripcionYaExiste(YaExiste):
+    """409 on an enrollment create: the alumno already has an active enrollment in that edition
+    (``id_existente``, when Aula says it). After a lost answer this is our own enrollment."""
+
+
+class AlumnoNoEnSII(ErrorPermanente):
+    """422 from Aula: the enrollment names an ``alumno_sii_id`` that SII does not know (yet).
+
+    Resending the same request cannot help until the alumno is registered in SII; the outbox
+    orders enrollments after the alumno's SII row, so this means that ordering was broken."""

@@ -4,18 +4,29 @@ Run it with ``python manage.py sandbox_integraciones --port 8001`` (``make run``
 
     /sii/api/alumnos/                      SII alumnos (GET buscar_por_email/, buscar_por_curp/, POST, PATCH <id>/)
     /aula/api/alumnos/                     Aula alumnos, same shape
+    /aula/api/inscripciones/               Aula enrollments (POST, GET <id>/, PATCH <id>/ to cancel)
     GET  /_control/alumnos/<sistema>/      what the system holds (JSON list)
+    GET  /_control/inscripciones/          the enrollments Aula holds (JSON list)
     GET  /_control/peticiones/<sistema>/   how many requests the system received
     POST /_control/falla/                  {"sistema": "sii"|"aula"|"todos", "modo": ..., "segundos": s,
                                             "veces": n, "retry_after": s, "requeridos": [campo, ...]}
-    POST /_control/reiniciar/              forget every alumno, fault and stalled request
+    POST /_control/reiniciar/              forget every alumno, enrollment, fault and stalled request
 
 Fault modes: ``ninguna``, ``caido`` (closes the connection without answering), ``lento``
 (answers after ``segundos``), ``error500``, ``error503``, ``error429`` (with Retry-After),
 ``json_malo``, ``conflicto409`` and ``error400`` (on writes only), ``colgado`` (never answers while ``segundos``
 lasts) and ``guardar_y_colgar`` (a create is saved, then the answer stalls for ``segundos``:
-a lost response). ``veces`` limits the fault to the next n requests of that system. Like
+a lost response; on inscripciones a cancel too). ``veces`` limits the fault to the next n
+requests of that system; Aula's faults apply to its alumnos and its inscripciones alike. Like
 the real systems it honours ``Idempotency-Key`` and keeps ``curp`` and ``email`` unique.
+
+Enrollments (``inscripciones/``, Aula only): ``POST`` with ``cliente_id``, ``curso_id``,
+``edicion_id``, ``alumno_sii_id`` and ``estado`` (activa | cancelada | completada) answers 201
+with the stored enrollment and its ``id``; 400 names missing or invalid fields; 422 if
+``alumno_sii_id`` is not an alumno this sandbox's SII holds (Aula must not hear of an alumno
+before SII); 409 with the existing ``id`` for a second *activa* enrollment of the same alumno
+in the same edition. ``PATCH <id>/`` with ``{"estado": "cancelada"}`` cancels (again: 200, same
+state; a ``completada`` one: 409; unknown id: 404). See docs/integraciones.md.
 """
 
 import json
@@ -28,8 +39,11 @@ from urllib.parse import parse_qs, urlsplit
 
 SISTEMAS = ("sii", "aula")
 RUTA = re.compile(r"^/(?P<sistema>sii|aula)/api/alumnos/(?P<resto>.*)$")
+RUTA_INSCRIPCIONES = re.compile(r"^/(?P<sistema>aula)/api/inscripciones/(?P<resto>.*)$")
 SOLO_ESCRITURAS = ("conflicto409", "error400", "guardar_y_colgar")
 CAMPOS = ("nombre", "apellido", "email", "curp", "fecha_nacimiento", "estado")
+CAMPOS_INSCRIPCION = ("cliente_id", "curso_id", "edicion_id", "alumno_sii_id", "estado")
+ESTADOS_INSCRIPCION = ("activa", "cancelada", "completada")
 
 
 class Almacen:
@@ -46,6 +60,10 @@ class Almacen:
                 self.alumnos[sistema] = {int(k): v for k, v in datos.get(sistema, {}).get("alumnos", {}).items()}
                 self.claves[sistema] = datos.get(sistema, {}).get("claves", {})
                 self.siguiente[sistema] = max(self.alumnos[sistema], default=0) + 1
+            aula = datos.get("aula", {})
+            self.inscripciones = {int(k): v for k, v in aula.get("inscripciones", {}).items()}
+            self.claves_inscripciones = aula.get("claves_inscripciones", {})
+            self.siguiente_inscripcion = max(self.inscripciones, default=0) + 1
 
     def reiniciar(self) -> None:
         self.alumnos = {s: {} for s in SISTEMAS}
@@ -53,6 +71,10 @@ class Almacen:
         self.siguiente = dict.fromkeys(SISTEMAS, 1)
         self.peticiones = dict.fromkeys(SISTEMAS, 0)
         self.fallas = {s: {"modo": "ninguna"} for s in SISTEMAS}
+        # Aula's enrollments; their Idempotency-Keys are scoped to this resource.
+        self.inscripciones: dict[int, dict] = {}
+        self.claves_inscripciones: dict[str, int] = {}
+        self.siguiente_inscripcion = 1
         # Wake stalled requests, then start a fresh event for the next ones.
         if hasattr(self, "liberar"):
             self.liberar.set()
@@ -61,6 +83,8 @@ class Almacen:
     def guardar(self) -> None:
         if self.archivo:
             datos = {s: {"alumnos": self.alumnos[s], "claves": self.claves[s]} for s in SISTEMAS}
+            datos["aula"]["inscripciones"] = self.inscripciones
+            datos["aula"]["claves_inscripciones"] = self.claves_inscripciones
             self.archivo.write_text(json.dumps(datos, ensure_ascii=False, indent=1))
 
     def falla_tomar(self, sistema: str, metodo: str) -> dict:
@@ -87,6 +111,22 @@ class Almacen:
         for alumno in self.alumnos[sistema].values():
             if valor and str(alumno.get(campo) or "").lower() == valor:
                 return alumno
+        return None
+
+    def alumno_sii(self, id_alumno) -> dict | None:
+        try:
+            return self.alumnos["sii"].get(int(str(id_alumno)))
+        except ValueError:
+            return None
+
+    def inscripcion_activa(self, alumno_sii_id, edicion_id) -> dict | None:
+        for inscripcion in self.inscripciones.values():
+            if (
+                inscripcion["estado"] == "activa"
+                and str(inscripcion["alumno_sii_id"]) == str(alumno_sii_id)
+                and str(inscripcion["edicion_id"]) == str(edicion_id)
+            ):
+                return inscripcion
         return None
 
     def conflicto(self, sistema: str, datos: dict, excluir: int | None = None) -> dict | None:
@@ -144,10 +184,11 @@ class Manejador(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.startswith("/_control/"):
             return self._control(metodo, url.path)
-        coincidencia = RUTA.match(url.path)
+        coincidencia = RUTA.match(url.path) or RUTA_INSCRIPCIONES.match(url.path)
         if not coincidencia:
             return self._responder(404, {"detail": "No existe"})
         sistema, resto = coincidencia["sistema"], coincidencia["resto"]
+        es_inscripcion = coincidencia.re is RUTA_INSCRIPCIONES
         cuerpo = self._cuerpo() if metodo != "GET" else {}
         falla = self.almacen.falla_tomar(sistema, metodo)
         modo = falla.get("modo", "ninguna")
@@ -168,11 +209,15 @@ class Manejador(BaseHTTPRequestHandler):
         if modo == "json_malo":
             return self._responder(200, None, crudo=b"<html>Mantenimiento {no es json")
         if modo == "conflicto409":
-            return self._responder(409, {"detail": "El alumno ya existe"})
+            existe = "La inscripción ya existe" if es_inscripcion else "El alumno ya existe"
+            return self._responder(409, {"detail": existe})
         if modo == "error400":
             return self._responder(400, {"detail": "Solicitud inválida"})
-        codigo, respuesta = self._alumnos(metodo, sistema, resto, cuerpo, falla)
-        if modo == "guardar_y_colgar" and metodo == "POST":
+        recurso = self._inscripciones if es_inscripcion else self._alumnos
+        codigo, respuesta = recurso(metodo, sistema, resto, cuerpo, falla)
+        # A cancel is a write whose answer can be lost too; alumnos keep the create-only fault.
+        escrituras = ("POST", "PATCH") if es_inscripcion else ("POST",)
+        if modo == "guardar_y_colgar" and metodo in escrituras:
             self._esperar(segundos)
             self.close_connection = True
             return
@@ -223,6 +268,59 @@ class Manejador(BaseHTTPRequestHandler):
                 return 200, alumno
         return 404, {"detail": "No existe"}
 
+    def _inscripciones(self, metodo: str, sistema: str, resto: str, cuerpo: dict | None, falla: dict):
+        almacen = self.almacen
+        with almacen.candado:
+            if cuerpo is None:
+                return 400, {"detail": "JSON inválido"}
+            if metodo == "POST" and resto == "":
+                clave = self.headers.get("Idempotency-Key")
+                if clave and clave in almacen.claves_inscripciones:
+                    # The same key gets the first answer, whatever this body says.
+                    return 201, almacen.inscripciones[almacen.claves_inscripciones[clave]]
+                requeridos = [*CAMPOS_INSCRIPCION, *falla.get("requeridos", [])]
+                errores = {c: ["Este campo es obligatorio."] for c in requeridos if cuerpo.get(c) in (None, "")}
+                if "estado" not in errores and cuerpo["estado"] not in ESTADOS_INSCRIPCION:
+                    errores["estado"] = [f"Debe ser uno de: {', '.join(ESTADOS_INSCRIPCION)}."]
+                if errores:
+                    return 400, errores
+                if almacen.alumno_sii(cuerpo["alumno_sii_id"]) is None:
+                    return 422, {
+                        "detail": "El alumno no existe en SII; regístrelo en SII antes de inscribirlo.",
+                        "alumno_sii_id": cuerpo["alumno_sii_id"],
+                    }
+                if cuerpo["estado"] == "activa":
+                    otra = almacen.inscripcion_activa(cuerpo["alumno_sii_id"], cuerpo["edicion_id"])
+                    if otra:
+                        return 409, {
+                            "detail": f"El alumno ya tiene la inscripción activa {otra['id']} en esta edición",
+                            "id": otra["id"],
+                        }
+                inscripcion = {campo: cuerpo[campo] for campo in CAMPOS_INSCRIPCION}
+                inscripcion["id"] = almacen.siguiente_inscripcion
+                almacen.siguiente_inscripcion += 1
+                almacen.inscripciones[inscripcion["id"]] = inscripcion
+                if clave:
+                    almacen.claves_inscripciones[clave] = inscripcion["id"]
+                almacen.guardar()
+                return 201, inscripcion
+            coincidencia = re.fullmatch(r"(\d+)/", resto)
+            if coincidencia and metodo in ("GET", "PATCH"):
+                inscripcion = almacen.inscripciones.get(int(coincidencia[1]))
+                if inscripcion is None:
+                    return 404, {"detail": "No encontrado"}
+                if metodo == "GET":
+                    return 200, inscripcion
+                if set(cuerpo) != {"estado"} or cuerpo["estado"] != "cancelada":
+                    return 400, {"estado": ['Solo se admite {"estado": "cancelada"}.']}
+                if inscripcion["estado"] == "completada":
+                    return 409, {"detail": "La inscripción está completada; no se puede cancelar", "id": inscripcion["id"]}
+                if inscripcion["estado"] != "cancelada":
+                    inscripcion["estado"] = "cancelada"
+                    almacen.guardar()
+                return 200, inscripcion
+        return 404, {"detail": "No existe"}
+
     def _control(self, metodo: str, ruta: str):
         almacen = self.almacen
         partes = [p for p in ruta.split("/") if p][1:]
@@ -232,6 +330,9 @@ class Manejador(BaseHTTPRequestHandler):
                     return self._responder(200, list(almacen.alumnos[partes[1]].values()))
             if partes[0] == "peticiones":
                 return self._responder(200, {"peticiones": almacen.peticiones[partes[1]]})
+        if metodo == "GET" and partes == ["inscripciones"]:
+            with almacen.candado:
+                return self._responder(200, list(almacen.inscripciones.values()))
         if metodo == "POST" and partes == ["reiniciar"]:
             with almacen.candado:
                 almacen.reiniciar()

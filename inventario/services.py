@@ -2,13 +2,14 @@
 
 Every change of ``Producto.existencia`` goes through ``existencias_mover``: it locks the
 products' rows (``SELECT … FOR UPDATE``, sorted by primary key so two callers never deadlock),
-checks that no stock goes below zero, updates ``existencia`` and writes one
+checks that no stock goes below zero, moves ``existencia`` by the summed quantities and writes one
 ``MovimientoInventario`` per line, all in one transaction. Hence the invariant
 ``existencia = sum(movimientos.cantidad)`` for every product, at every commit.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from inventario.exceptions import (
     ProductoNoEncontrado,
 )
 from inventario.models import TIPOS_QUE_SUMAN, MovimientoInventario, Producto, TipoMovimiento
+from ventas_ingenio import sql
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -100,21 +102,22 @@ def existencias_mover(
                 .only("id", "codigo", "nombre", "existencia")
             }
         try:
-            registros = _movimientos_calcular(
+            filas = _movimientos_calcular(
                 ids=ids, productos=productos, movimientos=movimientos, usuario=usuario, ahora=ahora
             )
         except InventarioError as error:
-            rechazo, filas = error, []
+            rechazo, registros = error, []
         else:
             rechazo = None
-            filas = _existencias_y_movimientos_guardar(productos=[productos[i] for i in ids], registros=registros, ahora=ahora)
+            registros = _existencias_y_movimientos_guardar(productos=productos, filas=filas, ahora=ahora)
     if rechazo is not None:
         raise rechazo
-    return filas
+    return registros
 
 
-def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> list[MovimientoInventario]:
-    """The ledger rows for the locked products (their ``existencia`` updated in memory), or the refusal."""
+def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> list[dict]:
+    """The ledger rows (by attname, in the order they are written) for the locked products, or
+    the refusal. ``existencia_resultante`` is left out: the database computes it."""
     faltantes = [i for i in ids if i not in productos]
     if faltantes:
         raise ProductoNoEncontrado(faltantes[0])
@@ -124,69 +127,104 @@ def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> lis
         if linea.existencia_esperada is not None and linea.existencia_esperada != producto.existencia:
             raise ExistenciaModificada(producto=producto, esperada=linea.existencia_esperada, actual=producto.existencia)
     id_usuario, nombre_usuario = _quien(usuario)
-    registros = []
+    # The refusals are decided here, on the locked rows, so they come as domain errors before
+    # anything is written; the CHECK (existencia >= 0) stays as the last line of defence.
+    previstas = {i: productos[i].existencia for i in ids}
+    filas = []
     for linea in sorted(movimientos, key=lambda m: m.producto_id):
         producto = productos[linea.producto_id]
-        nueva = producto.existencia + linea.cantidad
+        nueva = previstas[producto.pk] + linea.cantidad
         if nueva < 0:
-            raise ExistenciaInsuficiente(producto=producto, disponible=producto.existencia)
+            raise ExistenciaInsuficiente(producto=producto, disponible=previstas[producto.pk])
         if nueva > EXISTENCIA_MAXIMA:
             raise CantidadInvalida(
                 f"{producto.nombre} quedaría con {nueva:,} piezas: la existencia no puede pasar de {EXISTENCIA_MAXIMA:,}."
             )
-        producto.existencia = nueva
-        registros.append(
-            MovimientoInventario(
-                producto_id=producto.pk,
-                tipo=linea.tipo,
-                cantidad=linea.cantidad,
-                existencia_resultante=nueva,
-                motivo=linea.motivo.strip()[:255],
-                id_venta=linea.id_venta,
-                id_usuario=id_usuario,
-                nombre_usuario=nombre_usuario,
-                fecha=ahora,
-            )
-        )
-    return registros
+        previstas[producto.pk] = nueva
+        filas.append({
+            "producto_id": producto.pk,
+            "tipo": linea.tipo,
+            "cantidad": linea.cantidad,
+            "motivo": linea.motivo.strip()[:255],
+            "id_venta": linea.id_venta,
+            "id_usuario": id_usuario,
+            "nombre_usuario": nombre_usuario,
+            "fecha": ahora,
+        })
+    return filas
 
 
-# Stock and ledger in one round trip: the UPDATE … FROM (VALUES …) gives the same result as
-# bulk_update's CASE WHEN and the INSERT … UNNEST the same as bulk_create, for a fraction of
-# their query-building CPU on every checkout. Every column of the ledger is listed:
-# test_movimientos_escriben_todas_las_columnas fails when MovimientoInventario gains a field.
-_MOVIMIENTOS_INSERTAR = """
-INSERT INTO tra_movimiento_inventario (id_producto, tipo, cantidad, existencia_resultante, motivo, id_venta,
-    id_usuario, nombre_usuario, fecha)
-SELECT * FROM UNNEST(%s::bigint[], %s::text[], %s::integer[], %s::integer[], %s::text[], %s::bigint[],
-    %s::integer[], %s::text[], %s::timestamptz[])
-RETURNING id_movimiento
+# Stock and ledger in one statement (one round trip on every checkout). The stock moves
+# relatively (existencia = existencia + the product's summed deltas) and the UPDATE's RETURNING
+# feeds each ledger row's resulting stock: the new stock minus the quantities of the same
+# product's movements written after it in this call. So existencia = sum(movimientos.cantidad)
+# holds from what the database did, not from values computed in Python, even if a caller forgot
+# a lock. Every ledger column but existencia_resultante comes from one UNNEST array, in the
+# model's field order (ventas_ingenio.sql).
+_CAMPO_RESULTANTE = "existencia_resultante"
+
+
+# Only names go into the braces, all read from the models and quoted by the backend
+# (ventas_ingenio.sql); every value is a %(…)s parameter.
+_EXISTENCIAS_Y_MOVIMIENTOS = """
+WITH m AS (
+    SELECT * FROM UNNEST({arreglos}) WITH ORDINALITY AS m({columnas_m}, orden)
+), upd AS (
+    UPDATE {producto} AS p SET {existencia} = p.{existencia} + v.delta, {actualizado} = %(ahora)s
+    FROM (SELECT {id_producto}, SUM({cantidad}) AS delta FROM m GROUP BY {id_producto}) AS v
+    WHERE p.{pk_producto} = v.{id_producto}
+    RETURNING p.{pk_producto} AS {id_producto}, p.{existencia}
+)
+INSERT INTO {movimiento} ({columnas})
+SELECT {seleccion} FROM m JOIN upd USING ({id_producto}) ORDER BY m.orden
+RETURNING {pk_movimiento}, {resultante}
 """
+_RESULTANTE_SQL = (
+    "upd.{existencia} - COALESCE(SUM(m.{cantidad}) OVER (PARTITION BY m.{id_producto} ORDER BY m.orden"
+    " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0)"
+)
+
+
+@functools.cache
+def _existencias_y_movimientos_sql() -> str:
+    campos = sql.campos_insertables(MovimientoInventario)
+    de_arreglo = [c for c in campos if c.attname != _CAMPO_RESULTANTE]
+    nombres = {
+        "producto": sql.tabla(Producto),
+        "pk_producto": sql.columna(Producto, "id"),
+        "existencia": sql.columna(Producto, "existencia"),
+        "actualizado": sql.columna(Producto, "actualizado"),
+        "movimiento": sql.tabla(MovimientoInventario),
+        "pk_movimiento": sql.columna(MovimientoInventario, "id"),
+        "resultante": sql.columna(MovimientoInventario, _CAMPO_RESULTANTE),
+        "id_producto": sql.columna(MovimientoInventario, "producto"),
+        "cantidad": sql.columna(MovimientoInventario, "cantidad"),
+        "arreglos": ", ".join(f"%({c.attname})s::{sql.tipo_arreglo(c)}" for c in de_arreglo),
+        "columnas_m": ", ".join(sql.nombre(c.column) for c in de_arreglo),
+        "columnas": ", ".join(sql.nombre(c.column) for c in campos),
+    }
+    resultante = _RESULTANTE_SQL.format(**nombres)
+    nombres["seleccion"] = ", ".join(
+        resultante if c.attname == _CAMPO_RESULTANTE else f"m.{sql.nombre(c.column)}" for c in campos
+    )
+    return _EXISTENCIAS_Y_MOVIMIENTOS.format(**nombres)
 
 
 def _existencias_y_movimientos_guardar(
-    *, productos: list[Producto], registros: list[MovimientoInventario], ahora
+    *, productos: dict[int, Producto], filas: list[dict], ahora
 ) -> list[MovimientoInventario]:
-    valores = ", ".join(["(%s::bigint, %s::integer)"] * len(productos))
-    existencias = [x for producto in productos for x in (producto.pk, producto.existencia)]
-    columnas = [
-        [getattr(registro, campo) for registro in registros]
-        for campo in ("producto_id", "tipo", "cantidad", "existencia_resultante", "motivo", "id_venta",
-                      "id_usuario", "nombre_usuario", "fecha")
-    ]
+    campos = [c for c in sql.campos_insertables(MovimientoInventario) if c.attname != _CAMPO_RESULTANTE]
+    parametros = {c.attname: [fila[c.attname] for fila in filas] for c in campos}
+    parametros["ahora"] = ahora
     with connections[DB_NEGOCIO].cursor() as cursor:
-        # Two statements, one execute: psycopg2 sends them together and returns the last result.
-        # Only "%s" placeholders are interpolated; every value is a parameter.
-        cursor.execute(
-            f"UPDATE cat_producto AS p SET existencia = v.existencia, actualizado = %s "  # noqa: S608 - placeholders only
-            f"FROM (VALUES {valores}) AS v(id_producto, existencia) WHERE p.id_producto = v.id_producto;"
-            + _MOVIMIENTOS_INSERTAR,
-            [ahora, *existencias, *columnas],
-        )
-        ids = [fila[0] for fila in cursor.fetchall()]
-    for registro, id_movimiento in zip(registros, ids, strict=True):
-        registro.id = id_movimiento
-        registro._state.adding, registro._state.db = False, DB_NEGOCIO
+        cursor.execute(_existencias_y_movimientos_sql(), parametros)
+        # Sequence values follow the insertion order, which is the order of ``filas``.
+        escritas = sorted(cursor.fetchall())
+    registros = []
+    for fila, (id_movimiento, resultante) in zip(filas, escritas, strict=True):
+        registros.append(sql.instancia(MovimientoInventario, {**fila, "id": id_movimiento, _CAMPO_RESULTANTE: resultante}))
+        # The caller's locked instances show the stock the database now holds.
+        productos[fila["producto_id"]].existencia = resultante
     return registros
 
 

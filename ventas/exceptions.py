@@ -15,6 +15,11 @@ class CarritoNoEncontrado(VentaError):
         super().__init__("Ese carrito ya no existe o no es tuyo.")
 
 
+class LineaNoEncontrada(VentaError):
+    def __init__(self):
+        super().__init__("Esa línea ya no está en tu carrito.")
+
+
 class ClienteNoValido(VentaError):
     def __init__(self):
         super().__init__("Ese cliente no existe o está dado de baja.")

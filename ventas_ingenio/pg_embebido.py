@@ -81,7 +81,7 @@ def _reparar_lista_de_procesos(pgdata: Path) -> None:
 
 
 def asegurar_servidor(var_dir: Path) -> dict:
-    """Start or reuse the embedded server; return psycopg2 connection parameters."""
+    """Start or reuse the embedded server; return its connection parameters (host, port, user)."""
     _preparar_directorio(var_dir)
     _reparar_lista_de_procesos(var_dir / "pgdata")
     with warnings.catch_warnings():
@@ -95,11 +95,23 @@ def asegurar_servidor(var_dir: Path) -> dict:
     return parametros
 
 
-def _crear_bases(parametros: dict) -> None:
-    import psycopg2
-    from psycopg2 import errors, sql
+def _driver():
+    """The PostgreSQL driver Django will use: psycopg 3 when installed, else psycopg2 (both
+    have the ``connect``, ``sql`` and ``errors`` used here)."""
+    import importlib
 
-    conexion = psycopg2.connect(
+    try:
+        importlib.import_module("psycopg")
+        nombre = "psycopg"
+    except ImportError:
+        nombre = "psycopg2"
+    return (importlib.import_module(nombre), importlib.import_module(f"{nombre}.sql"),
+            importlib.import_module(f"{nombre}.errors"))
+
+
+def _crear_bases(parametros: dict) -> None:
+    driver, sql, errors = _driver()
+    conexion = driver.connect(
         dbname="postgres", host=parametros["HOST"], port=parametros["PORT"], user=parametros["USER"]
     )
     conexion.autocommit = True

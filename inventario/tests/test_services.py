@@ -196,9 +196,78 @@ def test_productos_ya_bloqueados_por_el_llamador_no_se_vuelven_a_leer(producto_c
 
 
 def test_movimientos_escriben_todas_las_columnas():
-    """The ledger's hand-written INSERT lists every column of MovimientoInventario but its key."""
-    from inventario import services
-    from ventas_ingenio.tests.sql import columnas_del_insert, columnas_que_escribe_la_app
+    """The ledger's INSERT lists every column of MovimientoInventario but its key, in field
+    order; each comes from the UNNEST array named after its field, but the resulting stock,
+    which the database computes from the UPDATE's RETURNING."""
+    import re
 
-    columnas = columnas_del_insert(services._MOVIMIENTOS_INSERTAR, MovimientoInventario._meta.db_table)
+    from inventario import services
+    from ventas_ingenio.tests.sql import (
+        columnas_de_los_parametros,
+        columnas_del_insert,
+        columnas_que_escribe_la_app,
+    )
+
+    sql = services._existencias_y_movimientos_sql()
+    columnas = columnas_del_insert(sql, MovimientoInventario._meta.db_table)
     assert columnas == columnas_que_escribe_la_app(MovimientoInventario)
+    arreglos, nombres = re.search(r"UNNEST\((.*?)\) WITH ORDINALITY AS m\((.*?), orden\)", sql, re.S).groups()
+    nombres = [n.strip().strip('"') for n in nombres.split(",")]
+    assert columnas_de_los_parametros(arreglos, MovimientoInventario) == nombres
+    assert nombres == [c for c in columnas if c != "existencia_resultante"]
+    seleccion = re.search(r"INSERT INTO [^)]*\)\s+SELECT (.*) FROM m JOIN upd", sql, re.S).group(1)
+    fuentes = re.findall(r'(?:^|, )(m\."\w+"|upd\."existencia")', seleccion)
+    assert fuentes == [f'm."{c}"' if c in nombres else 'upd."existencia"' for c in columnas]
+
+
+def test_el_movimiento_devuelto_es_la_fila_escrita(producto_con_existencia, cajero):
+    """The instances returned are the rows as stored, field by field (no column swapped)."""
+    producto = producto_con_existencia(5)
+    (movimiento,) = existencias_mover(
+        movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-2, motivo="V-000042", id_venta=42)],
+        usuario=cajero,
+    )
+    guardado = MovimientoInventario.objects.get(pk=movimiento.pk)
+    campos = [c.attname for c in MovimientoInventario._meta.concrete_fields]
+    assert [getattr(movimiento, c) for c in campos] == [getattr(guardado, c) for c in campos]
+    assert (guardado.existencia_resultante, guardado.id_venta, guardado.id_usuario) == (3, 42, cajero.pk)
+    assert movimiento._state.adding is False and movimiento._state.db == "default"
+
+
+def test_varios_movimientos_de_un_producto_en_una_llamada(producto_con_existencia, gerente):
+    """Each ledger row shows the stock right after it, in the order given, also when one call
+    moves a product several times; the product ends with the sum."""
+    a, b = producto_con_existencia(10), producto_con_existencia(4)
+    filas = existencias_mover(
+        movimientos=[
+            MovimientoDatos(producto_id=b.pk, tipo="ajuste", cantidad=-1, motivo="uno"),
+            MovimientoDatos(producto_id=a.pk, tipo="entrada", cantidad=5),
+            MovimientoDatos(producto_id=b.pk, tipo="entrada", cantidad=7),
+            MovimientoDatos(producto_id=a.pk, tipo="ajuste", cantidad=-12, motivo="conteo"),
+            MovimientoDatos(producto_id=b.pk, tipo="ajuste", cantidad=-3, motivo="tres"),
+        ],
+        usuario=gerente,
+    )
+    assert [(f.producto_id, f.cantidad, f.existencia_resultante) for f in filas] == [
+        (a.pk, 5, 15), (a.pk, -12, 3), (b.pk, -1, 3), (b.pk, 7, 10), (b.pk, -3, 7),
+    ]
+    assert [f.id for f in filas] == sorted(f.id for f in filas)
+    _sin_cambios(a, 3, 3)
+    _sin_cambios(b, 7, 4)
+
+
+def test_existencia_se_mueve_relativa_a_la_fila(producto_con_existencia, cajero):
+    """The stock moves by the quantity from what the row holds, not to a value computed in
+    Python: a caller whose locked copy is stale still leaves the ledger adding up."""
+    producto = producto_con_existencia(10)
+    with transaction.atomic(using="default"):
+        bloqueado = Producto.objects.select_for_update().get(pk=producto.pk)
+        Producto.objects.filter(pk=producto.pk).update(existencia=8)  # e.g. a write that skipped the ledger
+        (movimiento,) = existencias_mover(
+            movimientos=[MovimientoDatos(producto_id=producto.pk, tipo="venta", cantidad=-3)],
+            usuario=cajero,
+            bloqueados={producto.pk: bloqueado},
+        )
+    assert movimiento.existencia_resultante == 5 == bloqueado.existencia
+    producto.refresh_from_db()
+    assert producto.existencia == 5

@@ -190,6 +190,7 @@
   });
 
   // --- Forms that answer with fragments -----------------------------------------------------
+  var enviados = new WeakMap();
   document.addEventListener("submit", function (evento) {
     var form = evento.target;
     if (!form.hasAttribute || !form.hasAttribute("data-asincrono")) { return; }
@@ -197,6 +198,11 @@
     var boton = evento.submitter;
     var formId = form.id || (form.closest("#cliente") ? "form-cliente" : "formulario");
     var datosFijos = new URLSearchParams(new FormData(form));
+    if (form.classList.contains("form-linea")) {
+      // Enter in a line field fires both "change" and the submit: send the same values once.
+      if (enviados.get(form) === datosFijos.toString()) { return; }
+      enviados.set(form, datosFijos.toString());
+    }
     if (boton && boton.name) { datosFijos.append(boton.name, boton.value); }
     var url = form.action;
     encolar({
@@ -324,6 +330,14 @@
   });
 
   // --- Payment --------------------------------------------------------------------------------
+  // What the server accepts (ventas_ingenio/entradas.py): ASCII digits, at most 2 decimals,
+  // up to 9,999,999.99. Anything else is shown as not valid instead of "Cambio: $1e+30".
+  var IMPORTE = /^\$?\s*(\d{1,3}(,\d{3})+|\d*)(\.\d{0,2})?$/;
+  var IMPORTE_MAXIMO = 999999999;
+  function importeValido(valor) {
+    var texto = String(valor || "").trim();
+    return texto === "" || (IMPORTE.test(texto) && /\d/.test(texto) && centavos(texto) <= IMPORTE_MAXIMO);
+  }
   function centavos(valor) {
     var n = parseFloat(String(valor || "0").replace(/[$,\s]/g, ""));
     return isNaN(n) ? 0 : Math.round(n * 100);
@@ -364,9 +378,17 @@
     var otros = centavos(form.elements.tarjeta_monto.value) + centavos(form.elements.transferencia_monto.value);
     var efectivo = centavos(form.elements.efectivo_recibido.value);
     var falta = debe - otros - efectivo;
+    var malos = ["efectivo_recibido", "tarjeta_monto", "transferencia_monto"].filter(function (nombre) {
+      return !importeValido(form.elements[nombre].value);
+    });
     if (motivoServidor) {
       motivo.textContent = motivoServidor;
       boton.disabled = true;
+    } else if (malos.length) {
+      motivo.textContent = "Escribe los importes en pesos, por ejemplo 150.50 (máximo $9,999,999.99).";
+      boton.disabled = true;
+      if (cambio) { cambio.textContent = pesos(0); }
+      return;
     } else if (otros > debe) {
       motivo.textContent = "Tarjeta y transferencia pasan del total.";
       boton.disabled = true;
@@ -384,9 +406,21 @@
     if (evento.target.form && evento.target.form.id === "form-cobro") { actualizar(); }
   });
 
+  // A quantity or discount typed on a line counts once it changes (blur, Enter, or going to
+  // pay), not only with "Actualizar": the cart never shows a value it did not save.
+  document.addEventListener("change", function (evento) {
+    var form = evento.target.form;
+    if (form && form.classList.contains("form-linea")) { form.requestSubmit(); }
+  });
+  function lineaPendienteGuardar() {
+    var activo = document.activeElement;
+    if (activo && activo.form && activo.form.classList.contains("form-linea")) { activo.blur(); }
+  }
+
   document.addEventListener("keydown", function (evento) {
     if (evento.key === "F2") {
       evento.preventDefault();
+      lineaPendienteGuardar();
       irACobrar();
     } else if (evento.key === "Escape" && panelVenta()) {
       cerrarPanel();

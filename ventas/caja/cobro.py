@@ -18,6 +18,7 @@ the close counts the drawer, or refused with ``TurnoNoAbierto`` once it is close
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,9 +46,12 @@ from ventas.models import (
     Carrito,
     CarritoLinea,
     EstadoVenta,
+    Pago,
     Venta,
+    VentaDetalle,
 )
 from ventas.politica import PERMISO_AUTORIZAR, limite_descuento
+from ventas_ingenio import sql
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -125,13 +129,17 @@ def _espera_maxima() -> str:
 
 
 def _limitar_espera_de_bloqueos() -> None:
+    """Bound the open transaction's lock waits (``SET LOCAL``, as a function: ``SET`` takes no
+    bind parameters when the driver binds them on the server)."""
     with connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute("SET LOCAL lock_timeout = %s", [_espera_maxima()])
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [_espera_maxima()])
 
 
 def _espera_vencida(error: OperationalError) -> bool:
-    """Whether the error is the transaction's lock_timeout running out (lock_not_available)."""
-    return getattr(error.__cause__, "pgcode", None) == "55P03"
+    """Whether the error is the transaction's lock_timeout running out (lock_not_available).
+    psycopg 3 names the code ``sqlstate``, psycopg2 ``pgcode``."""
+    causa = error.__cause__
+    return (getattr(causa, "sqlstate", None) or getattr(causa, "pgcode", None)) == "55P03"
 
 
 # The checkout's reads and locks in two round trips instead of six (the lock_timeout, the cart,
@@ -141,11 +149,15 @@ def _espera_vencida(error: OperationalError) -> bool:
 # so the sale lands in a shift still open when it commits, but not with the FK checks of
 # other rows), then the products in primary-key order (the Sort sits below the LockRows node),
 # the same order as before, so two checkouts never deadlock. The shift's subquery is correlated
-# with the cart's row, so it runs (and locks) only once that row is locked.
+# with the cart's row, so it runs (and locks) only once that row is locked. The lock wait limit
+# is set inside the same statement (SET LOCAL as set_config, one statement per execute): the
+# cart's row lock sits above its join with ``espera``, so the limit is in force before any
+# row of this statement or the next ones is waited for.
 _CARRITO_Y_TURNO_BLOQUEAR = """
-SET LOCAL lock_timeout = %(espera)s;
-WITH carrito AS (
-    SELECT * FROM tra_carrito WHERE id_cajero = %(cajero)s AND estado = 'activo' FOR UPDATE
+WITH espera AS MATERIALIZED (
+    SELECT set_config('lock_timeout', %(espera)s, true)
+), carrito AS (
+    SELECT c.* FROM espera, tra_carrito c WHERE c.id_cajero = %(cajero)s AND c.estado = 'activo' FOR UPDATE OF c
 )
 SELECT carrito.*,
     (SELECT id_turno FROM tra_turno WHERE id_cajero = carrito.id_cajero AND estado = 'abierto'
@@ -277,62 +289,104 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
 
 # The sale, its lines and payments, and the charged cart deleted, in one statement: the sale's
 # row feeds its id to the lines and payments through the CTE. Written by hand for the same
-# reason as the locks above (the four ORM inserts cost ~2.5 ms of CPU to build on every sale).
-# Every column is listed: test_insercion_de_venta_escribe_todas_las_columnas fails when a
-# field is added to Venta, VentaDetalle or Pago and not here.
+# reason as the locks above (the four ORM inserts cost more CPU to build than to run). Only
+# names go into the braces, all read from the models (every field the app writes, in model
+# order; ventas_ingenio.sql) and quoted by the backend; every value is a %(…)s parameter, named
+# after its field, so a field added to Venta, VentaDetalle or Pago is written here too and a
+# value nobody supplies fails with KeyError instead of being left out.
 _VENTA_INSERTAR = """
 WITH venta AS (
-    INSERT INTO tra_venta (id_cliente, clave_cobro, huella_carrito, id_cajero, nombre_cajero,
-        id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado,
-        id_turno, articulos, total_devuelto)
-    VALUES (%(cliente_id)s, %(clave_cobro)s, %(huella_carrito)s, %(id_cajero)s, %(nombre_cajero)s,
-        %(id_autorizo_descuento)s, %(nombre_autorizo_descuento)s, %(subtotal)s, %(descuento)s, %(iva)s,
-        %(total)s, %(estado)s, %(turno_id)s, %(articulos)s, %(total_devuelto)s)
-    RETURNING id_venta, folio, fecha
+    INSERT INTO {venta} ({venta_columnas}) VALUES ({venta_valores})
+    RETURNING {venta_devueltas}
 ), lineas AS (
-    INSERT INTO tra_venta_det (id_venta, id_producto, cantidad, descuento, descripcion, precio_unitario,
-        tasa_iva, importe, iva, cantidad_devuelta)
-    SELECT venta.id_venta, l.*, 0 FROM venta, UNNEST(%(l_producto)s::bigint[], %(l_cantidad)s::integer[],
-        %(l_descuento)s::numeric[], %(l_descripcion)s::text[], %(l_precio)s::numeric[], %(l_tasa)s::numeric[],
-        %(l_importe)s::numeric[], %(l_iva)s::numeric[]) AS l
+    INSERT INTO {linea} ({l_columnas})
+    SELECT {l_seleccion} FROM venta, UNNEST({l_arreglos}) AS l({l_nombres})
 ), pagos AS (
-    INSERT INTO tra_pago (id_venta, metodo, monto, recibido, cambio, referencia)
-    SELECT venta.id_venta, p.* FROM venta, UNNEST(%(p_metodo)s::text[], %(p_monto)s::numeric[],
-        %(p_recibido)s::numeric[], %(p_cambio)s::numeric[], %(p_referencia)s::text[]) AS p
+    INSERT INTO {pago} ({p_columnas})
+    SELECT {p_seleccion} FROM venta, UNNEST({p_arreglos}) AS l({p_nombres})
 ), carrito_lineas AS (
-    DELETE FROM tra_carrito_linea WHERE id_carrito = %(carrito)s
+    DELETE FROM {carrito_linea} WHERE {carrito_linea_carrito} = %(carrito)s
 ), carrito AS (
-    DELETE FROM tra_carrito WHERE id_carrito = %(carrito)s
+    DELETE FROM {carrito} WHERE {carrito_pk} = %(carrito)s
 )
-SELECT id_venta, folio, fecha FROM venta
+SELECT {venta_devueltas} FROM venta
 """
 
 
+def _de_venta(modelo, prefijo: str) -> dict[str, str]:
+    """The INSERT … SELECT pieces of a child of the sale: its key to the sale comes from the
+    ``venta`` CTE, every other field from an ``UNNEST`` array named ``<prefijo>_<attname>``."""
+    campos = sql.campos_insertables(modelo)
+    arreglo = [c for c in campos if c.remote_field is None or c.remote_field.model is not Venta]
+    venta_pk = sql.columna(Venta, "id")
+    return {
+        f"{prefijo}_columnas": ", ".join(sql.nombre(c.column) for c in campos),
+        f"{prefijo}_seleccion": ", ".join(
+            f"l.{sql.nombre(c.column)}" if c in arreglo else f"venta.{venta_pk}" for c in campos
+        ),
+        f"{prefijo}_arreglos": ", ".join(f"%({prefijo}_{c.attname})s::{sql.tipo_arreglo(c)}" for c in arreglo),
+        f"{prefijo}_nombres": ", ".join(sql.nombre(c.column) for c in arreglo),
+    }
+
+
+@functools.cache
+def _venta_insertar_sql() -> str:
+    return _VENTA_INSERTAR.format(
+        venta=sql.tabla(Venta),
+        venta_columnas=", ".join(sql.nombre(c.column) for c in sql.campos_insertables(Venta)),
+        venta_valores=", ".join(f"%(v_{c.attname})s" for c in sql.campos_insertables(Venta)),
+        venta_devueltas=", ".join(sql.nombre(c.column) for c in sql.campos_de_la_base(Venta)),
+        linea=sql.tabla(VentaDetalle),
+        **_de_venta(VentaDetalle, "l"),
+        pago=sql.tabla(Pago),
+        **_de_venta(Pago, "p"),
+        carrito_linea=sql.tabla(CarritoLinea),
+        carrito_linea_carrito=sql.columna(CarritoLinea, "carrito"),
+        carrito=sql.tabla(Carrito),
+        carrito_pk=sql.columna(Carrito, "id"),
+    )
+
+
+def _arreglos(modelo, prefijo: str, filas: list[dict]) -> dict[str, list]:
+    """One array parameter per field ``_de_venta`` reads from ``UNNEST``."""
+    return {
+        f"{prefijo}_{c.attname}": [fila[c.attname] for fila in filas]
+        for c in sql.campos_insertables(modelo)
+        if c.remote_field is None or c.remote_field.model is not Venta
+    }
+
+
 def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Venta:
-    """Write the sale (``campos``: Venta's fields), its lines, its payments; delete the cart."""
+    """Write the sale (``campos``: Venta's fields by attname), its lines, its payments; delete the cart."""
+    lineas = [
+        {
+            "producto_id": producto.pk,
+            "cantidad": c.cantidad,
+            "descuento": c.descuento,
+            "descripcion": f"{producto.codigo} {producto.nombre}"[:260],
+            "precio_unitario": c.precio_unitario,
+            "tasa_iva": c.tasa_iva,
+            "importe": c.importe,
+            "iva": c.iva,
+            "cantidad_devuelta": 0,
+        }
+        for _, producto, c in calculadas
+    ]
+    cobros = [
+        {"metodo": p.metodo, "monto": p.monto, "recibido": p.recibido, "cambio": p.cambio, "referencia": p.referencia}
+        for p in pagos
+    ]
     parametros = {
-        **campos,
+        **{f"v_{c.attname}": campos[c.attname] for c in sql.campos_insertables(Venta)},
+        **_arreglos(VentaDetalle, "l", lineas),
+        **_arreglos(Pago, "p", cobros),
         "carrito": carrito.pk,
-        "l_producto": [producto.pk for _, producto, _ in calculadas],
-        "l_cantidad": [c.cantidad for _, _, c in calculadas],
-        "l_descuento": [c.descuento for _, _, c in calculadas],
-        "l_descripcion": [f"{producto.codigo} {producto.nombre}"[:260] for _, producto, _ in calculadas],
-        "l_precio": [c.precio_unitario for _, _, c in calculadas],
-        "l_tasa": [c.tasa_iva for _, _, c in calculadas],
-        "l_importe": [c.importe for _, _, c in calculadas],
-        "l_iva": [c.iva for _, _, c in calculadas],
-        "p_metodo": [p.metodo for p in pagos],
-        "p_monto": [p.monto for p in pagos],
-        "p_recibido": [p.recibido for p in pagos],
-        "p_cambio": [p.cambio for p in pagos],
-        "p_referencia": [p.referencia for p in pagos],
     }
     with connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute(_VENTA_INSERTAR, parametros)
-        venta_id, folio, fecha = cursor.fetchone()
-    venta = Venta(id=venta_id, folio=folio, fecha=fecha, **campos)
-    venta._state.adding, venta._state.db = False, DB_NEGOCIO
-    return venta
+        cursor.execute(_venta_insertar_sql(), parametros)
+        devueltos = cursor.fetchone()
+    de_la_base = dict(zip((c.attname for c in sql.campos_de_la_base(Venta)), devueltos, strict=True))
+    return sql.instancia(Venta, {**campos, **de_la_base})
 
 
 def _producto_vendible_al_cobrar(producto: Producto, cantidad: int) -> None:

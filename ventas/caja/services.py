@@ -17,6 +17,7 @@ from ventas.exceptions import (
     CarritoVacio,
     ClienteNoValido,
     DescuentoNoValido,
+    LineaNoEncontrada,
     ProductoNoVendible,
 )
 from ventas.models import (
@@ -38,10 +39,12 @@ def carrito_activo_obtener(*, cajero) -> Carrito:
 
 def _carrito_bloquear(*, cajero, carrito_id: int | None = None) -> Carrito:
     consulta = Carrito.objects.using(DB_NEGOCIO).select_for_update().filter(id_cajero=cajero.pk)
-    consulta = consulta.filter(pk=carrito_id) if carrito_id else consulta.filter(estado=Carrito.Estado.ACTIVO)
+    # "is not None": an id of 0 names no cart; it must not fall back to the active one.
+    buscado = carrito_id is not None
+    consulta = consulta.filter(pk=carrito_id) if buscado else consulta.filter(estado=Carrito.Estado.ACTIVO)
     carrito = consulta.first()
     if carrito is None:
-        if carrito_id:
+        if buscado:
             raise CarritoNoEncontrado()
         carrito = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk)
     return carrito
@@ -174,7 +177,10 @@ def carrito_linea_cambiar(*, cajero, linea_id: int, cantidad: int, descuento: De
 def carrito_linea_quitar(*, cajero, linea_id: int) -> None:
     with transaction.atomic(using=DB_NEGOCIO):
         carrito = _carrito_bloquear(cajero=cajero)
-        CarritoLinea.objects.using(DB_NEGOCIO).filter(pk=linea_id, carrito=carrito).delete()
+        borradas, _ = CarritoLinea.objects.using(DB_NEGOCIO).filter(pk=linea_id, carrito=carrito).delete()
+        if not borradas:
+            # Another cashier's line, one already removed, or no line at all: say so.
+            raise LineaNoEncontrada()
 
 
 def carrito_vaciar(*, cajero) -> None:

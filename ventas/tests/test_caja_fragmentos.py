@@ -211,3 +211,21 @@ def test_consultas_por_escaneo_no_crecen_con_el_carrito(cliente_cajero, cajero, 
             assert respuesta.status_code == 200 and 'id="caja-lineas"' in respuesta.content.decode()
             cuentas.append((len(negocio), len(auth)))
     assert len(set(cuentas)) == 1, cuentas
+
+
+def test_reanudar_o_quitar_lo_ajeno_o_lo_que_no_existe_lo_dice(cliente_cajero, cajero, usuario_con_rol, turno_para,
+                                                              producto_con_existencia):
+    """Resume cart id 0 (used to fall back to the active cart) or remove another cashier's line:
+    a Spanish message and nothing changed."""
+    from ventas.caja.services import carrito_agregar
+    from ventas.models import CarritoLinea
+
+    turno_para(cajero)
+    otra = usuario_con_rol("Cajero", username="cajera9")
+    ajena = carrito_agregar(cajero=otra, producto_id=producto_con_existencia(5).pk)
+    for url, mensaje in (("/ventas/caja/espera/0/reanudar/", "Ese carrito ya no existe o no es tuyo."),
+                         (f"/ventas/caja/linea/{ajena.pk}/quitar/", "Esa línea ya no está en tu carrito."),
+                         ("/ventas/caja/linea/2147483647/quitar/", "Esa línea ya no está en tu carrito.")):
+        respuesta = cliente_cajero.post(url, follow=True)
+        assert respuesta.status_code == 200 and mensaje in respuesta.content.decode(), url
+    assert CarritoLinea.objects.filter(pk=ajena.pk).exists()

@@ -211,3 +211,26 @@ def test_caja_en_telefono_y_escritorio(entrar, pagina, cajero, turno_para, produ
         pagina.wait_for_function("document.activeElement.id === 'id_efectivo_recibido'")
         _captura(pagina, f"caja-{ancho}x{alto}-cobro")
         assert pagina.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_cantidad_escrita_cuenta_sin_enter_e_importes_malos_no_cobran(entrar, pagina, cajero, turno_para, productos):
+    """A quantity typed on a line and then F2 (no Enter, no "Actualizar") is what gets charged;
+    an amount the server would refuse (1e30) disables "Cobrar" with a Spanish reason."""
+    turno_para(cajero)
+    (producto,) = productos(1, precio="3.00")
+    entrar("/ventas/caja/", "cajero1")
+    _escanear(pagina, producto.codigo_barras)
+    _esperar_articulos(pagina, 1)
+    cantidad = pagina.locator("table.carrito tbody tr input[name=cantidad]").first
+    cantidad.fill("4")
+    pagina.keyboard.press("F2")
+    _esperar_articulos(pagina, 4)
+    pagina.wait_for_function("document.getElementById('id_efectivo_recibido').value === '12.00'")
+    assert CarritoLinea.objects.get().cantidad == 4
+
+    efectivo = pagina.locator("#id_efectivo_recibido")
+    efectivo.fill("1e30")
+    assert pagina.locator("#boton-cobrar").is_disabled()
+    assert "Escribe los importes en pesos" in pagina.locator("#motivo-cobro").inner_text()
+    assert pagina.locator("#cambio").inner_text() == "$0.00"
+    assert not Venta.objects.exists()

@@ -6,7 +6,7 @@ from clientes.selectors import cliente_publico_general
 from inventario.exceptions import ExistenciaInsuficiente
 from inventario.models import MovimientoInventario, Producto
 from inventario.selectors import inventario_descuadres
-from ventas.caja.cobro import _VENTA_INSERTAR, PagoDatos
+from ventas.caja.cobro import PagoDatos
 from ventas.caja.selectors import carrito_de_cajero
 from ventas.caja.services import (
     carrito_activo_obtener,
@@ -274,6 +274,20 @@ def test_consultas_por_cobro_no_crecen_con_las_lineas(cajero, usuario_con_rol, p
     assert una[0] <= 8, una
 
 
+def test_la_venta_devuelta_es_la_fila_escrita(cajero, producto_con_existencia, cobrar, turno_para):
+    """The sale returned by the checkout is the row as stored, field by field, built as the ORM
+    builds the rows it reads (not marked as unsaved)."""
+    from ventas.models import Venta
+
+    turno_para(cajero)
+    carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
+    venta, creada = cobrar(cajero)
+    guardada = Venta.objects.get(pk=venta.pk)
+    campos = [c.attname for c in Venta._meta.concrete_fields]
+    assert creada and [getattr(venta, c) for c in campos] == [getattr(guardada, c) for c in campos]
+    assert venta._state.adding is False and venta._state.db == "default"
+
+
 def test_cliente_con_ventas_no_se_elimina(cajero, producto_con_existencia, cobrar, turno_para):
     turno_para(cajero)
     from clientes.exceptions import ClienteConVentas
@@ -288,12 +302,36 @@ def test_cliente_con_ventas_no_se_elimina(cajero, producto_con_existencia, cobra
         cliente_eliminar(cliente=cliente)
 
 
-@pytest.mark.parametrize("modelo", ["Venta", "VentaDetalle", "Pago"])
-def test_insercion_de_venta_escribe_todas_las_columnas(modelo):
-    """The checkout's hand-written INSERTs list every column the model has (except the primary
-    key and columns the database fills itself): a new field must be added there too."""
+@pytest.mark.parametrize(("modelo", "prefijo"), [("Venta", "v_"), ("VentaDetalle", "l_"), ("Pago", "p_")])
+def test_insercion_de_venta_escribe_todas_las_columnas(modelo, prefijo):
+    """The checkout's INSERTs list every column the model has (except the primary key and
+    columns the database fills itself), in field order, and the parameter feeding each column
+    is the one named after its field: a swapped or forgotten value fails here."""
+    import re
+
     from ventas import models
-    from ventas_ingenio.tests.sql import columnas_del_insert, columnas_que_escribe_la_app
+    from ventas.caja.cobro import _venta_insertar_sql
+    from ventas_ingenio.tests.sql import (
+        columnas_de_los_parametros,
+        columnas_del_insert,
+        columnas_que_escribe_la_app,
+    )
 
     clase = getattr(models, modelo)
-    assert columnas_del_insert(_VENTA_INSERTAR, clase._meta.db_table) == columnas_que_escribe_la_app(clase)
+    sql = _venta_insertar_sql()
+    tabla = clase._meta.db_table
+    columnas = columnas_del_insert(sql, tabla)
+    assert columnas == columnas_que_escribe_la_app(clase)
+    if modelo == "Venta":
+        valores = re.search(rf'INSERT INTO "{tabla}" \([^)]*\) VALUES \((.*?)\)\s+RETURNING', sql, re.S).group(1)
+        assert columnas_de_los_parametros(valores, clase, prefijo) == columnas
+        return
+    # INSERT … SELECT venta."id_venta", l."col", … FROM venta, UNNEST(%(l_attname)s::…[], …) AS l("col", …)
+    seleccion, arreglos, nombres = re.search(
+        rf'INSERT INTO "{tabla}" \([^)]*\)\s+SELECT (.*?) FROM venta, UNNEST\((.*?)\) AS l\(([^)]*)\)', sql, re.S
+    ).groups()
+    nombres = [n.strip().strip('"') for n in nombres.split(",")]
+    assert columnas_de_los_parametros(arreglos, clase, prefijo) == nombres
+    fuentes = [f.strip() for f in seleccion.split(",")]
+    assert fuentes == [f'l."{c}"' if c in nombres else 'venta."id_venta"' for c in columnas]
+    assert fuentes.count('venta."id_venta"') == 1 and columnas[fuentes.index('venta."id_venta"')] == "id_venta"

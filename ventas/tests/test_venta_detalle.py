@@ -89,12 +89,12 @@ def test_devoluciones_y_cancelacion(cliente_gerente, gerente):
     assert f"{reembolso.get_metodo_display()} ${reembolso.monto:,.2f}" in html
     # The units that came back, in the movements: a partial return is not a cancellation.
     movimientos = html[html.index('id="movimientos"'):]
-    assert "<td>Devolución</td>" in movimientos and "Cancelación de venta" not in movimientos
+    assert ">Devolución</td>" in movimientos and "Cancelación de venta" not in movimientos
     cancelada = Venta.objects.filter(estado="cancelada").first()
     html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[cancelada.pk])).content.decode()
     assert "Cancelada" in html and "Cancelación D-" in html
     movimientos = html[html.index('id="movimientos"'):]
-    assert "<td>Cancelación de venta</td>" in movimientos and "<td>Devolución</td>" not in movimientos
+    assert ">Cancelación de venta</td>" in movimientos and ">Devolución</td>" not in movimientos
 
 
 def test_cajero_solo_las_suyas(client, cajero, usuario_con_rol, venta):

@@ -10,7 +10,8 @@ import pytest
 RAIZ = Path(__file__).resolve().parents[2]
 PLANTILLAS = sorted(
     ruta for ruta in RAIZ.rglob("*.html")
-    if not any(parte in {".venv", "staticfiles", "node_modules", "var"} for parte in ruta.relative_to(RAIZ).parts)
+    if not any(parte.startswith(".") or parte in {"staticfiles", "node_modules", "var"}
+               for parte in ruta.relative_to(RAIZ).parts)
 )
 ETIQUETA = re.compile(r"<(?P<nombre>[a-zA-Z][a-zA-Z0-9-]*)(?P<atributos>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 SCRIPT = re.compile(r"<script\b(?P<atributos>[^>]*)>", re.I)

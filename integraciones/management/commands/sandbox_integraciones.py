@@ -8,12 +8,12 @@ from integraciones.sandbox import crear_servidor, urls_de
 
 
 class Command(BaseCommand):
-    help = "Sirve el sandbox de SII y Aula (contrato de alumnos con fallas conmutables)."
+    help = "Sirve el sandbox de SII y Aula (alumnos e inscripciones, con fallas conmutables)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8001)
-        parser.add_argument("--archivo", type=Path, default=None, help="JSON donde guardar los alumnos")
+        parser.add_argument("--archivo", type=Path, default=None, help="JSON donde guardar alumnos e inscripciones")
 
     def handle(self, *args, host, port, archivo, **options):
         servidor = crear_servidor(host, port, archivo)
