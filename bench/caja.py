@@ -7,8 +7,9 @@ stock of a pool of products through the ledger service, creates one Cajero per v
 and starts gunicorn on 127.0.0.1 with production settings. Then it measures:
 
 1. 3-line cash sales with 1, 8 and 16 concurrent cashiers. ``--patron navegador`` (default) is
-   what static/js/caja.js does: 3 barcode adds sent with ``X-Requested-With: fetch`` that answer
-   the cart's HTML fragments (the payment's key and fingerprint come in the last one), then the
+   what static/js/caja.js does: 3 barcode adds sent with ``X-Requested-With: fetch`` and the
+   fingerprint of the cart from the previous answer, which answer the scanned line's HTML
+   fragment and the totals (the payment's key and fingerprint come in the last one), then the
    checkout POST, also answered with fragments (the post-sale panel). ``--patron formulario`` is
    the page without JavaScript: 3 adds answered 302, GET /ventas/caja/, checkout 302 to the ticket.
    Concurrent cashiers (threads, one signed-in session each, each with an open
@@ -79,14 +80,24 @@ def _post(sesion, base, ruta, datos, asincrona=False):
     return sesion.post(base + ruta, data=datos, allow_redirects=False, timeout=60, headers=encabezados)
 
 
-def _agregar(sesion, base, codigo, tiempos):
-    """One scan; returns the fragments' HTML (the browser's pattern) or None (a plain form)."""
+def _huella(html):
+    """The cart's fingerprint in a fragments answer ("" if none: the cart is empty)."""
+    encontrada = re.search(RE_CAMPO.format("huella"), html or "")
+    return encontrada.group(1) if encontrada else ""
+
+
+def _agregar(sesion, base, codigo, tiempos, huella=""):
+    """One scan; returns the fragments' HTML (the browser's pattern) or None (a plain form).
+    As static/js/caja.js, the scan carries the fingerprint of the cart the page shows
+    (``huella``, from the previous answer); with it the server answers only the scanned line."""
     asincrona = PATRON["valor"] == "navegador"
+    datos = {"texto": codigo, "huella": huella} if asincrona else {"texto": codigo}
     inicio = time.perf_counter()
-    r = _post(sesion, base, "/ventas/caja/agregar/", {"texto": codigo}, asincrona)
+    r = _post(sesion, base, "/ventas/caja/agregar/", datos, asincrona)
     tiempos.append((time.perf_counter() - inicio) * 1000)
     if asincrona:
         assert r.status_code == 200 and r.headers.get("X-Caja-Fragmentos") == "1", r.status_code
+        assert not huella or 'id="caja-lineas"' in r.text, "con la huella al día se responde solo la línea"
         return r.text
     assert r.status_code == 302 and r.headers["Location"].startswith("/ventas/caja/"), (r.status_code, r.headers.get("Location"))
     return None
@@ -94,8 +105,9 @@ def _agregar(sesion, base, codigo, tiempos):
 
 def _venta(sesion, base, codigos, azar, t_agregar, t_cobro):
     """One 3-line cash sale; appends the add and checkout POST latencies."""
+    html = ""
     for codigo in azar.sample(codigos, 3):
-        html = _agregar(sesion, base, codigo, t_agregar)
+        html = _agregar(sesion, base, codigo, t_agregar, _huella(html))
     if html is None:  # without JavaScript the key and fingerprint come from the POS page
         pagina = sesion.get(base + "/ventas/caja/", timeout=60)
         assert pagina.status_code == 200, pagina.status_code
@@ -200,11 +212,12 @@ def main():
                   f"{statistics.median(t_agregar):11.1f} {percentil(t_agregar, 99):11.1f} {por_segundo:8.1f}"
                   f"   (carga {os.getloadavg()[0]:.2f})")
 
-        sesion, azar, tiempos = sesiones[0], random.Random(5), []
+        sesion, azar, tiempos, html = sesiones[0], random.Random(5), [], ""
         for i in range(args.peticiones + 5):
             if i % 5 == 0:  # realistic carts: empty every 5 lines (not timed)
                 _post(sesion, base, "/ventas/caja/vaciar/", {})
-            _agregar(sesion, base, azar.choice(codigos), tiempos)
+                html = ""
+            html = _agregar(sesion, base, azar.choice(codigos), tiempos, _huella(html))
         tiempos = tiempos[5:]
         print(f"\nagregar por código de barras, 1 cajero secuencial: p50 {statistics.median(tiempos):.1f} ms, "
               f"p99 {percentil(tiempos, 99):.1f} ms ({len(tiempos)} peticiones)")

@@ -97,6 +97,10 @@
         });
         return;
       }
+      if (nuevo.id === "caja-lineas") {
+        ponerLineas(nuevo);
+        return;
+      }
       if (nuevo.id === "venta-hecha") { ventaHecha = true; }
       var viejo = $(nuevo.id);
       if (viejo) { viejo.replaceWith(nuevo); }
@@ -124,6 +128,35 @@
     }
   }
 
+  // A scan answers only the line it changed (inside a hidden table, so it parses as a row):
+  // it replaces the row with its id or goes at the end of the cart, and is the one marked.
+  function ponerLineas(tabla) {
+    var cuerpo = document.querySelector("#carrito tbody");
+    if (!cuerpo) { return; }
+    Array.prototype.slice.call(tabla.querySelectorAll("tr[id]")).forEach(function (fila) {
+      if (fila.classList.contains("linea-reciente")) {
+        Array.prototype.forEach.call(cuerpo.querySelectorAll(".linea-reciente"), function (otra) {
+          otra.classList.remove("linea-reciente");
+        });
+      }
+      var vieja = $(fila.id);
+      if (vieja) {
+        vieja.replaceWith(fila);
+      } else {
+        var vacio = cuerpo.querySelector(".carrito-vacio");
+        if (vacio) { vacio.remove(); }
+        cuerpo.appendChild(fila);
+      }
+    });
+  }
+
+  // The cart's fingerprint as this page shows it: with it the server knows whether the
+  // scanned line is all the page needs, or the whole cart.
+  function huellaMostrada() {
+    var huella = $("id_huella");
+    return huella ? huella.value : "";
+  }
+
   // --- Scans and typed codes ----------------------------------------------------------------
   function panelVenta() {
     var panel = $("venta-hecha");
@@ -147,7 +180,7 @@
     cerrarPanel();
     encolar({
       url: formBuscar.action, que: "agregar «" + texto + "»", texto: texto,
-      datos: function () { return new URLSearchParams({ texto: texto }); }
+      datos: function () { return new URLSearchParams({ texto: texto, huella: huellaMostrada() }); }
     });
   }
 

@@ -75,25 +75,32 @@ def carrito_de_cajero(*, cajero) -> CarritoVista:
     )
     if carrito is None:
         return CarritoVista(carrito=None)
-    vistas = []
-    for linea in carrito.lineas.all():
-        producto = linea.producto
-        try:
-            calculo = calculos.linea_calcular(
-                precio_unitario=producto.precio, cantidad=linea.cantidad,
-                descuento=linea.descuento, tasa_iva=producto.tasa_iva,
-            )
-            error = ""
-        except ValueError as problema:
-            calculo, error = None, f"{producto.nombre}: {problema}"
-        if not producto.activo:
-            error = f"{producto.nombre} está dado de baja: quítalo del carrito."
-        vistas.append(
-            LineaVista(
-                linea=linea, calculo=calculo, excede_existencia=linea.cantidad > producto.existencia,
-                precio_cambiado=linea.precio_visto != producto.precio, error=error,
-            )
+    return carrito_vista(carrito=carrito, lineas=carrito.lineas.all())
+
+
+def linea_vista(linea: CarritoLinea) -> LineaVista:
+    """One line as the cashier sees it, priced from its product (``linea.producto``, loaded)."""
+    producto = linea.producto
+    try:
+        calculo = calculos.linea_calcular(
+            precio_unitario=producto.precio, cantidad=linea.cantidad,
+            descuento=linea.descuento, tasa_iva=producto.tasa_iva,
         )
+        error = ""
+    except ValueError as problema:
+        calculo, error = None, f"{producto.nombre}: {problema}"
+    if not producto.activo:
+        error = f"{producto.nombre} está dado de baja: quítalo del carrito."
+    return LineaVista(
+        linea=linea, calculo=calculo, excede_existencia=linea.cantidad > producto.existencia,
+        precio_cambiado=linea.precio_visto != producto.precio, error=error,
+    )
+
+
+def carrito_vista(*, carrito: Carrito, lineas) -> CarritoVista:
+    """A cart already read (its lines in cart order, each with its product): no query, so a
+    service that has the cart locked can answer with it as it stands after the change."""
+    vistas = [linea_vista(linea) for linea in lineas]
     totales = calculos.totales_calcular(v.calculo for v in vistas if v.calculo)
     huella = carrito_huella(cliente_id=carrito.cliente_id, lineas=[v.linea for v in vistas])
     return CarritoVista(carrito=carrito, lineas=vistas, totales=totales, huella=huella)
@@ -118,12 +125,20 @@ def carritos_en_espera(*, cajero) -> QuerySet[Carrito]:
     )
 
 
+# What a scan needs of the product: the checks, the cart's line and the message (not the
+# description nor the search columns).
+CAMPOS_PRODUCTO_ESCANEO = ("id", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
+
+
 def producto_por_codigo(*, texto: str) -> Producto | None:
     """Exact code or barcode match (what a scanner types)."""
     texto = (texto or "").strip()
     if not texto:
         return None
-    return Producto.objects.using(DB_NEGOCIO).filter(Q(codigo_barras=texto) | Q(codigo=texto.upper())).first()
+    return (
+        Producto.objects.using(DB_NEGOCIO).filter(Q(codigo_barras=texto) | Q(codigo=texto.upper()))
+        .only(*CAMPOS_PRODUCTO_ESCANEO).first()
+    )
 
 
 class Coincidencias(list):

@@ -3,12 +3,14 @@ Gerente's authorisation of discounts above the cashier's limit. The checkout is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
 from inventario.models import Producto
 from ventas import calculos
+from ventas.caja.selectors import carrito_huella
 from ventas.exceptions import (
     CantidadNoValida,
     CarritoNoEncontrado,
@@ -59,25 +61,92 @@ def _producto_vendible(producto: Producto, cantidad: int) -> None:
 
 def carrito_agregar(*, cajero, producto_id: int, cantidad: int = 1) -> CarritoLinea:
     """Add units of a product to the active cart (one more unit per scan)."""
-    if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
-        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+    _cantidad_validar(cantidad)
     with transaction.atomic(using=DB_NEGOCIO):
         carrito = _carrito_bloquear(cajero=cajero)
         producto = Producto.objects.using(DB_NEGOCIO).filter(pk=producto_id).first()
         if producto is None:
             raise ProductoNoVendible("Ese producto no existe.")
         linea = CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito, producto=producto).first()
-        nueva = (linea.cantidad if linea else 0) + cantidad
-        if nueva > CANTIDAD_MAXIMA:
-            raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
-        _producto_vendible(producto, nueva)
-        if linea is None:
-            linea = CarritoLinea(carrito=carrito, producto=producto, cantidad=nueva, precio_visto=producto.precio)
+        if linea is not None:
+            linea.producto = producto  # already read: the caller's message needs no other query
+        return _unidades_sumar(carrito=carrito, producto=producto, linea=linea, cantidad=cantidad)
+
+
+@dataclass
+class Escaneo:
+    """What a scan left in the cart: the changed line and every line (cart order, each with its
+    product), read under the cart's lock; ``huella_antes`` is the cart's fingerprint before."""
+
+    carrito: Carrito
+    linea: CarritoLinea
+    linea_nueva: bool
+    lineas: list[CarritoLinea]
+    huella_antes: str
+
+
+_CARRITO_TOCAR = (
+    f"UPDATE {Carrito._meta.db_table} SET actualizado = statement_timestamp()"  # noqa: S608 - table from the model
+    " WHERE id_cajero = %s AND estado = %s RETURNING *"
+)
+
+# What the cart screen shows of a line's product (the rest stays in the database).
+CAMPOS_PRODUCTO_LINEA = ("codigo", "nombre", "precio", "tasa_iva", "existencia", "activo")
+
+
+def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escaneo:
+    """``carrito_agregar`` for a product the caller has just read (the scanned code), answering
+    with the whole cart as the scan left it, so the screen updates without reading it again.
+
+    The cart's lines are read after the cart is locked (a statement of their own, so they include
+    whatever a scan from another tab committed while this one waited for the lock)."""
+    _cantidad_validar(cantidad)
+    with transaction.atomic(using=DB_NEGOCIO):
+        # Lock and touch in one statement: an UPDATE locks the row as FOR UPDATE would.
+        carrito = next(iter(Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_TOCAR, [cajero.pk, Carrito.Estado.ACTIVO])), None)
+        if carrito is None:
+            carrito, lineas = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk), []
+        else:
+            lineas = list(
+                CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).select_related("producto")
+                .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto",
+                      *(f"producto__{campo}" for campo in CAMPOS_PRODUCTO_LINEA))
+                .order_by("id")
+            )
+        huella_antes = carrito_huella(cliente_id=carrito.cliente_id, lineas=lineas)
+        linea = next((x for x in lineas if x.producto_id == producto.pk), None)
+        if linea is not None:
+            producto = linea.producto  # read under the lock, with this cart's other lines
+        linea_nueva = linea is None
+        linea = _unidades_sumar(carrito=carrito, producto=producto, linea=linea, cantidad=cantidad, tocar=False)
+        if linea_nueva:
+            lineas.append(linea)
+        return Escaneo(carrito=carrito, linea=linea, linea_nueva=linea_nueva, lineas=lineas, huella_antes=huella_antes)
+
+
+def _cantidad_validar(cantidad: int) -> None:
+    if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
+        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+
+
+def _unidades_sumar(*, carrito: Carrito, producto: Producto, linea: CarritoLinea | None, cantidad: int,
+                    tocar: bool = True) -> CarritoLinea:
+    """Inside the cart's transaction: ``cantidad`` more units of ``producto`` on its line (and the
+    cart's ``actualizado`` moved, unless the caller's lock already did it)."""
+    nueva = (linea.cantidad if linea else 0) + cantidad
+    if nueva > CANTIDAD_MAXIMA:
+        raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+    _producto_vendible(producto, nueva)
+    if linea is None:
+        linea = CarritoLinea(carrito=carrito, producto=producto, cantidad=nueva, precio_visto=producto.precio)
+        linea.save(using=DB_NEGOCIO, force_insert=True)
+    else:
         linea.cantidad = nueva
         linea.precio_visto = producto.precio
-        linea.save(using=DB_NEGOCIO)
+        linea.save(using=DB_NEGOCIO, update_fields=["cantidad", "precio_visto"])
+    if tocar:
         carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
-        return linea
+    return linea
 
 
 def carrito_linea_cambiar(*, cajero, linea_id: int, cantidad: int, descuento: Decimal) -> CarritoLinea:

@@ -140,25 +140,35 @@ def _cobro_form(vista, datos=None) -> CobroForm:
     return formulario
 
 
-def _contexto_carrito(request, vista, **extra) -> dict:
-    """What the cart, the totals and the payment need (the whole page and the fragments)."""
+def _contexto_estado(request, vista, **extra) -> dict:
+    """What the lines, the totals, the authorisation and the payment's state need (a scan's
+    answer draws only these)."""
     por_autorizar = _por_autorizar(request, vista)
     motivo = vista.motivo_no_cobrar
     if not motivo and por_autorizar:
         motivo = f"Falta que un gerente autorice el descuento de {', '.join(por_autorizar)}."
-    total = vista.totales.total
     contexto = {
         "vista": vista,
         "motivo_no_cobrar": motivo,
         "por_autorizar": por_autorizar,
-        "cobro_form": _cobro_form(vista),
-        "billetes": [(b, b < total) for b in BILLETES],
-        "autorizar_form": AutorizarDescuentoForm(),
+        "autorizar_form": AutorizarDescuentoForm() if por_autorizar else None,  # drawn only then
         "cantidad_maxima": politica.CANTIDAD_MAXIMA,
         "limite_descuento_pct": int(politica.limite_descuento() * 100),
-        "puede_autorizar": request.user.has_perm(politica.PERMISO_AUTORIZAR),
         "reciente": None,
     }
+    contexto.update(extra)
+    return contexto
+
+
+def _contexto_carrito(request, vista, **extra) -> dict:
+    """What the cart, the totals and the payment need (the whole page and the fragments)."""
+    total = vista.totales.total
+    contexto = _contexto_estado(
+        request, vista,
+        cobro_form=_cobro_form(vista),
+        billetes=[(b, b < total) for b in BILLETES],
+        puede_autorizar=request.user.has_perm(politica.PERMISO_AUTORIZAR),
+    )
     contexto.update(extra)
     return contexto
 
@@ -169,6 +179,28 @@ def _fragmentos(request, **extra):
         extra.setdefault("cliente_form", ClienteRapidoForm())
     vista = selectors.carrito_de_cajero(cajero=request.user)
     respuesta = render(request, "ventas/partials/_caja_fragmentos.html", _contexto_carrito(request, vista, **extra))
+    respuesta["X-Caja-Fragmentos"] = "1"
+    return respuesta
+
+
+def _fragmentos_escaneo(request, escaneo, **extra):
+    """A scan's answer to static/js/caja.js: the scanned line, the totals and the payment's
+    state, drawn from the cart the service read under its lock (no second read of the cart).
+
+    The rest of the cart stays as the page shows it, which is only right if the page shows the
+    cart as it was before the scan: the script sends the fingerprint it holds (``huella``) and,
+    when it is not the cart's own (another tab changed the cart, or the page is not the
+    script's), or the scan started the cart (its buttons appear with the first line), the
+    whole cart goes instead."""
+    vista = selectors.carrito_vista(carrito=escaneo.carrito, lineas=escaneo.lineas)
+    linea_vista = next(v for v in vista.lineas if v.linea.pk == escaneo.linea.pk)
+    carrito_entero = (
+        (escaneo.linea_nueva and len(escaneo.lineas) == 1) or request.POST.get("huella") != escaneo.huella_antes
+    )
+    contexto = _contexto_estado(
+        request, vista, reciente=escaneo.linea.pk, linea_vista=linea_vista, carrito_entero=carrito_entero, **extra
+    )
+    respuesta = render(request, "ventas/partials/_caja_escaneo.html", contexto)
     respuesta["X-Caja-Fragmentos"] = "1"
     return respuesta
 
@@ -229,9 +261,13 @@ def agregar(request):
             return _fragmentos(request, texto=texto, coincidencias=selectors.productos_para_caja(texto=texto),
                                con_coincidencias=True)
         return redirect(f"{reverse('ventas:caja')}?{urlencode({'q': texto})}")
+    if es_asincrona(request):
+        escaneo = services.carrito_escanear(cajero=request.user, producto=producto)
+        _agregado(request, escaneo.linea)
+        return _fragmentos_escaneo(request, escaneo)
     linea = services.carrito_agregar(cajero=request.user, producto_id=producto.pk)
     _agregado(request, linea)
-    return _de_vuelta(request, reciente=linea.pk)
+    return _a_caja(linea.pk)
 
 
 @accion_de_caja

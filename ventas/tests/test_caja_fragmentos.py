@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from ventas.caja.selectors import carrito_de_cajero
-from ventas.caja.services import carrito_agregar, carrito_poner_en_espera
+from ventas.caja.services import carrito_agregar, carrito_poner_en_espera, carrito_vaciar
 from ventas.models import Carrito, CarritoLinea, Venta
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -147,6 +147,70 @@ def test_reanudar_y_poner_en_espera_la_actual(cliente_cajero, cajero, producto_c
     assert Carrito.objects.get(pk=espera.pk).estado == Carrito.Estado.ACTIVO
     assert Carrito.objects.filter(estado=Carrito.Estado.EN_ESPERA).count() == 1
     assert cliente_cajero.post(reverse("ventas:reanudar", args=[espera.pk]), {"actual": "x"}, follow=True).status_code == 200
+
+
+def _escanear(cliente, producto, huella):
+    return cliente.post(reverse("ventas:agregar"), {"texto": producto.codigo_barras, "huella": huella}, **FETCH)
+
+
+def test_escaneo_responde_solo_la_linea_y_los_totales(cliente_cajero, cajero, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    a, b = producto_con_existencia(5, precio=D("10.00")), producto_con_existencia(5, nombre="Regla", precio=D("7.50"))
+    carrito_agregar(cajero=cajero, producto_id=a.pk)
+    html = _escanear(cliente_cajero, b, carrito_de_cajero(cajero=cajero).huella).content.decode()
+    linea_a, linea_b = CarritoLinea.objects.order_by("id")
+    assert '<table id="caja-lineas" hidden><tbody>' in html and f'id="linea-{linea_b.pk}"' in html
+    assert f'id="linea-{linea_a.pk}"' not in html and 'id="carrito"' not in html  # the rest of the cart stays
+    assert 'id="total" data-total="17.50"' in html and "Agregado: Regla" in html
+    vista = carrito_de_cajero(cajero=cajero)
+    assert f'name="huella" value="{vista.huella}"' in html and f'value="{vista.carrito.clave_cobro}"' in html
+    # The same product again: its row, with 2 units.
+    html = _escanear(cliente_cajero, b, vista.huella).content.decode()
+    assert f'id="linea-{linea_b.pk}" class=" linea-reciente"' in html and 'name="cantidad" value="2"' in html
+    assert 'id="total" data-total="25.00"' in html
+
+
+def test_escaneo_responde_todo_el_carrito_si_la_pagina_no_lo_muestra(cliente_cajero, cajero, producto_con_existencia,
+                                                                     turno_para):
+    turno_para(cajero)
+    a, b = producto_con_existencia(5), producto_con_existencia(5)
+    html = _escanear(cliente_cajero, a, "").content.decode()  # the first line: the cart's buttons appear with it
+    assert 'id="carrito"' in html and "Vaciar carrito" in html
+    huella_vieja = carrito_de_cajero(cajero=cajero).huella
+    carrito_agregar(cajero=cajero, producto_id=b.pk)  # another tab
+    html = _escanear(cliente_cajero, a, huella_vieja).content.decode()
+    assert 'id="carrito"' in html and 'id="caja-lineas"' not in html
+    assert all(f'id="linea-{linea.pk}"' in html for linea in CarritoLinea.objects.all())
+    # No fingerprint sent (a client other than static/js/caja.js): the whole cart.
+    html = cliente_cajero.post(reverse("ventas:agregar"), {"texto": a.codigo_barras}, **FETCH).content.decode()
+    assert 'id="carrito"' in html
+
+
+def test_consultas_por_escaneo_no_crecen_con_el_carrito(cliente_cajero, cajero, producto_con_existencia, turno_para,
+                                                        django_assert_max_num_queries):
+    """A scan reads the product, locks and touches the cart (one UPDATE), reads its lines with
+    their products and writes the line (+ the test's savepoint pair); on the auth database, the session
+    and the user with its permissions. The same into a cart of 1 line as of 20, for a line
+    already there and for a new one."""
+    from django.db import connections
+
+    from ventas_ingenio.router import DB_AUTH
+
+    turno_para(cajero)
+    productos = [producto_con_existencia(50) for _ in range(21)]
+    cuentas = []
+    for lineas in (1, 20):
+        carrito_vaciar(cajero=cajero)
+        for producto in productos[:lineas]:
+            carrito_agregar(cajero=cajero, producto_id=producto.pk)
+        for producto in (productos[0], productos[20]):
+            huella = carrito_de_cajero(cajero=cajero).huella
+            with django_assert_max_num_queries(6) as negocio, \
+                    django_assert_max_num_queries(2, connection=connections[DB_AUTH]) as auth:
+                respuesta = _escanear(cliente_cajero, producto, huella)
+            assert respuesta.status_code == 200 and 'id="caja-lineas"' in respuesta.content.decode()
+            cuentas.append((len(negocio), len(auth)))
+    assert len(set(cuentas)) == 1, cuentas
 
 
 def test_reanudar_o_quitar_lo_ajeno_o_lo_que_no_existe_lo_dice(cliente_cajero, cajero, usuario_con_rol, turno_para,

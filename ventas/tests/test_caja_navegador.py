@@ -147,6 +147,30 @@ def test_carrito_se_actualiza_en_su_lugar(entrar, pagina, cajero, turno_para, pr
     assert pagina.evaluate("window.__sin_recargar") is True  # no page load in between
 
 
+def test_escaneo_pone_solo_su_linea_y_el_carrito_entero_si_otra_pestana_lo_cambio(entrar, pagina, cajero, turno_para,
+                                                                                 productos):
+    from ventas.caja.services import carrito_agregar
+
+    turno_para(cajero)
+    a, b, c = productos(3, precio="100.00")  # $100, $101, $102
+    entrar("/ventas/caja/", "cajero1")
+    for producto in (a, b, a):
+        _escanear(pagina, producto.codigo_barras)
+    _esperar_articulos(pagina, 3)
+    filas = pagina.locator("table.carrito tbody tr")
+    assert filas.locator("strong").all_inner_texts() == [a.nombre, b.nombre]  # cart order, no row twice
+    assert pagina.get_by_label(f"Cantidad de {a.nombre}").input_value() == "2"
+    assert pagina.locator(".linea-reciente strong").all_inner_texts() == [a.nombre]  # only the last scanned
+    assert pagina.locator("#total").get_attribute("data-total") == "301.00"
+    # Another tab adds a product: the next scan here brings the whole cart, so the page and the
+    # payment's fingerprint agree with the server again.
+    carrito_agregar(cajero=cajero, producto_id=c.pk)
+    _escanear(pagina, b.codigo_barras)
+    _esperar_articulos(pagina, 5)
+    assert filas.locator("strong").all_inner_texts() == [a.nombre, b.nombre, c.nombre]
+    assert pagina.locator("#total").get_attribute("data-total") == "504.00"
+
+
 def test_cliente_con_curp_invalida_conserva_lo_escrito(entrar, pagina, cajero, turno_para, productos, settings):
     settings.SII_API_URL = "http://127.0.0.1:9/api/alumnos/"
     settings.AULA_API_URL = "http://127.0.0.1:9/api/"
