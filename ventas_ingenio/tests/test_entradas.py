@@ -280,3 +280,16 @@ def test_login_del_admin_en_espanol(client, cajero):
     respuesta = client.post("/admin/login/", {"username": cajero.username, "password": "mala"})
     html = respuesta.content.decode()
     assert "Usuario o contraseña incorrectos" in html and "introduza" not in html and "staff" not in html
+
+
+def test_nul_sin_sesion_y_al_entrar(client):
+    """Before signing in too: the refusal comes before the login redirect and before axes counts
+    a failed attempt."""
+    for url in ("/entrar/?next=%00", "/ventas/caja/?q=%00", "/%00/"):
+        respuesta = client.get(url)
+        assert respuesta.status_code == 400 and "caracteres no permitidos" in respuesta.content.decode(), url
+    respuesta = client.post("/entrar/", {"username": "cajero1\x00", "password": "x"})
+    assert respuesta.status_code == 400
+    from axes.models import AccessAttempt
+
+    assert not AccessAttempt.objects.exists()
