@@ -16,7 +16,8 @@ def codigo_barras_normalizar(valor: str) -> str:
     check digit is wrong.
     """
     limpio = "".join(valor.split())
-    if not limpio.isdigit() or len(limpio) not in (12, 13):
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses.
+    if not (limpio.isascii() and limpio.isdigit()) or len(limpio) not in (12, 13):
         raise ValidationError(
             "El código de barras debe tener 13 dígitos (EAN-13) o 12 (UPC-A).", code="codigo_barras_formato"
         )

@@ -61,6 +61,8 @@ def test_upc_a_se_guarda_como_ean13(cliente_gerente):
         ({"precio": "10.555"}, "El precio admite como máximo 2 decimales."),
         ({"codigo_barras": "7501234567891"}, "el dígito verificador debería ser"),
         ({"codigo_barras": "75012"}, "El código de barras debe tener 13 dígitos (EAN-13) o 12 (UPC-A)."),
+        ({"codigo_barras": "²" * 13}, "El código de barras debe tener 13 dígitos (EAN-13) o 12 (UPC-A)."),
+        ({"codigo_barras": "٧٥٠١٢٣٤٥٦٧٨٩٠"}, "El código de barras debe tener 13 dígitos (EAN-13) o 12 (UPC-A)."),
     ],
 )
 def test_datos_malos_del_producto(cliente_gerente, cambios, mensaje):
