@@ -63,3 +63,11 @@ def cliente_tiene_ventas(*, cliente: Cliente) -> bool:
         if filas.filter(**{relacion.field.name: cliente.pk}).exists():
             return True
     return False
+
+
+def alumno_propio(*, cliente_id: int):
+    """The alumno who is this client (pays for themself), if any."""
+    from clientes.models import Alumno, Parentesco
+
+    return (Alumno.objects.using(DB_NEGOCIO)
+            .filter(vinculos__cliente_id=cliente_id, vinculos__parentesco=Parentesco.PROPIO).first())

@@ -19,7 +19,7 @@ from clientes.exceptions import (
     DatosInvalidos,
     EmailDuplicado,
 )
-from clientes.models import Cliente
+from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
 from clientes.selectors import cliente_tiene_ventas, curp_en_uso, email_en_uso
 from integraciones.models import Operacion
 from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
@@ -105,8 +105,17 @@ def cliente_registrar(
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             cliente = Cliente.objects.using(DB_NEGOCIO).create(**datos)
-            sincronizaciones_encolar(cliente=cliente, operacion=Operacion.CREAR)
-            transaction.on_commit(partial(sincronizaciones_intentar_ahora, cliente_id=cliente.pk), using=DB_NEGOCIO)
+            if datos["curp"]:
+                # TRANSITIONAL (issue 14): a client with a CURP studies and pays for themself.
+                alumno = Alumno.objects.using(DB_NEGOCIO).create(
+                    nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
+                    telefono=datos["telefono"], curp=datos["curp"], fecha_nacimiento=datos["fecha_nacimiento"],
+                )
+                AlumnoResponsable.objects.using(DB_NEGOCIO).create(
+                    alumno=alumno, cliente=cliente, parentesco=Parentesco.PROPIO
+                )
+                sincronizaciones_encolar(alumno=alumno, operacion=Operacion.CREAR)
+                transaction.on_commit(partial(sincronizaciones_intentar_ahora, alumno_id=alumno.pk), using=DB_NEGOCIO)
     except IntegrityError as error:
         raise _error_de_integridad(error) from error
     return cliente
@@ -130,10 +139,7 @@ def cliente_actualizar(
                 setattr(cliente, campo, valor)
             cliente.save(using=DB_NEGOCIO)
             if cambio_sincronizado:
-                sincronizaciones_encolar(cliente=cliente, operacion=Operacion.ACTUALIZAR)
-                transaction.on_commit(
-                    partial(sincronizaciones_intentar_ahora, cliente_id=cliente.pk), using=DB_NEGOCIO
-                )
+                pass  # TRANSITIONAL (issue 14): alumnos are edited on their own page
     except IntegrityError as error:
         cliente.refresh_from_db(using=DB_NEGOCIO)
         raise _error_de_integridad(error) from error

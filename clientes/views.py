@@ -10,7 +10,7 @@ from clientes.exceptions import ClienteError
 from clientes.forms import BuscarClienteForm, ClienteForm
 from clientes.models import Cliente
 from integraciones.models import SincronizacionAlumno
-from integraciones.selectors import sincronizacion_obtener, sincronizaciones_de_cliente
+from integraciones.selectors import sincronizacion_obtener, sincronizaciones_de_alumno
 from integraciones.services import sincronizacion_reintentar
 from ventas_ingenio.paginacion import paginar
 
@@ -22,6 +22,12 @@ def _cliente(id_cliente: int) -> Cliente:
         return selectors.cliente_obtener(id_cliente=id_cliente)
     except Cliente.DoesNotExist as error:
         raise Http404("No existe ese cliente") from error
+
+
+def sincronizaciones_de_cliente(*, cliente_id: int):
+    # TRANSITIONAL (issue 14): the sync state of the alumno who is this client.
+    alumno = selectors.alumno_propio(cliente_id=cliente_id)
+    return sincronizaciones_de_alumno(alumno_id=alumno.pk) if alumno else []
 
 
 def _avisar_sincronizacion(request, cliente: Cliente) -> None:
@@ -147,7 +153,10 @@ def cliente_eliminar(request, id_cliente: int):
 @require_POST
 def sincronizacion_reintentar_vista(request, id_cliente: int, sistema: str):
     try:
-        fila = sincronizacion_obtener(cliente_id=id_cliente, sistema=sistema)
+        alumno = selectors.alumno_propio(cliente_id=id_cliente)
+        if alumno is None:
+            raise SincronizacionAlumno.DoesNotExist
+        fila = sincronizacion_obtener(alumno_id=alumno.pk, sistema=sistema)
     except SincronizacionAlumno.DoesNotExist as error:
         raise Http404("No hay sincronización para ese sistema") from error
     sincronizacion_reintentar(sincronizacion=fila)

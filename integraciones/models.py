@@ -23,9 +23,9 @@ class Operacion(models.TextChoices):
 
 
 class SincronizacionAlumno(models.Model):
-    """One row per client and external system: what still has to be sent there.
+    """One row per alumno and external system: what still has to be sent there.
 
-    Written in the same transaction as the client (an outbox). ``clave`` is the
+    Written in the same transaction as the alumno (an outbox). ``clave`` is the
     Idempotency-Key of the pending operation: it changes only when a new operation is
     queued (an edit), never between retries of the same one. ``reclamo`` marks the
     worker that holds the row until ``proximo_intento`` (its lease); a worker that dies
@@ -33,7 +33,7 @@ class SincronizacionAlumno(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    cliente = models.ForeignKey("clientes.Cliente", on_delete=models.CASCADE, related_name="sincronizaciones")
+    alumno = models.ForeignKey("clientes.Alumno", on_delete=models.CASCADE, related_name="sincronizaciones")
     sistema = models.CharField(max_length=8, choices=Sistema.choices)
     operacion = models.CharField(max_length=12, choices=Operacion.choices, default=Operacion.CREAR)
     clave = models.UUIDField("Idempotency-Key", default=uuid.uuid4)
@@ -51,9 +51,9 @@ class SincronizacionAlumno(models.Model):
         db_table = "integraciones_sincronizacion_alumno"
         verbose_name = "sincronización de alumno"
         verbose_name_plural = "sincronizaciones de alumnos"
-        ordering = ["cliente_id", "sistema"]
+        ordering = ["alumno_id", "sistema"]
         constraints = [
-            models.UniqueConstraint(fields=["cliente", "sistema"], name="sincronizacion_una_por_sistema"),
+            models.UniqueConstraint(fields=["alumno", "sistema"], name="sincronizacion_una_por_sistema"),
             models.CheckConstraint(condition=Q(sistema__in=Sistema.values), name="sincronizacion_sistema_valido"),
             models.CheckConstraint(
                 condition=Q(estado__in=EstadoSincronizacion.values), name="sincronizacion_estado_valido"
@@ -72,7 +72,60 @@ class SincronizacionAlumno(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_sistema_display()} · cliente {self.cliente_id} · {self.get_estado_display()}"
+        return f"{self.get_sistema_display()} · alumno {self.alumno_id} · {self.get_estado_display()}"
+
+
+class OperacionInscripcion(models.TextChoices):
+    CREAR = "crear", "Inscribir"
+    CANCELAR = "cancelar", "Cancelar inscripción"
+
+
+class SincronizacionInscripcion(models.Model):
+    """Outbox of enrollments to send to Aula: one row per enrollment and operation.
+
+    Written in the checkout's transaction (``crear``) or the return's (``cancelar``). The worker
+    sends ``crear`` only once the alumno's SII row is synchronised (Aula needs
+    ``alumno_sii_id``), and ``cancelar`` only after ``crear`` is done. Same lease, backoff and
+    Idempotency-Key rules as :class:`SincronizacionAlumno`.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    inscripcion = models.ForeignKey("cursos.Inscripcion", on_delete=models.CASCADE, related_name="sincronizaciones")
+    operacion = models.CharField(max_length=10, choices=OperacionInscripcion.choices)
+    clave = models.UUIDField("Idempotency-Key", default=uuid.uuid4)
+    estado = models.CharField(max_length=14, choices=EstadoSincronizacion.choices, default=EstadoSincronizacion.PENDIENTE)
+    intentos = models.PositiveIntegerField(default=0)
+    proximo_intento = models.DateTimeField("próximo intento", db_default=models.functions.Now())
+    reclamo = models.UUIDField(null=True, blank=True, editable=False)
+    id_externo = models.CharField("id externo", max_length=64, blank=True)
+    ultimo_error = models.TextField("último error", blank=True)
+    sincronizado_en = models.DateTimeField(null=True, blank=True)
+    creado = models.DateTimeField(auto_now_add=True)
+    actualizado = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "integraciones_sincronizacion_inscripcion"
+        verbose_name = "envío de inscripción a Aula"
+        verbose_name_plural = "envíos de inscripciones a Aula"
+        ordering = ["inscripcion_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inscripcion", "operacion"], name="sincronizacion_inscripcion_una"),
+            models.CheckConstraint(condition=Q(operacion__in=OperacionInscripcion.values),
+                                   name="sincronizacion_inscripcion_operacion"),
+            models.CheckConstraint(condition=Q(estado__in=EstadoSincronizacion.values),
+                                   name="sincronizacion_inscripcion_estado"),
+            models.CheckConstraint(
+                condition=~Q(estado=EstadoSincronizacion.SINCRONIZADO) | ~Q(id_externo=""),
+                name="sincronizacion_inscripcion_con_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["proximo_intento"], condition=Q(estado="pendiente"),
+                         name="sinc_inscripcion_pendiente_idx"),
+        ]
+
+    def __str__(self):
+        return f"Aula · inscripción {self.inscripcion_id} · {self.get_operacion_display()} · {self.get_estado_display()}"
 
 
 class CircuitoSistema(models.Model):

@@ -1,4 +1,4 @@
-"""Reads of the sync state, phrased for the client's pages and the admin."""
+"""Reads of the sync state, phrased for the alumno's pages and the admin."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,8 +13,8 @@ from ventas_ingenio.router import DB_NEGOCIO
 
 
 @dataclass(frozen=True)
-class ClientePendiente:
-    cliente_id: int
+class AlumnoPendiente:
+    alumno_id: int
     nombre: str
     desde: datetime
     intentos: int
@@ -43,10 +43,10 @@ def estado_texto(fila: SincronizacionAlumno | None) -> str:
     return f"Pendiente, próximo intento {cuando}{detalle}"
 
 
-def sincronizaciones_de_cliente(*, cliente_id: int) -> list[EstadoSistema]:
+def sincronizaciones_de_alumno(*, alumno_id: int) -> list[EstadoSistema]:
     """One entry per external system, in a fixed order (SII, Aula)."""
     filas = {
-        f.sistema: f for f in SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(cliente_id=cliente_id)
+        f.sistema: f for f in SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(alumno_id=alumno_id)
     }
     estados = []
     for sistema, nombre in Sistema.choices:
@@ -63,20 +63,20 @@ def sincronizaciones_de_cliente(*, cliente_id: int) -> list[EstadoSistema]:
     return estados
 
 
-def sincronizacion_obtener(*, cliente_id: int, sistema: str) -> SincronizacionAlumno:
-    return SincronizacionAlumno.objects.using(DB_NEGOCIO).get(cliente_id=cliente_id, sistema=sistema)
+def sincronizacion_obtener(*, alumno_id: int, sistema: str) -> SincronizacionAlumno:
+    return SincronizacionAlumno.objects.using(DB_NEGOCIO).get(alumno_id=alumno_id, sistema=sistema)
 
 
-def clientes_pendientes_sincronizar(*, limite: int = 5, using: str = DB_NEGOCIO) -> tuple[list[ClientePendiente], int]:
-    """Clients not yet registered in SII or Aula (pending or failed), oldest first, and how many."""
+def alumnos_pendientes_sincronizar(*, limite: int = 5, using: str = DB_NEGOCIO) -> tuple[list[AlumnoPendiente], int]:
+    """Alumnos not yet registered in SII or Aula (pending or failed), oldest first, and how many."""
     no_sincronizadas = SincronizacionAlumno.objects.using(using).exclude(estado=EstadoSincronizacion.SINCRONIZADO)
     filas = list(
-        no_sincronizadas.values("cliente_id", "cliente__nombre", "cliente__apellidos")
+        no_sincronizadas.values("alumno_id", "alumno__nombre", "alumno__apellidos")
         .annotate(desde=Min("creado"), intentos=Max("intentos"),
                   sistemas=ArrayAgg(Concat("sistema", Value(":"), "estado"), order_by="sistema"))
-        .order_by("desde", "cliente_id")[:limite]
+        .order_by("desde", "alumno_id")[:limite]
     )
-    total = len(filas) if len(filas) < limite else no_sincronizadas.values("cliente_id").distinct().count()
+    total = len(filas) if len(filas) < limite else no_sincronizadas.values("alumno_id").distinct().count()
     nombres_sistema, nombres_estado = dict(Sistema.choices), dict(EstadoSincronizacion.choices)
     pendientes = []
     for fila in filas:
@@ -84,8 +84,8 @@ def clientes_pendientes_sincronizar(*, limite: int = 5, using: str = DB_NEGOCIO)
         for valor in fila["sistemas"]:
             sistema, estado = valor.split(":", 1)
             sistemas.append(f"{nombres_sistema.get(sistema, sistema)}: {nombres_estado.get(estado, estado).lower()}")
-        pendientes.append(ClientePendiente(
-            cliente_id=fila["cliente_id"], nombre=f"{fila['cliente__nombre']} {fila['cliente__apellidos']}".strip(),
+        pendientes.append(AlumnoPendiente(
+            alumno_id=fila["alumno_id"], nombre=f"{fila['alumno__nombre']} {fila['alumno__apellidos']}".strip(),
             desde=fila["desde"], intentos=fila["intentos"], sistemas=sistemas,
         ))
     return pendientes, total

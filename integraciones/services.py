@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clientes.models import Cliente
+from clientes.models import Alumno
 from integraciones.aula import cliente_aula
 from integraciones.cliente_alumnos import ClienteAlumnos, DatosAlumno, Timeout
 from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal, IntegracionError
@@ -49,20 +49,18 @@ class _SinTiempo(Exception):
 
 
 # --- queueing (called inside the client's transaction) -----------------------------------------
-def sincronizaciones_encolar(*, cliente: Cliente, operacion: str = Operacion.CREAR) -> None:
-    """Queue the client's alumno in every system, in the caller's transaction (the outbox).
+def sincronizaciones_encolar(*, alumno: Alumno, operacion: str = Operacion.CREAR) -> None:
+    """Queue the alumno in every system, in the caller's transaction (the outbox).
 
-    A new client gets one pending "crear" row per system. An edit re-queues: a system that
+    A new alumno gets one pending "crear" row per system. An edit re-queues: a system that
     already has the alumno gets an "actualizar" with a new Idempotency-Key; a create still
     pending keeps its key (the same alumno, sent with the current data); a create that ended
-    in error is tried again with a new key. The walk-in client is never queued.
+    in error is tried again with a new key.
     """
-    if cliente.es_publico_general:
-        return
     ahora = timezone.now()
     for sistema in Sistema.values:
         fila, creada = SincronizacionAlumno.objects.using(DB_NEGOCIO).get_or_create(
-            cliente=cliente, sistema=sistema, defaults={"proximo_intento": ahora}
+            alumno=alumno, sistema=sistema, defaults={"proximo_intento": ahora}
         )
         if creada or operacion == Operacion.CREAR:
             continue
@@ -80,9 +78,9 @@ def sincronizacion_reintentar(*, sincronizacion: SincronizacionAlumno) -> None:
         SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=sincronizacion.pk).exclude(
             estado=SINCRONIZADO, operacion=Operacion.CREAR
         ).update(estado=PENDIENTE, intentos=0, proximo_intento=timezone.now(), reclamo=None)
-        cliente_id, sistema = sincronizacion.cliente_id, sincronizacion.sistema
+        alumno_id, sistema = sincronizacion.alumno_id, sincronizacion.sistema
         transaction.on_commit(
-            lambda: sincronizaciones_intentar_ahora(cliente_id=cliente_id, sistemas=[sistema]), using=DB_NEGOCIO
+            lambda: sincronizaciones_intentar_ahora(alumno_id=alumno_id, sistemas=[sistema]), using=DB_NEGOCIO
         )
 
 
@@ -153,9 +151,9 @@ def sincronizaciones_procesar_lote(*, limite: int = 20) -> int:
 
 
 def sincronizaciones_intentar_ahora(
-    *, cliente_id: int, sistemas: Iterable[str] | None = None, presupuesto: float | None = None
+    *, alumno_id: int, sistemas: Iterable[str] | None = None, presupuesto: float | None = None
 ) -> None:
-    """One immediate attempt per system for one client, bounded in total by ``presupuesto``.
+    """One immediate attempt per system for one alumno, bounded in total by ``presupuesto``.
 
     Runs after the registration commits (``transaction.on_commit``). Never raises: whatever
     does not finish in time stays queued for the worker.
@@ -166,27 +164,27 @@ def sincronizaciones_intentar_ahora(
         if limite_tiempo - time.monotonic() < 0.05:
             break
         try:
-            reclamo, ids = _reclamar({"cliente_id": cliente_id, "sistema": sistema}, 1)
+            reclamo, ids = _reclamar({"alumno_id": alumno_id, "sistema": sistema}, 1)
             for fila_id in ids:
                 _procesar(fila_id=fila_id, reclamo=reclamo, limite_tiempo=limite_tiempo)
         except Exception:  # noqa: BLE001 - the cashier's page must not fail because of SII/Aula
-            logger.exception("Intento inmediato de sincronizar cliente %s en %s", cliente_id, sistema)
+            logger.exception("Intento inmediato de sincronizar alumno %s en %s", alumno_id, sistema)
 
 
 # --- sending -------------------------------------------------------------------------------------------
-def _datos(cliente: Cliente) -> DatosAlumno:
+def _datos(alumno: Alumno) -> DatosAlumno:
     return DatosAlumno(
-        nombre=cliente.nombre,
-        apellido=cliente.apellidos,
-        email=cliente.email,
-        curp=cliente.curp or None,
-        fecha_nacimiento=cliente.fecha_nacimiento,
+        nombre=alumno.nombre,
+        apellido=alumno.apellidos,
+        email=alumno.email,
+        curp=alumno.curp or None,
+        fecha_nacimiento=alumno.fecha_nacimiento,
     )
 
 
 def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[], Timeout | None]) -> str:
     """Do the row's operation; return the alumno's id in that system."""
-    datos = _datos(fila.cliente)
+    datos = _datos(fila.alumno)
     clave = str(fila.clave)
     if fila.operacion == Operacion.ACTUALIZAR and fila.id_externo:
         return api.actualizar(fila.id_externo, datos, clave=clave, timeout=tiempo()).id
@@ -202,7 +200,7 @@ def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[]
             return error.id_existente
         raise ErrorPermanente(
             f"{api.nombre_sistema} dice que el alumno ya existe (409) pero no lo encuentra por CURP ni por correo; "
-            "revise los datos del cliente.",
+            "revise los datos del alumno.",
             estado_http=409,
         ) from error
 
@@ -214,7 +212,7 @@ def _espera_reintento(intentos: int, error: IntegracionError) -> float:
 
 
 def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) -> None:
-    fila = SincronizacionAlumno.objects.using(DB_NEGOCIO).select_related("cliente").get(pk=fila_id)
+    fila = SincronizacionAlumno.objects.using(DB_NEGOCIO).select_related("alumno").get(pk=fila_id)
     mia = SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=fila_id, reclamo=reclamo)
     abierto = circuitos_abiertos().get(fila.sistema)
     if abierto:
@@ -258,6 +256,6 @@ def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) 
             reclamo=None, intentos=fila.intentos + 1, estado=SINCRONIZADO, id_externo=id_externo,
             ultimo_error="", sincronizado_en=ahora(),
         ):
-            Cliente.objects.using(DB_NEGOCIO).filter(pk=fila.cliente_id).update(
+            Alumno.objects.using(DB_NEGOCIO).filter(pk=fila.alumno_id).update(
                 **{CAMPO_ID_EXTERNO[fila.sistema]: id_externo}
             )

@@ -89,8 +89,16 @@ class TasaIva(models.TextChoices):
     CERO = "0.00", "0 % (tasa cero)"
 
 
+class TipoProducto(models.TextChoices):
+    ARTICULO = "articulo", "Artículo"
+    CURSO = "curso", "Curso (edición)"
+
+
 class Producto(models.Model):
     id = models.BigAutoField(primary_key=True, db_column="id_producto")
+    # A "curso" product is one edition of a course (``cursos.Edicion``): its stock is free seats.
+    tipo = models.CharField("tipo", max_length=8, choices=TipoProducto.choices,
+                            db_default=TipoProducto.ARTICULO, editable=False)
     codigo = models.CharField(
         "código", max_length=40, unique=True,
         error_messages={"unique": "Ya existe un producto con este código."},
@@ -153,6 +161,7 @@ class Producto(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(existencia__gte=0), name="producto_existencia_no_negativa"),
+            models.CheckConstraint(condition=Q(tipo__in=TipoProducto.values), name="producto_tipo_valido"),
             models.CheckConstraint(condition=Q(precio__gte=0), name="producto_precio_no_negativo"),
             models.CheckConstraint(condition=Q(existencia_minima__gte=0), name="producto_minima_no_negativa"),
             models.CheckConstraint(

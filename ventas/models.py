@@ -163,6 +163,12 @@ class Venta(models.Model):
     nombre_cajero = models.CharField("cajero", max_length=150)
     id_autorizo_descuento = models.IntegerField("id de quien autorizó descuentos", null=True, blank=True)
     nombre_autorizo_descuento = models.CharField("autorizó descuentos", max_length=150, blank=True)
+    # Who sold it (the cashier unless a Gerente assigned another salesperson) and the
+    # commission percentage in force at the time of the sale.
+    id_vendedor = models.IntegerField("id del vendedor", null=True, blank=True)
+    nombre_vendedor = models.CharField("vendedor", max_length=150, blank=True, db_default="")
+    comision_porcentaje = models.DecimalField("comisión (%)", max_digits=5, decimal_places=2,
+                                              db_default=Decimal("0"))
     subtotal = _dinero("subtotal")
     descuento = _dinero("descuento")
     iva = _dinero("IVA")
@@ -193,6 +199,8 @@ class Venta(models.Model):
             models.CheckConstraint(condition=Q(articulos__gte=0), name="venta_articulos_no_negativos"),
             models.CheckConstraint(condition=Q(total_devuelto__gte=0) & Q(total_devuelto__lte=F("total")),
                                    name="venta_devuelto_dentro_del_total"),
+            models.CheckConstraint(condition=Q(comision_porcentaje__gte=0) & Q(comision_porcentaje__lte=100),
+                                   name="venta_comision_en_rango"),
         ]
         # The history (ventas/historial.py) reads the newest matching rows in (fecha, id) order
         # and sums total/total_devuelto: each index carries both in INCLUDE so the count and the
@@ -244,6 +252,9 @@ class VentaDetalle(models.Model):
     iva = _dinero("IVA")
     # Units returned so far; the CHECK below makes "more than sold" impossible in the database too.
     cantidad_devuelta = models.IntegerField("cantidad devuelta", default=0)
+    # The alumno enrolled by a course line (always one seat); empty for goods.
+    alumno = models.ForeignKey("clientes.Alumno", on_delete=models.PROTECT, db_column="id_alumno", null=True,
+                               blank=True, related_name="+")
 
     class Meta:
         db_table = "tra_venta_det"
@@ -261,6 +272,8 @@ class VentaDetalle(models.Model):
             models.CheckConstraint(condition=Q(importe__gte=0), name="venta_det_descuento_no_excede"),
             models.CheckConstraint(condition=Q(cantidad_devuelta__gte=0) & Q(cantidad_devuelta__lte=F("cantidad")),
                                    name="venta_det_devuelta_dentro_de_vendida"),
+            models.CheckConstraint(condition=Q(alumno__isnull=True) | Q(cantidad=1),
+                                   name="venta_det_inscripcion_un_lugar"),
         ]
         # The history's product filter: the sales of a few products from an index-only scan.
         indexes = [models.Index(fields=["producto", "venta"], name="venta_det_producto_venta_idx")]
@@ -455,15 +468,45 @@ class CarritoLinea(models.Model):
     descuento = _dinero("descuento", default=CERO)
     # The price the cashier saw; if the catalog price changes, the cart says so before charging.
     precio_visto = _dinero("precio visto")
+    # A course line: the alumno it enrolls (one seat per line; siblings take one line each).
+    alumno = models.ForeignKey("clientes.Alumno", on_delete=models.PROTECT, db_column="id_alumno", null=True,
+                               blank=True, related_name="+")
 
     class Meta:
         db_table = "tra_carrito_linea"
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["carrito", "producto"], name="carrito_linea_producto_unico"),
+            models.UniqueConstraint(fields=["carrito", "producto"], condition=Q(alumno__isnull=True),
+                                    name="carrito_linea_producto_unico"),
+            models.UniqueConstraint(fields=["carrito", "producto", "alumno"], condition=Q(alumno__isnull=False),
+                                    name="carrito_linea_alumno_unico"),
+            models.CheckConstraint(condition=Q(alumno__isnull=True) | Q(cantidad=1), name="carrito_linea_un_lugar"),
             models.CheckConstraint(condition=Q(cantidad__gt=0) & Q(cantidad__lte=CANTIDAD_MAXIMA), name="carrito_linea_cantidad"),
             models.CheckConstraint(condition=Q(descuento__gte=0), name="carrito_linea_descuento"),
         ]
 
     def __str__(self):
         return f"{self.cantidad} × {self.producto_id}"
+
+
+class Vendedor(models.Model):
+    """A salesperson's commission percentage (the user lives in the auth database: id + name)."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_vendedor")
+    id_usuario = models.IntegerField("id de usuario", unique=True)
+    nombre = models.CharField("nombre", max_length=150)
+    comision_porcentaje = models.DecimalField("comisión (%)", max_digits=5, decimal_places=2, default=Decimal("0"))
+    activo = models.BooleanField("activo", default=True)
+
+    class Meta:
+        db_table = "cat_vendedor"
+        ordering = ["nombre", "id"]
+        verbose_name = "vendedor"
+        verbose_name_plural = "vendedores"
+        constraints = [
+            models.CheckConstraint(condition=Q(comision_porcentaje__gte=0) & Q(comision_porcentaje__lte=100),
+                                   name="vendedor_comision_en_rango"),
+        ]
+
+    def __str__(self):
+        return self.nombre

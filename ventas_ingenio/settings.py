@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "inventario",
     "clientes",
     "integraciones",
+    "cursos",
     "ventas",
     # Development and benchmark data (`cargar_demo`); nothing in the apps above imports it.
     "demo",

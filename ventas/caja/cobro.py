@@ -265,6 +265,9 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
             "nombre_cajero": nombre_para_registro(cajero),
             "id_autorizo_descuento": autorizo_id,
             "nombre_autorizo_descuento": autorizo_nombre,
+            "id_vendedor": cajero.pk,
+            "nombre_vendedor": nombre_para_registro(cajero),
+            "comision_porcentaje": Decimal("0"),
             "subtotal": totales.subtotal,
             "descuento": totales.descuento,
             "iva": totales.iva,
@@ -369,6 +372,7 @@ def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Ven
             "importe": c.importe,
             "iva": c.iva,
             "cantidad_devuelta": 0,
+            "alumno_id": None,
         }
         for _, producto, c in calculadas
     ]

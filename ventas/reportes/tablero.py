@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
-from integraciones.selectors import ClientePendiente, clientes_pendientes_sincronizar
+from integraciones.selectors import AlumnoPendiente, alumnos_pendientes_sincronizar
 from inventario.models import Producto
 from ventas import calculos
 from ventas.calculos import CERO
@@ -79,7 +79,7 @@ class Tablero:
     top_unidades: list[ProductoVendido]
     existencia_baja: list[Producto]
     existencia_baja_total: int
-    pendientes: list[ClientePendiente]
+    pendientes: list[AlumnoPendiente]
     pendientes_total: int
 
     @property
@@ -247,7 +247,7 @@ def tablero_datos(*, hoy: date, dias: int = DIAS_TABLERO) -> Tablero:
     ]
     top_importe, top_unidades = _tops(sumas, LIMITE_TOP)
     existencia_baja, existencia_baja_total = productos_existencia_baja()
-    pendientes, pendientes_total = clientes_pendientes_sincronizar(limite=LIMITE_PENDIENTES, using=db_lectura())
+    pendientes, pendientes_total = alumnos_pendientes_sincronizar(limite=LIMITE_PENDIENTES, using=db_lectura())
     return Tablero(
         desde=desde, hasta=hoy, por_dia=por_dia, por_hora=por_hora,
         top_importe=top_importe, top_unidades=top_unidades,

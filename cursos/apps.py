@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CursosConfig(AppConfig):
+    name = "cursos"
+    verbose_name = "Cursos"
