@@ -31,7 +31,7 @@ class Cliente(models.Model):
     telefono = models.CharField("teléfono", max_length=15, blank=True)
     curp = models.CharField("CURP", max_length=18, null=True, blank=True, unique=True)
     fecha_nacimiento = models.DateField("fecha de nacimiento", null=True, blank=True)
-    rfc = models.CharField("RFC", max_length=13, null=True, blank=True)
+    rfc = models.CharField("RFC", max_length=13, blank=True, default="", db_default="")
     activo = models.BooleanField("activo", default=True)
     es_publico_general = models.BooleanField("público en general", default=False, editable=False)
     id_alumno_sii = models.CharField("id de alumno en SII", max_length=64, blank=True, editable=False)
@@ -62,7 +62,7 @@ class Cliente(models.Model):
                 name="cliente_curp_formato",
             ),
             models.CheckConstraint(
-                condition=Q(rfc__isnull=True) | Q(rfc__regex=PATRON_RFC_BD), name="cliente_rfc_formato"
+                condition=Q(rfc="") | Q(rfc__regex=PATRON_RFC_BD), name="cliente_rfc_formato"
             ),
             models.CheckConstraint(condition=Q(tipo__in=TipoCliente.values), name="cliente_tipo_valido"),
         ]

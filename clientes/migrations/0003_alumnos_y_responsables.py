@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cliente',
             name='rfc',
-            field=models.CharField(blank=True, max_length=13, null=True, verbose_name='RFC'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=13, verbose_name='RFC'),
         ),
         migrations.AddField(
             model_name='cliente',
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='cliente',
-            constraint=models.CheckConstraint(condition=models.Q(('rfc__isnull', True), ('rfc__regex', '^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$'), _connector='OR'), name='cliente_rfc_formato'),
+            constraint=models.CheckConstraint(condition=models.Q(('rfc', ''), ('rfc__regex', '^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$'), _connector='OR'), name='cliente_rfc_formato'),
         ),
         migrations.AddConstraint(
             model_name='cliente',
