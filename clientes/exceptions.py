@@ -35,3 +35,11 @@ class ClienteConVentas(ClienteError):
 
 class ClienteProtegido(ClienteError):
     """The walk-in client ("Público en general") cannot be edited, deactivated or deleted."""
+
+
+class MatriculaDuplicada(ClienteError):
+    campo = "matricula"
+
+
+class RfcInvalido(ClienteError):
+    campo = "rfc"

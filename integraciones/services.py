@@ -28,6 +28,7 @@ from integraciones.models import (
     EstadoSincronizacion,
     Operacion,
     SincronizacionAlumno,
+    SincronizacionInscripcion,
     Sistema,
 )
 from integraciones.sii import cliente_sii
@@ -70,6 +71,17 @@ def sincronizaciones_encolar(*, alumno: Alumno, operacion: str = Operacion.CREAR
         elif fila.estado == ERROR:
             cambios.update(operacion=Operacion.CREAR, clave=uuid.uuid4())
         SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=fila.pk).update(**cambios)
+
+
+def inscripcion_encolar(*, inscripcion_id: int, operacion: str) -> None:
+    """Queue an enrollment's creation or cancellation in Aula, in the caller's transaction.
+
+    Called by the checkout (``crear``) and by a return or cancellation of the line
+    (``cancelar``). Idempotent: queuing the same operation twice keeps one row.
+    """
+    SincronizacionInscripcion.objects.using(DB_NEGOCIO).get_or_create(
+        inscripcion_id=inscripcion_id, operacion=operacion, defaults={"proximo_intento": timezone.now()}
+    )
 
 
 def sincronizacion_reintentar(*, sincronizacion: SincronizacionAlumno) -> None:

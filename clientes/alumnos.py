@@ -1,0 +1,104 @@
+"""Writes of alumnos (who study): each service is one transaction on the business database.
+
+Registering or editing an alumno queues it in SII and Aula in the same transaction (the
+outbox in ``integraciones``); the HTTP calls happen only after commit. Clients (who pay) are
+never sent anywhere.
+"""
+
+import datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clientes.curp import curp_error, curp_fecha_nacimiento
+from clientes.exceptions import CurpDuplicada, CurpInvalida, DatosInvalidos, MatriculaDuplicada
+from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
+from integraciones.models import Operacion
+from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
+from ventas_ingenio.router import DB_NEGOCIO
+
+NACIMIENTO_MINIMO = datetime.date(1900, 1, 1)
+CAMPOS_SINCRONIZADOS = ("nombre", "apellidos", "email", "curp", "fecha_nacimiento")
+_MAXIMOS = {"nombre": 100, "apellidos": 150, "matricula": 30, "ciclo_escolar": 20, "grado": 20, "grupo": 20}
+
+
+def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
+    limpios = {campo: (datos.get(campo) or "").strip() for campo in (*_MAXIMOS, "email", "telefono")}
+    if not limpios["nombre"]:
+        raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
+    if not any(caracter.isalpha() for caracter in limpios["nombre"]):
+        raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
+    for campo, maximo in _MAXIMOS.items():
+        if len(limpios[campo]) > maximo:
+            raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)
+        if "<" in limpios[campo] or ">" in limpios[campo]:
+            raise DatosInvalidos("No se permiten los caracteres < ni >.", campo=campo)
+    telefono = "".join(c for c in limpios["telefono"] if "0" <= c <= "9")
+    if limpios["telefono"] and not 7 <= len(telefono) <= 15:
+        raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
+    limpios["telefono"] = telefono
+    curp = (datos.get("curp") or "").strip().upper() or None
+    fecha_nacimiento = datos.get("fecha_nacimiento")
+    if curp:
+        error = curp_error(curp)
+        if error:
+            raise CurpInvalida(error)
+        otros = Alumno.objects.using(DB_NEGOCIO).filter(curp=curp)
+        if excluir_id is not None:
+            otros = otros.exclude(pk=excluir_id)
+        if otros.exists():
+            raise CurpDuplicada("Ya hay un alumno con esa CURP.")
+        fecha_nacimiento = fecha_nacimiento or curp_fecha_nacimiento(curp)
+    if fecha_nacimiento is not None:
+        if fecha_nacimiento > timezone.localdate():
+            raise DatosInvalidos("La fecha de nacimiento no puede ser futura.", campo="fecha_nacimiento")
+        if fecha_nacimiento < NACIMIENTO_MINIMO:
+            raise DatosInvalidos("La fecha de nacimiento debe ser del 1 de enero de 1900 en adelante.",
+                                 campo="fecha_nacimiento")
+    if limpios["matricula"]:
+        otros = Alumno.objects.using(DB_NEGOCIO).filter(matricula=limpios["matricula"])
+        if excluir_id is not None:
+            otros = otros.exclude(pk=excluir_id)
+        if otros.exists():
+            raise MatriculaDuplicada("Ya hay un alumno con esa matrícula.")
+    return {**limpios, "curp": curp, "fecha_nacimiento": fecha_nacimiento}
+
+
+def _error_de_integridad(error: IntegrityError) -> Exception:
+    texto = str(error)
+    if "curp" in texto:
+        return CurpDuplicada("Ya hay un alumno con esa CURP.")
+    if "matricula" in texto:
+        return MatriculaDuplicada("Ya hay un alumno con esa matrícula.")
+    return DatosInvalidos("Los datos no cumplen las reglas de alumnos.")
+
+
+def alumno_registrar(
+    *, nombre: str, apellidos: str = "", curp: str | None = None, fecha_nacimiento: datetime.date | None = None,
+    email: str = "", telefono: str = "", matricula: str = "", ciclo_escolar: str = "", grado: str = "",
+    grupo: str = "", responsable: Cliente | None = None, parentesco: str = Parentesco.TUTOR,
+) -> Alumno:
+    """Register an alumno (optionally paid for by ``responsable``) and queue it in SII and Aula.
+
+    Validates everything first (CurpInvalida, CurpDuplicada, MatriculaDuplicada, DatosInvalidos;
+    nothing is written then). "Público en general" cannot be responsible for an alumno.
+    """
+    if responsable is not None and responsable.es_publico_general:
+        raise DatosInvalidos("«Público en general» no puede ser responsable de un alumno: elige o registra al cliente que paga.")
+    datos = _limpiar(datos={
+        "nombre": nombre, "apellidos": apellidos, "curp": curp, "fecha_nacimiento": fecha_nacimiento, "email": email,
+        "telefono": telefono, "matricula": matricula, "ciclo_escolar": ciclo_escolar, "grado": grado, "grupo": grupo,
+    }, excluir_id=None)
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            alumno = Alumno.objects.using(DB_NEGOCIO).create(**datos)
+            if responsable is not None:
+                AlumnoResponsable.objects.using(DB_NEGOCIO).create(
+                    alumno=alumno, cliente=responsable, parentesco=parentesco
+                )
+            sincronizaciones_encolar(alumno=alumno, operacion=Operacion.CREAR)
+            transaction.on_commit(partial(sincronizaciones_intentar_ahora, alumno_id=alumno.pk), using=DB_NEGOCIO)
+    except IntegrityError as error:
+        raise _error_de_integridad(error) from error
+    return alumno
