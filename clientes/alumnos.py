@@ -8,11 +8,18 @@ never sent anywhere.
 import datetime
 from functools import partial
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientes.curp import curp_error, curp_fecha_nacimiento
-from clientes.exceptions import CurpDuplicada, CurpInvalida, DatosInvalidos, MatriculaDuplicada
+from clientes.exceptions import (
+    CurpDuplicada,
+    CurpInvalida,
+    DatosInvalidos,
+    MatriculaDuplicada,
+)
 from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
 from integraciones.models import Operacion
 from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
@@ -20,11 +27,21 @@ from ventas_ingenio.router import DB_NEGOCIO
 
 NACIMIENTO_MINIMO = datetime.date(1900, 1, 1)
 CAMPOS_SINCRONIZADOS = ("nombre", "apellidos", "email", "curp", "fecha_nacimiento")
+_PUBLICO_GENERAL = "«Público en general» no puede ser responsable de un alumno: elige o registra al cliente que paga."
 _MAXIMOS = {"nombre": 100, "apellidos": 150, "matricula": 30, "ciclo_escolar": 20, "grado": 20, "grupo": 20}
 
 
 def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
     limpios = {campo: (datos.get(campo) or "").strip() for campo in (*_MAXIMOS, "email", "telefono")}
+    for campo, valor in limpios.items():
+        if "\x00" in valor:
+            raise DatosInvalidos("El texto tiene caracteres no permitidos.", campo=campo)
+    if limpios["email"]:
+        try:
+            validate_email(limpios["email"])
+        except ValidationError as error:
+            raise DatosInvalidos("Escribe un correo electrónico válido, por ejemplo ana@ejemplo.mx.",
+                                 campo="email") from error
     if not limpios["nombre"]:
         raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
     if not any(caracter.isalpha() for caracter in limpios["nombre"]):
@@ -35,7 +52,7 @@ def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
         if "<" in limpios[campo] or ">" in limpios[campo]:
             raise DatosInvalidos("No se permiten los caracteres < ni >.", campo=campo)
     telefono = "".join(c for c in limpios["telefono"] if "0" <= c <= "9")
-    if limpios["telefono"] and not 7 <= len(telefono) <= 15:
+    if len(telefono) > 15 or (limpios["telefono"] and len(telefono) < 7):
         raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
     limpios["telefono"] = telefono
     curp = (datos.get("curp") or "").strip().upper() or None
@@ -85,7 +102,9 @@ def alumno_registrar(
     nothing is written then). "Público en general" cannot be responsible for an alumno.
     """
     if responsable is not None and responsable.es_publico_general:
-        raise DatosInvalidos("«Público en general» no puede ser responsable de un alumno: elige o registra al cliente que paga.")
+        raise DatosInvalidos(_PUBLICO_GENERAL, campo="cliente")
+    if parentesco not in Parentesco.values:
+        raise DatosInvalidos("Elige el parentesco de la lista.", campo="parentesco")
     datos = _limpiar(datos={
         "nombre": nombre, "apellidos": apellidos, "curp": curp, "fecha_nacimiento": fecha_nacimiento, "email": email,
         "telefono": telefono, "matricula": matricula, "ciclo_escolar": ciclo_escolar, "grado": grado, "grupo": grupo,
@@ -102,3 +121,78 @@ def alumno_registrar(
     except IntegrityError as error:
         raise _error_de_integridad(error) from error
     return alumno
+
+
+def alumno_actualizar(
+    *, alumno: Alumno, nombre: str, apellidos: str = "", curp: str | None = None,
+    fecha_nacimiento: datetime.date | None = None, email: str = "", telefono: str = "", matricula: str = "",
+    ciclo_escolar: str = "", grado: str = "", grupo: str = "",
+) -> Alumno:
+    """Save an alumno's data. A change of name, surnames, email, CURP or birth date is queued for
+    SII and Aula in the same transaction (an update with a new Idempotency-Key where the system
+    already has the alumno), then tried once after commit."""
+    datos = _limpiar(datos={
+        "nombre": nombre, "apellidos": apellidos, "curp": curp, "fecha_nacimiento": fecha_nacimiento, "email": email,
+        "telefono": telefono, "matricula": matricula, "ciclo_escolar": ciclo_escolar, "grado": grado, "grupo": grupo,
+    }, excluir_id=alumno.pk)
+    cambio_sincronizado = any(getattr(alumno, campo) != datos[campo] for campo in CAMPOS_SINCRONIZADOS)
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            Alumno.objects.using(DB_NEGOCIO).select_for_update().get(pk=alumno.pk)
+            for campo, valor in datos.items():
+                setattr(alumno, campo, valor)
+            alumno.save(using=DB_NEGOCIO)
+            if cambio_sincronizado:
+                sincronizaciones_encolar(alumno=alumno, operacion=Operacion.ACTUALIZAR)
+                transaction.on_commit(partial(sincronizaciones_intentar_ahora, alumno_id=alumno.pk), using=DB_NEGOCIO)
+    except IntegrityError as error:
+        alumno.refresh_from_db(using=DB_NEGOCIO)
+        raise _error_de_integridad(error) from error
+    return alumno
+
+
+def alumno_desactivar(*, alumno: Alumno) -> Alumno:
+    """Mark an alumno as no longer studying (kept with its links, enrollments and SII/Aula ids)."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        Alumno.objects.using(DB_NEGOCIO).filter(pk=alumno.pk).update(activo=False, actualizado=timezone.now())
+    alumno.activo = False
+    return alumno
+
+
+def alumno_reactivar(*, alumno: Alumno) -> Alumno:
+    with transaction.atomic(using=DB_NEGOCIO):
+        Alumno.objects.using(DB_NEGOCIO).filter(pk=alumno.pk).update(activo=True, actualizado=timezone.now())
+    alumno.activo = True
+    return alumno
+
+
+def alumno_confirmar(*, alumno: Alumno) -> Alumno:
+    """Staff confirm that an alumno created by the migration (``por_confirmar``) does study."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        Alumno.objects.using(DB_NEGOCIO).filter(pk=alumno.pk).update(por_confirmar=False, actualizado=timezone.now())
+    alumno.por_confirmar = False
+    return alumno
+
+
+def responsable_vincular(*, alumno: Alumno, cliente: Cliente, parentesco: str) -> AlumnoResponsable:
+    """``cliente`` pays for ``alumno`` too (an alumno may have several responsables). Linking
+    the same pair again changes the parentesco. Refuses "Público en general" and inactive clients."""
+    if cliente.es_publico_general:
+        raise DatosInvalidos(_PUBLICO_GENERAL, campo="cliente")
+    if not cliente.activo:
+        raise DatosInvalidos("El cliente está inactivo: actívalo antes de vincularlo.", campo="cliente")
+    if parentesco not in Parentesco.values:
+        raise DatosInvalidos("Elige el parentesco de la lista.", campo="parentesco")
+    with transaction.atomic(using=DB_NEGOCIO):
+        vinculo, _ = AlumnoResponsable.objects.using(DB_NEGOCIO).update_or_create(
+            alumno=alumno, cliente=cliente, defaults={"parentesco": parentesco}
+        )
+    return vinculo
+
+
+def responsable_desvincular(*, alumno: Alumno, cliente: Cliente) -> None:
+    """``cliente`` no longer pays for ``alumno`` (past sales keep their client)."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        borrados, _ = AlumnoResponsable.objects.using(DB_NEGOCIO).filter(alumno=alumno, cliente=cliente).delete()
+    if not borrados:
+        raise DatosInvalidos("Ese cliente no es responsable de este alumno.", campo="cliente")

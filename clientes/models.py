@@ -16,7 +16,9 @@ class TipoCliente(models.TextChoices):
 class Cliente(models.Model):
     """Who pays: a person (a parent, a student paying for themself) or a company.
 
-    Legacy table ``cat_cliente`` (the first six columns keep the first version's names).
+    Legacy table ``cat_cliente`` (the first six columns keep the first version's names). Its
+    CURP, birth date and SII/Aula ids moved to ``Alumno`` (migrations integraciones 0002 and
+    clientes 0004).
     A client is never sent to SII or Aula: only :class:`Alumno` rows are. A client pays for
     any number of alumnos and an alumno may have several clients who pay (``AlumnoResponsable``).
     """
@@ -29,13 +31,9 @@ class Cliente(models.Model):
     direccion = models.CharField("dirección", max_length=255, blank=True)
     email = models.EmailField("correo electrónico", max_length=254, blank=True)
     telefono = models.CharField("teléfono", max_length=15, blank=True)
-    curp = models.CharField("CURP", max_length=18, null=True, blank=True, unique=True)
-    fecha_nacimiento = models.DateField("fecha de nacimiento", null=True, blank=True)
     rfc = models.CharField("RFC", max_length=13, blank=True, default="", db_default="")
     activo = models.BooleanField("activo", default=True)
     es_publico_general = models.BooleanField("público en general", default=False, editable=False)
-    id_alumno_sii = models.CharField("id de alumno en SII", max_length=64, blank=True, editable=False)
-    id_alumno_aula = models.CharField("id de alumno en Aula", max_length=64, blank=True, editable=False)
     creado = models.DateTimeField("creado", auto_now_add=True)
     actualizado = models.DateTimeField("actualizado", auto_now=True)
 
@@ -57,10 +55,6 @@ class Cliente(models.Model):
                 name="cliente_un_solo_publico_general",
             ),
             models.CheckConstraint(condition=Q(telefono__regex=r"^[0-9]*$"), name="cliente_telefono_digitos"),
-            models.CheckConstraint(
-                condition=Q(curp__isnull=True) | Q(curp__regex=PATRON_CURP_BD),
-                name="cliente_curp_formato",
-            ),
             models.CheckConstraint(
                 condition=Q(rfc="") | Q(rfc__regex=PATRON_RFC_BD), name="cliente_rfc_formato"
             ),

@@ -1,14 +1,14 @@
-"""Reads of clients: search, uniqueness questions for the forms, the walk-in client."""
+"""Reads of clients and alumnos: search, uniqueness questions for the forms, the walk-in client."""
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from clientes.models import Cliente
+from clientes.models import Alumno, AlumnoResponsable, Cliente
 from ventas_ingenio.router import DB_NEGOCIO
 
 
 def clientes_buscar(*, texto: str = "", incluir_inactivos: bool = False) -> QuerySet[Cliente]:
-    """Clients whose name, surname, email, CURP or phone contain ``texto`` (case-insensitive)."""
+    """Clients whose name, surname, email, RFC or phone contain every word of ``texto`` (case-insensitive)."""
     clientes = Cliente.objects.using(DB_NEGOCIO).all()
     if not incluir_inactivos:
         clientes = clientes.filter(activo=True)
@@ -18,7 +18,7 @@ def clientes_buscar(*, texto: str = "", incluir_inactivos: bool = False) -> Quer
             Q(nombre__icontains=palabra)
             | Q(apellidos__icontains=palabra)
             | Q(email__icontains=palabra)
-            | Q(curp__icontains=palabra)
+            | Q(rfc__icontains=palabra)
         )
         if digitos:
             filtro |= Q(telefono__contains=digitos)
@@ -44,14 +44,6 @@ def email_en_uso(*, email: str, excluir_id: int | None = None) -> bool:
     return clientes.exists()
 
 
-def curp_en_uso(*, curp: str, excluir_id: int | None = None) -> bool:
-    """Whether any client (active or not) already has this CURP."""
-    clientes = Cliente.objects.using(DB_NEGOCIO).filter(curp=curp.strip().upper())
-    if excluir_id is not None:
-        clientes = clientes.exclude(pk=excluir_id)
-    return clientes.exists()
-
-
 def cliente_tiene_ventas(*, cliente: Cliente) -> bool:
     """Whether a sale (or any other row that protects it: a cart, later a payment) names the
     client; then it may only be deactivated. Read through the model's reverse relations, so
@@ -65,9 +57,97 @@ def cliente_tiene_ventas(*, cliente: Cliente) -> bool:
     return False
 
 
-def alumno_propio(*, cliente_id: int):
-    """The alumno who is this client (pays for themself), if any."""
-    from clientes.models import Alumno, Parentesco
+# --- alumnos ----------------------------------------------------------------------------------------
+def alumno_obtener(*, alumno_id: int) -> Alumno:
+    """The alumno (raises Alumno.DoesNotExist)."""
+    return Alumno.objects.using(DB_NEGOCIO).get(pk=alumno_id)
 
-    return (Alumno.objects.using(DB_NEGOCIO)
-            .filter(vinculos__cliente_id=cliente_id, vinculos__parentesco=Parentesco.PROPIO).first())
+
+def curp_en_uso(*, curp: str, excluir_id: int | None = None) -> bool:
+    """Whether any alumno (active or not) already has this CURP."""
+    alumnos = Alumno.objects.using(DB_NEGOCIO).filter(curp=curp.strip().upper())
+    if excluir_id is not None:
+        alumnos = alumnos.exclude(pk=excluir_id)
+    return alumnos.exists()
+
+
+def matricula_en_uso(*, matricula: str, excluir_id: int | None = None) -> bool:
+    alumnos = Alumno.objects.using(DB_NEGOCIO).filter(matricula=matricula.strip())
+    if excluir_id is not None:
+        alumnos = alumnos.exclude(pk=excluir_id)
+    return alumnos.exists()
+
+
+def _alumnos_con_texto(alumnos: QuerySet[Alumno], texto: str) -> QuerySet[Alumno]:
+    for palabra in texto.split():
+        alumnos = alumnos.filter(
+            Q(nombre__icontains=palabra) | Q(apellidos__icontains=palabra) | Q(curp__icontains=palabra)
+            | Q(matricula__icontains=palabra) | Q(email__icontains=palabra)
+        )
+    return alumnos
+
+
+def alumnos_filtrar(
+    *, texto: str = "", ciclo_escolar: str = "", grado: str = "", grupo: str = "",
+    por_confirmar: bool = False, incluir_inactivos: bool = False,
+) -> QuerySet[Alumno]:
+    """The alumno list: every word of ``texto`` in name, surnames, CURP, matrícula or email;
+    exact ciclo escolar / grado / grupo; only those to confirm; inactive ones too."""
+    alumnos = _alumnos_con_texto(Alumno.objects.using(DB_NEGOCIO).all(), texto)
+    if not incluir_inactivos:
+        alumnos = alumnos.filter(activo=True)
+    if por_confirmar:
+        alumnos = alumnos.filter(por_confirmar=True)
+    for campo, valor in (("ciclo_escolar", ciclo_escolar), ("grado", grado), ("grupo", grupo)):
+        if valor:
+            alumnos = alumnos.filter(**{campo: valor})
+    return alumnos.annotate(num_responsables=Count("vinculos")).order_by("apellidos", "nombre", "id")
+
+
+def alumnos_buscar(*, texto: str, responsable_id: int | None = None, limite: int = 20) -> list[Alumno]:
+    """Active alumnos matching every word of ``texto`` (name, CURP, matrícula, email), the ones
+    ``responsable_id`` pays for first (the till: the mother's children before anyone else's).
+    With an empty ``texto`` and a responsable: that responsable's alumnos."""
+    alumnos = Alumno.objects.using(DB_NEGOCIO).filter(activo=True)
+    if not texto.split():
+        if responsable_id is None:
+            return []
+        alumnos = alumnos.filter(vinculos__cliente_id=responsable_id)
+    alumnos = _alumnos_con_texto(alumnos, texto)
+    if responsable_id is not None:
+        propio = AlumnoResponsable.objects.using(DB_NEGOCIO).filter(cliente_id=responsable_id)
+        alumnos = alumnos.annotate(
+            es_suyo=Case(When(pk__in=propio.values("alumno_id"), then=Value(0)), default=Value(1),
+                         output_field=IntegerField())
+        ).order_by("es_suyo", "apellidos", "nombre", "id")
+    else:
+        alumnos = alumnos.order_by("apellidos", "nombre", "id")
+    return list(alumnos[:limite])
+
+
+def responsables_de_alumno(*, alumno_id: int) -> list[AlumnoResponsable]:
+    """Who pays for the alumno, in the order they were linked."""
+    return list(AlumnoResponsable.objects.using(DB_NEGOCIO).filter(alumno_id=alumno_id)
+                .select_related("cliente").order_by("id"))
+
+
+def alumnos_de_cliente(*, cliente_id: int) -> list[AlumnoResponsable]:
+    """The alumnos a client pays for (active first), with the link's parentesco."""
+    return list(AlumnoResponsable.objects.using(DB_NEGOCIO).filter(cliente_id=cliente_id)
+                .select_related("alumno").order_by("-alumno__activo", "alumno__apellidos", "alumno__nombre", "id"))
+
+
+def alumnos_valores(*, campo: str) -> list[str]:
+    """The values in use of ``ciclo_escolar``, ``grado`` or ``grupo`` (the list's filters)."""
+    if campo not in ("ciclo_escolar", "grado", "grupo"):
+        raise ValueError(campo)
+    return list(Alumno.objects.using(DB_NEGOCIO).exclude(**{campo: ""}).order_by(campo)
+                .values_list(campo, flat=True).distinct())
+
+
+def email_de_otro_alumno(*, email: str, alumno_id: int) -> bool:
+    """Whether another alumno of ours has this email (siblings using their parent's): then a
+    search by email in SII/Aula could find the sibling, so the sync must not rely on it."""
+    if not email.strip():
+        return False
+    return Alumno.objects.using(DB_NEGOCIO).filter(email__iexact=email.strip()).exclude(pk=alumno_id).exists()

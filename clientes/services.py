@@ -1,32 +1,20 @@
-"""Writes of clients. Each service is one transaction on the business database.
-
-Registering or editing a client also queues its alumno in SII and Aula in the same
-transaction (the outbox in ``integraciones``); the HTTP calls happen only after commit.
+"""Writes of clients (who pay: a person or a company). Each service is one transaction on the
+business database. A client is never sent to SII or Aula: only alumnos are (``clientes.alumnos``).
 """
 
-import datetime
-from functools import partial
-
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from clientes.curp import curp_error, curp_fecha_nacimiento
 from clientes.exceptions import (
     ClienteConVentas,
     ClienteProtegido,
-    CurpDuplicada,
-    CurpInvalida,
     DatosInvalidos,
     EmailDuplicado,
+    RfcInvalido,
 )
-from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
-from clientes.selectors import cliente_tiene_ventas, curp_en_uso, email_en_uso
-from integraciones.models import Operacion
-from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
+from clientes.models import Cliente, TipoCliente
+from clientes.rfc import rfc_error, rfc_normalizar
+from clientes.selectors import cliente_tiene_ventas, email_en_uso
 from ventas_ingenio.router import DB_NEGOCIO
-
-NACIMIENTO_MINIMO = datetime.date(1900, 1, 1)
-CAMPOS_SINCRONIZADOS = ("nombre", "apellidos", "email", "curp", "fecha_nacimiento")
 
 
 def telefono_normalizar(telefono: str) -> str:
@@ -35,9 +23,11 @@ def telefono_normalizar(telefono: str) -> str:
 
 
 def _limpiar(
-    *, nombre: str, apellidos: str, email: str, telefono: str, direccion: str, curp: str | None,
-    fecha_nacimiento: datetime.date | None, excluir_id: int | None,
+    *, tipo: str, nombre: str, apellidos: str, email: str, telefono: str, direccion: str, rfc: str,
+    excluir_id: int | None,
 ) -> dict:
+    if tipo not in TipoCliente.values:
+        raise DatosInvalidos("Elige si el cliente es una persona o una empresa.", campo="tipo")
     nombre, apellidos, direccion = nombre.strip(), apellidos.strip(), direccion.strip()
     email = email.strip()
     if not nombre:
@@ -45,101 +35,78 @@ def _limpiar(
     if not any(caracter.isalpha() for caracter in nombre):
         raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
     for campo, valor, maximo in (("nombre", nombre, 100), ("apellidos", apellidos, 150), ("direccion", direccion, 255)):
+        if "\x00" in valor:
+            raise DatosInvalidos("El texto tiene caracteres no permitidos.", campo=campo)
         if len(valor) > maximo:
             raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)
         if campo != "direccion" and ("<" in valor or ">" in valor):
             raise DatosInvalidos("No se permiten los caracteres < ni >.", campo=campo)
-    if not email:
-        raise DatosInvalidos("El correo electrónico es obligatorio.", campo="email")
-    if email_en_uso(email=email, excluir_id=excluir_id):
+    if len(email) > 254 or "\x00" in email:
+        raise DatosInvalidos("El correo electrónico no es válido.", campo="email")
+    if email and email_en_uso(email=email, excluir_id=excluir_id):
         raise EmailDuplicado("Ya hay un cliente activo con ese correo electrónico.")
-    curp = (curp or "").strip().upper() or None
-    if curp:
-        error = curp_error(curp)
-        if error:
-            raise CurpInvalida(error)
-        if curp_en_uso(curp=curp, excluir_id=excluir_id):
-            raise CurpDuplicada("Ya hay un cliente con esa CURP.")
-        fecha_nacimiento = fecha_nacimiento or curp_fecha_nacimiento(curp)
     escrito, telefono = telefono.strip(), telefono_normalizar(telefono)
     if len(telefono) > 15:
         raise DatosInvalidos("El teléfono tiene demasiados dígitos (máximo 15).", campo="telefono")
     if escrito and len(telefono) < 7:
         raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
-    if fecha_nacimiento is not None:
-        if fecha_nacimiento > timezone.localdate():
-            raise DatosInvalidos("La fecha de nacimiento no puede ser futura.", campo="fecha_nacimiento")
-        if fecha_nacimiento < NACIMIENTO_MINIMO:
-            raise DatosInvalidos("La fecha de nacimiento debe ser del 1 de enero de 1900 en adelante.",
-                                 campo="fecha_nacimiento")
+    rfc = rfc_normalizar(rfc)
+    if rfc:
+        error = rfc_error(rfc, tipo=tipo)
+        if error:
+            raise RfcInvalido(error)
     return {
-        "nombre": nombre, "apellidos": apellidos, "email": email, "telefono": telefono,
-        "direccion": direccion, "curp": curp, "fecha_nacimiento": fecha_nacimiento,
+        "tipo": tipo, "nombre": nombre, "apellidos": apellidos, "email": email, "telefono": telefono,
+        "direccion": direccion, "rfc": rfc,
     }
 
 
 def _error_de_integridad(error: IntegrityError) -> Exception:
     """A race lost against another registration: the constraint names which field."""
     texto = str(error)
-    if "curp" in texto:
-        return CurpDuplicada("Ya hay un cliente con esa CURP.")
     if "email" in texto:
         return EmailDuplicado("Ya hay un cliente activo con ese correo electrónico.")
+    if "rfc" in texto:
+        return RfcInvalido("El RFC no tiene el formato del SAT.")
     return DatosInvalidos("Los datos no cumplen las reglas de clientes.")
 
 
 def cliente_registrar(
-    *, nombre: str, apellidos: str = "", email: str, telefono: str = "", direccion: str = "",
-    curp: str | None = None, fecha_nacimiento: datetime.date | None = None,
+    *, nombre: str, tipo: str = TipoCliente.PERSONA, apellidos: str = "", email: str = "", telefono: str = "",
+    direccion: str = "", rfc: str = "",
 ) -> Cliente:
-    """Register a client and queue it as an alumno in SII and Aula, in one transaction.
-
-    Validates everything first (raises CurpInvalida, CurpDuplicada, EmailDuplicado,
-    DatosInvalidos; nothing is written then). After commit, one immediate attempt per
-    system (bounded in total); whatever does not finish stays queued for the worker.
-    """
+    """Register a client (who pays). Email and RFC are optional; an email is unique among
+    active clients, an RFC must be valid for the client's kind (13 characters a person, 12 a
+    company, right check digit). Raises EmailDuplicado, RfcInvalido, DatosInvalidos; nothing
+    is written then. Nothing is sent to SII or Aula."""
     datos = _limpiar(
-        nombre=nombre, apellidos=apellidos, email=email, telefono=telefono, direccion=direccion,
-        curp=curp, fecha_nacimiento=fecha_nacimiento, excluir_id=None,
+        tipo=tipo, nombre=nombre, apellidos=apellidos, email=email, telefono=telefono, direccion=direccion,
+        rfc=rfc, excluir_id=None,
     )
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             cliente = Cliente.objects.using(DB_NEGOCIO).create(**datos)
-            if datos["curp"]:
-                # TRANSITIONAL (issue 14): a client with a CURP studies and pays for themself.
-                alumno = Alumno.objects.using(DB_NEGOCIO).create(
-                    nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
-                    telefono=datos["telefono"], curp=datos["curp"], fecha_nacimiento=datos["fecha_nacimiento"],
-                )
-                AlumnoResponsable.objects.using(DB_NEGOCIO).create(
-                    alumno=alumno, cliente=cliente, parentesco=Parentesco.PROPIO
-                )
-                sincronizaciones_encolar(alumno=alumno, operacion=Operacion.CREAR)
-                transaction.on_commit(partial(sincronizaciones_intentar_ahora, alumno_id=alumno.pk), using=DB_NEGOCIO)
     except IntegrityError as error:
         raise _error_de_integridad(error) from error
     return cliente
 
 
 def cliente_actualizar(
-    *, cliente: Cliente, nombre: str, apellidos: str = "", email: str, telefono: str = "", direccion: str = "",
-    curp: str | None = None, fecha_nacimiento: datetime.date | None = None,
+    *, cliente: Cliente, nombre: str, tipo: str = TipoCliente.PERSONA, apellidos: str = "", email: str = "",
+    telefono: str = "", direccion: str = "", rfc: str = "",
 ) -> Cliente:
-    """Save a client's data; a change of name, email, CURP or birth date is pushed to SII/Aula."""
+    """Save a client's data (same rules as registering). Nothing goes to SII or Aula."""
     if cliente.es_publico_general:
         raise ClienteProtegido("El cliente «Público en general» no se modifica.")
     datos = _limpiar(
-        nombre=nombre, apellidos=apellidos, email=email, telefono=telefono, direccion=direccion,
-        curp=curp, fecha_nacimiento=fecha_nacimiento, excluir_id=cliente.pk,
+        tipo=tipo, nombre=nombre, apellidos=apellidos, email=email, telefono=telefono, direccion=direccion,
+        rfc=rfc, excluir_id=cliente.pk,
     )
-    cambio_sincronizado = any(getattr(cliente, campo) != datos[campo] for campo in CAMPOS_SINCRONIZADOS)
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             for campo, valor in datos.items():
                 setattr(cliente, campo, valor)
             cliente.save(using=DB_NEGOCIO)
-            if cambio_sincronizado:
-                pass  # TRANSITIONAL (issue 14): alumnos are edited on their own page
     except IntegrityError as error:
         cliente.refresh_from_db(using=DB_NEGOCIO)
         raise _error_de_integridad(error) from error
@@ -158,7 +125,7 @@ def cliente_desactivar(*, cliente: Cliente) -> Cliente:
 
 def cliente_reactivar(*, cliente: Cliente) -> Cliente:
     """Activate a client again (refused if another active client took its email)."""
-    if email_en_uso(email=cliente.email, excluir_id=cliente.pk):
+    if cliente.email and email_en_uso(email=cliente.email, excluir_id=cliente.pk):
         raise EmailDuplicado("Ya hay otro cliente activo con ese correo electrónico.")
     try:
         with transaction.atomic(using=DB_NEGOCIO):

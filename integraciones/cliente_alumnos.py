@@ -4,7 +4,7 @@ Both systems expose the same shape (see docs/integraciones.md)::
 
     GET  {base}buscar_por_email/?email=<email>   -> 200 alumno JSON | 404
     GET  {base}buscar_por_curp/?curp=<curp>      -> 200 alumno JSON | 404   (our assumption)
-    POST {base}          {nombre, apellido, email, curp, fecha_nacimiento, estado}
+    POST {base}          {nombre, apellido, [email], [curp], [fecha_nacimiento], estado}
                                                  -> 200/201 alumno with "id" | 409 "ya existe" | 400
     PATCH {base}<id>/    same fields             -> 200 alumno
 
@@ -37,7 +37,8 @@ class Alumno:
 
 @dataclass(frozen=True)
 class DatosAlumno:
-    """What we send: only what we know. No invented birth date, no empty CURP."""
+    """What we send: only what we know. No invented birth date, no empty CURP, no empty email
+    (a small child has none)."""
 
     nombre: str
     apellido: str
@@ -49,9 +50,10 @@ class DatosAlumno:
         cuerpo: dict[str, Any] = {
             "nombre": self.nombre,
             "apellido": self.apellido,
-            "email": self.email,
             "estado": "activo",
         }
+        if self.email:
+            cuerpo["email"] = self.email
         if self.curp:
             cuerpo["curp"] = self.curp
         if self.fecha_nacimiento:

@@ -18,7 +18,9 @@ Fault modes: ``ninguna``, ``caido`` (closes the connection without answering), `
 lasts) and ``guardar_y_colgar`` (a create is saved, then the answer stalls for ``segundos``:
 a lost response; on inscripciones a cancel too). ``veces`` limits the fault to the next n
 requests of that system; Aula's faults apply to its alumnos and its inscripciones alike. Like
-the real systems it honours ``Idempotency-Key`` and keeps ``curp`` and ``email`` unique.
+the real systems it honours ``Idempotency-Key`` and keeps ``curp`` unique; ``email`` is optional
+and may be shared by several alumnos (siblings using a parent's email; our assumption of the
+real systems, docs/integraciones.md), so a search by email answers the first one registered.
 
 Enrollments (``inscripciones/``, Aula only): ``POST`` with ``cliente_id``, ``curso_id``,
 ``edicion_id``, ``alumno_sii_id`` and ``estado`` (activa | cancelada | completada) answers 201
@@ -130,7 +132,7 @@ class Almacen:
         return None
 
     def conflicto(self, sistema: str, datos: dict, excluir: int | None = None) -> dict | None:
-        for campo in ("curp", "email"):
+        for campo in ("curp",):
             if datos.get(campo):
                 otro = self.buscar(sistema, campo, datos[campo])
                 if otro and otro["id"] != excluir:
@@ -237,7 +239,7 @@ class Manejador(BaseHTTPRequestHandler):
                 clave = self.headers.get("Idempotency-Key")
                 if clave and clave in almacen.claves[sistema]:
                     return 200, almacen.alumnos[sistema][almacen.claves[sistema][clave]]
-                errores = {c: ["Este campo es obligatorio."] for c in ("nombre", "email") if not cuerpo.get(c)}
+                errores = {c: ["Este campo es obligatorio."] for c in ("nombre",) if not cuerpo.get(c)}
                 errores.update(
                     {c: ["Este campo es obligatorio."] for c in falla.get("requeridos", []) if not cuerpo.get(c)}
                 )
@@ -262,7 +264,7 @@ class Manejador(BaseHTTPRequestHandler):
                 if alumno is None:
                     return 404, {"detail": "No encontrado"}
                 if almacen.conflicto(sistema, cuerpo, excluir=alumno["id"]):
-                    return 409, {"detail": "El correo o la CURP ya pertenecen a otro alumno"}
+                    return 409, {"detail": "La CURP ya pertenece a otro alumno"}
                 alumno.update({c: cuerpo[c] for c in CAMPOS if c in cuerpo})
                 almacen.guardar()
                 return 200, alumno

@@ -194,22 +194,58 @@ def _datos(alumno: Alumno) -> DatosAlumno:
     )
 
 
+def _email_compartido(alumno: Alumno) -> bool:
+    """Whether another alumno of ours has this alumno's email (siblings using their parent's):
+    then SII/Aula's alumno with that email may be the sibling, never proof that it is this one."""
+    if not alumno.email:
+        return False
+    return Alumno.objects.using(DB_NEGOCIO).filter(email__iexact=alumno.email).exclude(pk=alumno.pk).exists()
+
+
+def _id_de_otro_alumno(sistema: str, id_externo: str, alumno_id: int) -> bool:
+    """Whether ``id_externo`` is already the id of another alumno of ours in ``sistema``."""
+    campo = CAMPO_ID_EXTERNO[sistema]
+    return Alumno.objects.using(DB_NEGOCIO).filter(**{campo: id_externo}).exclude(pk=alumno_id).exists()
+
+
+def _es_el_mismo(existente, datos: DatosAlumno) -> bool:
+    # Two different CURPs are two different people, whatever email they share.
+    return not (existente.curp and datos.curp and existente.curp.upper() != datos.curp.upper())
+
+
 def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[], Timeout | None]) -> str:
-    """Do the row's operation; return the alumno's id in that system."""
-    datos = _datos(fila.alumno)
+    """Do the row's operation; return the alumno's id in that system.
+
+    Search before create, so a retry after a lost answer finds the alumno made the first
+    time: by CURP when there is one; by email only when no other alumno of ours shares it
+    (siblings may use their mother's email, and finding the sibling must not merge the two).
+    Otherwise the Idempotency-Key alone prevents the duplicate. A 409 that names an id already
+    belonging to another of our alumnos is refused for the same reason.
+    """
+    alumno = fila.alumno
+    datos = _datos(alumno)
     clave = str(fila.clave)
     if fila.operacion == Operacion.ACTUALIZAR and fila.id_externo:
         return api.actualizar(fila.id_externo, datos, clave=clave, timeout=tiempo()).id
-    # Search before create: a retry after a lost answer finds the alumno made the first time.
     existente = api.buscar_por_curp(datos.curp, timeout=tiempo()) if datos.curp else None
-    existente = existente or api.buscar_por_email(datos.email, timeout=tiempo())
+    if existente is None and datos.email and not _email_compartido(alumno):
+        encontrado = api.buscar_por_email(datos.email, timeout=tiempo())
+        if (encontrado is not None and _es_el_mismo(encontrado, datos)
+                and not _id_de_otro_alumno(fila.sistema, encontrado.id, alumno.pk)):
+            existente = encontrado
     if existente:
         return existente.id
     try:
         return api.crear(datos, clave=clave, timeout=tiempo()).id
     except AlumnoYaExiste as error:
-        if error.id_existente:
+        if error.id_existente and not _id_de_otro_alumno(fila.sistema, error.id_existente, alumno.pk):
             return error.id_existente
+        if error.id_existente:
+            raise ErrorPermanente(
+                f"{api.nombre_sistema} dice que el alumno ya existe (409) con el id {error.id_existente}, que es de "
+                "otro alumno nuestro (¿un hermano con el mismo correo?); revise los datos del alumno.",
+                estado_http=409,
+            ) from error
         raise ErrorPermanente(
             f"{api.nombre_sistema} dice que el alumno ya existe (409) pero no lo encuentra por CURP ni por correo; "
             "revise los datos del alumno.",

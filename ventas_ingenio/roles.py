@@ -28,6 +28,10 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "clientes.view_cliente",
         "clientes.add_cliente",
         "clientes.change_cliente",
+        # Alumnos: register one at the till or from a parent's page, edit, link who pays.
+        "clientes.view_alumno",
+        "clientes.add_alumno",
+        "clientes.change_alumno",
         "ventas.add_venta",
         "ventas.view_venta",
         # Their own shift: open it, move cash in or out, close it.
@@ -41,6 +45,7 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "inventario.view_categoria",
         "inventario.view_movimientoinventario",
         "clientes.view_cliente",
+        "clientes.view_alumno",
         "ventas.view_venta",
         "ventas.ver_todas",
         "ventas.view_turno",

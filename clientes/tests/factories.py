@@ -11,6 +11,8 @@ def curp_valida(n: int = 0, *, siglo_xxi: bool = False) -> str:
     """A CURP that passes the pattern and the check digit, different for each n (< 6760)."""
     letras = string.ascii_uppercase
     primeros = "G" + "AEIOU"[n % 5] + letras[(n // 5) % 26] + letras[(n // 130) % 26]
+    if primeros in ("GETA", "GUEI", "GUEY"):  # RENAPO's rule for a word it does not assign
+        primeros = "GX" + primeros[2:]
     fecha = f"{(n % 90) + 10:02d}{(n % 12) + 1:02d}{(n % 28) + 1:02d}"
     base = primeros + fecha + "H" + "DF" + "RRN" + ("A" if siglo_xxi else "0")
     return base + curp_digito_verificador(base)

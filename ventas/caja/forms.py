@@ -2,8 +2,9 @@ from decimal import Decimal
 
 from django import forms
 
+from clientes.forms import ClienteForm
 from ventas.politica import CANTIDAD_MAXIMA, Credenciales
-from ventas_ingenio.entradas import DineroField, EnteroField, TelefonoField, TextoField
+from ventas_ingenio.entradas import DineroField, EnteroField, TextoField
 
 MENSAJES_CANTIDAD = {
     "required": "Escribe la cantidad.",
@@ -85,12 +86,11 @@ class EsperaForm(forms.Form):
     nota = TextoField(label="Nota", max_length=80, required=False)
 
 
-class ClienteRapidoForm(forms.Form):
-    """Register a client without leaving the POS (the clients service validates the rest)."""
+class ClienteRapidoForm(ClienteForm):
+    """Register who pays without leaving the POS: a person or a company, with optional email and
+    RFC (the clients form's checks; the clients service re-checks and writes). Alumnos are
+    registered apart: a payer is never sent to SII or Aula."""
 
-    nombre = TextoField(label="Nombre", max_length=100)
-    apellidos = TextoField(label="Apellidos", max_length=150, required=False)
-    email = forms.EmailField(label="Correo electrónico", max_length=254,
-                             error_messages={"invalid": "Escribe un correo electrónico válido."})
-    telefono = TelefonoField(label="Teléfono", required=False)
-    curp = TextoField(label="CURP", max_length=18, required=False)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["direccion"]

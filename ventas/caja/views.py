@@ -316,17 +316,17 @@ def cliente_asignar(request):
 @accion_de_caja
 @permission_required("clientes.add_cliente", raise_exception=True)
 def cliente_registrar(request):
-    """Register a client in place; SII/Aula registration follows as for any new client.
+    """Register who pays in place (a person or a company; nothing goes to SII or Aula).
 
-    A refused form (or a CURP or email the clients service refuses) comes back with what was
+    A refused form (or an RFC or email the clients service refuses) comes back with what was
     typed and the error next to its field, the form still open."""
     formulario = ClienteRapidoForm(request.POST)
     if formulario.is_valid():
         datos = formulario.cleaned_data
         try:
             cliente = clientes_services.cliente_registrar(
-                nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
-                telefono=datos["telefono"], curp=datos["curp"] or None,
+                tipo=datos["tipo"], nombre=datos["nombre"], apellidos=datos["apellidos"], email=datos["email"],
+                telefono=datos["telefono"], rfc=datos["rfc"],
             )
         except ClienteError as error:
             formulario.add_error(error.campo if error.campo in formulario.fields else None, error.mensaje)

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from clientes.models import Cliente
+from clientes.models import AlumnoResponsable, Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
@@ -64,7 +64,8 @@ def _metodos():
 
 def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
     """Ids of clients (active or not: old sales count too) whose name or surname contain every
-    word ignoring accents and case ("sofia" finds Sofía), or whose email or CURP contain it."""
+    word ignoring accents and case ("sofia" finds Sofía), or whose email or RFC contain it, or
+    who pay for an alumno with that CURP (a parent's purchases found by the child's CURP)."""
     clientes = Cliente.objects.using(db_lectura()).alias(
         nombre_sin_acentos=nombre_normalizado("nombre"), apellidos_sin_acentos=nombre_normalizado("apellidos")
     )
@@ -72,7 +73,8 @@ def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
         normal = texto_normalizar(palabra)
         clientes = clientes.filter(
             Q(nombre_sin_acentos__contains=normal) | Q(apellidos_sin_acentos__contains=normal)
-            | Q(email__icontains=palabra) | Q(curp__icontains=palabra)
+            | Q(email__icontains=palabra) | Q(rfc__icontains=palabra)
+            | Q(id_cliente__in=AlumnoResponsable.objects.using(db_lectura()).filter(alumno__curp__icontains=palabra).values("cliente_id"))
         )
     return clientes.order_by().values("id_cliente")
 
@@ -80,7 +82,7 @@ def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
 def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     """Sales matching the history's cleaned filters, newest first, limited to the user's own
     sales for a Cajero. Filters: desde/hasta (local dates, inclusive), folio (number), cliente
-    (name, email or CURP), cajero (id), estado, metodo, producto (name, code or barcode)."""
+    (name, email, RFC or an alumno's CURP), cajero (id), estado, metodo, producto (name, code or barcode)."""
     ventas = Venta.objects.using(db_lectura()).all()
     if solo_propias(usuario):
         ventas = ventas.filter(id_cajero=usuario.pk)
