@@ -1,7 +1,10 @@
 """Reads of clients and alumnos: search, uniqueness questions for the forms, the walk-in client."""
 
+import unicodedata
+
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 
 from clientes.models import Alumno, AlumnoResponsable, Cliente
 from ventas_ingenio.router import DB_NEGOCIO
@@ -78,10 +81,28 @@ def matricula_en_uso(*, matricula: str, excluir_id: int | None = None) -> bool:
     return alumnos.exists()
 
 
+class _SinAcentos(models.Func):
+    """``inmutable_unaccent`` (created by inventario's migration 0002 for the product search)."""
+
+    function = "inmutable_unaccent"
+    output_field = models.TextField()
+
+
+def _sin_acentos(texto: str) -> str:
+    descompuesto = unicodedata.normalize("NFKD", texto.lower())
+    return "".join(c for c in descompuesto if not unicodedata.combining(c))
+
+
 def _alumnos_con_texto(alumnos: QuerySet[Alumno], texto: str) -> QuerySet[Alumno]:
-    for palabra in texto.split():
+    """Every word in the name or surnames (ignoring accents and case: "rios" finds Ríos), or
+    in the CURP, matrícula or email."""
+    palabras = texto.replace("\x00", " ").split()
+    if palabras:
+        alumnos = alumnos.alias(nombre_sa=_SinAcentos(Lower("nombre")), apellidos_sa=_SinAcentos(Lower("apellidos")))
+    for palabra in palabras:
+        normal = _sin_acentos(palabra)
         alumnos = alumnos.filter(
-            Q(nombre__icontains=palabra) | Q(apellidos__icontains=palabra) | Q(curp__icontains=palabra)
+            Q(nombre_sa__contains=normal) | Q(apellidos_sa__contains=normal) | Q(curp__icontains=palabra)
             | Q(matricula__icontains=palabra) | Q(email__icontains=palabra)
         )
     return alumnos
@@ -109,7 +130,7 @@ def alumnos_buscar(*, texto: str, responsable_id: int | None = None, limite: int
     ``responsable_id`` pays for first (the till: the mother's children before anyone else's).
     With an empty ``texto`` and a responsable: that responsable's alumnos."""
     alumnos = Alumno.objects.using(DB_NEGOCIO).filter(activo=True)
-    if not texto.split():
+    if not texto.replace("\x00", " ").split():
         if responsable_id is None:
             return []
         alumnos = alumnos.filter(vinculos__cliente_id=responsable_id)

@@ -1,54 +1,84 @@
-import datetime
-
 import pytest
 
 from clientes.exceptions import (
     ClienteConVentas,
     ClienteProtegido,
-    CurpDuplicada,
-    CurpInvalida,
+    DatosInvalidos,
     EmailDuplicado,
+    RfcInvalido,
 )
 from clientes.models import Cliente
 from clientes.selectors import cliente_publico_general, clientes_buscar
-from clientes.services import cliente_desactivar, cliente_eliminar, cliente_reactivar, cliente_registrar
-from clientes.tests.factories import curp_valida
+from clientes.services import (
+    cliente_actualizar,
+    cliente_desactivar,
+    cliente_eliminar,
+    cliente_reactivar,
+    cliente_registrar,
+)
+from clientes.tests.factories import rfc_valido
 from integraciones.models import SincronizacionAlumno
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
-def test_registrar_escribe_cliente_y_outbox():
+def test_registrar_un_cliente_no_lo_envia_a_sii_ni_aula():
     cliente = cliente_registrar(
-        nombre=" Ana ", apellidos="López", email="Ana@Escuela.test", telefono="(55) 1234-5678", curp=curp_valida(1).lower()
+        nombre=" Ana ", apellidos="López", email="Ana@Escuela.test", telefono="(55) 1234-5678",
+        rfc=rfc_valido(1).lower(),
     )
     cliente.refresh_from_db()
-    assert cliente.nombre == "Ana" and cliente.telefono == "5512345678" and cliente.curp == curp_valida(1)
-    assert cliente.fecha_nacimiento is not None  # derived from the CURP
-    assert sorted(SincronizacionAlumno.objects.filter(cliente=cliente).values_list("sistema", flat=True)) == ["aula", "sii"]
-    assert SincronizacionAlumno.objects.filter(estado="pendiente").count() == 2
+    assert (cliente.nombre, cliente.telefono, cliente.rfc, cliente.tipo) == ("Ana", "5512345678", rfc_valido(1), "persona")
+    assert not SincronizacionAlumno.objects.exists()
+    assert not cliente.alumnos.exists()
 
 
-def test_fecha_dada_gana_a_la_de_la_curp():
-    fecha = datetime.date(2011, 1, 2)
-    cliente = cliente_registrar(nombre="A", email="a@e.test", curp=curp_valida(2), fecha_nacimiento=fecha)
-    assert cliente.fecha_nacimiento == fecha
+def test_sin_correo_ni_rfc_y_varios_sin_correo():
+    uno = cliente_registrar(nombre="Ana")
+    dos = cliente_registrar(nombre="Beto")
+    assert (uno.email, uno.rfc, dos.email) == ("", "", "")
+
+
+def test_empresa_con_rfc_de_12():
+    empresa = cliente_registrar(tipo="empresa", nombre="Constructora del Bajío", rfc=rfc_valido(2, empresa=True))
+    assert empresa.tipo == "empresa" and len(empresa.rfc) == 12
 
 
 @pytest.mark.parametrize(
-    ("campos", "excepcion"),
+    ("campos", "excepcion", "mensaje"),
     [
-        ({"email": "ANA@e.test"}, EmailDuplicado),
-        ({"email": "otra@e.test", "curp": curp_valida(5)}, CurpDuplicada),
-        ({"email": "otra@e.test", "curp": "HEGG560427MVZRRL05"}, CurpInvalida),
+        ({"email": "ANA@e.test"}, EmailDuplicado, "correo"),
+        ({"rfc": rfc_valido(3)[:-1] + ("0" if rfc_valido(3)[-1] != "0" else "1")}, RfcInvalido, "dígito verificador"),
+        ({"rfc": rfc_valido(3, empresa=True)}, RfcInvalido, "13 caracteres"),
+        ({"tipo": "empresa", "rfc": rfc_valido(3)}, RfcInvalido, "12 caracteres"),
+        ({"rfc": "GODE561331GR8"}, RfcInvalido, "fecha"),
+        ({"rfc": "GODE5612٣1GR8"}, RfcInvalido, "letras"),
+        ({"tipo": "sociedad"}, DatosInvalidos, "persona o una empresa"),
+        ({"nombre": "x" * 101}, DatosInvalidos, "Máximo 100"),
+        ({"nombre": "An\x00a"}, DatosInvalidos, "no permitidos"),
+        ({"nombre": "١٢٣"}, DatosInvalidos, "al menos una letra"),
+        ({"telefono": "٥٥١٢٣٤٥٦٧٨"}, DatosInvalidos, "teléfono"),
     ],
 )
-def test_errores_de_dominio_no_escriben_nada(campos, excepcion):
-    cliente_registrar(nombre="Ana", email="ana@e.test", curp=curp_valida(5))
-    antes = (Cliente.objects.count(), SincronizacionAlumno.objects.count())
-    with pytest.raises(excepcion):
-        cliente_registrar(nombre="Otra", **campos)
-    assert (Cliente.objects.count(), SincronizacionAlumno.objects.count()) == antes
+def test_errores_de_dominio_no_escriben_nada(campos, excepcion, mensaje):
+    cliente_registrar(nombre="Ana", email="ana@e.test")
+    antes = Cliente.objects.count()
+    with pytest.raises(excepcion) as error:
+        cliente_registrar(**{"nombre": "Otra", **campos})
+    assert mensaje in error.value.mensaje
+    assert Cliente.objects.count() == antes
+
+
+def test_actualizar_valida_igual_y_no_encola():
+    cliente = cliente_registrar(nombre="Ana", email="ana@e.test")
+    with pytest.raises(RfcInvalido):
+        cliente_actualizar(cliente=cliente, nombre="Ana", rfc="GODE561231GR9")
+    cliente.refresh_from_db()
+    assert cliente.rfc == ""
+    cliente_actualizar(cliente=cliente, nombre="Ana María", email="", rfc=rfc_valido(4))
+    cliente.refresh_from_db()
+    assert (cliente.nombre, cliente.email, cliente.rfc) == ("Ana María", "", rfc_valido(4))
+    assert not SincronizacionAlumno.objects.exists()
 
 
 def test_email_libre_tras_desactivar_y_reactivar_rechazado():
@@ -59,13 +89,23 @@ def test_email_libre_tras_desactivar_y_reactivar_rechazado():
         cliente_reactivar(cliente=primero)
 
 
+def test_reactivar_sin_correo():
+    cliente = cliente_registrar(nombre="Ana")
+    cliente_registrar(nombre="Beto")
+    cliente_desactivar(cliente=cliente)
+    cliente_reactivar(cliente=cliente)
+    cliente.refresh_from_db()
+    assert cliente.activo
+
+
 def test_publico_general_existe_y_esta_protegido():
     publico = cliente_publico_general()
     assert publico.nombre == "Público en general"
-    assert not SincronizacionAlumno.objects.filter(cliente=publico).exists()
     for servicio in (cliente_desactivar, cliente_eliminar):
         with pytest.raises(ClienteProtegido):
             servicio(cliente=publico)
+    with pytest.raises(ClienteProtegido):
+        cliente_actualizar(cliente=publico, nombre="Otro")
 
 
 def test_eliminar_sin_ventas_y_con_ventas(monkeypatch):
@@ -76,11 +116,11 @@ def test_eliminar_sin_ventas_y_con_ventas(monkeypatch):
     monkeypatch.undo()
     cliente_eliminar(cliente=cliente)
     assert not Cliente.objects.filter(pk=cliente.pk).exists()
-    assert not SincronizacionAlumno.objects.filter(cliente_id=cliente.pk).exists()
 
 
-def test_buscar_por_nombre_correo_curp_y_telefono():
-    ana = cliente_registrar(nombre="Ana", apellidos="Zavala", email="ana@e.test", telefono="55 1111 2222", curp=curp_valida(9))
+def test_buscar_por_nombre_correo_rfc_y_telefono():
+    ana = cliente_registrar(nombre="Ana", apellidos="Zavala", email="ana@e.test", telefono="55 1111 2222",
+                            rfc=rfc_valido(9))
     cliente_registrar(nombre="Beto", email="beto@e.test")
-    for texto in ("zavala", "ANA@", curp_valida(9)[:6].lower(), "1111-2222"):
+    for texto in ("zavala", "ANA@", rfc_valido(9)[:6].lower(), "1111-2222", "ana zavala"):
         assert list(clientes_buscar(texto=texto)) == [ana], texto
