@@ -60,10 +60,22 @@ def test_clasifica_las_fallas(sandbox, modo, error):
 
 
 def test_409_real_trae_el_id_existente(sandbox):
-    cliente_sii().crear(DATOS, clave=str(uuid.uuid4()))
+    con_curp = DatosAlumno(nombre="Ana", apellido="López", email="ana@escuela.test", curp="HEGG560427MVZRRL04")
+    cliente_sii().crear(con_curp, clave=str(uuid.uuid4()))
     with pytest.raises(AlumnoYaExiste) as excinfo:
-        cliente_sii().crear(DATOS, clave=str(uuid.uuid4()))
+        cliente_sii().crear(con_curp, clave=str(uuid.uuid4()))
     assert excinfo.value.id_existente == "1"
+
+
+def test_hermanos_pueden_compartir_correo_y_un_alumno_puede_no_tenerlo(sandbox):
+    """Our assumption of SII and Aula (docs/integraciones.md): the CURP is unique, the email is
+    optional and may be shared (siblings using their mother's)."""
+    for api, sistema in ((cliente_sii(), "sii"), (cliente_aula(), "aula")):
+        uno = api.crear(DatosAlumno(nombre="Pablo", apellido="Ríos", email="mama@e.test"), clave=str(uuid.uuid4()))
+        dos = api.crear(DatosAlumno(nombre="Sofía", apellido="Ríos", email="mama@e.test"), clave=str(uuid.uuid4()))
+        sin = api.crear(DatosAlumno(nombre="Bebé", apellido="Ríos", email=""), clave=str(uuid.uuid4()))
+        assert len({uno.id, dos.id, sin.id}) == 3
+        assert [a["email"] for a in sandbox.alumnos(sistema)] == ["mama@e.test", "mama@e.test", None]
 
 
 def test_retry_after(sandbox):

@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from clientes.services import cliente_actualizar, cliente_registrar
+from clientes.alumnos import alumno_actualizar, alumno_registrar
+from clientes.services import cliente_registrar
 from clientes.tests.factories import curp_valida
 from integraciones.models import CircuitoSistema, EstadoSincronizacion, Operacion, SincronizacionAlumno
-from integraciones.selectors import sincronizaciones_de_cliente
+from integraciones.selectors import sincronizaciones_de_alumno
 from integraciones.services import (
     circuitos_cerrar,
     sincronizacion_reintentar,
@@ -24,11 +25,11 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 def registrar(n=0, **campos):
     datos = {"nombre": f"Alumno{n}", "apellidos": "Pérez", "email": f"alumno{n}@escuela.test", **campos}
-    return cliente_registrar(**datos)
+    return alumno_registrar(**datos)
 
 
-def filas(cliente):
-    return {f.sistema: f for f in SincronizacionAlumno.objects.filter(cliente=cliente)}
+def filas(alumno):
+    return {f.sistema: f for f in SincronizacionAlumno.objects.filter(alumno=alumno)}
 
 
 def vencer_todo():
@@ -41,7 +42,7 @@ def test_registro_sincroniza_al_instante(sandbox):
     cliente = registrar(curp=curp_valida(7))
     cliente.refresh_from_db()
     assert cliente.id_alumno_sii and cliente.id_alumno_aula
-    estados = sincronizaciones_de_cliente(cliente_id=cliente.pk)
+    estados = sincronizaciones_de_alumno(alumno_id=cliente.pk)
     assert [e.texto for e in estados] == [f"Sincronizado #{cliente.id_alumno_sii}", f"Sincronizado #{cliente.id_alumno_aula}"]
     (alumno,) = sandbox.alumnos("sii")
     assert alumno["curp"] == cliente.curp and alumno["fecha_nacimiento"] == cliente.fecha_nacimiento.isoformat()
@@ -55,7 +56,7 @@ def test_sii_caido_queda_pendiente_y_el_trabajador_sincroniza(sandbox):
     for cliente in clientes:
         assert filas(cliente)["sii"].estado == "pendiente"
         assert filas(cliente)["aula"].estado == "sincronizado"
-        texto = sincronizaciones_de_cliente(cliente_id=cliente.pk)[0].texto
+        texto = sincronizaciones_de_alumno(alumno_id=cliente.pk)[0].texto
         assert texto.startswith("Pendiente, próximo intento") and "No se pudo conectar con SII" in texto
     sandbox.falla("sii", "ninguna")
     vencer_todo()
@@ -108,7 +109,7 @@ def test_fallas_clasificadas_y_mostradas(sandbox, modo, estado, mensaje):
     fila = filas(cliente)["sii"]
     assert fila.estado == estado
     assert mensaje in fila.ultimo_error
-    texto = sincronizaciones_de_cliente(cliente_id=cliente.pk)[0].texto
+    texto = sincronizaciones_de_alumno(alumno_id=cliente.pk)[0].texto
     assert texto.startswith("Error: " if estado == "error" else "Pendiente")
     assert sandbox.alumnos("sii") == []
     # Retried after the system is fine again: exactly one alumno.
@@ -178,7 +179,7 @@ def test_rollback_no_deja_registro_de_sincronizacion(sandbox):
 def test_edicion_se_empuja_por_el_outbox(sandbox):
     cliente = registrar(9)
     clave_anterior = filas(cliente)["sii"].clave
-    cliente_actualizar(cliente=cliente, nombre="Renombrado", apellidos="Pérez", email="nuevo@escuela.test")
+    alumno_actualizar(alumno=cliente, nombre="Renombrado", apellidos="Pérez", email="nuevo@escuela.test")
     fila = filas(cliente)["sii"]
     assert fila.operacion == Operacion.ACTUALIZAR and fila.clave != clave_anterior
     assert fila.estado == "sincronizado"
@@ -193,19 +194,65 @@ def test_campo_requerido_que_no_tenemos(sandbox):
     cliente = registrar(10)
     fila = filas(cliente)["sii"]
     assert fila.estado == EstadoSincronizacion.ERROR and "fecha_nacimiento" in fila.ultimo_error
-    cliente_actualizar(
-        cliente=cliente, nombre=cliente.nombre, apellidos=cliente.apellidos, email=cliente.email, curp=curp_valida(12)
+    alumno_actualizar(
+        alumno=cliente, nombre=cliente.nombre, apellidos=cliente.apellidos, email=cliente.email, curp=curp_valida(12)
     )
     fila.refresh_from_db()
     assert fila.estado == "sincronizado"
     assert sandbox.alumnos("sii")[0]["fecha_nacimiento"] == cliente.fecha_nacimiento.isoformat()
 
 
-def test_publico_general_nunca_se_envia(sandbox):
-    from clientes.models import Cliente
-    from integraciones.services import sincronizaciones_encolar
-
-    publico, _ = Cliente.objects.get_or_create(es_publico_general=True, defaults={"nombre": "Público en general"})
-    with transaction.atomic(using=DB_NEGOCIO):
-        sincronizaciones_encolar(cliente=publico)
+def test_un_cliente_que_solo_paga_nunca_se_envia(sandbox):
+    cliente_registrar(nombre="Laura", email="laura@escuela.test")
     assert SincronizacionAlumno.objects.count() == 0
+    assert sandbox.peticiones("sii") == 0 and sandbox.peticiones("aula") == 0
+
+
+def test_alumno_sin_correo_se_envia_sin_el_campo(sandbox):
+    alumno = alumno_registrar(nombre="Bebé", apellidos="Ríos")
+    assert {f.estado for f in filas(alumno).values()} == {"sincronizado"}
+    for sistema in ("sii", "aula"):
+        (enviado,) = sandbox.alumnos(sistema)
+        assert enviado["email"] is None and enviado["nombre"] == "Bebé"  # not sent, not sent as ""
+
+
+def test_hermanos_con_el_correo_de_su_madre_son_dos_alumnos(sandbox):
+    """Siblings share their mother's email: each is its own alumno in SII and Aula; the
+    search by email must not link the second to the first."""
+    mama = cliente_registrar(nombre="Laura", email="laura@escuela.test")
+    pablo = alumno_registrar(nombre="Pablo", email="laura@escuela.test", responsable=mama, parentesco="madre")
+    sofia = alumno_registrar(nombre="Sofía", email="laura@escuela.test", responsable=mama, parentesco="madre")
+    con_curp = alumno_registrar(nombre="Luis", email="laura@escuela.test", curp=curp_valida(20), responsable=mama,
+                                parentesco="madre")
+    for sistema in ("sii", "aula"):
+        ids = {filas(a)[sistema].id_externo for a in (pablo, sofia, con_curp)}
+        assert len(ids) == 3 and "" not in ids, sistema
+        assert sorted(a["nombre"] for a in sandbox.alumnos(sistema)) == ["Luis", "Pablo", "Sofía"]
+
+
+def test_hermano_con_respuesta_perdida_no_adopta_al_otro(sandbox):
+    """The second sibling's create is saved but its answer lost: the retry must not find the
+    first sibling by email; the Idempotency-Key returns the second's own alumno."""
+    primero = registrar(30, email="familia@escuela.test")
+    sandbox.falla("sii", "guardar_y_colgar", segundos=5, veces=1)
+    segundo = registrar(31, email="familia@escuela.test")
+    assert filas(segundo)["sii"].estado == "pendiente"
+    assert len(sandbox.alumnos("sii")) == 2
+    vencer_todo()
+    sincronizaciones_procesar_lote()
+    uno, dos = filas(primero)["sii"], filas(segundo)["sii"]
+    assert dos.estado == "sincronizado" and dos.id_externo != uno.id_externo
+    assert len(sandbox.alumnos("sii")) == 2
+    por_id = {str(a["id"]): a["nombre"] for a in sandbox.alumnos("sii")}
+    assert por_id[dos.id_externo] == "Alumno31"
+
+
+def test_correo_propio_busca_antes_de_crear(sandbox):
+    """An alumno whose email no other alumno of ours has: found by email (registered by hand)."""
+    from integraciones.cliente_alumnos import DatosAlumno
+    from integraciones.sii import cliente_sii
+
+    previo = cliente_sii().crear(DatosAlumno(nombre="A", apellido="B", email="unico@escuela.test"), clave="a-mano")
+    alumno = registrar(32, email="unico@escuela.test")
+    assert filas(alumno)["sii"].id_externo == previo.id
+    assert len(sandbox.alumnos("sii")) == 1

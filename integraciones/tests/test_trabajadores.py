@@ -7,7 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from clientes.services import cliente_registrar
+from clientes.alumnos import alumno_registrar
 from conftest import MANAGE
 from integraciones.models import SincronizacionAlumno
 from integraciones.services import circuitos_cerrar
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 def registrar_muchos(cuantos):
     return [
-        cliente_registrar(nombre=f"Alumno{n}", apellidos="Concurrente", email=f"c{n}@escuela.test")
+        alumno_registrar(nombre=f"Alumno{n}", apellidos="Concurrente", email=f"c{n}@escuela.test")
         for n in range(cuantos)
     ]
 
