@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clientes.tests.factories import ClienteFactory
+from clientes.tests.factories import AlumnoFactory
 from integraciones.models import SincronizacionAlumno
 from inventario.tests.factories import ProductoFactory
 from ventas.reportes.graficas import escala_redonda, grafica_por_dia, grafica_por_hora
@@ -154,19 +154,19 @@ def test_existencia_baja_y_pendientes(roles):
     ProductoFactory(nombre="Goma blanca", existencia_minima=5, activo=True)  # 0 ≤ 5
     ProductoFactory(nombre="Regla 30 cm", existencia_minima=0, activo=True)  # 0 ≤ 0: nothing to sell
     ProductoFactory(nombre="Descontinuado", existencia_minima=5, activo=False)
-    viejo, nuevo, listo = ClienteFactory(nombre="Ana", apellidos="Pérez"), ClienteFactory(), ClienteFactory()
-    SincronizacionAlumno.objects.create(cliente=viejo, sistema="sii", estado="error", intentos=10)
-    SincronizacionAlumno.objects.create(cliente=viejo, sistema="aula", estado="pendiente", intentos=2)
-    SincronizacionAlumno.objects.create(cliente=nuevo, sistema="aula", estado="pendiente")
-    SincronizacionAlumno.objects.create(cliente=listo, sistema="sii", estado="sincronizado", id_externo="A1")
+    viejo, nuevo, listo = AlumnoFactory(nombre="Ana", apellidos="Pérez"), AlumnoFactory(), AlumnoFactory()
+    SincronizacionAlumno.objects.create(alumno=viejo, sistema="sii", estado="error", intentos=10)
+    SincronizacionAlumno.objects.create(alumno=viejo, sistema="aula", estado="pendiente", intentos=2)
+    SincronizacionAlumno.objects.create(alumno=nuevo, sistema="aula", estado="pendiente")
+    SincronizacionAlumno.objects.create(alumno=listo, sistema="sii", estado="sincronizado", id_externo="A1")
     tablero = tablero_datos(hoy=timezone.localdate())
     assert [p.nombre for p in tablero.existencia_baja] == ["Goma blanca", "Regla 30 cm"]
     assert tablero.existencia_baja_total == 2
     assert tablero.pendientes_total == 2
     primero = tablero.pendientes[0]
-    assert (primero.cliente_id, primero.nombre, primero.intentos) == (viejo.pk, "Ana Pérez", 10)
+    assert (primero.alumno_id, primero.nombre, primero.intentos) == (viejo.pk, "Ana Pérez", 10)
     assert primero.sistemas == ["Aula: pendiente", "SII: error"]
-    assert [p.cliente_id for p in tablero.pendientes] == [viejo.pk, nuevo.pk]
+    assert [p.alumno_id for p in tablero.pendientes] == [viejo.pk, nuevo.pk]
 
 
 # --- The page -----------------------------------------------------------------------------------
@@ -179,8 +179,8 @@ def test_pagina_del_tablero(cliente_consulta, cajero, producto_con_existencia, t
     mochila = producto_con_existencia(3, nombre="Mochila <b>escolar</b>", precio=D("450.00"), existencia_minima=5)
     vender(cajero, [(mochila, 1)], cuando=ahora, efectivo="450")
     vender(cajero, [(mochila, 1)], cuando=ahora - timedelta(days=2), efectivo="450")
-    pendiente = ClienteFactory(nombre="Luis", apellidos="Ortega")
-    SincronizacionAlumno.objects.create(cliente=pendiente, sistema="sii", estado="pendiente")
+    pendiente = AlumnoFactory(nombre="Luis", apellidos="Ortega")
+    SincronizacionAlumno.objects.create(alumno=pendiente, sistema="sii", estado="pendiente")
 
     respuesta = cliente_consulta.get(reverse("ventas:tablero"))
     html = respuesta.content.decode()
@@ -196,7 +196,7 @@ def test_pagina_del_tablero(cliente_consulta, cajero, producto_con_existencia, t
     assert 'id="tabla-por-dia"' in html and 'id="tabla-por-hora"' in html
     assert "Mochila &lt;b&gt;escolar&lt;/b&gt;" in html  # escaped, in the top 10 and the low-stock list
     assert "Mochila <b>" not in html
-    assert f'href="/clientes/{pendiente.pk}/"' in html and "SII: pendiente" in html
+    assert f'href="/clientes/alumnos/{pendiente.pk}/"' in html and "SII: pendiente" in html
     assert "/inventario/?bajo_minimo=on" in html
     assert " style=" not in html and "<script>" not in html
 
@@ -213,7 +213,7 @@ def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, tu
     for i in range(20):
         producto = producto_con_existencia(1, nombre=f"Producto {i}", existencia_minima=5)
         vender(cajero, [(producto, 1)], cuando=timezone.localtime() - timedelta(days=i), efectivo="1000")
-        SincronizacionAlumno.objects.create(cliente=ClienteFactory(), sistema="sii", estado="pendiente")
+        SincronizacionAlumno.objects.create(alumno=AlumnoFactory(), sistema="sii", estado="pendiente")
     cache.clear()  # these sales were back-dated after the page was cached; real ones land on today
     with django_assert_num_queries(8 + 2):
         html = cliente_gerente.get(reverse("ventas:tablero")).content.decode()
@@ -221,7 +221,7 @@ def test_consultas_acotadas(cliente_gerente, cajero, producto_con_existencia, tu
     with django_assert_num_queries(6 + 2):
         assert cliente_gerente.get(reverse("ventas:tablero")).status_code == 200
     assert "Ver los 20 productos con existencia baja" in html
-    assert "<strong>20</strong> clientes sin registrar" in html
+    assert "<strong>20</strong> alumnos sin registrar" in html
 
 
 @db
