@@ -101,3 +101,6 @@ class AlumnoAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # registration goes through the app's page (services + outbox)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an alumno who leaves is deactivated: SII/Aula ids and enrollments stay

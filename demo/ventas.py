@@ -4,7 +4,8 @@ Writes in one transaction, with ``COPY``, what N checkouts of a school shop over
 ~12 months would have written through ``ventas.services``: sales with their lines, payments,
 closed shifts (one per cashier per day), a few cancellations and partial returns with their
 refunds, the stock movements ("venta", "cancelacion_venta", "devolucion", plus restocking "entrada"), and
-a few thousand clients already synced with SII/Aula (so the sandbox is not flooded).
+a few thousand payers (families, companies, adults who study) with their alumnos already synced
+with SII/Aula (so the sandbox is not flooded).
 
 It does not go through the services on purpose (a million checkouts one by one would take
 hours); instead the arithmetic is the same (integer cents, IVA per line rounded half up once),
@@ -25,6 +26,7 @@ import io
 import json
 import random
 import time
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,7 +37,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.utils import timezone
+from stdnum.mx import rfc as stdnum_rfc
 
+from clientes.curp import curp_digito_verificador, curp_error
+from clientes.rfc import rfc_error
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro, rol_asignar
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
 
@@ -52,6 +57,7 @@ NOMBRES = [
     "Sofía", "Valentina", "Regina", "Camila", "Ximena", "María José", "Renata", "Victoria", "Fernanda", "Daniela",
     "Santiago", "Mateo", "Sebastián", "Leonardo", "Emiliano", "Diego", "Miguel Ángel", "Daniel", "Iker", "José Luis",
 ]
+EMPRESAS = ["Constructora", "Distribuidora", "Transportes", "Servicios Médicos", "Grupo Industrial", "Comercial"]
 APELLIDOS = [
     "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Cruz",
     "Flores", "Gómez", "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Torres", "Gutiérrez", "Ruiz", "Núñez",
@@ -189,40 +195,158 @@ def cajeros_demo(minimo: int = 3) -> tuple[list[tuple[int, str]], tuple[int, str
     )
 
 
+def _ascii(texto: str) -> str:
+    descompuesto = unicodedata.normalize("NFKD", texto.upper())
+    return "".join(c for c in descompuesto if "A" <= c <= "Z")
+
+
+_CONSONANTES = "BCDFGHJKLMNPQRSTVWXYZ"
+
+
+def _curp_demo(*, nombre: str, apellidos: str, nacimiento: date, mujer: bool, id_alumno: int) -> str | None:
+    """A CURP with the official shape and check digit, unique per alumno id (the three inner
+    consonants and the differentiator encode the id); None where RENAPO's rules refuse it."""
+    paterno, materno = (_ascii(p) or "X" for p in (apellidos.split() + ["X"])[:2])
+    vocal = next((c for c in paterno[1:] if c in "AEIOU"), "X")
+    codigo = id_alumno % (21 ** 3 * 10)
+    consonantes = "".join(_CONSONANTES[(codigo // 21 ** k) % 21] for k in range(3))
+    diferenciador = (str if nacimiento.year < 2000 else lambda n: "ABCDEFGHIJ"[n])(codigo // 21 ** 3)
+    base = (f"{paterno[0]}{vocal}{materno[0]}{_ascii(nombre)[0]}{nacimiento:%y%m%d}{'M' if mujer else 'H'}DF"
+            f"{consonantes}{diferenciador}")
+    curp = base + curp_digito_verificador(base)
+    return None if curp_error(curp) else curp
+
+
+def _rfc_demo(siglas: str, fecha: date, homoclave: str) -> str:
+    base = f"{siglas}{fecha:%y%m%d}{homoclave}"
+    rfc = base + stdnum_rfc.calc_check_digit(base)
+    return "" if rfc_error(rfc, tipo="empresa" if len(siglas) == 3 else "persona") else rfc
+
+
+class _Familias:
+    """The COPY buffers of the demo's payers and alumnos, with the ids they take."""
+
+    def __init__(self, *, desde_cliente: int, desde_alumno: int, etiqueta: str, ahora: str):
+        self.cliente, self.alumno, self.etiqueta, self.ahora = desde_cliente - 1, desde_alumno - 1, etiqueta, ahora
+        self.clientes, self.alumnos, self.vinculos, self.sincronizaciones = (io.StringIO() for _ in range(4))
+
+    def pagador(self, *, tipo: str, nombre: str, apellidos: str, email: str, telefono: str, rfc: str) -> int:
+        self.cliente += 1
+        self.clientes.write("\t".join([str(self.cliente), tipo, nombre, apellidos, "", email, telefono, rfc, "t", "f",
+                                       self.ahora, self.ahora]) + "\n")
+        return self.cliente
+
+    def estudiante(self, *, responsable: int, parentesco: str, nombre: str, apellidos: str, curp: str | None,
+                   nacimiento: date | None, email: str, matricula: str, ciclo: str, grado: str, grupo: str) -> int:
+        self.alumno += 1
+        sii, aula = f"SII-{self.etiqueta}-{self.alumno}", f"AULA-{self.etiqueta}-{self.alumno}"
+        self.alumnos.write("\t".join([
+            str(self.alumno), nombre, apellidos, curp or "\\N", nacimiento.isoformat() if nacimiento else "\\N", email,
+            "", matricula, ciclo, grado, grupo, "t", "f", sii, aula, self.ahora, self.ahora,
+        ]) + "\n")
+        self.vinculos.write("\t".join([str(self.alumno), str(responsable), parentesco, self.ahora]) + "\n")
+        for sistema, externo in (("sii", sii), ("aula", aula)):
+            self.sincronizaciones.write("\t".join([
+                str(self.alumno), sistema, "crear", str(uuid.uuid4()), "sincronizado", "1", self.ahora, externo, "",
+                self.ahora, self.ahora, self.ahora,
+            ]) + "\n")
+        return self.alumno
+
+    def copiar(self, cursor) -> None:
+        for buffer in (self.clientes, self.alumnos, self.vinculos, self.sincronizaciones):
+            buffer.seek(0)
+        cursor.copy_expert(
+            "COPY cat_cliente (id_cliente, tipo, nombre, apellidos, direccion, email, telefono, rfc, activo, "
+            "es_publico_general, creado, actualizado) FROM STDIN", self.clientes)
+        cursor.copy_expert(
+            "COPY cat_alumno (id_alumno, nombre, apellidos, curp, fecha_nacimiento, email, telefono, matricula, "
+            "ciclo_escolar, grado, grupo, activo, por_confirmar, id_alumno_sii, id_alumno_aula, creado, actualizado) "
+            "FROM STDIN", self.alumnos)
+        cursor.copy_expert(
+            "COPY cat_alumno_responsable (id_alumno, id_cliente, parentesco, creado) FROM STDIN", self.vinculos)
+        cursor.copy_expert(
+            "COPY integraciones_sincronizacion_alumno (alumno_id, sistema, operacion, clave, estado, intentos, "
+            "proximo_intento, id_externo, ultimo_error, sincronizado_en, creado, actualizado) FROM STDIN",
+            self.sincronizaciones)
+        for tabla, columna in (("cat_cliente", "id_cliente"), ("cat_alumno", "id_alumno")):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{tabla}', '{columna}'), "  # noqa: S608 - constant names
+                           f"(SELECT MAX({columna}) FROM {tabla}))")
+
+
 def _clientes_asegurar(cursor, azar: random.Random, cantidad: int) -> list[int]:
-    """Ids of named clients to sell to; creates ``cantidad`` demo clients (already synced) if missing."""
+    """Ids of named clients to sell to; creates ``cantidad`` demo payers if missing, with their
+    alumnos already synced with SII/Aula (so the sandbox is not flooded): parents paying for 2
+    or 3 children (ciclo, grado and grupo; some with a CURP; siblings often share their
+    mother's email, the youngest often has none), companies paying for 2 to 5 employees, and
+    adults who study and pay for themselves."""
     cursor.execute("SELECT COUNT(*) FROM cat_cliente WHERE email LIKE %s", [f"%@{DOMINIO_CLIENTES}"])
     faltan = cantidad - cursor.fetchone()[0]
     if faltan > 0:
         cursor.execute("SELECT COALESCE(MAX(id_cliente), 0) FROM cat_cliente")
-        desde = cursor.fetchone()[0] + 1
+        desde_cliente = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT COALESCE(MAX(id_alumno), 0) FROM cat_alumno")
+        desde_alumno = cursor.fetchone()[0] + 1
         etiqueta = uuid.uuid4().hex[:6]  # emails are unique among active clients: never reuse one
-        ahora = timezone.now().isoformat()
-        clientes, sincronizaciones = io.StringIO(), io.StringIO()
+        familias = _Familias(desde_cliente=desde_cliente, desde_alumno=desde_alumno, etiqueta=etiqueta,
+                             ahora=timezone.now().isoformat())
+        anio = timezone.localdate().year
+        ciclo = f"{anio}-{anio + 1}" if timezone.localdate().month >= 8 else f"{anio - 1}-{anio}"
         for i in range(faltan):
-            idc = desde + i
-            nombre, apellidos = azar.choice(NOMBRES), f"{azar.choice(APELLIDOS)} {azar.choice(APELLIDOS)}"
-            sii, aula = f"SII-{etiqueta}-{i:05d}", f"AULA-{etiqueta}-{i:05d}"
-            clientes.write("\t".join([
-                str(idc), nombre, apellidos, "", f"alumno{i:05d}.{etiqueta}@{DOMINIO_CLIENTES}",
-                f"55{azar.randrange(10**8):08d}", "t", "f", sii, aula, ahora, ahora,
-            ]) + "\n")
-            for sistema, externo in (("sii", sii), ("aula", aula)):
-                sincronizaciones.write("\t".join([
-                    str(idc), sistema, "crear", str(uuid.uuid4()), "sincronizado", "1", ahora, externo, "", ahora,
-                    ahora, ahora,
-                ]) + "\n")
-        clientes.seek(0)
-        sincronizaciones.seek(0)
-        cursor.copy_expert(
-            "COPY cat_cliente (id_cliente, nombre, apellidos, direccion, email, telefono, activo, es_publico_general, "
-            "id_alumno_sii, id_alumno_aula, creado, actualizado) FROM STDIN", clientes)
-        cursor.copy_expert(
-            "COPY integraciones_sincronizacion_alumno (cliente_id, sistema, operacion, clave, estado, intentos, "
-            "proximo_intento, id_externo, ultimo_error, sincronizado_en, creado, actualizado) FROM STDIN",
-            sincronizaciones)
-        cursor.execute("SELECT setval(pg_get_serial_sequence('cat_cliente', 'id_cliente'), "
-                       "(SELECT MAX(id_cliente) FROM cat_cliente))")
+            telefono = f"55{azar.randrange(10**8):08d}"
+            tipo = azar.random()
+            if tipo < 0.05:  # a company paying for its employees' courses
+                razon = f"{azar.choice(EMPRESAS)} {azar.choice(APELLIDOS)}"
+                email = f"capacitacion{i:05d}.{etiqueta}@{DOMINIO_CLIENTES}"
+                rfc = _rfc_demo(_ascii(razon)[:3].ljust(3, "X"), date(azar.randrange(1990, 2020), azar.randrange(1, 13),
+                                azar.randrange(1, 29)), f"{_CONSONANTES[i % 21]}{i % 10}")
+                empresa = familias.pagador(tipo="empresa", nombre=razon, apellidos="", email=email, telefono=telefono,
+                                           rfc=rfc)
+                for _ in range(azar.randint(2, 5)):
+                    nombre, apellidos = azar.choice(NOMBRES), f"{azar.choice(APELLIDOS)} {azar.choice(APELLIDOS)}"
+                    familias.estudiante(
+                        responsable=empresa, parentesco="empresa", nombre=nombre, apellidos=apellidos, curp=None,
+                        nacimiento=None, email="", matricula="", ciclo="", grado="", grupo="")
+            elif tipo < 0.25:  # an adult who studies and pays
+                nombre, apellidos = azar.choice(NOMBRES), f"{azar.choice(APELLIDOS)} {azar.choice(APELLIDOS)}"
+                email = f"alumno{i:05d}.{etiqueta}@{DOMINIO_CLIENTES}"
+                propio = familias.pagador(tipo="persona", nombre=nombre, apellidos=apellidos, email=email,
+                                          telefono=telefono, rfc="")
+                nacimiento = date(anio - azar.randint(18, 45), azar.randrange(1, 13), azar.randrange(1, 29))
+                curp = _curp_demo(nombre=nombre, apellidos=apellidos, nacimiento=nacimiento,
+                                  mujer=NOMBRES.index(nombre) < 10, id_alumno=familias.alumno + 1)
+                familias.estudiante(
+                    responsable=propio, parentesco="propio", nombre=nombre, apellidos=apellidos, curp=curp,
+                    nacimiento=nacimiento, email=email, matricula="", ciclo="", grado="", grupo="")
+            else:  # a mother or father paying for 2 or 3 children
+                paterno, materno = azar.choice(APELLIDOS), azar.choice(APELLIDOS)
+                mama = azar.random() < 0.7
+                nombre = azar.choice(NOMBRES[:10] if mama else NOMBRES[10:])
+                email = f"familia{i:05d}.{etiqueta}@{DOMINIO_CLIENTES}"
+                rfc = ""
+                if azar.random() < 0.3:
+                    rfc = _rfc_demo(f"{_ascii(paterno)[:2]}{_ascii(materno)[0]}{_ascii(nombre)[0]}",
+                                    date(anio - azar.randint(28, 50), azar.randrange(1, 13), azar.randrange(1, 29)),
+                                    f"{_CONSONANTES[i % 21]}{i % 10}")
+                padre = familias.pagador(tipo="persona", nombre=nombre, apellidos=f"{paterno} {materno}", email=email,
+                                         telefono=telefono, rfc=rfc)
+                otro_apellido = azar.choice(APELLIDOS)
+                hijos_apellidos = f"{paterno} {otro_apellido}" if not mama else f"{otro_apellido} {paterno}"
+                for hijo in range(azar.randint(2, 3)):
+                    nombre_hijo = azar.choice(NOMBRES)
+                    grado = azar.randint(1, 6)
+                    nacimiento = date(anio - 6 - grado, azar.randrange(1, 13), azar.randrange(1, 29))
+                    curp = None
+                    if azar.random() < 0.6:
+                        curp = _curp_demo(nombre=nombre_hijo, apellidos=hijos_apellidos, nacimiento=nacimiento,
+                                          mujer=NOMBRES.index(nombre_hijo) < 10, id_alumno=familias.alumno + 1)
+                    familias.estudiante(
+                        responsable=padre, parentesco="madre" if mama else "padre", nombre=nombre_hijo,
+                        apellidos=hijos_apellidos, curp=curp, nacimiento=nacimiento,
+                        # Siblings share the parent's email; the youngest often has none.
+                        email=email if hijo < 2 and azar.random() < 0.7 else "",
+                        matricula=f"M{familias.alumno + 1:06d}", ciclo=ciclo, grado=str(grado),
+                        grupo=azar.choice("ABC"))
+        familias.copiar(cursor)
     cursor.execute("SELECT id_cliente FROM cat_cliente WHERE activo AND NOT es_publico_general ORDER BY id_cliente")
     return [fila[0] for fila in cursor.fetchall()]
 
@@ -326,7 +450,8 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
     orden = "ANALYZE" if conexion.in_atomic_block else "VACUUM ANALYZE"
     with conexion.cursor() as cursor:
         for tabla in ("tra_venta", "tra_venta_det", "tra_pago", "tra_turno", "tra_devolucion", "tra_devolucion_det",
-                      "tra_reembolso", "tra_movimiento_inventario", "cat_producto", "cat_cliente"):
+                      "tra_reembolso", "tra_movimiento_inventario", "cat_producto", "cat_cliente", "cat_alumno",
+                      "cat_alumno_responsable"):
             cursor.execute(f"{orden} {tabla}")
     resumen = {**generador.cuentas, "segundos": round(time.monotonic() - inicio, 1)}
     escribir(f"Listo en {resumen['segundos']} s: " + ", ".join(f"{k} {v}" for k, v in generador.cuentas.items()))
@@ -334,7 +459,8 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
 
 
 TABLAS_CARGADAS = ("tra_turno", "tra_venta", "tra_venta_det", "tra_pago", "tra_devolucion", "tra_devolucion_det",
-                   "tra_reembolso", "tra_movimiento_inventario", "cat_cliente", "integraciones_sincronizacion_alumno")
+                   "tra_reembolso", "tra_movimiento_inventario", "cat_cliente", "cat_alumno", "cat_alumno_responsable",
+                   "integraciones_sincronizacion_alumno")
 
 
 def _llaves_foraneas_en_bloque(cursor) -> bool:

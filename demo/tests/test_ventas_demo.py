@@ -146,10 +146,36 @@ def test_turnos_cerrados_y_consistentes(cargadas):
             assert turno.nombre_autorizo_diferencia
 
 
-def test_clientes_demo_sincronizados(cargadas):
-    demo = SincronizacionAlumno.objects.filter(cliente__email__endswith="@demo.ingenio.mx")
-    assert demo.count() >= 2 * 3000
+def test_familias_demo_con_alumnos_sincronizados(cargadas):
+    from clientes.curp import curp_error
+    from clientes.models import Alumno, AlumnoResponsable, Cliente
+    from clientes.rfc import rfc_error
+
+    pagadores = Cliente.objects.filter(email__endswith="@demo.ingenio.mx")
+    assert pagadores.count() == 3000
+    alumnos = Alumno.objects.filter(vinculos__cliente__in=pagadores).distinct()
+    assert alumnos.count() > 3000
+    demo = SincronizacionAlumno.objects.filter(alumno__in=alumnos)
+    assert demo.count() == 2 * alumnos.count()
     assert not demo.exclude(estado="sincronizado").exists()  # the sandbox is not flooded
+    assert not alumnos.filter(id_alumno_sii="").exists()
+    # Families: parents paying for 2 or 3 children with ciclo/grado/grupo, siblings sharing an email.
+    hijos = Count("vinculos", filter=Q(vinculos__parentesco__in=["madre", "padre"]))
+    familias = pagadores.annotate(hijos=hijos).filter(hijos__gt=0)
+    assert set(familias.values_list("hijos", flat=True)) == {2, 3}
+    assert Alumno.objects.filter(vinculos__parentesco="madre").exclude(grado="").exclude(grupo="").exists()
+    compartidos = (Alumno.objects.exclude(email="").values("email").annotate(n=Count("id")).filter(n__gt=1))
+    assert compartidos.exists()
+    assert Alumno.objects.filter(vinculos__parentesco="madre", email="").exists()
+    # Companies paying for employees, adults paying for themselves.
+    empresas = pagadores.filter(tipo="empresa")
+    assert empresas.exists() and AlumnoResponsable.objects.filter(cliente__in=empresas, parentesco="empresa").exists()
+    assert AlumnoResponsable.objects.filter(cliente__in=pagadores, parentesco="propio").exists()
+    # Every CURP and RFC passes our validators (CURPs unique by the table's constraint).
+    curps = list(alumnos.exclude(curp=None).values_list("curp", flat=True))
+    assert len(curps) > 500 and not [c for c in curps if curp_error(c)]
+    rfcs = list(pagadores.exclude(rfc="").values_list("rfc", "tipo"))
+    assert rfcs and not [r for r, t in rfcs if rfc_error(r, tipo=t)]
     assert cargadas.filter(cliente__email__endswith="@demo.ingenio.mx").exists()
     assert cargadas.filter(cliente__es_publico_general=True).exists()
 

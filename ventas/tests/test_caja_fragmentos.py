@@ -104,15 +104,35 @@ def test_cobro_asincrono_muestra_el_cambio(cliente_cajero, cajero, producto_con_
 
 
 @pytest.mark.parametrize("extra", [{}, FETCH])
-def test_cliente_con_curp_invalida_conserva_los_datos(cliente_cajero, cajero, turno_para, extra):
+def test_cliente_con_rfc_invalido_conserva_los_datos(cliente_cajero, cajero, turno_para, extra):
+    from clientes.models import Cliente
+
     turno_para(cajero)
-    datos = {"nombre": "Sofía", "apellidos": "Torres", "email": "sofia@escuela.test", "telefono": "", "curp": "MALA"}
+    antes = Cliente.objects.count()
+    datos = {"tipo": "persona", "nombre": "Sofía", "apellidos": "Torres", "email": "sofia@escuela.test",
+             "telefono": "", "rfc": "TOLS100315AB9"}
     respuesta = cliente_cajero.post(reverse("ventas:cliente_registrar"), datos, **extra)
     html = respuesta.content.decode()
     assert respuesta.status_code == 200
-    assert 'value="Sofía"' in html and 'value="sofia@escuela.test"' in html and 'value="MALA"' in html
+    assert 'value="Sofía"' in html and 'value="sofia@escuela.test"' in html and 'value="TOLS100315AB9"' in html
     assert '<details class="cliente-nuevo" open>' in html
-    assert "campo-error" in html
+    assert "campo-error" in html and "RFC" in html
+    assert Cliente.objects.count() == antes
+
+
+def test_registrar_quien_paga_en_la_caja_empresa_sin_correo(cliente_cajero, cajero, turno_para):
+    from clientes.models import Cliente
+    from clientes.tests.factories import rfc_valido
+    from integraciones.models import SincronizacionAlumno
+
+    turno_para(cajero)
+    datos = {"tipo": "empresa", "nombre": "Aceros del Norte", "apellidos": "", "email": "", "telefono": "",
+             "rfc": rfc_valido(3, empresa=True)}
+    respuesta = cliente_cajero.post(reverse("ventas:cliente_registrar"), datos, follow=True)
+    empresa = Cliente.objects.get(nombre="Aceros del Norte")
+    assert (empresa.tipo, empresa.rfc, empresa.email) == ("empresa", rfc_valido(3, empresa=True), "")
+    assert "Aceros del Norte" in respuesta.content.decode()
+    assert not SincronizacionAlumno.objects.exists()
 
 
 def test_reanudar_pregunta_que_hacer_con_la_venta_actual(cliente_cajero, cajero, producto_con_existencia, turno_para):

@@ -171,22 +171,22 @@ def test_escaneo_pone_solo_su_linea_y_el_carrito_entero_si_otra_pestana_lo_cambi
     assert pagina.locator("#total").get_attribute("data-total") == "504.00"
 
 
-def test_cliente_con_curp_invalida_conserva_lo_escrito(entrar, pagina, cajero, turno_para, productos, settings):
+def test_cliente_con_rfc_invalido_conserva_lo_escrito(entrar, pagina, cajero, turno_para, productos, settings):
     settings.SII_API_URL = "http://127.0.0.1:9/api/alumnos/"
     settings.AULA_API_URL = "http://127.0.0.1:9/api/"
     turno_para(cajero)
     entrar("/ventas/caja/", "cajero1")
-    pagina.get_by_text("Registrar cliente nuevo").click()
+    pagina.get_by_text("Registrar quien paga (cliente nuevo)").click()
     pagina.locator("#id_nombre").fill("Sofía")
     pagina.locator("#id_apellidos").fill("Torres Luna")
     pagina.locator("#id_email").fill("sofia.torres@escuela.test")
-    pagina.locator("#id_curp").fill("NOESUNACURP")
+    pagina.locator("#id_rfc").fill("NOESUNRFC")
     pagina.get_by_role("button", name="Registrar y usar en esta venta").click()
     pagina.wait_for_selector("#cliente .campo-error")
     assert pagina.locator("#id_nombre").input_value() == "Sofía"
     assert pagina.locator("#id_email").input_value() == "sofia.torres@escuela.test"
     assert pagina.locator("#cliente details").get_attribute("open") is not None
-    assert "CURP" in pagina.locator("#cliente .campo-error").inner_text()
+    assert "RFC" in pagina.locator("#cliente .campo-error").inner_text()
 
 
 @pytest.mark.parametrize("ancho,alto", [(390, 844), (1366, 768)])

@@ -11,7 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from clientes.tests.factories import ClienteFactory, curp_valida
+from clientes.tests.factories import (
+    AlumnoFactory,
+    AlumnoResponsableFactory,
+    ClienteFactory,
+    curp_valida,
+    rfc_valido,
+)
 from demo.ventas import ventas_cargar
 from ventas.caja.cobro import PagoDatos
 from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
@@ -58,7 +64,9 @@ def escenario(cajero, gerente, usuario_con_rol, producto_con_existencia, turno_p
     turno_para(cajera)
     cuaderno = producto_con_existencia(100, nombre="Cuaderno profesional raya", precio=D("45.50"), codigo="PAP-CUA")
     agua = producto_con_existencia(100, nombre="Agua natural 600 ml", precio=D("14.00"), codigo="ALI-AGU")
-    sofia = ClienteFactory(nombre="Sofía", apellidos="Núñez Pérez", email="sofia.nunez@correo.mx", curp=curp_valida(1))
+    sofia = ClienteFactory(nombre="Sofía", apellidos="Núñez Pérez", email="sofia.nunez@correo.mx", rfc=rfc_valido(1))
+    # Sofía pays for her son: his CURP finds her purchases too.
+    AlumnoResponsableFactory(cliente=sofia, alumno=AlumnoFactory(curp=curp_valida(1)))
     mateo = ClienteFactory(nombre="Mateo", apellidos="García", email="mateo@correo.mx")
     ventas = {
         "v1": vender(cajero, [(cuaderno, 2)], cliente=sofia, fecha=_local(2026, 3, 2, 8, 15)),
@@ -99,6 +107,7 @@ def _f(escenario, *nombres):
         ({"cliente": "sofía garcía"}, []),
         ({"cliente": "mateo@correo.mx"}, ["v3"]),
         ({"cliente": curp_valida(1)}, ["v4", "v1"]),
+        ({"cliente": rfc_valido(1).lower()}, ["v4", "v1"]),
         ({"estado": "cancelada"}, ["v5"]),
         ({"estado": "devolucion"}, ["v1"]),
         ({"estado": "completada"}, ["v4", "v3", "v2", "v1"]),

@@ -69,7 +69,7 @@ def datos(cajero, gerente, usuario_con_rol, turno_para, producto_con_existencia)
     cuaderno = producto_con_existencia(3, nombre="Cuaderno profesional cuadro chico 100 hojas",
                                        precio=Decimal("58.00"), existencia_minima=5)
     sofia = ClienteFactory(nombre="Sofía Guadalupe", apellidos="Torres Luna de la Fuente",
-                           email="sofia.guadalupe.torres.luna@colegio-ingenio.edu.mx", curp="TOLS100315MDFRNFA4")
+                           email="sofia.guadalupe.torres.luna@colegio-ingenio.edu.mx", rfc="TOLS100315AB5")
     carrito_agregar(cajero=cajero, producto_id=largo.pk, cantidad=2)
     carrito_agregar(cajero=cajero, producto_id=cuaderno.pk)
     carrito_cliente_asignar(cajero=cajero, cliente_id=sofia.pk)

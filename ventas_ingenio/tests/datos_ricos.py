@@ -1,7 +1,8 @@
 """Rich data for the page walk and the fuzz test, written through the real services: a year
 of demo sales (with returns, cancellations and closed shifts), today's sales of the test
 cashier in an open shift (one partly returned, one cancelled), a cart with lines, a cart on
-hold, clients in every SII/Aula sync state and a product with many stock movements."""
+hold, a mother paying for alumnos in every SII/Aula sync state, a company paying for an employee,
+and a product with many stock movements."""
 
 import uuid
 from dataclasses import dataclass
@@ -10,8 +11,10 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.utils import timezone
 
+from clientes import alumnos as alumnos_services
 from clientes import services as clientes_services
-from clientes.models import Cliente
+from clientes.models import Alumno, Cliente
+from clientes.tests.factories import curp_valida, rfc_valido
 from integraciones.models import EstadoSincronizacion, SincronizacionAlumno
 from inventario.models import Categoria, MovimientoInventario, Producto
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
@@ -36,8 +39,10 @@ class DatosRicos:
     linea_id: int  # a line of the cashier's active cart
     carrito_en_espera: Carrito
     producto: Producto  # many movements
-    cliente: Cliente
-    clientes_por_estado: dict[str, Cliente]
+    cliente: Cliente  # a mother who pays for the alumnos below
+    alumno: Alumno  # her child whose SII/Aula registration ended in error
+    alumnos_por_estado: dict[str, Alumno]
+    empresa: Cliente  # a company paying for an employee
 
 
 def _nulo():
@@ -57,18 +62,19 @@ def _vender(cajero, productos, *, cliente_id=None, efectivo="100000") -> Venta:
     return venta
 
 
-def _cliente(nombre, email, *, estado: str | None) -> Cliente:
-    cliente = clientes_services.cliente_registrar(nombre=nombre, apellidos="Prueba", email=email)
+def _alumno(nombre, email, *, estado: str | None, responsable: Cliente, **campos) -> Alumno:
+    alumno = alumnos_services.alumno_registrar(nombre=nombre, apellidos="Prueba", email=email,
+                                               responsable=responsable, parentesco="madre", **campos)
     if estado is not None:
         # The outbox rows as the worker leaves them in each state.
-        filas = SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(cliente=cliente)
+        filas = SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(alumno=alumno)
         if estado == EstadoSincronizacion.SINCRONIZADO:
             filas.update(estado=estado, id_externo="ext-1", sincronizado_en=timezone.now(), intentos=1)
         elif estado == EstadoSincronizacion.ERROR:
             filas.update(estado=estado, intentos=10, ultimo_error="HTTP 400: datos rechazados")
         else:
             filas.update(estado=estado, intentos=3, ultimo_error="Tiempo de espera agotado")
-    return cliente
+    return alumno
 
 
 def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
@@ -84,14 +90,22 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
     existencia_ajustar(producto_id=producto.pk, existencia_nueva=producto.existencia - 3,
                        existencia_anterior=producto.existencia, motivo="Conteo físico", usuario=gerente)
 
+    cliente = clientes_services.cliente_registrar(nombre="Mamá", apellidos="Prueba", email="mama.recorrido@ejemplo.mx",
+                                                  rfc=rfc_valido(40))
+    # Siblings: two share their mother's email, one has none, one has a CURP.
     estados = {
-        "sin_intentar": _cliente("Ana", "ana.recorrido@ejemplo.mx", estado=None),
-        EstadoSincronizacion.PENDIENTE: _cliente("Beto", "beto.recorrido@ejemplo.mx", estado=EstadoSincronizacion.PENDIENTE),
-        EstadoSincronizacion.SINCRONIZADO: _cliente("Carla", "carla.recorrido@ejemplo.mx",
-                                                    estado=EstadoSincronizacion.SINCRONIZADO),
-        EstadoSincronizacion.ERROR: _cliente("Dario", "dario.recorrido@ejemplo.mx", estado=EstadoSincronizacion.ERROR),
+        "sin_intentar": _alumno("Ana", "mama.recorrido@ejemplo.mx", estado=None, responsable=cliente,
+                                ciclo_escolar="2026-2027", grado="3", grupo="A"),
+        EstadoSincronizacion.PENDIENTE: _alumno("Beto", "mama.recorrido@ejemplo.mx", estado=EstadoSincronizacion.PENDIENTE,
+                                                responsable=cliente, ciclo_escolar="2026-2027", grado="5", grupo="B"),
+        EstadoSincronizacion.SINCRONIZADO: _alumno("Carla", "", estado=EstadoSincronizacion.SINCRONIZADO,
+                                                   responsable=cliente, matricula="R-0001"),
+        EstadoSincronizacion.ERROR: _alumno("Dario", "dario.recorrido@ejemplo.mx", estado=EstadoSincronizacion.ERROR,
+                                            responsable=cliente, curp=curp_valida(40)),
     }
-    cliente = estados[EstadoSincronizacion.ERROR]
+    empresa = clientes_services.cliente_registrar(tipo="empresa", nombre="Empresa Recorrido", rfc=rfc_valido(41, empresa=True))
+    alumnos_services.alumno_registrar(nombre="Empleado", apellidos="Prueba", responsable=empresa, parentesco="empresa")
+    Alumno.objects.using(DB_NEGOCIO).filter(pk=estados[EstadoSincronizacion.ERROR].pk).update(por_confirmar=True)
 
     turno = turno_abrir(cajero=cajero, fondo_inicial=Decimal("500.00"))
     venta = _vender(cajero, productos[:3], cliente_id=cliente.pk)
@@ -111,7 +125,8 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
     return DatosRicos(
         venta=venta, venta_cancelada=venta_cancelada, venta_ajena=venta_ajena, devolucion=devolucion,
         turno_abierto=turno, turno_cerrado=turno_cerrado, linea_id=linea.pk, carrito_en_espera=en_espera,
-        producto=producto, cliente=cliente, clientes_por_estado=estados,
+        producto=producto, cliente=cliente, alumno=estados[EstadoSincronizacion.ERROR], alumnos_por_estado=estados,
+        empresa=empresa,
     )
 
 

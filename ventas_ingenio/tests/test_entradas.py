@@ -218,20 +218,23 @@ def test_entrada_desde_la_ficha_vuelve_a_la_ficha_con_sus_movimientos(cliente_ge
      ("0001-01-01", "1 de enero de 1900"), ("1899-12-31", "1 de enero de 1900"), ("2026-02-30", "no existe")],
 )
 def test_fecha_de_nacimiento_fuera_de_rango(cliente_cajero, fecha, mensaje):
-    antes = Cliente.objects.count()
-    respuesta = cliente_cajero.post(reverse("clientes:nuevo"), {"nombre": "Ana", "email": "ana@escuela.test",
-                                                                 "fecha_nacimiento": fecha})
+    from clientes.models import Alumno
+
+    antes = Alumno.objects.count()
+    respuesta = cliente_cajero.post(reverse("clientes:alumno_nuevo"), {"nombre": "Ana", "email": "ana@escuela.test",
+                                                                        "fecha_nacimiento": fecha})
     assert respuesta.status_code == 200 and mensaje in respuesta.content.decode()
-    assert Cliente.objects.count() == antes
+    assert Alumno.objects.count() == antes
 
 
 def test_fecha_de_nacimiento_futura_en_el_servicio():
+    from clientes.alumnos import alumno_registrar
     from clientes.exceptions import DatosInvalidos
-    from clientes.services import cliente_registrar
+    from clientes.models import Alumno
 
     with pytest.raises(DatosInvalidos, match="futura"):
-        cliente_registrar(nombre="Ana", email="ana@escuela.test", fecha_nacimiento=timezone.localdate() + timedelta(days=1))
-    assert not Cliente.objects.filter(email="ana@escuela.test").exists()
+        alumno_registrar(nombre="Ana", email="ana@escuela.test", fecha_nacimiento=timezone.localdate() + timedelta(days=1))
+    assert not Alumno.objects.filter(email="ana@escuela.test").exists()
 
 
 @pytest.mark.parametrize("telefono", ["NaN", "²²²²²²²", "55-ABCD-1234"])

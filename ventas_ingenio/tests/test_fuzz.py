@@ -37,6 +37,8 @@ PAGINAS = [
     "/admin/inventario/producto/", "/admin/inventario/producto/add/", "/admin/inventario/producto/{producto}/change/",
     "/admin/inventario/producto/{producto}/entrada/", "/admin/inventario/producto/{producto}/ajuste/",
     "/admin/inventario/categoria/add/", "/admin/auth/user/add/", "/admin/clientes/cliente/{cliente}/change/",
+    "/clientes/alumnos/", "/clientes/alumnos/nuevo/", "/clientes/alumnos/nuevo/?cliente={cliente}",
+    "/clientes/alumnos/{alumno}/?cliente_q=a", "/clientes/alumnos/{alumno}/editar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
 EXCLUIDAS = {"/salir/", "/admin/logout/"}
@@ -108,7 +110,7 @@ def _rechazada(respuesta) -> bool:
 def formularios(roles, cajero, gerente, consulta):
     """(role, client, action, method, fields) for every form the roles see, on rich data."""
     datos = datos_ricos_cargar(cajero=cajero, gerente=gerente)
-    ids = {"cliente": datos.cliente.pk, "turno": datos.turno_abierto.pk, "venta": datos.venta.pk,
+    ids = {"cliente": datos.cliente.pk, "alumno": datos.alumno.pk, "turno": datos.turno_abierto.pk, "venta": datos.venta.pk,
            "venta_cancelable": datos.venta.pk, "producto": datos.producto.pk}
     encontrados = {}
     for usuario in (cajero, gerente, consulta):

@@ -54,7 +54,15 @@ ESPERADO = {
     # The permission is checked before the method: a role without it gets 403 either way.
     "clientes:desactivar": (302, 405, 405, 403),
     "clientes:eliminar": (302, 403, 405, 403),
-    "clientes:reintentar": (302, 405, 405, 403),
+    "clientes:alumno_lista": TODOS,
+    "clientes:alumno_nuevo": VENDER,
+    "clientes:alumno_detalle": TODOS,
+    "clientes:alumno_editar": VENDER,
+    "clientes:alumno_desactivar": (302, 405, 405, 403),
+    "clientes:alumno_confirmar": (302, 405, 405, 403),
+    "clientes:alumno_vincular": (302, 405, 405, 403),
+    "clientes:alumno_desvincular": (302, 405, 405, 403),
+    "clientes:alumno_reintentar": (302, 405, 405, 403),
     "inventario:producto_lista": TODOS,
     "inventario:producto_movimientos": (302, 403, 200, 200),
     "ventas:caja": VENDER,
@@ -100,7 +108,7 @@ ESPERADO = {
 }
 # Model admins: changelist, add, change, history, delete, and the unnamed /<id>/ redirect.
 for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_producto",
-                "inventario_movimientoinventario", "clientes_cliente"):
+                "inventario_movimientoinventario", "clientes_cliente", "clientes_alumno"):
     for _vista in ("changelist", "add", "change", "history", "delete"):
         ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
 # Sign-in attempts (django-axes): only a superuser reads or clears them (docs/seguridad.md).
@@ -123,6 +131,9 @@ EXCEPCIONES = {
     "admin:auth_user_delete": (302, 302, 403, 302),
     "admin:clientes_cliente_add": (302, 302, 403, 302),
     "admin:clientes_cliente_delete": (302, 302, 403, 302),
+    # Alumnos too: registered through their page (services + outbox), deactivated, never deleted.
+    "admin:clientes_alumno_add": (302, 302, 403, 302),
+    "admin:clientes_alumno_delete": (302, 302, 403, 302),
     # Without its query parameters the autocomplete refuses (it serves the admin's own widgets).
     "admin:autocomplete": (302, 302, 403, 302),
     # Django answers the unnamed /admin/<model>/<id>/ with a redirect to its change page.
@@ -132,6 +143,7 @@ EXCEPCIONES = {
     "admin/inventario/producto/<object_id>/": (302, 302, 302, 302),
     "admin/inventario/movimientoinventario/<object_id>/": (302, 302, 302, 302),
     "admin/clientes/cliente/<object_id>/": (302, 302, 302, 302),
+    "admin/clientes/alumno/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accessattempt/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accesslog/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accessfailurelog/<object_id>/": (302, 302, 302, 302),
@@ -160,6 +172,7 @@ def _muestras(datos, gerente, cajero) -> dict:
     """Sample values per URL parameter, and per model for the admin's object_id."""
     return {
         "id_cliente": datos.cliente.pk,
+        "alumno_id": datos.alumno.pk,
         "sistema": "sii",
         "pk": datos.producto.pk,
         "linea_id": datos.linea_id,
@@ -180,6 +193,7 @@ def _muestras(datos, gerente, cajero) -> dict:
             "admin/inventario/movimientoinventario/": MovimientoInventario.objects.filter(
                 producto=datos.producto).order_by("-pk").first().pk,
             "admin/clientes/cliente/": datos.cliente.pk,
+            "admin/clientes/alumno/": datos.alumno.pk,
             "admin/r/": datos.cliente.pk,
         },
     }
