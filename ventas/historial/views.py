@@ -179,7 +179,6 @@ def venta_detalle(request, venta_id: int):
         raise Http404("No existe la venta.") from None
     lineas = list(venta.lineas.all())
     pagos = list(venta.pagos.all())
-    sincronizaciones = [] if venta.cliente.es_publico_general else list(venta.cliente.sincronizaciones.all())
     return render(request, "ventas/venta_detalle.html", {
         "venta": venta,
         "lineas": lineas,
@@ -189,6 +188,5 @@ def venta_detalle(request, venta_id: int):
         "desglose_iva": iva_por_tasa(lineas),
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
-        "sincronizaciones": sincronizaciones,
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
     })
