@@ -11,8 +11,8 @@ between actions (a person at a till, ``--pausa``):
 - 70 % search and add: ``GET /ventas/caja/buscar/?q=…`` then ``POST /ventas/caja/agregar/`` with
   a barcode (1 in 10 from a few scarce products, so stock runs out under load);
 - 25 % complete the sale: ``GET /ventas/caja/`` (``clave_cobro`` and ``huella``), for 1 sale in
-  ``--registro-cada`` first ``POST /ventas/caja/cliente/nuevo/`` (a client registered in place,
-  so SII/Aula are called), then ``POST /ventas/caja/cobrar/`` in cash;
+  ``--registro-cada`` first ``POST /clientes/alumnos/nuevo/`` (an alumno registered by the
+  cashier, so SII/Aula are called; a client who only pays is never sent), then ``POST /ventas/caja/cobrar/`` in cash;
 - 5 % ``GET /ventas/historial/``.
 
 Meanwhile the sandbox goes through phases (``POST /_control/falla/``): normal, SII and Aula
@@ -25,7 +25,7 @@ column names from the models' ``_meta``, values as parameters):
   checkout;
 - per product: stock at start − sold + returned = stock at the end (sold/returned = lines
   written during the run), and ``verificar_inventario`` (stock = sum of the ledger);
-- every client registered during the run exists, has its SII and Aula id, and appears exactly
+- every alumno registered during the run exists, has its SII and Aula id, and appears exactly
   once per email and per CURP in each sandbox system.
 
 Prints a table per request type (count, p50, p95, p99, 5xx) and the checks; exits 1 if a floor
@@ -56,7 +56,7 @@ from caja import _existencias_preparar, _turnos_abrir
 from comun import BASES, PY, RAIZ, entrar, manage, percentil, preparar, servidor_pg, shell, usuario_crear
 from psycopg2 import sql
 
-from clientes.curp import curp_digito_verificador
+from clientes.curp import curp_digito_verificador, curp_error
 
 RE_CAMPO = r'name="{}" value="([^"]+)"'
 RE_TICKET = re.compile(r"/ventas/(\d+)/ticket/$")
@@ -64,9 +64,10 @@ TERMINOS = ["pantalon", "cuaderno", "playera", "libro de ingl", "lapiz", "mochil
 FASES = [("normal", 0.1, {"modo": "ninguna"}), ("lento 5 s", 0.3, {"modo": "lento", "segundos": 5}),
          ("caído", 0.3, {"modo": "caido"}), ("de vuelta", 0.3, {"modo": "ninguna"})]
 COBRO = "cobro (POST)"
+ALUMNO_NUEVO = "alumno nuevo (POST)"
 NOMBRES = """
 import json
-from clientes.models import Cliente
+from clientes.models import Alumno
 from inventario.models import Producto
 from ventas.models import Venta, VentaDetalle, DevolucionLinea
 def columnas(modelo, *campos):
@@ -77,7 +78,7 @@ print(json.dumps({
     'venta': columnas(Venta, 'clave_cobro'),
     'venta_det': columnas(VentaDetalle, 'producto', 'cantidad'),
     'devolucion_det': columnas(DevolucionLinea, 'producto', 'cantidad'),
-    'cliente': columnas(Cliente, 'email', 'curp', 'id_alumno_sii', 'id_alumno_aula'),
+    'cliente': columnas(Alumno, 'email', 'curp', 'id_alumno_sii', 'id_alumno_aula'),
 }))
 """
 ESCASOS = """
@@ -103,7 +104,7 @@ class Registro:
         self.estados = collections.defaultdict(collections.Counter)
         self.errores = []
         self.cobros = []  # (clave_cobro, ticket id) of completed checkouts
-        self.registros = []  # (phase, email, curp) of in-place client registrations
+        self.registros = []  # (phase, email, curp) of alumnos registered during the run
         self.rechazos = collections.Counter()  # checkouts refused (status), e.g. a product ran out
 
     def anotar(self, tipo, ms, estado):
@@ -173,7 +174,7 @@ class Cajero:
         if self.lineas == 0:
             self.buscar_y_agregar()
         if registrar:
-            self.registrar_cliente()
+            self.registrar_alumno()
         respuesta = self.pedir("caja (GET)", "GET", "/ventas/caja/")
         if not respuesta or respuesta[0] != 200:
             return
@@ -196,7 +197,7 @@ class Cajero:
                 self.registro.rechazos[respuesta[0]] += 1
             self.vaciar()
 
-    def registrar_cliente(self):
+    def registrar_alumno(self):
         # Not from self.azar (seeded the same every run): a CURP of an earlier run is refused as
         # a duplicate, as it should be.
         azar = random.Random(secrets.randbits(64))
@@ -205,7 +206,7 @@ class Cajero:
         curp = _curp(azar)
         with self.registro.candado:
             self.registro.registros.append((self.registro.fase, email, curp))
-        self.pedir("cliente nuevo en caja (POST)", "POST", "/ventas/caja/cliente/nuevo/",
+        self.pedir(ALUMNO_NUEVO, "POST", "/clientes/alumnos/nuevo/",
                    {"nombre": "Alumno", "apellidos": f"Carga {numero}", "email": email, "telefono": "", "curp": curp})
 
     def vaciar(self):
@@ -232,14 +233,18 @@ class Cajero:
 
 
 def _curp(azar):
-    """A random CURP that passes the project's check (pattern, real date, check digit)."""
+    """A random CURP that passes the project's check (pattern, real date, words RENAPO assigns,
+    check digit)."""
     consonantes = "BCDFGHJKLMNPQRSTVWXZ"
     letras = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    base = (azar.choice(letras) + azar.choice("AEIOU") + azar.choice(letras) + azar.choice(letras)
-            + f"{azar.randrange(100):02d}{azar.randrange(1, 13):02d}{azar.randrange(1, 29):02d}"
-            + azar.choice("HM") + azar.choice(["DF", "JC", "NL", "PL", "YN"])
-            + "".join(azar.choice(consonantes) for _ in range(3)) + str(azar.randrange(10)))
-    return base + curp_digito_verificador(base)
+    while True:
+        base = (azar.choice(letras) + azar.choice("AEIOU") + azar.choice(letras) + azar.choice(letras)
+                + f"{azar.randrange(100):02d}{azar.randrange(1, 13):02d}{azar.randrange(1, 29):02d}"
+                + azar.choice("HM") + azar.choice(["DF", "JC", "NL", "PL", "YN"])
+                + "".join(azar.choice(consonantes) for _ in range(3)) + str(azar.randrange(10)))
+        curp = base + curp_digito_verificador(base)
+        if curp_error(curp) is None:
+            return curp
 
 
 def _fases(base_sandbox, registro, minutos, termina):
@@ -416,9 +421,9 @@ def _correr(args, entorno, nombres, codigos, escasos, cajeros, clave):
         if t:
             print(f"  {nombre:12} n={len(t):5d}  p50 {statistics.median(t):7.1f}  p95 {percentil(t, 95):7.1f}  "
                   f"p99 {percentil(t, 99):7.1f} ms")
-    print("cliente nuevo en caja por fase:")
+    print("alumno nuevo por fase:")
     for nombre, _, _ in FASES:
-        t = registro.tiempos.get((nombre, "cliente nuevo en caja (POST)"), [])
+        t = registro.tiempos.get((nombre, ALUMNO_NUEVO), [])
         if t:
             print(f"  {nombre:12} n={len(t):5d}  p50 {statistics.median(t):7.1f}  p95 {percentil(t, 95):7.1f}  "
                   f"p99 {percentil(t, 99):7.1f} ms")
@@ -479,7 +484,7 @@ def _correr(args, entorno, nombres, codigos, escasos, cajeros, clave):
 
 
 def _sincronizacion(registro, conexion, nombres, base_sandbox, espera, comprobar):
-    """Every client registered during the run gets its SII and Aula id, each exactly once."""
+    """Every alumno registered during the run gets its SII and Aula id, each exactly once."""
     c = nombres["cliente"]
     correos = [email for _, email, _ in registro.registros]
     por_fase = collections.Counter(fase for fase, _, _ in registro.registros)
@@ -495,10 +500,10 @@ def _sincronizacion(registro, conexion, nombres, base_sandbox, espera, comprobar
         if not faltan or time.monotonic() - inicio > espera:
             break
         time.sleep(5)
-    print(f"  clientes registrados en caja: {len(correos)} intentos por fase {dict(por_fase)}; {len(filas)} en la base; "
+    print(f"  alumnos registrados: {len(correos)} intentos por fase {dict(por_fase)}; {len(filas)} en la base; "
           f"el trabajador terminó {time.monotonic() - inicio:.0f} s después de la carga")
-    comprobar("cada cliente registrado quedó en la base", len(filas) == len(correos), f"{len(filas)} de {len(correos)}")
-    comprobar("cada cliente tiene su id de SII y de Aula", not faltan,
+    comprobar("cada alumno registrado quedó en la base", len(filas) == len(correos), f"{len(filas)} de {len(correos)}")
+    comprobar("cada alumno tiene su id de SII y de Aula", not faltan,
               f"{len(faltan)} sin id tras {espera:.0f} s como máximo" if faltan else "")
     nuestros = {email.lower() for email in correos}
     for sistema in ("sii", "aula"):
@@ -511,7 +516,7 @@ def _sincronizacion(registro, conexion, nombres, base_sandbox, espera, comprobar
         indice = 2 if sistema == "sii" else 3
         cruzados = [f[0] for f in filas if f[indice] and ids.get(str(f[indice])) != f[0].lower()]
         comprobar(f"{sistema}: sin alumnos duplicados por correo o CURP", not dobles, f"{len(alumnos)} alumnos; dobles {dobles[:3]}")
-        comprobar(f"{sistema}: cada cliente de la base está exactamente una vez y con su id", presentes == len(filas) and not cruzados,
+        comprobar(f"{sistema}: cada alumno de la base está exactamente una vez y con su id", presentes == len(filas) and not cruzados,
                   f"{presentes} de {len(filas)}; ids que no corresponden: {cruzados[:3]}")
 
 
