@@ -110,7 +110,7 @@ def test_lista_con_filtros(cliente_consulta, django_assert_max_num_queries):
     AlumnoFactory(nombre="Ciro", apellidos="Por", por_confirmar=True)
     AlumnoFactory(nombre="Dora", apellidos="Baja", activo=False)
     for n in range(30):
-        AlumnoFactory(nombre=f"Extra{n:02d}")
+        AlumnoFactory(nombre=f"Extra{n:02d}", apellidos="Relleno")
     url = reverse("clientes:alumno_lista")
     with django_assert_max_num_queries(10):
         respuesta = cliente_consulta.get(url + "?q=rios")
