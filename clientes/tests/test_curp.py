@@ -31,3 +31,29 @@ def test_fecha_de_nacimiento_y_siglo():
     assert curp_fecha_nacimiento("HEGG560427MVZRRL04") == datetime.date(1956, 4, 27)
     curp = curp_valida(3, siglo_xxi=True)
     assert curp_fecha_nacimiento(curp).year >= 2000
+
+
+def test_de_acuerdo_con_python_stdnum():
+    """Every CURP we accept, stdnum accepts (X as H: stdnum knows only H and M), and a wrong
+    check digit is refused by both."""
+    from stdnum.mx import curp as stdnum_curp
+
+    for n in range(0, 6000, 37):
+        curp = curp_valida(n, siglo_xxi=bool(n % 2))
+        assert curp_error(curp) is None, curp
+        assert stdnum_curp.is_valid(curp)
+        otro = curp[:17] + str((int(curp[17]) + 1) % 10)
+        assert "dígito verificador" in curp_error(otro) and not stdnum_curp.is_valid(otro)
+
+
+def test_sexo_x_y_palabras_que_renapo_no_asigna():
+    base = "HEGG560427XVZRRL0"
+    assert curp_error(base + curp_digito_verificador(base)) is None  # non-binary, issued since 2023
+    base = "BUEY560427MVZRRL0"
+    assert "RENAPO no asigna" in curp_error(base + curp_digito_verificador(base))
+
+
+@pytest.mark.parametrize("curp", ["HEGG56042٧MVZRRL04", "HEGG560427MVZRRL0４", "HEGG-560427MVZRRL04"[:18]])
+def test_digitos_unicode_y_separadores_rechazados(curp):
+    assert curp_error(curp) is not None
+    assert curp_fecha_nacimiento(curp) is None or curp.isascii()
