@@ -183,10 +183,17 @@ def responsable_vincular(*, alumno: Alumno, cliente: Cliente, parentesco: str) -
         raise DatosInvalidos("El cliente está inactivo: actívalo antes de vincularlo.", campo="cliente")
     if parentesco not in Parentesco.values:
         raise DatosInvalidos("Elige el parentesco de la lista.", campo="parentesco")
-    with transaction.atomic(using=DB_NEGOCIO):
-        vinculo, _ = AlumnoResponsable.objects.using(DB_NEGOCIO).update_or_create(
-            alumno=alumno, cliente=cliente, defaults={"parentesco": parentesco}
-        )
+    try:
+        with transaction.atomic(using=DB_NEGOCIO):
+            vinculo, _ = AlumnoResponsable.objects.using(DB_NEGOCIO).update_or_create(
+                alumno=alumno, cliente=cliente, defaults={"parentesco": parentesco}
+            )
+    except IntegrityError:
+        # Another request linked the same pair between our read and our insert: update it.
+        with transaction.atomic(using=DB_NEGOCIO):
+            vinculo = AlumnoResponsable.objects.using(DB_NEGOCIO).select_for_update().get(alumno=alumno, cliente=cliente)
+            vinculo.parentesco = parentesco
+            vinculo.save(using=DB_NEGOCIO, update_fields=["parentesco"])
     return vinculo
 
 
