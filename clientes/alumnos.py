@@ -103,6 +103,8 @@ def alumno_registrar(
     """
     if responsable is not None and responsable.es_publico_general:
         raise DatosInvalidos(_PUBLICO_GENERAL, campo="cliente")
+    if responsable is not None and not responsable.activo:
+        raise DatosInvalidos("El cliente que paga está inactivo: actívalo antes de registrarle alumnos.", campo="cliente")
     if parentesco not in Parentesco.values:
         raise DatosInvalidos("Elige el parentesco de la lista.", campo="parentesco")
     datos = _limpiar(datos={

@@ -117,6 +117,20 @@ def test_varios_responsables_vincular_desvincular():
         responsable_desvincular(alumno=alumno, cliente=mama)
 
 
+def test_cliente_inactivo_no_recibe_alumnos():
+    from clientes.services import cliente_desactivar
+
+    mama = cliente_registrar(nombre="Laura")
+    cliente_desactivar(cliente=mama)
+    antes = _contar()
+    with pytest.raises(DatosInvalidos, match="inactivo"):
+        alumno_registrar(nombre="Pablo", responsable=mama, parentesco="madre")
+    otro = alumno_registrar(nombre="Otro")
+    with pytest.raises(DatosInvalidos, match="inactivo"):
+        responsable_vincular(alumno=otro, cliente=mama, parentesco="madre")
+    assert not AlumnoResponsable.objects.exists() and _contar()[0] == antes[0] + 1
+
+
 def test_publico_general_no_puede_ser_responsable():
     alumno = alumno_registrar(nombre="Pablo")
     with pytest.raises(DatosInvalidos) as error:
