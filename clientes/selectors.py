@@ -164,11 +164,3 @@ def alumnos_valores(*, campo: str) -> list[str]:
         raise ValueError(campo)
     return list(Alumno.objects.using(DB_NEGOCIO).exclude(**{campo: ""}).order_by(campo)
                 .values_list(campo, flat=True).distinct())
-
-
-def email_de_otro_alumno(*, email: str, alumno_id: int) -> bool:
-    """Whether another alumno of ours has this email (siblings using their parent's): then a
-    search by email in SII/Aula could find the sibling, so the sync must not rely on it."""
-    if not email.strip():
-        return False
-    return Alumno.objects.using(DB_NEGOCIO).filter(email__iexact=email.strip()).exclude(pk=alumno_id).exists()
