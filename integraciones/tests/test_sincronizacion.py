@@ -39,59 +39,59 @@ def vencer_todo():
 
 
 def test_registro_sincroniza_al_instante(sandbox):
-    cliente = registrar(curp=curp_valida(7))
-    cliente.refresh_from_db()
-    assert cliente.id_alumno_sii and cliente.id_alumno_aula
-    estados = sincronizaciones_de_alumno(alumno_id=cliente.pk)
-    assert [e.texto for e in estados] == [f"Sincronizado #{cliente.id_alumno_sii}", f"Sincronizado #{cliente.id_alumno_aula}"]
-    (alumno,) = sandbox.alumnos("sii")
-    assert alumno["curp"] == cliente.curp and alumno["fecha_nacimiento"] == cliente.fecha_nacimiento.isoformat()
+    alumno = registrar(curp=curp_valida(7))
+    alumno.refresh_from_db()
+    assert alumno.id_alumno_sii and alumno.id_alumno_aula
+    estados = sincronizaciones_de_alumno(alumno_id=alumno.pk)
+    assert [e.texto for e in estados] == [f"Sincronizado #{alumno.id_alumno_sii}", f"Sincronizado #{alumno.id_alumno_aula}"]
+    (enviado,) = sandbox.alumnos("sii")
+    assert enviado["curp"] == alumno.curp and enviado["fecha_nacimiento"] == alumno.fecha_nacimiento.isoformat()
 
 
 def test_sii_caido_queda_pendiente_y_el_trabajador_sincroniza(sandbox):
     sandbox.falla("sii", "caido")
     inicio = time.monotonic()
-    clientes = [registrar(n) for n in range(3)]
+    alumnos = [registrar(n) for n in range(3)]
     assert time.monotonic() - inicio < 3
-    for cliente in clientes:
-        assert filas(cliente)["sii"].estado == "pendiente"
-        assert filas(cliente)["aula"].estado == "sincronizado"
-        texto = sincronizaciones_de_alumno(alumno_id=cliente.pk)[0].texto
+    for alumno in alumnos:
+        assert filas(alumno)["sii"].estado == "pendiente"
+        assert filas(alumno)["aula"].estado == "sincronizado"
+        texto = sincronizaciones_de_alumno(alumno_id=alumno.pk)[0].texto
         assert texto.startswith("Pendiente, próximo intento") and "No se pudo conectar con SII" in texto
     sandbox.falla("sii", "ninguna")
     vencer_todo()
     call_command("sincronizar_clientes", "--once")
     assert SincronizacionAlumno.objects.exclude(estado="sincronizado").count() == 0
-    assert sorted(a["email"] for a in sandbox.alumnos("sii")) == sorted(c.email for c in clientes)
+    assert sorted(a["email"] for a in sandbox.alumnos("sii")) == sorted(c.email for c in alumnos)
     assert len(sandbox.alumnos("aula")) == 3
 
 
 def test_respuesta_perdida_no_duplica(sandbox):
     """SII saves the alumno, then stalls past the read timeout: the retry links, not re-creates."""
     sandbox.falla("sii", "guardar_y_colgar", segundos=5, veces=1)
-    cliente = registrar(1)
-    fila = filas(cliente)["sii"]
+    alumno = registrar(1)
+    fila = filas(alumno)["sii"]
     assert fila.estado == "pendiente" and "no respondió a tiempo" in fila.ultimo_error
     assert len(sandbox.alumnos("sii")) == 1
     vencer_todo()
     sincronizaciones_procesar_lote()
     fila.refresh_from_db()
     assert fila.estado == "sincronizado"
-    (alumno,) = sandbox.alumnos("sii")
-    assert fila.id_externo == str(alumno["id"])
+    (enviado,) = sandbox.alumnos("sii")
+    assert fila.id_externo == str(enviado["id"])
 
 
 def test_respuesta_perdida_sin_busqueda_la_clave_de_idempotencia_basta(sandbox):
     """Even a search that misses (SII lacks buscar_por_curp) is covered by Idempotency-Key."""
     sandbox.falla("aula", "guardar_y_colgar", segundos=5, veces=1)
-    cliente = registrar(2)
+    alumno = registrar(2)
     assert len(sandbox.alumnos("aula")) == 1
-    fila = filas(cliente)["aula"]
+    fila = filas(alumno)["aula"]
     from integraciones.aula import cliente_aula
     from integraciones.services import _datos
 
-    alumno = cliente_aula().crear(_datos(cliente), clave=str(fila.clave))
-    assert len(sandbox.alumnos("aula")) == 1 and alumno.id == str(sandbox.alumnos("aula")[0]["id"])
+    enviado = cliente_aula().crear(_datos(alumno), clave=str(fila.clave))
+    assert len(sandbox.alumnos("aula")) == 1 and enviado.id == str(sandbox.alumnos("aula")[0]["id"])
 
 
 @pytest.mark.parametrize(
@@ -105,11 +105,11 @@ def test_respuesta_perdida_sin_busqueda_la_clave_de_idempotencia_basta(sandbox):
 )
 def test_fallas_clasificadas_y_mostradas(sandbox, modo, estado, mensaje):
     sandbox.falla("sii", modo)
-    cliente = registrar(3)
-    fila = filas(cliente)["sii"]
+    alumno = registrar(3)
+    fila = filas(alumno)["sii"]
     assert fila.estado == estado
     assert mensaje in fila.ultimo_error
-    texto = sincronizaciones_de_alumno(alumno_id=cliente.pk)[0].texto
+    texto = sincronizaciones_de_alumno(alumno_id=alumno.pk)[0].texto
     assert texto.startswith("Error: " if estado == "error" else "Pendiente")
     assert sandbox.alumnos("sii") == []
     # Retried after the system is fine again: exactly one alumno.
@@ -127,15 +127,15 @@ def test_409_real_enlaza_el_alumno_existente(sandbox):
     curp = curp_valida(11)
     # Someone registered this person in SII by hand, with another email (search by email misses).
     cliente_sii().crear(DatosAlumno(nombre="X", apellido="Y", email="otro@e.test", curp=curp), clave="a-mano")
-    cliente = registrar(4, curp=curp)
-    assert filas(cliente)["sii"].estado == "sincronizado"
+    alumno = registrar(4, curp=curp)
+    assert filas(alumno)["sii"].estado == "sincronizado"
     assert len(sandbox.alumnos("sii")) == 1
 
 
 def test_retry_after_se_respeta(sandbox):
     sandbox.falla("sii", "error429", retry_after=120)
-    cliente = registrar(5)
-    fila = filas(cliente)["sii"]
+    alumno = registrar(5)
+    fila = filas(alumno)["sii"]
     assert fila.estado == "pendiente"
     assert fila.proximo_intento >= timezone.now() + datetime.timedelta(seconds=110)
 
@@ -144,11 +144,11 @@ def test_backoff_exponencial_y_limite_de_intentos(sandbox, settings):
     settings.INTEGRACIONES_MAX_INTENTOS = 3
     settings.INTEGRACIONES_CIRCUITO_UMBRAL = 100
     sandbox.falla("sii", "error500")
-    cliente = registrar(6)
+    alumno = registrar(6)
     for _ in range(2):
         vencer_todo()
         sincronizaciones_procesar_lote()
-    fila = filas(cliente)["sii"]
+    fila = filas(alumno)["sii"]
     assert fila.estado == "error" and fila.intentos == 3 and "se agotaron 3 intentos" in fila.ultimo_error
 
 
@@ -177,29 +177,29 @@ def test_rollback_no_deja_registro_de_sincronizacion(sandbox):
 
 
 def test_edicion_se_empuja_por_el_outbox(sandbox):
-    cliente = registrar(9)
-    clave_anterior = filas(cliente)["sii"].clave
-    alumno_actualizar(alumno=cliente, nombre="Renombrado", apellidos="Pérez", email="nuevo@escuela.test")
-    fila = filas(cliente)["sii"]
+    alumno = registrar(9)
+    clave_anterior = filas(alumno)["sii"].clave
+    alumno_actualizar(alumno=alumno, nombre="Renombrado", apellidos="Pérez", email="nuevo@escuela.test")
+    fila = filas(alumno)["sii"]
     assert fila.operacion == Operacion.ACTUALIZAR and fila.clave != clave_anterior
     assert fila.estado == "sincronizado"
-    (alumno,) = sandbox.alumnos("sii")
-    assert alumno["nombre"] == "Renombrado" and alumno["email"] == "nuevo@escuela.test"
+    (enviado,) = sandbox.alumnos("sii")
+    assert enviado["nombre"] == "Renombrado" and enviado["email"] == "nuevo@escuela.test"
     assert len(sandbox.alumnos("aula")) == 1 and sandbox.alumnos("aula")[0]["email"] == "nuevo@escuela.test"
 
 
 def test_campo_requerido_que_no_tenemos(sandbox):
     """SII demands a birth date we do not know: error with SII's message, fixed by editing."""
     sandbox.falla("sii", "ninguna", requeridos=["fecha_nacimiento"])
-    cliente = registrar(10)
-    fila = filas(cliente)["sii"]
+    alumno = registrar(10)
+    fila = filas(alumno)["sii"]
     assert fila.estado == EstadoSincronizacion.ERROR and "fecha_nacimiento" in fila.ultimo_error
     alumno_actualizar(
-        alumno=cliente, nombre=cliente.nombre, apellidos=cliente.apellidos, email=cliente.email, curp=curp_valida(12)
+        alumno=alumno, nombre=alumno.nombre, apellidos=alumno.apellidos, email=alumno.email, curp=curp_valida(12)
     )
     fila.refresh_from_db()
     assert fila.estado == "sincronizado"
-    assert sandbox.alumnos("sii")[0]["fecha_nacimiento"] == cliente.fecha_nacimiento.isoformat()
+    assert sandbox.alumnos("sii")[0]["fecha_nacimiento"] == alumno.fecha_nacimiento.isoformat()
 
 
 def test_un_cliente_que_solo_paga_nunca_se_envia(sandbox):
