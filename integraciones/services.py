@@ -228,6 +228,11 @@ def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[]
     if fila.operacion == Operacion.ACTUALIZAR and fila.id_externo:
         return api.actualizar(fila.id_externo, datos, clave=clave, timeout=tiempo()).id
     existente = api.buscar_por_curp(datos.curp, timeout=tiempo()) if datos.curp else None
+    if existente is not None and _id_de_otro_alumno(fila.sistema, existente.id, alumno.pk):
+        raise ErrorPermanente(
+            f"{api.nombre_sistema} tiene esta CURP en el alumno {existente.id}, que ya es de otro alumno nuestro; "
+            "revise las CURP de los dos alumnos.",
+        )
     if existente is None and datos.email and not _email_compartido(alumno):
         encontrado = api.buscar_por_email(datos.email, timeout=tiempo())
         if (encontrado is not None and _es_el_mismo(encontrado, datos)

@@ -256,3 +256,20 @@ def test_correo_propio_busca_antes_de_crear(sandbox):
     alumno = registrar(32, email="unico@escuela.test")
     assert filas(alumno)["sii"].id_externo == previo.id
     assert len(sandbox.alumnos("sii")) == 1
+
+
+def test_nunca_se_fusionan_dos_alumnos_nuestros(sandbox):
+    """SII holds the CURP of our second alumno on the record of our first one (edited by hand
+    there): the second is not linked to the first's id; it stays in Error with the reason."""
+    from integraciones.cliente_alumnos import DatosAlumno
+    from integraciones.sii import cliente_sii
+
+    primero = registrar(40)
+    id_primero = filas(primero)["sii"].id_externo
+    cliente_sii().actualizar(id_primero, DatosAlumno(nombre="Alumno40", apellido="Pérez", email="alumno40@escuela.test",
+                                                      curp=curp_valida(41)), clave="a-mano")
+    segundo = registrar(41, curp=curp_valida(41))
+    fila = filas(segundo)["sii"]
+    assert fila.estado == "error" and "ya es de otro alumno nuestro" in fila.ultimo_error
+    segundo.refresh_from_db()
+    assert segundo.id_alumno_sii == "" and len(sandbox.alumnos("sii")) == 1
