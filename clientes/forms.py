@@ -159,6 +159,12 @@ class BuscarAlumnoForm(forms.Form):
     por_confirmar = forms.BooleanField(label="Solo por confirmar", required=False)
     inactivos = forms.BooleanField(label="Incluir inactivos", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in ("ciclo_escolar", "grado", "grupo"):
+            # The values in use are offered by a <datalist> on the page (no JavaScript needed).
+            self.fields[campo].widget.attrs["list"] = f"en-uso-{campo}"
+
 
 class VincularResponsableForm(forms.Form):
     """Link a client who pays to an alumno: the client is picked by a search (its id)."""

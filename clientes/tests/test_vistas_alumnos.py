@@ -119,7 +119,10 @@ def test_lista_con_filtros(cliente_consulta, django_assert_max_num_queries):
     assert [a.nombre for a in cliente_consulta.get(url + "?por_confirmar=on").context["alumnos"]] == ["Ciro"]
     assert "Dora" not in cliente_consulta.get(url + "?q=dora").content.decode()
     assert "Dora" in cliente_consulta.get(url + "?q=dora&inactivos=on").content.decode()
+    html = cliente_consulta.get(url).content.decode()
     assert len(cliente_consulta.get(url).context["alumnos"]) == 25
+    # The values in use are offered to the filters.
+    assert 'list="en-uso-grado"' in html and '<option value="2026-2027">' in html and '<option value="3">' in html
 
 
 def test_permisos_por_rol(client, consulta, cajero):
