@@ -176,7 +176,7 @@ def test_cliente_con_rfc_invalido_conserva_lo_escrito(entrar, pagina, cajero, tu
     settings.AULA_API_URL = "http://127.0.0.1:9/api/"
     turno_para(cajero)
     entrar("/ventas/caja/", "cajero1")
-    pagina.get_by_text("Registrar quien paga (cliente nuevo)").click()
+    pagina.get_by_text("Registrar cliente nuevo").click()
     pagina.locator("#id_nombre").fill("Sofía")
     pagina.locator("#id_apellidos").fill("Torres Luna")
     pagina.locator("#id_email").fill("sofia.torres@escuela.test")
