@@ -63,6 +63,9 @@ PENDIENTE, SINCRONIZADO, ERROR = (
 CREAR, CANCELAR = OperacionInscripcion.CREAR, OperacionInscripcion.CANCELAR
 AULA = Sistema.AULA
 
+# cursos.Inscripcion, reached through the foreign key: integraciones does not import cursos.
+_Inscripcion = SincronizacionInscripcion._meta.get_field("inscripcion").related_model
+
 # Enrollments queued by this thread's transactions, tried once right after they commit.
 _por_intentar = threading.local()
 
@@ -137,13 +140,17 @@ def _listas():
             alumno_id=OuterRef("inscripcion__alumno_id"), sistema=Sistema.SII, estado=SINCRONIZADO
         ).exclude(id_externo="")
     )
+    # Driven from the edition's few enrollments (its index), then one probe of the unique
+    # (inscripcion, operacion) index each: the cost does not grow with the outbox's history.
     cancelacion_previa = Exists(
-        SincronizacionInscripcion.objects.filter(
-            operacion=CANCELAR,
-            inscripcion__alumno_id=OuterRef("inscripcion__alumno_id"),
-            inscripcion__edicion_id=OuterRef("inscripcion__edicion_id"),
-            inscripcion_id__lt=OuterRef("inscripcion_id"),
-        ).exclude(estado=SINCRONIZADO)
+        _Inscripcion.objects.filter(
+            edicion_id=OuterRef("inscripcion__edicion_id"),
+            alumno_id=OuterRef("inscripcion__alumno_id"),
+            pk__lt=OuterRef("inscripcion_id"),
+        ).filter(Exists(
+            SincronizacionInscripcion.objects.filter(inscripcion_id=OuterRef("pk"), operacion=CANCELAR)
+            .exclude(estado=SINCRONIZADO)
+        ))
     )
     crear_hecho = Exists(
         SincronizacionInscripcion.objects.filter(
@@ -235,7 +242,7 @@ def _crear(api: ClienteAula, fila: SincronizacionInscripcion, tiempo: Callable[[
                 estado_http=409,
             ) from error
         otra = (
-            type(inscripcion).objects.using(DB_NEGOCIO)
+            _Inscripcion.objects.using(DB_NEGOCIO)
             .filter(edicion_id=inscripcion.edicion_id, id_aula=error.id_existente)
             .exclude(pk=inscripcion.pk)
             .values_list("pk", flat=True)
@@ -316,4 +323,4 @@ def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) 
     with transaction.atomic(using=DB_NEGOCIO):
         if mia.update(reclamo=None, intentos=intentos, estado=SINCRONIZADO, id_externo=id_aula,
                       ultimo_error="", sincronizado_en=ahora()) and fila.operacion == CREAR:
-            type(fila.inscripcion).objects.using(DB_NEGOCIO).filter(pk=fila.inscripcion_id).update(id_aula=id_aula)
+            _Inscripcion.objects.using(DB_NEGOCIO).filter(pk=fila.inscripcion_id).update(id_aula=id_aula)
