@@ -227,3 +227,15 @@ def test_nul_en_el_reporte_es_400_en_espanol(cliente_gerente):
     respuesta = cliente_gerente.get(reverse("cursos:reporte_escolar"), {"desde": "2026-01-01\x00"})
     assert respuesta.status_code == 400
     assert "caracteres" in _html(respuesta)
+
+
+def test_venta_con_inscripcion_en_pocas_consultas(cliente_gerente, familia, django_assert_max_num_queries):
+    from django.db import connections
+
+    from ventas_ingenio.router import DB_NEGOCIO
+
+    venta = familia["primera"].venta_detalle.venta
+    # The sale page's 8, plus the enrollments of its lines and their Aula rows (3, whatever the count).
+    with django_assert_max_num_queries(11, connection=connections[DB_NEGOCIO]):
+        respuesta = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk]))
+    assert "Enviada #" in _html(respuesta)
