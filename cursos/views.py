@@ -81,7 +81,10 @@ def inscripcion_reintentar_vista(request, inscripcion_id: int):
 
 
 def _reporte_formulario(request) -> ReporteEscolarForm:
-    return ReporteEscolarForm(request.GET)
+    if "desde" in request.GET or "hasta" in request.GET:
+        return ReporteEscolarForm(request.GET)
+    hoy = timezone.localdate()  # by default this month so far, shown in the fields
+    return ReporteEscolarForm({"desde": hoy.replace(day=1).isoformat(), "hasta": hoy.isoformat()})
 
 
 @require_GET
