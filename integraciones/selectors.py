@@ -151,6 +151,10 @@ def _estado_aula(inscripcion, filas: dict[str, SincronizacionInscripcion], sii: 
         return EstadoAula("pendiente", f"Pendiente, {_texto_pendiente(crear)}", "", True)
     id_aula = crear.id_externo
     if cancelar is None:
+        if inscripcion.estado == "cancelada":
+            # Cancelled here with no cancellation queued: say so rather than "Enviada".
+            return EstadoAula("error", f"Enviada #{id_aula}, sigue activa en Aula: la cancelación no se encoló",
+                              id_aula, False)
         return EstadoAula("enviada", f"Enviada #{id_aula}", id_aula, False)
     if cancelar.estado == EstadoSincronizacion.SINCRONIZADO:
         return EstadoAula("cancelada", f"Cancelada en Aula #{id_aula}", id_aula, False)
