@@ -231,3 +231,25 @@ def test_reintentar_tras_agotar_intentos(sandbox, cajero, mama, settings):
     fila.refresh_from_db()
     assert fila.estado == "sincronizado"
     assert Inscripcion.objects.get(pk=inscripcion.pk).id_aula == str(sandbox.inscripciones()[0]["id"])
+
+
+def test_estado_en_aula_como_lo_leen_las_paginas(sandbox, cajero, mama):
+    from integraciones.selectors import estados_aula
+
+    def texto(inscripcion):
+        inscripcion.refresh_from_db()
+        return estados_aula([inscripcion])[inscripcion.pk].texto
+
+    sandbox.falla("sii", "error400")
+    alumno = alumno_crear(13, responsable=mama)
+    inscripcion = inscribir(cajero=cajero, alumno=alumno, edicion=edicion_crear(), cliente=mama)
+    assert texto(inscripcion).startswith("Pendiente: espera el alta del alumno en SII (SII: Error: SII rechazó")
+    sandbox.falla("sii", "ninguna")
+    sandbox.falla("aula", "error400")
+    inscripcion_reintentar(inscripcion_id=inscripcion.pk)  # SII row back in the queue too, then sent
+    assert texto(inscripcion).startswith("Error: Aula rechazó los datos (400)")
+    sandbox.falla("aula", "ninguna")
+    inscripcion_reintentar(inscripcion_id=inscripcion.pk)
+    assert texto(inscripcion) == f"Enviada #{inscripcion.id_aula}"
+    Inscripcion.objects.filter(pk=inscripcion.pk).update(estado="cancelada", cancelado=timezone.now())
+    assert "la cancelación no se encoló" in texto(inscripcion)
