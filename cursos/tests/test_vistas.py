@@ -239,3 +239,14 @@ def test_venta_con_inscripcion_en_pocas_consultas(cliente_gerente, familia, djan
     with django_assert_max_num_queries(11, connection=connections[DB_NEGOCIO]):
         respuesta = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk]))
     assert "Enviada #" in _html(respuesta)
+
+
+def test_valores_hostiles_en_los_filtros_nunca_son_500(cliente_gerente):
+    from ventas_ingenio.tests.test_fuzz import HOSTILES
+
+    for valor in HOSTILES:
+        for url, campo in (("cursos:ediciones", "curso"), ("cursos:ediciones", "estado"), ("cursos:ediciones", "proximas"),
+                           ("cursos:reporte_escolar", "desde"), ("cursos:reporte_escolar", "hasta"),
+                           ("cursos:reporte_escolar_exportar", "desde")):
+            respuesta = cliente_gerente.get(reverse(url), {campo: valor})
+            assert respuesta.status_code in (200, 400), (url, campo, valor, respuesta.status_code)
