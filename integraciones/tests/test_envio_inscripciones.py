@@ -253,3 +253,31 @@ def test_estado_en_aula_como_lo_leen_las_paginas(sandbox, cajero, mama):
     assert texto(inscripcion) == f"Enviada #{inscripcion.id_aula}"
     Inscripcion.objects.filter(pk=inscripcion.pk).update(estado="cancelada", cancelado=timezone.now())
     assert "la cancelación no se encoló" in texto(inscripcion)
+
+
+def test_varias_inscripciones_de_un_cobro_comparten_el_presupuesto_inmediato(sandbox, cajero, mama, settings):
+    import time
+
+    from django.db import transaction
+
+    from integraciones.services import inscripcion_encolar
+    from ventas.models import VentaDetalle
+    from ventas.tests.factories import vender
+
+    edicion = edicion_crear()
+    alumnos = [alumno_crear(20 + n, responsable=mama) for n in range(3)]
+    venta = vender(cajero, [(edicion.producto, 3)])
+    detalle = VentaDetalle.objects.get(venta=venta)
+    sandbox.falla("aula", "colgado", segundos=30)  # Aula accepts the connection and never answers
+    inicio = time.monotonic()
+    with transaction.atomic():
+        for alumno in alumnos:
+            inscripcion = Inscripcion.objects.create(alumno=alumno, edicion=edicion, venta_detalle=detalle)
+            inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="crear")
+    duracion = time.monotonic() - inicio  # the immediate attempt ran on commit, inside this block
+    assert duracion < settings.INTEGRACIONES_PRESUPUESTO_INMEDIATO + 0.5, duracion
+    assert SincronizacionInscripcion.objects.filter(estado="pendiente").count() == 3
+    sandbox.falla("aula", "ninguna")
+    vencer_todo()
+    call_command("sincronizar_clientes", "--once")
+    assert len(sandbox.inscripciones()) == 3
