@@ -90,19 +90,21 @@ def inscripcion_encolar(*, inscripcion_id: int, operacion: str) -> None:
     """
     if operacion not in OperacionInscripcion.values:
         raise ValueError(f"Operación de inscripción desconocida: {operacion!r}")
-    if operacion == CANCELAR:
-        # The lock waits for a worker's claim transaction (short) and keeps workers off the row.
-        crear = _filas().select_for_update().filter(inscripcion_id=inscripcion_id, operacion=CREAR).first()
-        if crear is None:
-            return
-        if crear.estado == PENDIENTE and crear.intentos == 0 and crear.reclamo is None:
-            crear.delete()
-            return
-    _, creada = _filas().get_or_create(
-        inscripcion_id=inscripcion_id, operacion=operacion, defaults={"proximo_intento": timezone.now()}
-    )
-    if creada:
-        _agendar_intento(inscripcion_id)
+    # A savepoint inside the caller's transaction (its own transaction if called outside one).
+    with transaction.atomic(using=DB_NEGOCIO):
+        if operacion == CANCELAR:
+            # The lock waits for a worker's claim transaction (short) and keeps workers off the row.
+            crear = _filas().select_for_update().filter(inscripcion_id=inscripcion_id, operacion=CREAR).first()
+            if crear is None:
+                return
+            if crear.estado == PENDIENTE and crear.intentos == 0 and crear.reclamo is None:
+                crear.delete()
+                return
+        _, creada = _filas().get_or_create(
+            inscripcion_id=inscripcion_id, operacion=operacion, defaults={"proximo_intento": timezone.now()}
+        )
+        if creada:
+            _agendar_intento(inscripcion_id)
 
 
 def _agendar_intento(inscripcion_id: int) -> None:
