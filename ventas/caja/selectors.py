@@ -28,6 +28,7 @@ from ventas.models import (
     Carrito,
     CarritoLinea,
     Venta,
+    VentaDetalle,
 )
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -72,7 +73,8 @@ def carrito_de_cajero(*, cajero) -> CarritoVista:
         Carrito.objects.using(DB_NEGOCIO)
         .select_related("cliente")
         .prefetch_related(
-            Prefetch("lineas", queryset=CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto").order_by("id"))
+            Prefetch("lineas", queryset=CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto", "alumno")
+                     .order_by("id"))
         )
         .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO)
         .first()
@@ -184,7 +186,8 @@ def venta_para_ticket(*, venta_id: int) -> Venta | None:
     return (
         Venta.objects.using(DB_NEGOCIO)
         .select_related("cliente")
-        .prefetch_related("lineas", "pagos")
+        .prefetch_related(Prefetch("lineas", queryset=VentaDetalle.objects.using(DB_NEGOCIO).select_related("alumno")),
+                          "pagos")
         .filter(pk=venta_id)
         .first()
     )

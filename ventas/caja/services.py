@@ -113,8 +113,9 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
             carrito, lineas = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk), []
         else:
             lineas = list(
-                CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).select_related("producto")
-                .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto",
+                CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).select_related("producto", "alumno")
+                .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto", "alumno_id",
+                      "alumno__nombre", "alumno__apellidos",
                       *(f"producto__{campo}" for campo in CAMPOS_PRODUCTO_LINEA))
                 .order_by("id")
             )
