@@ -16,7 +16,7 @@ ROL_CONSULTA = "Consulta"
 ROLES = (ROL_CAJERO, ROL_GERENTE, ROL_CONSULTA)
 
 # Apps whose every permission a Gerente holds (catalog, stock, clients, sales, sync).
-APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
+APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas", "cursos")
 
 # "app_label.codename" per role; the Gerente also gets every permission of APPS_NEGOCIO.
 PERMISOS_POR_ROL: dict[str, list[str]] = {
