@@ -267,3 +267,8 @@ def inscripciones_impedimento(
                 return f"{nombre}: la edición está llena, no quedan lugares."
             return f"{nombre}: solo quedan {quedan} lugares y el carrito pide {pedidos}."
     return ""
+
+
+def edicion_para_caja(*, producto_id: int) -> Edicion | None:
+    """The edition the alumno picker is open for (with its product and course), or None."""
+    return Edicion.objects.using(DB_NEGOCIO).select_related("producto", "curso").filter(pk=producto_id).first()
