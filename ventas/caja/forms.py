@@ -99,23 +99,20 @@ class ClienteRapidoForm(forms.Form):
 
 # --- Course seats: the alumno picker --------------------------------------------------------
 
-_ENTERO_NO_VALIDO = {codigo: "{etiqueta} no válido." for codigo in ("invalid", "required", "min_value", "max_value")}
-
-
-def _id_field(etiqueta: str) -> EnteroField:
+def _id_field(etiqueta: str, mensaje: str) -> EnteroField:
     return EnteroField(label=etiqueta, min_value=1,
-                       error_messages={k: v.format(etiqueta=etiqueta) for k, v in _ENTERO_NO_VALIDO.items()})
+                       error_messages=dict.fromkeys(("invalid", "required", "min_value", "max_value"), mensaje))
 
 
 class InscribirForm(forms.Form):
     """One seat of an edition (``producto``) for an alumno."""
 
-    producto = _id_field("Edición")
-    alumno = _id_field("Alumno")
+    producto = _id_field("Edición", "Edición no válida.")
+    alumno = _id_field("Alumno", "Alumno no válido.")
 
 
 class InscribirBuscarForm(forms.Form):
-    producto = _id_field("Edición")
+    producto = _id_field("Edición", "Edición no válida.")
     texto = TextoField(label="Buscar alumno", max_length=100, required=False,
                        error_messages={"max_length": "La búsqueda es demasiado larga."})
 
@@ -124,7 +121,7 @@ class AlumnoRapidoForm(forms.Form):
     """Register an alumno in place, paid for by the cart's client (the alumnos service validates
     the rest: CURP, duplicates)."""
 
-    producto = _id_field("Edición")
+    producto = _id_field("Edición", "Edición no válida.")
     nombre = TextoField(label="Nombre del alumno", max_length=100)
     apellidos = TextoField(label="Apellidos", max_length=150, required=False)
     curp = TextoField(label="CURP (opcional)", max_length=18, required=False)
