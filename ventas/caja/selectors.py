@@ -133,7 +133,7 @@ def carritos_en_espera(*, cajero) -> QuerySet[Carrito]:
 
 # What a scan needs of the product: the checks, the cart's line and the message (not the
 # description nor the search columns).
-CAMPOS_PRODUCTO_ESCANEO = ("id", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
+CAMPOS_PRODUCTO_ESCANEO = ("id", "tipo", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
 
 
 def producto_por_codigo(*, texto: str) -> Producto | None:
