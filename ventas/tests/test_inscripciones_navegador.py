@@ -43,6 +43,7 @@ def test_el_selector_no_pierde_escaneos_y_acepta_hermanos(entrar, pagina, cajero
     _escanear(pagina, playera.codigo_barras)  # queued behind the edition: not lost
     _esperar_articulos(pagina, 2)
     pagina.locator("#inscribir #buscar-alumno").wait_for()
+    assert pagina.locator("#inscribir").get_attribute("data-producto") == str(edicion.pk)
     pagina.wait_for_function("document.activeElement && document.activeElement.id === 'buscar-alumno'")
     assert list(CarritoLinea.objects.order_by("id").values_list("producto_id", flat=True)) == [uniforme.pk, playera.pk]
 
