@@ -1,8 +1,10 @@
 """30 cashiers at once for the last 3 seats of an edition: real threads against PostgreSQL."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from clientes.tests.factories import ClienteFactory
 from cursos.models import Inscripcion
@@ -67,3 +69,4 @@ def test_treinta_cajeros_por_los_ultimos_tres_lugares(usuario_con_rol, turno_par
     assert producto.existencia == 0 and edicion.cupo_maximo - producto.existencia == edicion.cupo_maximo
     assert MovimientoInventario.objects.filter(producto_id=edicion.pk, tipo="venta").count() == 10  # one per seat
     assert inventario_descuadres() == []
+    call_command("verificar_inventario", stdout=io.StringIO())  # raises CommandError if anything is off

@@ -173,3 +173,14 @@ def test_buscar_alumnos_primero_los_de_la_familia(mama):
     assert alumnos_buscar(texto="", responsable_id=mama.pk, limite=10) == [propia]
     assert alumnos_buscar(texto="", limite=10) == []
     assert alumnos_buscar(texto="ana", limite=1) == [ajeno]
+
+
+def test_consulta_no_inscribe(cliente_consulta, mama):
+    edicion = edicion_crear_prueba(cupo=4)
+    alumno = alumno_crear(responsable=mama)
+    for nombre, datos in (("ventas:inscribir", {"producto": edicion.pk, "alumno": alumno.pk}),
+                          ("ventas:inscribir_buscar", {"producto": edicion.pk, "texto": "a"}),
+                          ("ventas:inscribir_nuevo", {"producto": edicion.pk, "nombre": "X", "parentesco": "madre"})):
+        assert cliente_consulta.post(reverse(nombre), datos).status_code == 403
+        assert cliente_consulta.get(reverse(nombre)).status_code == 405
+    assert CarritoLinea.objects.count() == 0 and Alumno.objects.count() == 1
