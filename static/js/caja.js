@@ -302,7 +302,9 @@
       var boton = document.createElement("button");
       boton.type = "submit";
       boton.className = "coincidencia";
-      var estado = !p.activo ? "Dado de baja" : (p.existencia <= 0 ? "Sin existencia" : p.existencia + " en existencia");
+      var estado = !p.activo ? "Dado de baja" : p.curso
+        ? (p.existencia <= 0 ? "Sin lugares" : p.existencia + (p.existencia === 1 ? " lugar libre" : " lugares libres"))
+        : (p.existencia <= 0 ? "Sin existencia" : p.existencia + " en existencia");
       [["codigo", p.codigo], ["nombre", p.nombre], ["precio", "$" + p.precio], ["existencia", estado]].forEach(function (par) {
         var span = document.createElement("span");
         span.className = par[0];

@@ -156,7 +156,7 @@ class Coincidencias(list):
     parecidos: bool = False
 
 
-CAMPOS_CAJA = ("id", "codigo", "nombre", "precio", "existencia", "activo")
+CAMPOS_CAJA = ("id", "tipo", "codigo", "nombre", "precio", "existencia", "activo")
 
 
 def productos_para_caja(*, texto: str, limite: int = 10) -> Coincidencias:

@@ -549,7 +549,7 @@ def buscar(request):
         {
             "productos": [
                 {"id": p.pk, "codigo": p.codigo, "nombre": p.nombre, "precio": f"{p.precio:.2f}",
-                 "existencia": p.existencia, "activo": p.activo}
+                 "existencia": p.existencia, "activo": p.activo, "curso": p.tipo == "curso"}
                 for p in productos
             ],
             "hay_mas": productos.hay_mas,

@@ -184,3 +184,13 @@ def test_consulta_no_inscribe(cliente_consulta, mama):
         assert cliente_consulta.post(reverse(nombre), datos).status_code == 403
         assert cliente_consulta.get(reverse(nombre)).status_code == 405
     assert CarritoLinea.objects.count() == 0 and Alumno.objects.count() == 1
+
+
+def test_la_busqueda_de_la_caja_dice_lugares_libres(caja):
+    edicion = edicion_crear_prueba(cupo=3, codigo="ROB-BUS")
+    nombre = Producto.objects.get(pk=edicion.pk).nombre
+    datos = caja.get(reverse("ventas:buscar"), {"q": nombre.split()[0]}).json()
+    (encontrada,) = [p for p in datos["productos"] if p["id"] == edicion.pk]
+    assert encontrada["curso"] is True and encontrada["existencia"] == 3
+    pagina = caja.get(reverse("ventas:caja"), {"q": nombre.split()[0]}).content.decode()
+    assert "3 lugares libres" in pagina
