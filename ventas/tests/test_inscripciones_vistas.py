@@ -194,3 +194,33 @@ def test_la_busqueda_de_la_caja_dice_lugares_libres(caja):
     assert encontrada["curso"] is True and encontrada["existencia"] == 3
     pagina = caja.get(reverse("ventas:caja"), {"q": nombre.split()[0]}).content.decode()
     assert "3 lugares libres" in pagina
+
+
+def test_devolver_una_inscripcion_por_la_pagina(caja, cajero, mama, gerente, turno_para):
+    import re
+    import uuid
+
+    edicion = edicion_crear_prueba(cupo=3)
+    ana = alumno_crear(nombre="Ana", apellidos="Gómez", responsable=mama)
+    beto = alumno_crear(nombre="Beto", apellidos="Gómez", responsable=mama)
+    for alumno in (ana, beto):
+        caja.post(reverse("ventas:inscribir"), {"producto": edicion.pk, "alumno": alumno.pk})
+    vista = carrito_de_cajero(cajero=cajero)
+    caja.post(reverse("ventas:cobrar"), {"clave_cobro": str(vista.carrito.clave_cobro), "huella": vista.huella,
+                                         "efectivo_recibido": "100000"})
+    venta = Venta.objects.get()
+    cliente_gerente = caja  # the same test client, now as the Gerente
+    cliente_gerente.force_login(gerente)
+    turno_para(gerente, D("100000"))
+    url = reverse("ventas:venta_devolver", args=[venta.pk])
+    pagina = cliente_gerente.get(url).content.decode()
+    assert "Inscripción: Ana Gómez" in pagina and "Inscripción: Beto Gómez" in pagina
+    linea_beto = venta.lineas.get(alumno=beto)
+    clave = re.search(r'name="clave" value="([^"]+)"', pagina)
+    respuesta = cliente_gerente.post(url, {"clave": clave.group(1) if clave else str(uuid.uuid4()),
+                                           "motivo": "Cambio de escuela", "metodo_reembolso": "efectivo",
+                                           f"linea_{linea_beto.pk}": "1"}, follow=True)
+    assert "Inscripción cancelada: Beto Gómez" in respuesta.content.decode()
+    assert Inscripcion.objects.get(alumno=beto).estado == "cancelada"
+    assert Inscripcion.objects.get(alumno=ana).estado == "activa"
+    assert Producto.objects.get(pk=edicion.pk).existencia == 2
