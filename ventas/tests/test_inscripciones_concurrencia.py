@@ -70,3 +70,64 @@ def test_treinta_cajeros_por_los_ultimos_tres_lugares(usuario_con_rol, turno_par
     assert MovimientoInventario.objects.filter(producto_id=edicion.pk, tipo="venta").count() == 10  # one per seat
     assert inventario_descuadres() == []
     call_command("verificar_inventario", stdout=io.StringIO())  # raises CommandError if anything is off
+
+
+def test_diez_cajeros_inscriben_al_mismo_alumno_una_sola_vez(usuario_con_rol, turno_para):
+    """Plenty of seats, one alumno in ten carts (ten relatives at ten tills): the edition's row
+    lock orders the checkouts and the rules, read after it, see the first enrollment."""
+    edicion = edicion_crear_prueba(cupo=50)
+    nombre = Producto.objects.get(pk=edicion.pk).nombre
+    alumno = alumno_crear(nombre="Ana", apellidos="Gómez")
+    cajeros = []
+    for i in range(10):
+        cajero = usuario_con_rol("Cajero", username=f"mismo{i}")
+        turno_para(cajero)
+        carrito_cliente_asignar(cajero=cajero, cliente_id=ClienteFactory().pk)
+        carrito_inscribir(cajero=cajero, producto_id=edicion.pk, alumno_id=alumno.pk)
+        cajeros.append(cajero)
+
+    resultados = en_paralelo([_cobro(c) for c in cajeros])
+
+    assert len([r for r in resultados if isinstance(r, tuple)]) == 1, resultados
+    rechazos = [r for r in resultados if isinstance(r, InscripcionNoValida)]
+    assert {str(r) for r in rechazos} == {f"Ana Gómez ya está inscrito en {nombre}."} and len(rechazos) == 9
+    assert Inscripcion.objects.filter(alumno=alumno).count() == 1
+    assert SincronizacionInscripcion.objects.count() == 1
+    assert Producto.objects.get(pk=edicion.pk).existencia == 49
+    assert inventario_descuadres() == []
+
+
+def test_bajar_el_cupo_mientras_se_cobra(usuario_con_rol, turno_para, gerente):
+    """The manager lowers the maximum to the seats taken while 5 cashiers charge the last 5 seats:
+    both take the product's row lock, so either the seats were sold first (the new maximum is
+    refused: it would be below them) or the maximum went first (the sales are refused: full).
+    Never more seats taken than the maximum."""
+    from cursos.exceptions import CupoMenorQueOcupados
+    from cursos.models import Edicion
+    from cursos.services import edicion_actualizar
+
+    edicion = edicion_crear_prueba(cupo=5)
+    cajeros = []
+    for i in range(5):
+        cajero = usuario_con_rol("Cajero", username=f"cupo{i}")
+        turno_para(cajero)
+        padre = ClienteFactory()
+        carrito_cliente_asignar(cajero=cajero, cliente_id=padre.pk)
+        carrito_inscribir(cajero=cajero, producto_id=edicion.pk, alumno_id=alumno_crear(responsable=padre).pk)
+        cajeros.append(cajero)
+
+    def bajar():
+        return edicion_actualizar(edicion_id=edicion.pk, fecha_inicio=edicion.fecha_inicio,
+                                  fecha_fin=edicion.fecha_fin, cupo_maximo=1, precio=None, estado=edicion.estado,
+                                  usuario=gerente)
+
+    resultados = en_paralelo([bajar, *[_cobro(c) for c in cajeros]])
+
+    assert all(isinstance(r, (tuple, InscripcionNoValida, CupoMenorQueOcupados, Edicion)) for r in resultados), resultados
+    vendidos = len([r for r in resultados[1:] if isinstance(r, tuple)])
+    cupo = Edicion.objects.get(pk=edicion.pk).cupo_maximo
+    libres = Producto.objects.get(pk=edicion.pk).existencia
+    assert cupo - libres == vendidos == Inscripcion.objects.count()
+    assert (cupo == 1) == isinstance(resultados[0], Edicion)
+    assert vendidos <= cupo and libres >= 0
+    assert inventario_descuadres() == []
