@@ -164,3 +164,19 @@ def test_curso_cambia_su_precio_y_sus_ediciones_lo_siguen(cliente_gerente):
         "ediciones-0-producto": str(edicion.pk), "ediciones-0-curso": str(curso.pk)})
     assert respuesta.status_code == 302, respuesta.content.decode()[:3000]
     assert Producto.objects.get(pk=edicion.pk).precio == D("1300.00")
+
+
+def test_si_un_lugar_se_vende_entre_el_formulario_y_el_guardado(cliente_gerente, cajero, turno_para, monkeypatch):
+    """The form's check passed on what it read; under the product's lock the service sees the
+    seats sold meanwhile and refuses: a message on the same page, nothing written, no 500."""
+    turno_para(cajero)
+    edicion = edicion_crear_prueba(cupo=10)
+    _vender(cajero, edicion, 6)
+    monkeypatch.setattr("cursos.forms.edicion_ocupados", lambda **_: 0)  # what a form read before the sales
+    url = reverse("admin:cursos_edicion_change", args=[edicion.pk])
+    respuesta = cliente_gerente.post(url, _edicion_datos(edicion, cupo_maximo="5"), follow=True)
+    assert respuesta.status_code == 200
+    assert "El cupo no puede ser menor que los lugares ya ocupados (6)." in [str(m) for m in respuesta.context["messages"]]
+    assert Edicion.objects.get(pk=edicion.pk).cupo_maximo == 10
+    assert Producto.objects.get(pk=edicion.pk).existencia == 4
+    assert not MovimientoInventario.objects.filter(producto_id=edicion.pk, tipo="ajuste").exists()
