@@ -3,7 +3,7 @@
 import unicodedata
 
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from clientes.models import Alumno, AlumnoResponsable, Cliente
@@ -125,7 +125,7 @@ def alumnos_filtrar(
     return alumnos.annotate(num_responsables=Count("vinculos")).order_by("apellidos", "nombre", "id")
 
 
-def alumnos_buscar(*, texto: str, responsable_id: int | None = None, limite: int = 20) -> list[Alumno]:
+def alumnos_buscar(*, texto: str, responsable_id: int | None = None, limite: int = 10) -> list[Alumno]:
     """Active alumnos matching every word of ``texto`` (name, CURP, matrícula, email), the ones
     ``responsable_id`` pays for first (the till: the mother's children before anyone else's).
     With an empty ``texto`` and a responsable: that responsable's alumnos."""
@@ -135,15 +135,12 @@ def alumnos_buscar(*, texto: str, responsable_id: int | None = None, limite: int
             return []
         alumnos = alumnos.filter(vinculos__cliente_id=responsable_id)
     alumnos = _alumnos_con_texto(alumnos, texto)
-    if responsable_id is not None:
-        propio = AlumnoResponsable.objects.using(DB_NEGOCIO).filter(cliente_id=responsable_id)
-        alumnos = alumnos.annotate(
-            es_suyo=Case(When(pk__in=propio.values("alumno_id"), then=Value(0)), default=Value(1),
-                         output_field=IntegerField())
-        ).order_by("es_suyo", "apellidos", "nombre", "id")
-    else:
-        alumnos = alumnos.order_by("apellidos", "nombre", "id")
-    return list(alumnos[:limite])
+    # ``de_la_familia``: the till's picker says "de <quien paga>" next to them.
+    de_la_familia = Exists(
+        AlumnoResponsable.objects.using(DB_NEGOCIO).filter(alumno=OuterRef("pk"), cliente_id=responsable_id)
+    ) if responsable_id is not None else Value(False)
+    alumnos = alumnos.annotate(de_la_familia=de_la_familia)
+    return list(alumnos.order_by("-de_la_familia", "apellidos", "nombre", "id")[:limite])
 
 
 def responsables_de_alumno(*, alumno_id: int) -> list[AlumnoResponsable]:

@@ -1,4 +1,5 @@
-"""A sale's page: lines, payments, discounts, movements, SII/Aula, returns; who may open it."""
+"""A sale's page: lines, payments, discounts, movements, returns; who may open it. (Enrollments
+under course lines and their Aula state: cursos/tests/test_vistas.py.)"""
 
 import io
 from decimal import Decimal
@@ -55,7 +56,7 @@ def test_pagina_de_la_venta(cliente_consulta, venta):
     assert venta.total == D("316.40")
     assert "Tarjeta" in html and "Aut. 123456" in html and "$216.40" in html  # cash part
     assert "$83.60" in html  # change from $300
-    # Who paid; the client is never sent to SII/Aula, so the page no longer shows a sync state for it.
+    # Who pays is not sent to SII or Aula any more (issue 14): no sync line for the client.
     assert "Regina Flores Cruz" in html and 'id="sincronizacion"' not in html
     assert html.count("Venta</td>") == 2  # two stock movements, one per line
     assert "−2" in html or "-2" in html
@@ -73,7 +74,7 @@ def test_publico_general(cliente_gerente, cajero, producto_con_existencia, turno
     carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
     venta, _ = cobrar(cajero)
     html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk])).content.decode()
-    assert "Público en general" in html
+    assert "Público en general" in html and "linea-inscripcion" not in html
 
 
 def test_devoluciones_y_cancelacion(cliente_gerente, gerente):

@@ -77,6 +77,9 @@ ESPERADO = {
     "ventas:poner_en_espera": SOLO_POST,
     "ventas:reanudar": SOLO_POST,
     "ventas:cobrar": SOLO_POST,
+    "ventas:inscribir": SOLO_POST,
+    "ventas:inscribir_buscar": SOLO_POST,
+    "ventas:inscribir_nuevo": SOLO_POST,
     "ventas:buscar": VENDER,
     "ventas:ticket": TODOS,
     "ventas:venta_cancelar": VENDER,
@@ -94,6 +97,11 @@ ESPERADO = {
     "ventas:historial": TODOS,
     "ventas:historial_exportar": TODOS,
     "ventas:venta_detalle": TODOS,
+    "cursos:ediciones": TODOS,
+    "cursos:edicion": TODOS,
+    "cursos:inscripcion_reintentar": (302, 405, 405, 403),
+    "cursos:reporte_escolar": REPORTES,
+    "cursos:reporte_escolar_exportar": REPORTES,
     "admin:index": ADMIN,
     "admin:login": ADMIN_PUBLICA,
     "admin:logout": (302, 302, 405, 302),
@@ -108,7 +116,8 @@ ESPERADO = {
 }
 # Model admins: changelist, add, change, history, delete, and the unnamed /<id>/ redirect.
 for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_producto",
-                "inventario_movimientoinventario", "clientes_cliente", "clientes_alumno"):
+                "inventario_movimientoinventario", "clientes_cliente", "clientes_alumno", "cursos_curso",
+                "cursos_edicion"):
     for _vista in ("changelist", "add", "change", "history", "delete"):
         ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
 # Sign-in attempts (django-axes): only a superuser reads or clears them (docs/seguridad.md).
@@ -134,6 +143,11 @@ EXCEPCIONES = {
     # Alumnos too: registered through their page (services + outbox), deactivated, never deleted.
     "admin:clientes_alumno_add": (302, 302, 403, 302),
     "admin:clientes_alumno_delete": (302, 302, 403, 302),
+    # A sold edition is closed, never deleted; a course with editions is deactivated.
+    "admin:cursos_edicion_delete": (302, 302, 403, 302),
+    "admin:cursos_curso_delete": (302, 302, 403, 302),
+    "admin/cursos/curso/<object_id>/": (302, 302, 302, 302),
+    "admin/cursos/edicion/<object_id>/": (302, 302, 302, 302),
     # Without its query parameters the autocomplete refuses (it serves the admin's own widgets).
     "admin:autocomplete": (302, 302, 403, 302),
     # Django answers the unnamed /admin/<model>/<id>/ with a redirect to its change page.
@@ -170,7 +184,10 @@ PARAMETRO = re.compile(r"<(?:(?P<conversor>\w+):)?(?P<nombre>\w+)>|\(\?P<(?P<nom
 
 def _muestras(datos, gerente, cajero) -> dict:
     """Sample values per URL parameter, and per model for the admin's object_id."""
+    inscripcion = _inscripcion_muestra(datos.cliente)
     return {
+        "edicion_id": inscripcion.edicion_id,
+        "inscripcion_id": inscripcion.pk,
         "id_cliente": datos.cliente.pk,
         "alumno_id": datos.alumno.pk,
         "sistema": "sii",
@@ -194,9 +211,21 @@ def _muestras(datos, gerente, cajero) -> dict:
                 producto=datos.producto).order_by("-pk").first().pk,
             "admin/clientes/cliente/": datos.cliente.pk,
             "admin/clientes/alumno/": datos.alumno.pk,
+            "admin/cursos/edicion/": datos.edicion.pk,
             "admin/r/": datos.cliente.pk,
         },
     }
+
+
+def _inscripcion_muestra(cliente):
+    """An edition with one enrollment, sold by a cashier of its own (the rich data's carts stay as they are)."""
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    alumno = alumno_crear(900, responsable=cliente, matricula="M-900", grado="3", grupo="B")
+    return inscribir(cajero=vendedor, alumno=alumno, edicion=edicion_crear(cupo=5), cliente=cliente)
 
 
 def _url(ruta: str, muestras: dict) -> tuple[str, str]:
