@@ -92,7 +92,8 @@ def _huella() -> list[tuple]:
     )
     with conexion.cursor() as cursor:
         cursor.execute(consulta)
-        return [(tablas[i], cuenta, suma) for i, cuenta, suma in cursor.fetchall()]
+        # UNION ALL has no order of its own (a parallel append returns the branches as they finish).
+        return [(tablas[i], cuenta, suma) for i, cuenta, suma in sorted(cursor.fetchall())]
 
 
 def _rechazada(respuesta) -> bool:
