@@ -37,6 +37,9 @@ from ventas.exceptions import (
 from ventas.models import MetodoPago
 from ventas.turnos import selectors as turnos_selectors
 from ventas.turnos.forms import TurnoAbrirForm
+from ventas.vendedores import selectors as vendedores_selectors
+from ventas.vendedores import services as vendedores_services
+from ventas.vendedores.forms import VendedorCajaForm
 from ventas_ingenio.entradas import entero_leer, texto_limpiar
 
 # Domain errors a POS action shows as a message on the POS.
@@ -168,9 +171,22 @@ def _contexto_carrito(request, vista, **extra) -> dict:
         cobro_form=_cobro_form(vista),
         billetes=[(b, b < total) for b in BILLETES],
         puede_autorizar=request.user.has_perm(politica.PERMISO_AUTORIZAR),
+        **_contexto_vendedor(request, vista),
     )
     contexto.update(extra)
     return contexto
+
+
+def _contexto_vendedor(request, vista) -> dict:
+    """The "Vendedor" panel: who sells this cart and whom the cashier may name."""
+    vendedor_id, vendedor_nombre = vendedores_selectors.vendedor_de_carrito(carrito=vista.carrito, cajero=request.user)
+    return {
+        "vendedor_id": vendedor_id,
+        "vendedor_nombre": vendedor_nombre,
+        "vendedores": vendedores_selectors.vendedores_para_caja(cajero=request.user),
+        "vendedor_form": VendedorCajaForm(auto_id="vendedor_%s"),  # ids apart from the discount form's
+        "puede_asignar_vendedor": request.user.has_perm(politica.PERMISO_ASIGNAR_VENDEDOR),
+    }
 
 
 def _fragmentos(request, **extra):
@@ -350,6 +366,28 @@ def autorizar(request):
     )
     carrito = services.carrito_autorizar_descuentos(cajero=request.user, autorizador=autorizador)
     messages.success(request, f"Descuentos autorizados por {carrito.nombre_autorizo_descuento}.")
+
+
+@accion_de_caja
+def vendedor_asignar(request):
+    """Name who sells this cart. Someone other than the cashier needs a Gerente: the one at the
+    till, or one who types their username and password here."""
+    formulario = VendedorCajaForm(request.POST)
+    vendedor = _datos(formulario)["vendedor"]
+    autorizador = None
+    if vendedor != request.user.pk:
+        autorizador = politica.autorizador_obtener(
+            request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_ASIGNAR_VENDEDOR,
+            que="asignar la venta a otro vendedor", detalle=f"vendedor del carrito de {request.user.username}",
+        )
+        if autorizador is None and request.user.has_perm(politica.PERMISO_ASIGNAR_VENDEDOR):
+            autorizador = request.user
+    carrito = vendedores_services.carrito_vendedor_asignar(cajero=request.user, id_vendedor=vendedor,
+                                                          autorizador=autorizador)
+    if carrito.id_vendedor is None:
+        messages.success(request, "La venta queda a nombre de quien cobra.")
+    else:
+        messages.success(request, f"Vendedor: {carrito.nombre_vendedor} (asignó {carrito.nombre_autorizo_vendedor}).")
 
 
 @accion_de_caja
