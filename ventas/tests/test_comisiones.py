@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connections
-from django.urls import reverse
 
 from ventas.models import Vendedor
 from ventas.reportes.comisiones import comisiones_por_vendedor
