@@ -185,3 +185,100 @@ def test_gerente_corrige_el_vendedor_de_una_venta(cajero, gerente, vendedora, pr
     venta_vendedor_cambiar(venta_id=venta.pk, id_vendedor=cajero.pk, usuario=gerente)
     assert Venta.objects.values_list("id_vendedor", "nombre_vendedor", "comision_porcentaje").get(pk=venta.pk) == (
         cajero.pk, "Carlos Ramírez", D("0.00"))
+
+
+# --- The Gerente's admin ---------------------------------------------------------------------------
+
+ADMIN_ALTA = "/admin/ventas/vendedor/add/"
+
+
+def test_admin_alta_toma_el_nombre_del_usuario(cliente_gerente, usuario_con_rol):
+    pedro = usuario_con_rol("Cajero", username="pedro", first_name="Pedro", last_name="Luna")
+    formulario = cliente_gerente.get(ADMIN_ALTA).content.decode()
+    assert f'<option value="{pedro.pk}">Pedro Luna (pedro)</option>' in formulario
+    respuesta = cliente_gerente.post(ADMIN_ALTA, {"id_usuario": pedro.pk, "comision_porcentaje": "2.5", "activo": "on"})
+    assert respuesta.status_code == 302
+    fila = Vendedor.objects.get()
+    assert (fila.id_usuario, fila.nombre, fila.comision_porcentaje, fila.activo) == (pedro.pk, "Pedro Luna", D("2.50"), True)
+    # The same user twice is refused by the form, not by a 500.
+    otra = cliente_gerente.post(ADMIN_ALTA, {"id_usuario": pedro.pk, "comision_porcentaje": "1", "activo": "on"})
+    assert otra.status_code == 200 and "Ya existe" in otra.content.decode()
+    assert Vendedor.objects.count() == 1
+
+
+@pytest.mark.parametrize(("datos", "mensaje"), [
+    ({"id_usuario": "987654", "comision_porcentaje": "5"}, "Elige un usuario de la lista."),
+    ({"id_usuario": "١", "comision_porcentaje": "5"}, "Elige un usuario de la lista."),
+    ({"id_usuario": "1\x00", "comision_porcentaje": "5"}, None),
+    ({"comision_porcentaje": "101"}, "Comisión (%): no puede pasar de 100."),
+    ({"comision_porcentaje": "-1"}, "Comisión (%): no puede ser negativa."),
+    ({"comision_porcentaje": "٥"}, "escribe un porcentaje"),
+    ({"comision_porcentaje": "2.555"}, "como máximo 2 decimales"),
+    ({"comision_porcentaje": "9" * 40}, "no puede pasar de 100"),
+])
+def test_admin_entradas_hostiles(cliente_gerente, cajero, datos, mensaje):
+    respuesta = cliente_gerente.post(ADMIN_ALTA, {"id_usuario": cajero.pk, "activo": "on", **datos})
+    assert respuesta.status_code in (200, 400)
+    if mensaje:
+        assert mensaje in respuesta.content.decode()
+    assert not Vendedor.objects.exists()
+
+
+def test_admin_usuario_dado_de_baja(cliente_gerente, cajero):
+    fila = Vendedor.objects.create(id_usuario=cajero.pk, nombre="Carlos Ramírez", comision_porcentaje=D("3"))
+    cajero.is_active = False
+    cajero.save()
+    url = f"/admin/ventas/vendedor/{fila.pk}/change/"
+    assert "Carlos Ramírez (usuario dado de baja)" in cliente_gerente.get(url).content.decode()
+    activo = cliente_gerente.post(url, {"id_usuario": cajero.pk, "comision_porcentaje": "3", "activo": "on"})
+    assert "Ese usuario está dado de baja" in activo.content.decode()
+    assert cliente_gerente.post(url, {"id_usuario": cajero.pk, "comision_porcentaje": "3"}).status_code == 302
+    assert Vendedor.objects.get().activo is False
+
+
+def test_admin_solo_gerente(cliente_cajero):
+    assert cliente_cajero.get(ADMIN_ALTA).status_code == 302  # non-staff go to the admin's sign-in
+
+
+# --- What the sale shows ----------------------------------------------------------------------------
+
+
+def test_ticket_dice_quien_atendio(client, cajero, gerente, vendedora, producto_con_existencia, turno_para):
+    turno_para(cajero)
+    propia = vender(cajero, [(producto_con_existencia(5), 1)])
+    _asignar = carrito_vendedor_asignar(cajero=cajero, id_vendedor=vendedora.pk, autorizador=gerente)
+    ajena = vender(cajero, [(producto_con_existencia(5), 1)])
+    client.force_login(cajero)
+    texto = client.get(reverse("ventas:ticket", args=[propia.pk])).content.decode()
+    assert "Le atendió: Carlos Ramírez" in texto and "Cajero: Carlos Ramírez" not in texto
+    texto = client.get(reverse("ventas:ticket", args=[ajena.pk])).content.decode()
+    assert "Cajero: Carlos Ramírez" in texto and "Le atendió: Valeria Soto" in texto
+    assert _asignar.id_vendedor == vendedora.pk
+
+
+def test_pagina_de_la_venta_muestra_y_corrige_el_vendedor(client, cajero, gerente, consulta, vendedora,
+                                                          producto_con_existencia, turno_para):
+    turno_para(cajero)
+    venta = vender(cajero, [(producto_con_existencia(5), 1)])
+    url = reverse("ventas:venta_detalle", args=[venta.pk])
+    client.force_login(cajero)
+    pagina = client.get(url).content.decode()
+    assert '<dd id="vendedor">Carlos Ramírez' in pagina
+    assert "comisión" not in pagina.split('id="vendedor"')[1].split("</dd>")[0]  # a Cajero does not see %
+    assert client.post(reverse("ventas:venta_vendedor", args=[venta.pk]), {"vendedor": vendedora.pk}).status_code == 403
+    client.force_login(consulta)
+    pagina = client.get(url).content.decode()
+    assert "comisión 0.00 %" in pagina and "Corregir vendedor" not in pagina
+    assert client.post(reverse("ventas:venta_vendedor", args=[venta.pk]), {"vendedor": vendedora.pk}).status_code == 403
+    client.force_login(gerente)
+    pagina = client.get(url).content.decode()
+    assert "Corregir vendedor" in pagina and f'<option value="{vendedora.pk}">Valeria Soto</option>' in pagina
+    respuesta = client.post(reverse("ventas:venta_vendedor", args=[venta.pk]), {"vendedor": vendedora.pk}, follow=True)
+    assert respuesta.status_code == 200
+    html = respuesta.content.decode()
+    assert "Valeria Soto (5.00 % de comisión)" in html and "comisión 5.00 %" in html
+    for valor in ("x", "0", "١", "9" * 30, "987654"):
+        respuesta = client.post(reverse("ventas:venta_vendedor", args=[venta.pk]), {"vendedor": valor}, follow=True)
+        assert respuesta.status_code == 200 and "Valeria Soto" in respuesta.content.decode()
+    assert Venta.objects.get(pk=venta.pk).id_vendedor == vendedora.pk
+    assert client.post(reverse("ventas:venta_vendedor", args=[987654]), {"vendedor": vendedora.pk}).status_code == 302

@@ -66,6 +66,7 @@ ESPERADO = {
     "ventas:cliente_asignar": SOLO_POST,
     "ventas:cliente_registrar": SOLO_POST,
     "ventas:autorizar": SOLO_POST,
+    "ventas:vendedor_asignar": SOLO_POST,
     "ventas:poner_en_espera": SOLO_POST,
     "ventas:reanudar": SOLO_POST,
     "ventas:cobrar": SOLO_POST,
@@ -83,9 +84,12 @@ ESPERADO = {
     "ventas:resumen": REPORTES,
     "ventas:resumen_exportar": REPORTES,
     "ventas:tablero": REPORTES,
+    "ventas:comisiones": REPORTES,
+    "ventas:comisiones_exportar": REPORTES,
     "ventas:historial": TODOS,
     "ventas:historial_exportar": TODOS,
     "ventas:venta_detalle": TODOS,
+    "ventas:venta_vendedor": SOLO_POST,
     "admin:index": ADMIN,
     "admin:login": ADMIN_PUBLICA,
     "admin:logout": (302, 302, 405, 302),
@@ -100,7 +104,7 @@ ESPERADO = {
 }
 # Model admins: changelist, add, change, history, delete, and the unnamed /<id>/ redirect.
 for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_producto",
-                "inventario_movimientoinventario", "clientes_cliente"):
+                "inventario_movimientoinventario", "clientes_cliente", "ventas_vendedor"):
     for _vista in ("changelist", "add", "change", "history", "delete"):
         ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
 # Sign-in attempts (django-axes): only a superuser reads or clears them (docs/seguridad.md).
@@ -123,6 +127,8 @@ EXCEPCIONES = {
     "admin:auth_user_delete": (302, 302, 403, 302),
     "admin:clientes_cliente_add": (302, 302, 403, 302),
     "admin:clientes_cliente_delete": (302, 302, 403, 302),
+    # Salespeople are deactivated, never deleted (VendedorAdmin).
+    "admin:ventas_vendedor_delete": (302, 302, 403, 302),
     # Without its query parameters the autocomplete refuses (it serves the admin's own widgets).
     "admin:autocomplete": (302, 302, 403, 302),
     # Django answers the unnamed /admin/<model>/<id>/ with a redirect to its change page.
@@ -132,6 +138,7 @@ EXCEPCIONES = {
     "admin/inventario/producto/<object_id>/": (302, 302, 302, 302),
     "admin/inventario/movimientoinventario/<object_id>/": (302, 302, 302, 302),
     "admin/clientes/cliente/<object_id>/": (302, 302, 302, 302),
+    "admin/ventas/vendedor/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accessattempt/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accesslog/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accessfailurelog/<object_id>/": (302, 302, 302, 302),
