@@ -378,7 +378,7 @@ def vendedor_asignar(request):
     if vendedor != request.user.pk:
         autorizador = politica.autorizador_obtener(
             request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_ASIGNAR_VENDEDOR,
-            que="asignar la venta a otro vendedor", detalle=f"vendedor del carrito de {request.user.username}",
+            que=vendedores_services.QUE, detalle=f"vendedor del carrito de {request.user.username}",
         )
         if autorizador is None and request.user.has_perm(politica.PERMISO_ASIGNAR_VENDEDOR):
             autorizador = request.user

@@ -69,7 +69,7 @@ def test_cajero_sin_autorizacion_no_asigna_otro_vendedor(cajero, vendedora, prod
     # A cashier's own credentials do not authorise, nor does the service trust a cashier object.
     with pytest.raises(AutorizacionRechazada, match="no puede autorizar"):
         autorizar("cajero1", CLAVE_PRUEBAS, PERMISO_ASIGNAR_VENDEDOR)
-    with pytest.raises(AutorizacionRechazada, match="no puede autorizar asignar la venta a otro vendedor"):
+    with pytest.raises(AutorizacionRechazada, match="no puede autorizar que la venta quede a nombre de otro vendedor"):
         carrito_vendedor_asignar(cajero=cajero, id_vendedor=vendedora.pk, autorizador=cajero)
     assert Carrito.objects.get(id_cajero=cajero.pk).id_vendedor is None
     venta = vender(cajero, [])

@@ -19,7 +19,7 @@ from ventas_ingenio.router import DB_NEGOCIO
 
 log = logging.getLogger("ventas.vendedores")
 
-QUE = "asignar la venta a otro vendedor"
+QUE = "que la venta quede a nombre de otro vendedor"
 
 
 def _elegible(id_usuario: int):
