@@ -37,6 +37,7 @@ PAGINAS = [
     "/admin/inventario/producto/", "/admin/inventario/producto/add/", "/admin/inventario/producto/{producto}/change/",
     "/admin/inventario/producto/{producto}/entrada/", "/admin/inventario/producto/{producto}/ajuste/",
     "/admin/inventario/categoria/add/", "/admin/auth/user/add/", "/admin/clientes/cliente/{cliente}/change/",
+    "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
 EXCLUIDAS = {"/salir/", "/admin/logout/"}
