@@ -89,8 +89,10 @@ def venta_confirmar(
     Raises ``CarritoVacio``, ``CarritoCambiado`` (a price or line changed since the form was
     shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
     ``ProductoNoVendible``, ``DescuentoNoAutorizado``, ``PagoNoValido``, ``TurnoNoAbierto``
-    (the cashier has no open shift; the sale goes into that shift) and ``CobroOcupado``
-    (lock wait over the limit). On any error nothing is written.
+    (the cashier has no open shift; the sale goes into that shift), ``VendedorNoValido`` (the
+    salesperson named on the cart is no longer active) and ``CobroOcupado`` (lock wait over the
+    limit). On any error nothing is written. The sale records its salesperson (the cart's, else
+    the cashier) and their commission percentage as of now (``_vendedor_de_la_venta``).
     """
     # No lookup of the key before the transaction: a repeat finds its cart gone under the
     # cart's lock and is answered with the first sale (_ClaveYaCobrada below), one query

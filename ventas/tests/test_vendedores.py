@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from ventas.caja.services import carrito_agregar, carrito_vaciar
@@ -282,3 +283,26 @@ def test_pagina_de_la_venta_muestra_y_corrige_el_vendedor(client, cajero, gerent
         assert respuesta.status_code == 200 and "Valeria Soto" in respuesta.content.decode()
     assert Venta.objects.get(pk=venta.pk).id_vendedor == vendedora.pk
     assert client.post(reverse("ventas:venta_vendedor", args=[987654]), {"vendedor": vendedora.pk}).status_code == 302
+
+
+def test_caja_consultas_no_crecen_con_los_vendedores(cliente_cajero, cajero, usuario_con_rol, turno_para):
+    """The "Vendedor" panel costs one query per database, however many salespeople there are."""
+    from django.test.utils import CaptureQueriesContext
+
+    turno_para(cajero)
+
+    def consultas():
+        with CaptureQueriesContext(connections["default"]) as negocio, \
+                CaptureQueriesContext(connections["auth"]) as auth:
+            assert cliente_cajero.get(reverse("ventas:caja")).status_code == 200
+        return len(negocio), len(auth)
+
+    def vendedor(numero):
+        usuario = usuario_con_rol("Cajero", username=f"vendedor{numero}", first_name=f"Vendedor {numero}")
+        Vendedor.objects.create(id_usuario=usuario.pk, nombre=f"Vendedor {numero}", comision_porcentaje=D("1"))
+
+    vendedor(0)
+    uno = consultas()
+    for numero in range(1, 8):
+        vendedor(numero)
+    assert consultas() == uno
