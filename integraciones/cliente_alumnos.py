@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal
+from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal, RespuestaIlegible
 
 Timeout = tuple[float, float]
 
@@ -154,7 +154,7 @@ class ClienteAlumnos:
         try:
             return respuesta.json()
         except ValueError as error:
-            raise ErrorPermanente(
+            raise RespuestaIlegible(
                 f"{self.nombre_sistema} respondió algo que no es JSON válido", estado_http=respuesta.status_code
             ) from error
 

@@ -23,6 +23,13 @@ class ErrorPermanente(IntegracionError):
     """4xx that retrying cannot fix, or an answer that does not follow the contract."""
 
 
+class RespuestaIlegible(ErrorPermanente):
+    """A 2xx whose body is not the JSON the contract promises (a proxy's maintenance page).
+
+    Permanent for alumno rows (as before); the enrollment outbox retries it with backoff: its
+    writes carry an Idempotency-Key, so asking again is safe and usually gets the real answer."""
+
+
 class YaExiste(ErrorPermanente):
     """409 / "ya existe": the thing is already there, ``id_existente`` says which when the
     system told us; the caller adopts it instead of creating another."""

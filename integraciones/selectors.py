@@ -1,4 +1,4 @@
-"""Reads of the sync state, phrased for the alumno's pages and the admin."""
+"""Reads of the sync state, phrased for the alumno's pages, the sale and edition pages and the admin."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +8,13 @@ from django.db.models import Max, Min, Value
 from django.db.models.functions import Concat
 from django.utils import formats, timezone
 
-from integraciones.models import EstadoSincronizacion, SincronizacionAlumno, Sistema
+from integraciones.models import (
+    EstadoSincronizacion,
+    OperacionInscripcion,
+    SincronizacionAlumno,
+    SincronizacionInscripcion,
+    Sistema,
+)
 from ventas_ingenio.router import DB_NEGOCIO
 
 
@@ -89,3 +95,79 @@ def alumnos_pendientes_sincronizar(*, limite: int = 5, using: str = DB_NEGOCIO) 
             desde=fila["desde"], intentos=fila["intentos"], sistemas=sistemas,
         ))
     return pendientes, total
+
+
+# --- enrollments in Aula -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EstadoAula:
+    """Where one enrollment stands in Aula, phrased for a page."""
+
+    estado: str  # pendiente / enviada / cancelada / error / no_enviada
+    texto: str  # "Enviada #12", "Pendiente: espera el alta del alumno en SII", "Error: …"
+    id_aula: str
+    reintentable: bool
+
+
+def _texto_pendiente(fila: SincronizacionInscripcion) -> str:
+    cuando = formats.date_format(timezone.localtime(fila.proximo_intento), "H:i:s")
+    detalle = f" (último error: {fila.ultimo_error})" if fila.ultimo_error else ""
+    return f"próximo intento {cuando}{detalle}"
+
+
+def estados_aula(inscripciones) -> dict[int, EstadoAula]:
+    """The Aula state of each enrollment (objects with ``pk``, ``alumno_id``, ``estado``), by pk.
+
+    Two queries whatever the number: the enrollments' outbox rows and their alumnos' SII rows
+    (an enrollment waits for its alumno in SII, and the page says so).
+    """
+    inscripciones = list(inscripciones)
+    if not inscripciones:
+        return {}
+    filas: dict[int, dict[str, SincronizacionInscripcion]] = {}
+    for fila in SincronizacionInscripcion.objects.using(DB_NEGOCIO).filter(
+        inscripcion_id__in=[i.pk for i in inscripciones]
+    ):
+        filas.setdefault(fila.inscripcion_id, {})[fila.operacion] = fila
+    sii = {
+        f.alumno_id: f for f in SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(
+            alumno_id__in={i.alumno_id for i in inscripciones}, sistema=Sistema.SII
+        )
+    }
+    return {i.pk: _estado_aula(i, filas.get(i.pk, {}), sii.get(i.alumno_id)) for i in inscripciones}
+
+
+def _estado_aula(inscripcion, filas: dict[str, SincronizacionInscripcion], sii: SincronizacionAlumno | None) -> EstadoAula:
+    crear, cancelar = filas.get(OperacionInscripcion.CREAR), filas.get(OperacionInscripcion.CANCELAR)
+    if crear is None:
+        if inscripcion.estado == "cancelada":
+            return EstadoAula("no_enviada", "Cancelada antes de llegar a Aula: no se envió", "", False)
+        return EstadoAula("no_enviada", "No se envía a Aula", "", False)
+    if crear.estado == EstadoSincronizacion.ERROR:
+        return EstadoAula("error", f"Error: {crear.ultimo_error}", "", True)
+    if crear.estado == EstadoSincronizacion.PENDIENTE:
+        if sii is None or sii.estado != EstadoSincronizacion.SINCRONIZADO:
+            motivo = f" (SII: {estado_texto(sii)})" if sii is not None and sii.estado == EstadoSincronizacion.ERROR else ""
+            return EstadoAula("pendiente", f"Pendiente: espera el alta del alumno en SII{motivo}", "", True)
+        return EstadoAula("pendiente", f"Pendiente, {_texto_pendiente(crear)}", "", True)
+    id_aula = crear.id_externo
+    if cancelar is None:
+        if inscripcion.estado == "cancelada":
+            # Cancelled here with no cancellation queued: say so rather than "Enviada".
+            return EstadoAula("error", f"Enviada #{id_aula}, sigue activa en Aula: la cancelación no se encoló",
+                              id_aula, False)
+        return EstadoAula("enviada", f"Enviada #{id_aula}", id_aula, False)
+    if cancelar.estado == EstadoSincronizacion.SINCRONIZADO:
+        return EstadoAula("cancelada", f"Cancelada en Aula #{id_aula}", id_aula, False)
+    if cancelar.estado == EstadoSincronizacion.ERROR:
+        return EstadoAula("error", f"Enviada #{id_aula}; error al cancelarla: {cancelar.ultimo_error}", id_aula, True)
+    return EstadoAula("pendiente", f"Enviada #{id_aula}; cancelación pendiente, {_texto_pendiente(cancelar)}", id_aula, True)
+
+
+def inscripciones_pendientes_aula(*, inscripcion_ids) -> set[int]:
+    """Of these enrollments, those not (yet) in Aula as they should be: a row pending or in error."""
+    return set(
+        SincronizacionInscripcion.objects.using(DB_NEGOCIO)
+        .filter(inscripcion_id__in=inscripcion_ids)
+        .exclude(estado=EstadoSincronizacion.SINCRONIZADO)
+        .values_list("inscripcion_id", flat=True)
+    )

@@ -10,7 +10,6 @@ duplicated and nothing is lost.
 
 import datetime
 import logging
-import random
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -21,10 +20,19 @@ from django.utils import timezone
 
 from clientes.models import Alumno
 from integraciones.aula import cliente_aula
+from integraciones.circuito import circuito_exito as _circuito_exito
+from integraciones.circuito import circuito_fallo as _circuito_fallo
+from integraciones.circuito import circuitos_abiertos, circuitos_cerrar
+from integraciones.circuito import espera_reintento as _espera_reintento
 from integraciones.cliente_alumnos import ClienteAlumnos, DatosAlumno, Timeout
 from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal, IntegracionError
+from integraciones.inscripciones import (
+    inscripcion_encolar,
+    inscripcion_reiniciar,
+    inscripciones_intentar_ahora,
+    inscripciones_procesar_lote,
+)
 from integraciones.models import (
-    CircuitoSistema,
     EstadoSincronizacion,
     Operacion,
     SincronizacionAlumno,
@@ -35,6 +43,14 @@ from integraciones.sii import cliente_sii
 from ventas_ingenio.router import DB_NEGOCIO
 
 logger = logging.getLogger(__name__)
+
+# Enrollments have their own module (integraciones/inscripciones.py); their entry points are
+# also importable from here, next to the alumnos'.
+__all__ = [
+    "circuitos_abiertos", "circuitos_cerrar", "inscripcion_encolar", "inscripcion_reintentar",
+    "inscripciones_procesar_lote", "sincronizacion_reintentar", "sincronizaciones_encolar",
+    "sincronizaciones_intentar_ahora", "sincronizaciones_procesar_lote",
+]
 
 CLIENTES_API: dict[str, Callable[[], ClienteAlumnos]] = {Sistema.SII: cliente_sii, Sistema.AULA: cliente_aula}
 CAMPO_ID_EXTERNO = {Sistema.SII: "id_alumno_sii", Sistema.AULA: "id_alumno_aula"}
@@ -73,17 +89,6 @@ def sincronizaciones_encolar(*, alumno: Alumno, operacion: str = Operacion.CREAR
         SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(pk=fila.pk).update(**cambios)
 
 
-def inscripcion_encolar(*, inscripcion_id: int, operacion: str) -> None:
-    """Queue an enrollment's creation or cancellation in Aula, in the caller's transaction.
-
-    Called by the checkout (``crear``) and by a return or cancellation of the line
-    (``cancelar``). Idempotent: queuing the same operation twice keeps one row.
-    """
-    SincronizacionInscripcion.objects.using(DB_NEGOCIO).get_or_create(
-        inscripcion_id=inscripcion_id, operacion=operacion, defaults={"proximo_intento": timezone.now()}
-    )
-
-
 def sincronizacion_reintentar(*, sincronizacion: SincronizacionAlumno) -> None:
     """Put a row back in the queue now (the "Reintentar" button) and try it after commit."""
     with transaction.atomic(using=DB_NEGOCIO):
@@ -96,38 +101,31 @@ def sincronizacion_reintentar(*, sincronizacion: SincronizacionAlumno) -> None:
         )
 
 
-# --- circuit breaker --------------------------------------------------------------------------------
-def circuitos_abiertos(*, ahora: datetime.datetime | None = None) -> dict[str, datetime.datetime]:
-    ahora = ahora or timezone.now()
-    return dict(
-        CircuitoSistema.objects.using(DB_NEGOCIO)
-        .filter(abierto_hasta__gt=ahora)
-        .values_list("sistema", "abierto_hasta")
-    )
-
-
-def _circuito_fallo(sistema: str, mensaje: str) -> None:
+def inscripcion_reintentar(*, inscripcion_id: int) -> None:
+    """"Reintentar" on an enrollment: its unsent Aula rows back in the queue now (same keys),
+    and the alumno's SII row too when it failed (the enrollment waits for it). After commit,
+    one immediate attempt: SII first, then the enrollment."""
     with transaction.atomic(using=DB_NEGOCIO):
-        circuito, _ = CircuitoSistema.objects.using(DB_NEGOCIO).select_for_update().get_or_create(sistema=sistema)
-        circuito.fallos_consecutivos += 1
-        circuito.ultimo_error = mensaje[:500]
-        if circuito.fallos_consecutivos >= settings.INTEGRACIONES_CIRCUITO_UMBRAL:
-            circuito.abierto_hasta = timezone.now() + datetime.timedelta(
-                seconds=settings.INTEGRACIONES_CIRCUITO_SEGUNDOS
-            )
-            logger.warning("Circuito de %s abierto hasta %s: %s", sistema, circuito.abierto_hasta, mensaje)
-        circuito.save(using=DB_NEGOCIO)
+        inscripcion_reiniciar(inscripcion_id=inscripcion_id)
+        alumno_id = (
+            SincronizacionInscripcion.objects.using(DB_NEGOCIO)
+            .filter(inscripcion_id=inscripcion_id).values_list("inscripcion__alumno_id", flat=True).first()
+        )
+        if alumno_id is None:
+            return
+        SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(
+            alumno_id=alumno_id, sistema=Sistema.SII, estado=ERROR
+        ).update(estado=PENDIENTE, intentos=0, proximo_intento=timezone.now(), reclamo=None)
 
+        def intentar():
+            # One budget for both, as for a registration.
+            limite = time.monotonic() + settings.INTEGRACIONES_PRESUPUESTO_INMEDIATO
+            sincronizaciones_intentar_ahora(alumno_id=alumno_id, sistemas=[Sistema.SII],
+                                            presupuesto=settings.INTEGRACIONES_PRESUPUESTO_INMEDIATO)
+            inscripciones_intentar_ahora(inscripcion_ids=[inscripcion_id],
+                                         presupuesto=max(0.0, limite - time.monotonic()))
 
-def _circuito_exito(sistema: str) -> None:
-    CircuitoSistema.objects.using(DB_NEGOCIO).filter(sistema=sistema).exclude(
-        fallos_consecutivos=0, abierto_hasta=None
-    ).update(fallos_consecutivos=0, abierto_hasta=None, ultimo_error="")
-
-
-def circuitos_cerrar() -> None:
-    """Close every circuit (an operator or a test knows the systems are back)."""
-    CircuitoSistema.objects.using(DB_NEGOCIO).update(fallos_consecutivos=0, abierto_hasta=None, ultimo_error="")
+        transaction.on_commit(intentar, using=DB_NEGOCIO)
 
 
 # --- claiming ----------------------------------------------------------------------------------------
@@ -215,12 +213,6 @@ def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[]
             "revise los datos del alumno.",
             estado_http=409,
         ) from error
-
-
-def _espera_reintento(intentos: int, error: IntegracionError) -> float:
-    base = settings.INTEGRACIONES_BACKOFF_BASE * 2 ** max(0, intentos - 1)
-    espera = min(settings.INTEGRACIONES_BACKOFF_MAXIMO, base) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter
-    return max(espera, error.reintentar_en or 0.0)
 
 
 def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) -> None:

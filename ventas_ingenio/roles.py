@@ -16,7 +16,7 @@ ROL_CONSULTA = "Consulta"
 ROLES = (ROL_CAJERO, ROL_GERENTE, ROL_CONSULTA)
 
 # Apps whose every permission a Gerente holds (catalog, stock, clients, sales, sync).
-APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas")
+APPS_NEGOCIO = ("inventario", "clientes", "integraciones", "ventas", "cursos")
 
 # "app_label.codename" per role; the Gerente also gets every permission of APPS_NEGOCIO.
 PERMISOS_POR_ROL: dict[str, list[str]] = {
@@ -35,6 +35,10 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "ventas.view_turno",
         "ventas.add_movimientocaja",
         "ventas.view_devolucion",
+        # Editions and their rosters; "Reintentar" an enrollment's send to Aula.
+        "cursos.view_curso",
+        "cursos.view_edicion",
+        "integraciones.change_sincronizacioninscripcion",
     ],
     ROL_CONSULTA: [
         "inventario.view_producto",
@@ -45,6 +49,8 @@ PERMISOS_POR_ROL: dict[str, list[str]] = {
         "ventas.ver_todas",
         "ventas.view_turno",
         "ventas.view_devolucion",
+        "cursos.view_curso",
+        "cursos.view_edicion",
     ],
     ROL_GERENTE: [
         "auth.view_user",

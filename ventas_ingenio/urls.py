@@ -26,6 +26,7 @@ urlpatterns = [
     path("robots.txt", views.robots, name="robots"),
     path("inventario/", include("inventario.urls")),
     path("ventas/", include("ventas.urls")),
+    path("cursos/", include("cursos.urls")),
     path("admin/", admin.site.urls),
 ]
 

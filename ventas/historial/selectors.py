@@ -234,7 +234,6 @@ def venta_detalle(*, venta_id: int, usuario) -> Venta:
                      .select_related("venta_detalle").order_by("id")),
             "reembolsos",
         )),
-        Prefetch("cliente__sincronizaciones"),
     ).get(pk=venta_id)
 
 

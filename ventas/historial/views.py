@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from cursos.selectors import inscripciones_de_venta
 from ventas import politica
 from ventas.calculos import iva_por_tasa
 from ventas.historial import selectors as historial
@@ -181,7 +182,11 @@ def venta_detalle(request, venta_id: int):
         raise Http404("No existe la venta.") from None
     lineas = list(venta.lineas.all())
     pagos = list(venta.pagos.all())
-    sincronizaciones = [] if venta.cliente.es_publico_general else list(venta.cliente.sincronizaciones.all())
+    # Course lines: each seat's enrollment and where it stands in Aula (clients who pay are not
+    # sent to SII or Aula any more; their alumnos are, on the alumno's page).
+    inscripciones = inscripciones_de_venta(venta_id=venta.pk)
+    for linea in lineas:
+        linea.inscripciones_aula = inscripciones.get(linea.pk, [])
     return render(request, "ventas/venta_detalle.html", {
         "venta": venta,
         "lineas": lineas,
@@ -191,7 +196,6 @@ def venta_detalle(request, venta_id: int):
         "desglose_iva": iva_por_tasa(lineas),
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
-        "sincronizaciones": sincronizaciones,
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
         **_contexto_vendedor(request, venta),
     })

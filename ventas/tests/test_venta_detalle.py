@@ -1,4 +1,5 @@
-"""A sale's page: lines, payments, discounts, movements, SII/Aula, returns; who may open it."""
+"""A sale's page: lines, payments, discounts, movements, returns; who may open it. (Enrollments
+under course lines and their Aula state: cursos/tests/test_vistas.py.)"""
 
 import io
 from decimal import Decimal
@@ -9,7 +10,6 @@ from django.db import connections
 from django.urls import reverse
 
 from clientes.tests.factories import ClienteFactory
-from integraciones.models import SincronizacionAlumno
 from ventas.caja.cobro import PagoDatos
 from ventas.caja.services import (
     carrito_agregar,
@@ -34,8 +34,6 @@ def venta(cajero, gerente, producto_con_existencia, turno_para, cobrar):
     agua = producto_con_existencia(10, nombre="Agua natural 600 ml", precio=D("14.00"), codigo="ALI-AGU",
                                    tasa_iva=D("0.00"))
     cliente = ClienteFactory(nombre="Regina", apellidos="Flores Cruz", email="regina@correo.mx")
-    SincronizacionAlumno.objects.create(cliente=cliente, sistema="sii", estado="sincronizado", id_externo="SII-77")
-    SincronizacionAlumno.objects.create(cliente=cliente, sistema="aula", estado="pendiente")
     linea = carrito_agregar(cajero=cajero, producto_id=playera.pk, cantidad=2)
     carrito_agregar(cajero=cajero, producto_id=agua.pk)
     carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
@@ -58,7 +56,8 @@ def test_pagina_de_la_venta(cliente_consulta, venta):
     assert venta.total == D("316.40")
     assert "Tarjeta" in html and "Aut. 123456" in html and "$216.40" in html  # cash part
     assert "$83.60" in html  # change from $300
-    assert "Regina Flores Cruz" in html and "SII: Sincronizado (SII-77)" in html and "Aula: Pendiente" in html
+    # Who pays is not sent to SII or Aula any more (issue 14): no sync line for the client.
+    assert "Regina Flores Cruz" in html and 'id="sincronizacion"' not in html
     assert html.count("Venta</td>") == 2  # two stock movements, one per line
     assert "−2" in html or "-2" in html
     assert "Esta venta no tiene devoluciones ni cancelación." in html
@@ -70,12 +69,12 @@ def test_consultas_fijas(cliente_consulta, venta, django_assert_max_num_queries)
         cliente_consulta.get(reverse("ventas:venta_detalle", args=[venta.pk]))
 
 
-def test_publico_general_no_aplica(cliente_gerente, cajero, producto_con_existencia, turno_para, cobrar):
+def test_publico_general(cliente_gerente, cajero, producto_con_existencia, turno_para, cobrar):
     turno_para(cajero)
     carrito_agregar(cajero=cajero, producto_id=producto_con_existencia(3).pk)
     venta, _ = cobrar(cajero)
     html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk])).content.decode()
-    assert "No aplica (público en general)" in html
+    assert "Público en general" in html and "linea-inscripcion" not in html
 
 
 def test_devoluciones_y_cancelacion(cliente_gerente, gerente):

@@ -90,6 +90,11 @@ ESPERADO = {
     "ventas:historial_exportar": TODOS,
     "ventas:venta_detalle": TODOS,
     "ventas:venta_vendedor": SOLO_POST,
+    "cursos:ediciones": TODOS,
+    "cursos:edicion": TODOS,
+    "cursos:inscripcion_reintentar": (302, 405, 405, 403),
+    "cursos:reporte_escolar": REPORTES,
+    "cursos:reporte_escolar_exportar": REPORTES,
     "admin:index": ADMIN,
     "admin:login": ADMIN_PUBLICA,
     "admin:logout": (302, 302, 405, 302),
@@ -165,7 +170,10 @@ PARAMETRO = re.compile(r"<(?:(?P<conversor>\w+):)?(?P<nombre>\w+)>|\(\?P<(?P<nom
 
 def _muestras(datos, gerente, cajero) -> dict:
     """Sample values per URL parameter, and per model for the admin's object_id."""
+    inscripcion = _inscripcion_muestra(datos.cliente)
     return {
+        "edicion_id": inscripcion.edicion_id,
+        "inscripcion_id": inscripcion.pk,
         "id_cliente": datos.cliente.pk,
         "sistema": "sii",
         "pk": datos.producto.pk,
@@ -190,6 +198,17 @@ def _muestras(datos, gerente, cajero) -> dict:
             "admin/r/": datos.cliente.pk,
         },
     }
+
+
+def _inscripcion_muestra(cliente):
+    """An edition with one enrollment, sold by a cashier of its own (the rich data's carts stay as they are)."""
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    alumno = alumno_crear(900, responsable=cliente, matricula="M-900", grado="3", grupo="B")
+    return inscribir(cajero=vendedor, alumno=alumno, edicion=edicion_crear(cupo=5), cliente=cliente)
 
 
 def _url(ruta: str, muestras: dict) -> tuple[str, str]:

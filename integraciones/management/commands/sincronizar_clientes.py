@@ -1,8 +1,9 @@
-"""The outbox worker: send pending alumno registrations to SII and Aula.
+"""The outbox worker: send pending alumno registrations to SII and Aula, and enrollments to Aula.
 
 Safe to run as several processes on several hosts at once (rows are claimed with
 ``SELECT ... FOR UPDATE SKIP LOCKED`` and a lease). Runs continuously, or with ``--once``
-until nothing is due.
+until nothing is due. The name stays ``sincronizar_clientes`` (``make run`` and deployments
+start it by that name).
 """
 
 import signal
@@ -11,15 +12,15 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from integraciones.services import sincronizaciones_procesar_lote
+from integraciones.services import inscripciones_procesar_lote, sincronizaciones_procesar_lote
 
 
 class Command(BaseCommand):
-    help = "Sincroniza con SII y Aula los clientes pendientes (outbox)."
+    help = "Envía lo pendiente de la bandeja de salida: alumnos a SII y Aula, inscripciones a Aula."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="procesar lo pendiente y salir")
-        parser.add_argument("--lote", type=int, default=20, help="filas reclamadas por vuelta")
+        parser.add_argument("--lote", type=int, default=20, help="filas reclamadas por vuelta (de cada tipo)")
         parser.add_argument("--intervalo", type=float, default=2.0, help="segundos de espera sin trabajo")
 
     def handle(self, *args, once, lote, intervalo, **options):
@@ -29,7 +30,10 @@ class Command(BaseCommand):
         total = 0
         while self._seguir:
             close_old_connections()
+            # Alumnos first: an enrollment waits for its alumno's SII row.
             procesadas = sincronizaciones_procesar_lote(limite=lote)
+            if self._seguir:
+                procesadas += inscripciones_procesar_lote(limite=lote)
             total += procesadas
             if procesadas:
                 continue

@@ -1,0 +1,128 @@
+"""Reads of courses, editions and enrollments for the pages (lists, an edition's roster, an
+alumno's and a sale's enrollments). No import of ``ventas``: the alumno's page (``clientes``)
+includes ``inscripciones_de_alumno``, and ``clientes`` does not read sales; the sale a seat
+came from is reached through the enrollment's relations.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.utils import timezone
+
+from cursos.models import Curso, Edicion, EstadoInscripcion, Inscripcion
+from integraciones.selectors import EstadoAula, estados_aula
+from ventas_ingenio.router import DB_NEGOCIO
+
+ESTADO_VENTA_COMPLETADA = "completada"  # ventas.models.EstadoVenta.COMPLETADA
+
+
+def pago_estado(*, venta_estado: str, cantidad_devuelta: int) -> str:
+    """How the seat stands in money. For now a seat is paid in full at the till; issue 15 (pay
+    over time) will answer "Pendiente" / "Parcial" here, the one place the roster asks."""
+    if venta_estado != ESTADO_VENTA_COMPLETADA:
+        return "Venta cancelada"
+    if cantidad_devuelta:
+        return "Devuelto"
+    return "Pagado"
+
+
+def cursos_para_filtro() -> list[tuple[int, str]]:
+    return [(c.pk, str(c)) for c in Curso.objects.using(DB_NEGOCIO).order_by("codigo")]
+
+
+def ediciones_filtrar(*, curso_id: int | None = None, estado: str = "", proximas: bool = False) -> list[Edicion]:
+    """Editions with their course and product, soonest first; ``proximas``: starting today or later."""
+    ediciones = (
+        Edicion.objects.using(DB_NEGOCIO).select_related("curso", "producto")
+        .annotate(ocupados=F("cupo_maximo") - F("producto__existencia"))
+    )
+    if curso_id is not None:
+        ediciones = ediciones.filter(curso_id=curso_id)
+    if estado:
+        ediciones = ediciones.filter(estado=estado)
+    if proximas:
+        ediciones = ediciones.filter(fecha_inicio__gte=timezone.localdate())
+    return list(ediciones.order_by("fecha_inicio", "producto_id")[:500])
+
+
+def edicion_obtener(*, edicion_id: int) -> Edicion:
+    """The edition with its course and product; raises ``Edicion.DoesNotExist``."""
+    return (
+        Edicion.objects.using(DB_NEGOCIO).select_related("curso", "producto")
+        .annotate(ocupados=F("cupo_maximo") - F("producto__existencia"))
+        .get(pk=edicion_id)
+    )
+
+
+@dataclass(frozen=True)
+class FilaInscripcion:
+    """One enrollment as the roster, the alumno's page and the sale's page show it."""
+
+    inscripcion: Inscripcion
+    alumno: str
+    matricula: str
+    ciclo_escolar: str
+    grado_grupo: str
+    pagador: str
+    venta_id: int
+    folio: str
+    pago: str
+    aula: EstadoAula
+
+    @property
+    def activa(self) -> bool:
+        return self.inscripcion.estado != EstadoInscripcion.CANCELADA
+
+
+def _filas(inscripciones) -> list[FilaInscripcion]:
+    inscripciones = list(inscripciones)
+    aula = estados_aula(inscripciones)
+    filas = []
+    for i in inscripciones:
+        alumno, detalle = i.alumno, i.venta_detalle
+        venta = detalle.venta
+        grado_grupo = " ".join(p for p in (alumno.grado, alumno.grupo) if p)
+        filas.append(FilaInscripcion(
+            inscripcion=i, alumno=f"{alumno.apellidos} {alumno.nombre}".strip(), matricula=alumno.matricula,
+            ciclo_escolar=alumno.ciclo_escolar, grado_grupo=grado_grupo, pagador=str(venta.cliente),
+            venta_id=venta.pk, folio=venta.folio_texto,
+            pago=pago_estado(venta_estado=venta.estado, cantidad_devuelta=detalle.cantidad_devuelta),
+            aula=aula[i.pk],
+        ))
+    return filas
+
+
+def _con_relaciones():
+    return Inscripcion.objects.using(DB_NEGOCIO).select_related(
+        "alumno", "edicion__curso", "venta_detalle__venta__cliente"
+    )
+
+
+def lista_de_edicion(*, edicion_id: int) -> list[FilaInscripcion]:
+    """The edition's roster: active and completed enrollments by alumno's surname, then the
+    cancelled ones (so a cancellation on its way to Aula shows)."""
+    filas = _filas(_con_relaciones().filter(edicion_id=edicion_id).order_by("alumno__apellidos", "alumno__nombre", "id"))
+    return sorted(filas, key=lambda f: not f.activa)
+
+
+def inscripciones_de_alumno(*, alumno_id: int) -> list[FilaInscripcion]:
+    """The alumno's enrollments, newest first, with payer, sale and Aula state
+    (``templates/cursos/partials/_inscripciones_alumno.html`` shows them)."""
+    return _filas(_con_relaciones().filter(alumno_id=alumno_id).order_by("-creado", "-id"))
+
+
+def inscripciones_de_venta(*, venta_id: int) -> dict[int, list[FilaInscripcion]]:
+    """A sale's enrollments by the sale line that bought each seat."""
+    por_linea: dict[int, list[FilaInscripcion]] = {}
+    for fila in _filas(_con_relaciones().filter(venta_detalle__venta_id=venta_id).order_by("id")):
+        por_linea.setdefault(fila.inscripcion.venta_detalle_id, []).append(fila)
+    return por_linea
+
+
+def inscripcion_obtener(*, inscripcion_id: int) -> Inscripcion:
+    return Inscripcion.objects.using(DB_NEGOCIO).select_related("edicion", "venta_detalle").get(pk=inscripcion_id)
+
+
+def inscripcion_fila(*, inscripcion_id: int) -> FilaInscripcion:
+    """One enrollment as the pages show it; raises ``Inscripcion.DoesNotExist``."""
+    return _filas([_con_relaciones().get(pk=inscripcion_id)])[0]

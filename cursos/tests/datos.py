@@ -1,0 +1,70 @@
+"""Courses, editions and enrollments for tests that do not go through the till.
+
+``inscribir`` sells the edition's seat through the real cart and checkout (``vender``), marks
+the line with its alumno and the sale with the client who pays, and writes the enrollment and
+its Aula outbox row in one transaction, as the checkout does.
+"""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from clientes.alumnos import alumno_registrar
+from cursos.models import Curso, Edicion, Inscripcion
+from integraciones.services import inscripcion_encolar
+from inventario.services import existencia_registrar_entrada
+from inventario.tests.factories import ProductoFactory
+from ventas.models import Venta, VentaDetalle
+from ventas.tests.factories import vender
+from ventas_ingenio.router import DB_NEGOCIO
+
+_numeros = itertools.count(1)
+
+
+def curso_crear(**campos) -> Curso:
+    n = next(_numeros)
+    datos = {"codigo": f"CUR-{n:03d}", "nombre": f"Curso {n}", "duracion_horas": 20, "precio_lista": Decimal("1500.00")}
+    return Curso.objects.using(DB_NEGOCIO).create(**{**datos, **campos})
+
+
+def edicion_crear(*, curso: Curso | None = None, cupo: int = 10, inicio: datetime.date | None = None,
+                  estado: str = "programada") -> Edicion:
+    curso = curso or curso_crear()
+    inicio = inicio or timezone.localdate() + datetime.timedelta(days=14)
+    producto = ProductoFactory(tipo="curso", nombre=f"{curso.nombre} · {inicio:%b %Y}", precio=curso.precio_lista,
+                               existencia_minima=0)
+    edicion = Edicion.objects.using(DB_NEGOCIO).create(
+        producto=producto, curso=curso, fecha_inicio=inicio, fecha_fin=inicio + datetime.timedelta(days=30),
+        cupo_maximo=cupo, estado=estado,
+    )
+    existencia_registrar_entrada(producto_id=producto.pk, cantidad=cupo, usuario=None, nota="cupo")
+    return edicion
+
+
+def alumno_crear(n: int, *, responsable=None, **campos):
+    datos = {"nombre": f"Alumno{n}", "apellidos": "Prueba", "email": f"alumno{n}@escuela.test", **campos}
+    return alumno_registrar(responsable=responsable, **datos)
+
+
+def inscribir(*, cajero, alumno, edicion: Edicion, cliente) -> Inscripcion:
+    """Sell one seat of ``edicion`` for ``alumno``, paid by ``cliente``; enroll and queue it for Aula."""
+    venta = vender(cajero, [(edicion.producto, 1)])
+    Venta.objects.using(DB_NEGOCIO).filter(pk=venta.pk).update(cliente=cliente)
+    detalle = VentaDetalle.objects.using(DB_NEGOCIO).get(venta=venta, producto=edicion.producto)
+    VentaDetalle.objects.using(DB_NEGOCIO).filter(pk=detalle.pk).update(alumno=alumno)
+    with transaction.atomic(using=DB_NEGOCIO):
+        inscripcion = Inscripcion.objects.using(DB_NEGOCIO).create(alumno=alumno, edicion=edicion, venta_detalle=detalle)
+        inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="crear")
+    return inscripcion
+
+
+def inscripcion_cancelar(inscripcion: Inscripcion) -> None:
+    """What a return of the line does to the enrollment (the seat is the returns' business)."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        Inscripcion.objects.using(DB_NEGOCIO).filter(pk=inscripcion.pk).update(
+            estado="cancelada", cancelado=timezone.now()
+        )
+        inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="cancelar")
