@@ -71,3 +71,27 @@ def alumno_propio(*, cliente_id: int):
 
     return (Alumno.objects.using(DB_NEGOCIO)
             .filter(vinculos__cliente_id=cliente_id, vinculos__parentesco=Parentesco.PROPIO).first())
+
+
+def alumnos_buscar(*, texto: str, responsable_id: int | None = None, limite: int = 10) -> list:
+    """Active alumnos whose name, surnames, CURP or matrícula contain every typed word (any
+    case), at most ``limite``; those paid for by ``responsable_id`` first. Without text, only
+    that responsible's alumnos (the till's picker lists a family's children before any search)."""
+    from clientes.models import Alumno, AlumnoResponsable
+
+    alumnos = Alumno.objects.using(DB_NEGOCIO).filter(activo=True)
+    palabras = (texto or "").split()
+    if not palabras and responsable_id is None:
+        return []
+    for palabra in palabras:
+        alumnos = alumnos.filter(
+            Q(nombre__icontains=palabra) | Q(apellidos__icontains=palabra) | Q(curp__icontains=palabra)
+            | Q(matricula__icontains=palabra)
+        )
+    de_la_familia = models.Exists(
+        AlumnoResponsable.objects.using(DB_NEGOCIO).filter(alumno=models.OuterRef("pk"), cliente_id=responsable_id)
+    ) if responsable_id is not None else models.Value(False)
+    alumnos = alumnos.annotate(de_la_familia=de_la_familia)
+    if not palabras:
+        alumnos = alumnos.filter(de_la_familia=True)
+    return list(alumnos.order_by("-de_la_familia", "apellidos", "nombre", "id")[:limite])

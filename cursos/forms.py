@@ -1,10 +1,104 @@
+"""Admin forms of courses and editions: input through ``ventas_ingenio.entradas`` (Spanish
+messages, ASCII digits); the services write (``cursos.services``)."""
+
 import datetime
 
 from django import forms
 from django.utils import timezone
 
-from cursos.models import EstadoEdicion
-from ventas.campos import FechaField
+from cursos.models import Curso, Edicion, EstadoEdicion, Modalidad
+from cursos.selectors import edicion_ocupados
+from cursos.services import CUPO_MAXIMO
+from inventario.models import Producto
+from ventas.campos import FechaField as FechaReporteField
+from ventas_ingenio.entradas import DineroField, EnteroField, FechaField, TextoField
+
+
+class CursoForm(forms.ModelForm):
+    codigo = TextoField(label="Código", max_length=30, help_text="Se guarda en mayúsculas.")
+    nombre = TextoField(label="Nombre", max_length=150)
+    modalidad = forms.ChoiceField(label="Modalidad", choices=Modalidad.choices,
+                                  error_messages={"invalid_choice": "Elige presencial, en línea o híbrido."})
+    duracion_horas = EnteroField(
+        label="Duración (horas)", min_value=1, max_value=10_000,
+        error_messages={"min_value": "La duración debe ser de al menos 1 hora.",
+                        "max_value": "La duración no puede pasar de 10,000 horas.",
+                        "invalid": "Escribe la duración en horas (número entero).",
+                        "required": "Escribe la duración en horas."},
+    )
+    precio_lista = DineroField(label="Precio de lista", required=True)
+
+    class Meta:
+        model = Curso
+        fields = ["codigo", "nombre", "modalidad", "duracion_horas", "precio_lista", "activo"]
+
+    def clean_codigo(self):
+        codigo = self.cleaned_data["codigo"].strip().upper()
+        otros = Curso.objects.filter(codigo=codigo)
+        if self.instance.pk:
+            otros = otros.exclude(pk=self.instance.pk)
+        if otros.exists():
+            raise forms.ValidationError("Ya existe un curso con este código.")
+        return codigo
+
+
+class EdicionForm(forms.ModelForm):
+    """An edition; its code (the product's, scanned at the till) is given once, when created."""
+
+    codigo = TextoField(label="Código de la edición", max_length=40, required=False,
+                        help_text="Se guarda en mayúsculas; es el código que se escanea o escribe en la caja.")
+    fecha_inicio = FechaField(label="Inicio", required=True)
+    fecha_fin = FechaField(label="Fin", required=True)
+    cupo_maximo = EnteroField(
+        label="Cupo máximo", min_value=1, max_value=CUPO_MAXIMO,
+        error_messages={"min_value": "El cupo debe ser de al menos 1 lugar.",
+                        "max_value": f"El cupo no puede pasar de {CUPO_MAXIMO:,} lugares.",
+                        "invalid": "Escribe el cupo como número entero.",
+                        "required": "Escribe el cupo máximo."},
+    )
+    precio = DineroField(label="Precio de la edición", required=False,
+                         help_text="Vacío: el precio de lista del curso.")
+    estado = forms.ChoiceField(label="Estado", choices=EstadoEdicion.choices,
+                               error_messages={"invalid_choice": "Elige programada, en curso o cerrada."})
+
+    class Meta:
+        model = Edicion
+        fields = ["curso", "fecha_inicio", "fecha_fin", "cupo_maximo", "precio", "estado"]
+        error_messages = {"curso": {"required": "Elige el curso.",
+                                    "invalid_choice": "Ese curso no existe."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The course and the code stay: the product and its sales are tied to them.
+            self.fields.pop("codigo")
+            self.fields["curso"].disabled = True
+
+    def clean_codigo(self):
+        codigo = (self.cleaned_data.get("codigo") or "").strip().upper()
+        if not codigo:
+            raise forms.ValidationError("Escribe el código de la edición.")
+        if Producto.objects.filter(codigo=codigo).exists():
+            raise forms.ValidationError("Ya existe un producto con este código.")
+        return codigo
+
+    def clean(self):
+        datos = super().clean()
+        inicio, fin = datos.get("fecha_inicio"), datos.get("fecha_fin")
+        if inicio and fin and fin < inicio:
+            self.add_error("fecha_fin", "La fecha de fin no puede ser anterior a la de inicio.")
+        cupo = datos.get("cupo_maximo")
+        if self.instance.pk and cupo is not None:
+            ocupados = edicion_ocupados(edicion=Edicion.objects.select_related("producto").get(pk=self.instance.pk))
+            if cupo < ocupados:
+                self.add_error("cupo_maximo", f"El cupo no puede ser menor que los lugares ya ocupados ({ocupados}).")
+        return datos
+
+    def _post_clean(self):
+        # The services validate and write (product, edition and ledger together); the model's
+        # own validation would see an edition without its product.
+        pass
+
 
 DIAS_MAXIMOS_REPORTE = 366 * 3
 
@@ -26,8 +120,8 @@ class EdicionFiltroForm(forms.Form):
 class ReporteEscolarForm(forms.Form):
     """A range of local days; by default this month so far."""
 
-    desde = FechaField(label="Desde")
-    hasta = FechaField(label="Hasta")
+    desde = FechaReporteField(label="Desde")
+    hasta = FechaReporteField(label="Hasta")
 
     def clean(self):
         datos = super().clean()

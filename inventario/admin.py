@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from inventario.exceptions import InventarioError
 from inventario.forms import AjusteForm, EntradaForm, PrecioListaForm, ProductoForm
-from inventario.models import Categoria, MovimientoInventario, Producto
+from inventario.models import Categoria, MovimientoInventario, Producto, TipoProducto
 from inventario.selectors import productos_buscar, productos_orden, texto_palabras
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
 from ventas_ingenio.entradas import entero_leer
@@ -114,7 +114,16 @@ class ProductoAdmin(admin.ModelAdmin):
         kwargs.setdefault("form", PrecioListaForm)
         return super().get_changelist_form(request, **kwargs)
 
+    def has_change_permission(self, request, obj=None):
+        # An edition of a course is a product only to be sold: its seats, price and name follow
+        # the edition (Cursos › Ediciones), so here it is read-only.
+        if obj is not None and obj.tipo == TipoProducto.CURSO:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.tipo == TipoProducto.CURSO:
+            return False
         # A product with movements (sold, received) is deactivated, never deleted.
         if obj is not None and obj.movimientos.exists():
             return False
@@ -128,13 +137,24 @@ class ProductoAdmin(admin.ModelAdmin):
         return propias + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        edicion_id = self._edicion_id(object_id)
         extra_context = {
             **(extra_context or {}),
-            "puede_registrar_entrada": request.user.has_perm("inventario.registrar_entrada"),
-            "puede_ajustar": request.user.has_perm("inventario.ajustar_existencia"),
+            "puede_registrar_entrada": request.user.has_perm("inventario.registrar_entrada") and edicion_id is None,
+            "puede_ajustar": request.user.has_perm("inventario.ajustar_existencia") and edicion_id is None,
+            "url_edicion": reverse("admin:cursos_edicion_change", args=[edicion_id]) if edicion_id else None,
             "url_movimientos": reverse("admin:inventario_movimientoinventario_changelist") + f"?producto__exact={object_id}",
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _edicion_id(object_id) -> int | None:
+        """The id when the product is an edition of a course (its seats are changed there)."""
+        producto_id = entero_leer(object_id, minimo=1)
+        if producto_id is None:
+            return None
+        es_curso = Producto.objects.filter(pk=producto_id, tipo=TipoProducto.CURSO).exists()
+        return producto_id if es_curso else None
 
     # --- The two stock flows ------------------------------------------------------------------
     def _producto_o_404(self, request, object_id, permiso):
@@ -144,6 +164,16 @@ class ProductoAdmin(admin.ModelAdmin):
         if producto is None:
             raise Http404("No existe ese producto.")
         return producto
+
+    def _si_es_curso(self, request, producto):
+        """An edition's seats are not goods: no entrada nor ajuste here, but its maximum."""
+        if producto.tipo != TipoProducto.CURSO:
+            return None
+        messages.error(
+            request, f"{producto.nombre} es una edición de un curso: sus lugares se cambian con el cupo máximo "
+            "de la edición, no con entradas ni ajustes.",
+        )
+        return redirect("admin:cursos_edicion_change", producto.pk)
 
     def _responder(self, request, producto, form, titulo, plantilla):
         contexto = {
@@ -160,6 +190,8 @@ class ProductoAdmin(admin.ModelAdmin):
 
     def entrada_view(self, request, object_id):
         producto = self._producto_o_404(request, object_id, "inventario.registrar_entrada")
+        if (rechazo := self._si_es_curso(request, producto)) is not None:
+            return rechazo
         form = EntradaForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -179,6 +211,8 @@ class ProductoAdmin(admin.ModelAdmin):
 
     def ajuste_view(self, request, object_id):
         producto = self._producto_o_404(request, object_id, "inventario.ajustar_existencia")
+        if (rechazo := self._si_es_curso(request, producto)) is not None:
+            return rechazo
         form = AjusteForm(request.POST or None, initial={"existencia_anterior": producto.existencia})
         if request.method == "POST" and form.is_valid():
             try:

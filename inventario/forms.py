@@ -52,6 +52,12 @@ class PrecioListaForm(forms.ModelForm):
         model = Producto
         fields = ["precio"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An edition's price follows its course or edition (Cursos › Ediciones): shown, not edited.
+        if self.instance.pk and self.instance.tipo == "curso":
+            self.fields["precio"].disabled = True
+
 
 class EntradaForm(forms.Form):
     cantidad = EnteroField(

@@ -53,6 +53,20 @@ class PagoNoValido(VentaError):
     pass
 
 
+class InscripcionNoValida(VentaError):
+    """A course seat that cannot be sold: edition full, closed or past, alumno already enrolled or
+    inactive, or no paying client (the message says which). Nothing was written."""
+
+
+class AlumnoRequerido(VentaError):
+    """An edition was scanned or picked without saying which alumno it is for: the till opens
+    the alumno picker for ``producto_id``."""
+
+    def __init__(self, *, producto_id: int, nombre: str):
+        super().__init__(f"Elige el alumno que se inscribe en {nombre}.")
+        self.producto_id = producto_id
+
+
 class CarritoCambiado(VentaError):
     """The cart (a price, a line, the client) changed after the checkout form was shown."""
 

@@ -1,8 +1,8 @@
-"""Courses, editions and enrollments for tests that do not go through the till.
+"""Courses, editions and enrollments for tests.
 
-``inscribir`` sells the edition's seat through the real cart and checkout (``vender``), marks
-the line with its alumno and the sale with the client who pays, and writes the enrollment and
-its Aula outbox row in one transaction, as the checkout does.
+``inscribir`` sells the edition's seat through the real cart and checkout: the cart's client is
+the one who pays, the seat's line names the alumno, and the checkout writes the enrollment and
+its Aula outbox row in its transaction.
 """
 
 import datetime
@@ -17,7 +17,7 @@ from cursos.models import Curso, Edicion, Inscripcion
 from integraciones.services import inscripcion_encolar
 from inventario.services import existencia_registrar_entrada
 from inventario.tests.factories import ProductoFactory
-from ventas.models import Venta, VentaDetalle
+from ventas.caja.services import carrito_cliente_asignar, carrito_inscribir
 from ventas.tests.factories import vender
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -50,15 +50,12 @@ def alumno_crear(n: int, *, responsable=None, **campos):
 
 
 def inscribir(*, cajero, alumno, edicion: Edicion, cliente) -> Inscripcion:
-    """Sell one seat of ``edicion`` for ``alumno``, paid by ``cliente``; enroll and queue it for Aula."""
-    venta = vender(cajero, [(edicion.producto, 1)])
-    Venta.objects.using(DB_NEGOCIO).filter(pk=venta.pk).update(cliente=cliente)
-    detalle = VentaDetalle.objects.using(DB_NEGOCIO).get(venta=venta, producto=edicion.producto)
-    VentaDetalle.objects.using(DB_NEGOCIO).filter(pk=detalle.pk).update(alumno=alumno)
-    with transaction.atomic(using=DB_NEGOCIO):
-        inscripcion = Inscripcion.objects.using(DB_NEGOCIO).create(alumno=alumno, edicion=edicion, venta_detalle=detalle)
-        inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="crear")
-    return inscripcion
+    """Sell one seat of ``edicion`` for ``alumno``, paid by ``cliente``, at the till: the checkout
+    enrolls and queues it for Aula."""
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    carrito_inscribir(cajero=cajero, producto_id=edicion.pk, alumno_id=alumno.pk)
+    venta = vender(cajero, [])
+    return Inscripcion.objects.using(DB_NEGOCIO).get(venta_detalle__venta=venta, alumno=alumno)
 
 
 def inscripcion_cancelar(inscripcion: Inscripcion) -> None:

@@ -10,7 +10,13 @@
      through the same queue: the cart updates in place and the focus comes back to the box.
    - F2 (or "+" in the empty box) goes to the payment with the total as cash, selected; Enter
      charges; quick-cash buttons; the change is computed as the cashier types. After the sale a
-     panel shows the change large: Enter opens the ticket, Esc (or the next scan) closes it. */
+     panel shows the change large: Enter opens the ticket, Esc (or the next scan) closes it.
+   - An edition of a course adds nothing by itself: its scan (or pick) answers with the alumno
+     picker (#inscribir). Scans queued behind it go on as usual; once the queue is empty (and the
+     box is empty) the focus goes to the picker's search (#buscar-alumno). A barcode scanned into
+     that search (digits only) goes to the scan queue, not to the alumno search, so no scan is
+     lost. Picking an alumno adds the seat and leaves the picker open for a sibling; "Listo" or
+     Esc closes it. */
 (function () {
   "use strict";
   var campo = document.getElementById("buscar-producto");
@@ -89,6 +95,7 @@
     plantilla.innerHTML = html;
     var enfocado = document.activeElement;
     var ventaHecha = false;
+    var selectorAbierto = false;
     Array.prototype.slice.call(plantilla.content.children).forEach(function (nuevo) {
       if (!nuevo.id) { return; }
       if (nuevo.id === "caja-mensajes") {
@@ -102,6 +109,7 @@
         return;
       }
       if (nuevo.id === "venta-hecha") { ventaHecha = true; }
+      if (nuevo.id === "inscribir" && !nuevo.hidden) { selectorAbierto = true; }
       var viejo = $(nuevo.id);
       if (viejo) { viejo.replaceWith(nuevo); }
     });
@@ -118,8 +126,20 @@
     if (reciente && reciente.scrollIntoView) { reciente.scrollIntoView({ block: "nearest" }); }
     // Focus: back to the box after an action, or where the cashier is fixing something.
     var conError = document.querySelector("#cliente .campo-error input, #cobro .campo-error input");
+    var conErrorAlumno = document.querySelector("#form-alumno-nuevo .campo-error input, #form-alumno-nuevo .campo-error select");
     if (tarea.formulario === "form-cliente" && conError) {
       conError.focus();
+    } else if (tarea.formulario === "form-alumno-nuevo" && conErrorAlumno) {
+      conErrorAlumno.focus();
+    } else if (tarea.formulario === "form-inscribir-buscar" && $("buscar-alumno")) {
+      var primero = document.querySelector("#inscribir .alumno-elegir");
+      (primero || $("buscar-alumno")).focus();
+    } else if (selectorAbierto && (tarea.texto || tarea.formulario === "formulario")) {
+      // Opened by a scan or a pick: its search takes the focus once nothing else is on its way.
+      cuandoTermine(function () {
+        var buscar = $("buscar-alumno");
+        if (buscar && !campo.value && !cola.length) { buscar.focus(); }
+      });
     } else if (tarea.formulario === "form-cobro" && !ventaHecha) {
       var efectivo = $("id_efectivo_recibido");
       if (efectivo) { efectivo.focus(); efectivo.select(); }
@@ -195,8 +215,19 @@
     var form = evento.target;
     if (!form.hasAttribute || !form.hasAttribute("data-asincrono")) { return; }
     evento.preventDefault();
+    if (form.id === "form-inscribir-buscar") {
+      var escrito = (form.elements.texto.value || "").trim();
+      if (/^\d+$/.test(escrito)) {
+        // A barcode scanned while the picker had the focus: it is a scan, not an alumno's name.
+        form.elements.texto.value = "";
+        campo.value = escrito;
+        campo.focus();
+        escanear();
+        return;
+      }
+    }
     var boton = evento.submitter;
-    var formId = form.id || (form.closest("#cliente") ? "form-cliente" : "formulario");
+    var formId = form.id || (form.closest("#cliente") ? "form-cliente" : (form.closest("#inscribir") ? "form-inscribir" : "formulario"));
     var datosFijos = new URLSearchParams(new FormData(form));
     if (form.classList.contains("form-linea")) {
       // Enter in a line field fires both "change" and the submit: send the same values once.
@@ -217,7 +248,8 @@
         return datos;
       }
     });
-    if (formId !== "form-cobro" && formId !== "form-cliente") { campo.focus(); }
+    if (formId !== "form-cobro" && formId !== "form-cliente" && formId !== "form-alumno-nuevo" &&
+        formId !== "form-inscribir-buscar") { campo.focus(); }
   }, true);
 
   // --- Name matches while typing (arrows + Enter) -------------------------------------------
@@ -270,7 +302,9 @@
       var boton = document.createElement("button");
       boton.type = "submit";
       boton.className = "coincidencia";
-      var estado = !p.activo ? "Dado de baja" : (p.existencia <= 0 ? "Sin existencia" : p.existencia + " en existencia");
+      var estado = !p.activo ? "Dado de baja" : p.curso
+        ? (p.existencia <= 0 ? "Sin lugares" : p.existencia + (p.existencia === 1 ? " lugar libre" : " lugares libres"))
+        : (p.existencia <= 0 ? "Sin existencia" : p.existencia + " en existencia");
       [["codigo", p.codigo], ["nombre", p.nombre], ["precio", "$" + p.precio], ["existencia", estado]].forEach(function (par) {
         var span = document.createElement("span");
         span.className = par[0];
@@ -422,6 +456,8 @@
       evento.preventDefault();
       lineaPendienteGuardar();
       irACobrar();
+    } else if (evento.key === "Escape" && evento.target.closest && evento.target.closest("#inscribir")) {
+      cerrarSelector();
     } else if (evento.key === "Escape" && panelVenta()) {
       cerrarPanel();
       campo.focus();
@@ -431,11 +467,30 @@
   });
 
   document.addEventListener("click", function (evento) {
-    var destino = evento.target.closest ? evento.target.closest("#pie-cobrar, #cerrar-venta-hecha") : null;
+    var destino = evento.target.closest ? evento.target.closest("#pie-cobrar, #cerrar-venta-hecha, #inscribir-listo") : null;
     if (!destino) { return; }
     evento.preventDefault();
-    if (destino.id === "pie-cobrar") { irACobrar(); } else { cerrarPanel(); campo.focus(); }
+    if (destino.id === "pie-cobrar") {
+      irACobrar();
+    } else if (destino.id === "inscribir-listo") {
+      cerrarSelector();
+    } else {
+      cerrarPanel();
+      campo.focus();
+    }
   });
+
+  // The picker closes in place (the server keeps nothing open: it is only a page parameter).
+  function cerrarSelector() {
+    var selector = $("inscribir");
+    if (selector && !selector.hidden) {
+      var vacio = document.createElement("section");
+      vacio.id = "inscribir";
+      vacio.hidden = true;
+      selector.replaceWith(vacio);
+    }
+    campo.focus();
+  }
 
   actualizar();
 })();

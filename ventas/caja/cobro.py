@@ -26,11 +26,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connections, transaction
 
+from cursos.models import EstadoInscripcion, Inscripcion
+from integraciones.services import inscripcion_encolar
 from inventario.exceptions import ExistenciaInsuficiente
-from inventario.models import Producto, TipoMovimiento
+from inventario.models import Producto, TipoMovimiento, TipoProducto
 from inventario.services import MovimientoDatos, existencias_mover
 from ventas import calculos
-from ventas.caja.selectors import carrito_huella
+from ventas.caja.selectors import carrito_huella, inscripciones_impedimento
 from ventas.exceptions import (
     CarritoCambiado,
     CarritoVacio,
@@ -38,6 +40,7 @@ from ventas.exceptions import (
     CobroOcupado,
     DescuentoNoAutorizado,
     DescuentoNoValido,
+    InscripcionNoValida,
     PagoNoValido,
     ProductoNoVendible,
     TurnoNoAbierto,
@@ -88,7 +91,9 @@ def venta_confirmar(
     nothing is written; the same key with another cart raises ``ClaveCobroReutilizada``.
     Raises ``CarritoVacio``, ``CarritoCambiado`` (a price or line changed since the form was
     shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
-    ``ProductoNoVendible``, ``DescuentoNoAutorizado``, ``PagoNoValido``, ``TurnoNoAbierto``
+    ``ProductoNoVendible``, ``InscripcionNoValida`` (a course seat that cannot be sold: edition
+    full, closed or past, alumno already enrolled or inactive, no paying client), ``DescuentoNoAutorizado``,
+    ``PagoNoValido``, ``TurnoNoAbierto``
     (the cashier has no open shift; the sale goes into that shift), ``VendedorNoValido`` (the
     salesperson named on the cart is no longer active) and ``CobroOcupado`` (lock wait over the
     limit). On any error nothing is written. The sale records its salesperson (the cart's, else
@@ -102,10 +107,14 @@ def venta_confirmar(
             venta = _venta_escribir(
                 cajero=cajero, clave_cobro=clave_cobro, huella=huella, pagos=pagos, efectivo_recibido=efectivo_recibido
             )
-    except IntegrityError:
+    except IntegrityError as error:
         # A concurrent POST with the same key won the race: its sale is the answer.
         existente = _venta_existente(clave_cobro=clave_cobro, huella=huella)
         if existente is None:
+            if _UNA_INSCRIPCION_POR_EDICION in str(error):
+                # The checks under the locks make this unreachable; the unique index still
+                # answers in Spanish if they ever miss a case.
+                raise InscripcionNoValida("Un alumno del carrito ya está inscrito en esa edición.") from error
             raise
         return existente, False
     except OperationalError as error:
@@ -125,6 +134,11 @@ def venta_confirmar(
 
 class _ClaveYaCobrada(Exception):
     pass
+
+
+_UNA_INSCRIPCION_POR_EDICION = next(
+    c.name for c in Inscripcion._meta.constraints if c.name == "inscripcion_una_por_edicion"
+)
 
 
 def _espera_maxima() -> str:
@@ -172,7 +186,7 @@ FROM carrito
 """
 _LINEAS_Y_PRODUCTOS_BLOQUEAR = """
 SELECT p.*, l.id_carrito_linea AS linea_id, l.cantidad AS linea_cantidad,
-    l.descuento AS linea_descuento, l.precio_visto AS linea_precio_visto
+    l.descuento AS linea_descuento, l.precio_visto AS linea_precio_visto, l.id_alumno AS linea_alumno_id
 FROM tra_carrito_linea l JOIN cat_producto p ON p.id_producto = l.id_producto
 WHERE l.id_carrito = %s
 ORDER BY p.id_producto
@@ -210,6 +224,7 @@ def _lineas_y_productos_bloquear(*, carrito: Carrito) -> tuple[list[CarritoLinea
         lineas.append(CarritoLinea(
             id=producto.linea_id, carrito=carrito, producto=producto, cantidad=producto.linea_cantidad,
             descuento=producto.linea_descuento, precio_visto=producto.linea_precio_visto,
+            alumno_id=producto.linea_alumno_id,
         ))
     return lineas, productos
 
@@ -237,6 +252,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
     if cambiados:
         detalle = ", ".join(f"{p.nombre} ahora cuesta ${p.precio:,.2f}" for p in cambiados)
         raise CarritoCambiado(f"Cambió el precio: {detalle}. Revisa el nuevo total y vuelve a cobrar.")
+    _inscripciones_revisar(carrito=carrito, lineas=lineas, productos=productos)
 
     limite = limite_descuento()
     puede_autorizar = cajero.has_perm(PERMISO_AUTORIZAR)
@@ -307,7 +323,25 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         usuario=cajero,
         bloqueados=productos,
     )
+    # The enrollments were written with the sale; their creation in Aula is queued in the same
+    # transaction (the outbox sends it after commit, once the alumno exists in SII).
+    for inscripcion_id in venta.inscripciones_creadas:
+        inscripcion_encolar(inscripcion_id=inscripcion_id, operacion="crear")
     return venta
+
+
+def _inscripciones_revisar(*, carrito: Carrito, lineas: list[CarritoLinea], productos: dict[int, Producto]) -> None:
+    """The course seats' rules (``selectors.inscripciones_impedimento``) asked again under the
+    locks: the free seats come from the locked product rows, the rest is read after them."""
+    asientos = [(x.producto_id, x.alumno_id) for x in lineas if productos[x.producto_id].tipo == TipoProducto.CURSO]
+    if any(x.alumno_id is not None for x in lineas if productos[x.producto_id].tipo != TipoProducto.CURSO):
+        raise CarritoCambiado("Una línea de artículo tiene un alumno: quítala y vuelve a agregarla.")
+    motivo = inscripciones_impedimento(
+        cliente_id=carrito.cliente_id, asientos=asientos, publico_general=carrito.publico_general_id,
+        libres={producto_id: productos[producto_id].existencia for producto_id, _ in asientos},
+    )
+    if motivo:
+        raise InscripcionNoValida(motivo)
 
 
 # The sale, its lines and payments, and the charged cart deleted, in one statement: the sale's
@@ -324,6 +358,11 @@ WITH venta AS (
 ), lineas AS (
     INSERT INTO {linea} ({l_columnas})
     SELECT {l_seleccion} FROM venta, UNNEST({l_arreglos}) AS l({l_nombres})
+    RETURNING {linea_pk}, {linea_producto}, {linea_alumno}
+), inscripciones AS (
+    INSERT INTO {inscripcion} ({i_columnas})
+    SELECT {i_seleccion} FROM lineas WHERE lineas.{linea_alumno} IS NOT NULL
+    RETURNING {inscripcion_pk}
 ), pagos AS (
     INSERT INTO {pago} ({p_columnas})
     SELECT {p_seleccion} FROM venta, UNNEST({p_arreglos}) AS l({p_nombres})
@@ -332,8 +371,24 @@ WITH venta AS (
 ), carrito AS (
     DELETE FROM {carrito} WHERE {carrito_pk} = %(carrito)s
 )
-SELECT {venta_devueltas} FROM venta
+SELECT {venta_devueltas}, ARRAY(SELECT {inscripcion_pk} FROM inscripciones ORDER BY 1) FROM venta
 """
+
+# Where each field of an enrollment comes from: the sale line just written, or a constant
+# parameter ``i_<attname>``. A field added to Inscripcion and missing here fails with KeyError.
+_INSCRIPCION_DE_LINEA = {"alumno_id": "alumno", "edicion_id": "producto", "venta_detalle_id": "id"}
+_INSCRIPCION_CONSTANTES = {"estado": EstadoInscripcion.ACTIVA, "id_aula": "", "cancelado": None}
+
+
+def _inscripcion_seleccion() -> str:
+    partes = []
+    for campo in sql.campos_insertables(Inscripcion):
+        if campo.attname in _INSCRIPCION_DE_LINEA:
+            partes.append(f"lineas.{sql.columna(VentaDetalle, _INSCRIPCION_DE_LINEA[campo.attname])}")
+        else:
+            _INSCRIPCION_CONSTANTES[campo.attname]  # noqa: B018 - KeyError for a field nobody supplies
+            partes.append(f"%(i_{campo.attname})s::{sql.tipo_arreglo(campo).removesuffix('[]')}")
+    return ", ".join(partes)
 
 
 def _de_venta(modelo, prefijo: str) -> dict[str, str]:
@@ -367,6 +422,13 @@ def _venta_insertar_sql() -> str:
         carrito_linea_carrito=sql.columna(CarritoLinea, "carrito"),
         carrito=sql.tabla(Carrito),
         carrito_pk=sql.columna(Carrito, "id"),
+        linea_pk=sql.columna(VentaDetalle, "id"),
+        linea_producto=sql.columna(VentaDetalle, "producto"),
+        linea_alumno=sql.columna(VentaDetalle, "alumno"),
+        inscripcion=sql.tabla(Inscripcion),
+        i_columnas=", ".join(sql.nombre(c.column) for c in sql.campos_insertables(Inscripcion)),
+        i_seleccion=_inscripcion_seleccion(),
+        inscripcion_pk=sql.columna(Inscripcion, "id"),
     )
 
 
@@ -392,9 +454,9 @@ def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Ven
             "importe": c.importe,
             "iva": c.iva,
             "cantidad_devuelta": 0,
-            "alumno_id": None,
+            "alumno_id": linea.alumno_id,
         }
-        for _, producto, c in calculadas
+        for linea, producto, c in calculadas
     ]
     cobros = [
         {"metodo": p.metodo, "monto": p.monto, "recibido": p.recibido, "cambio": p.cambio, "referencia": p.referencia}
@@ -404,13 +466,16 @@ def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Ven
         **{f"v_{c.attname}": campos[c.attname] for c in sql.campos_insertables(Venta)},
         **_arreglos(VentaDetalle, "l", lineas),
         **_arreglos(Pago, "p", cobros),
+        **{f"i_{c}": v for c, v in _INSCRIPCION_CONSTANTES.items()},
         "carrito": carrito.pk,
     }
     with connections[DB_NEGOCIO].cursor() as cursor:
         cursor.execute(_venta_insertar_sql(), parametros)
-        devueltos = cursor.fetchone()
+        *devueltos, inscripciones = cursor.fetchone()
     de_la_base = dict(zip((c.attname for c in sql.campos_de_la_base(Venta)), devueltos, strict=True))
-    return sql.instancia(Venta, {**campos, **de_la_base})
+    venta = sql.instancia(Venta, {**campos, **de_la_base})
+    venta.inscripciones_creadas = list(inscripciones)
+    return venta
 
 
 def _producto_vendible_al_cobrar(producto: Producto, cantidad: int) -> None:

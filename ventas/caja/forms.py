@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from ventas.politica import CANTIDAD_MAXIMA, Credenciales
-from ventas_ingenio.entradas import DineroField, EnteroField, TelefonoField, TextoField
+from ventas_ingenio.entradas import DineroField, EnteroField, FechaField, TelefonoField, TextoField
 
 MENSAJES_CANTIDAD = {
     "required": "Escribe la cantidad.",
@@ -94,3 +95,45 @@ class ClienteRapidoForm(forms.Form):
                              error_messages={"invalid": "Escribe un correo electrónico válido."})
     telefono = TelefonoField(label="Teléfono", required=False)
     curp = TextoField(label="CURP", max_length=18, required=False)
+
+
+# --- Course seats: the alumno picker --------------------------------------------------------
+
+def _id_field(etiqueta: str, mensaje: str) -> EnteroField:
+    return EnteroField(label=etiqueta, min_value=1,
+                       error_messages=dict.fromkeys(("invalid", "required", "min_value", "max_value"), mensaje))
+
+
+class InscribirForm(forms.Form):
+    """One seat of an edition (``producto``) for an alumno."""
+
+    producto = _id_field("Edición", "Edición no válida.")
+    alumno = _id_field("Alumno", "Alumno no válido.")
+
+
+class InscribirBuscarForm(forms.Form):
+    producto = _id_field("Edición", "Edición no válida.")
+    texto = TextoField(label="Buscar alumno", max_length=100, required=False,
+                       error_messages={"max_length": "La búsqueda es demasiado larga."})
+
+
+class AlumnoRapidoForm(forms.Form):
+    """Register an alumno in place, paid for by the cart's client (the alumnos service validates
+    the rest: CURP, duplicates)."""
+
+    producto = _id_field("Edición", "Edición no válida.")
+    nombre = TextoField(label="Nombre del alumno", max_length=100)
+    apellidos = TextoField(label="Apellidos", max_length=150, required=False)
+    curp = TextoField(label="CURP (opcional)", max_length=18, required=False)
+    fecha_nacimiento = FechaField(label="Fecha de nacimiento", required=False,
+                                  maxima=lambda: timezone.localdate(),
+                                  mensaje_maxima="La fecha de nacimiento no puede ser futura.")
+    parentesco = forms.ChoiceField(label="El cliente es su", choices=[], initial="madre",
+                                   error_messages={"invalid_choice": "Elige el parentesco de la lista."})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "alumno_%s")  # the client's form on the same page uses id_*
+        super().__init__(*args, **kwargs)
+        from clientes.models import Parentesco
+
+        self.fields["parentesco"].choices = Parentesco.choices

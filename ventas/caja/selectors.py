@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +18,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from clientes.models import Alumno, Cliente
+from cursos.models import Edicion
+from cursos.selectors import edicion_impedimento, inscripciones_vigentes
 from inventario.models import Producto
 from inventario.selectors import productos_buscar, productos_ordenar, productos_parecidos
 from ventas import calculos
@@ -24,6 +28,7 @@ from ventas.models import (
     Carrito,
     CarritoLinea,
     Venta,
+    VentaDetalle,
 )
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -68,7 +73,8 @@ def carrito_de_cajero(*, cajero) -> CarritoVista:
         Carrito.objects.using(DB_NEGOCIO)
         .select_related("cliente")
         .prefetch_related(
-            Prefetch("lineas", queryset=CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto").order_by("id"))
+            Prefetch("lineas", queryset=CarritoLinea.objects.using(DB_NEGOCIO).select_related("producto", "alumno")
+                     .order_by("id"))
         )
         .filter(id_cajero=cajero.pk, estado=Carrito.Estado.ACTIVO)
         .first()
@@ -127,7 +133,7 @@ def carritos_en_espera(*, cajero) -> QuerySet[Carrito]:
 
 # What a scan needs of the product: the checks, the cart's line and the message (not the
 # description nor the search columns).
-CAMPOS_PRODUCTO_ESCANEO = ("id", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
+CAMPOS_PRODUCTO_ESCANEO = ("id", "tipo", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
 
 
 def producto_por_codigo(*, texto: str) -> Producto | None:
@@ -150,7 +156,7 @@ class Coincidencias(list):
     parecidos: bool = False
 
 
-CAMPOS_CAJA = ("id", "codigo", "nombre", "precio", "existencia", "activo")
+CAMPOS_CAJA = ("id", "tipo", "codigo", "nombre", "precio", "existencia", "activo")
 
 
 def productos_para_caja(*, texto: str, limite: int = 10) -> Coincidencias:
@@ -180,7 +186,8 @@ def venta_para_ticket(*, venta_id: int) -> Venta | None:
     return (
         Venta.objects.using(DB_NEGOCIO)
         .select_related("cliente")
-        .prefetch_related("lineas", "pagos")
+        .prefetch_related(Prefetch("lineas", queryset=VentaDetalle.objects.using(DB_NEGOCIO).select_related("alumno")),
+                          "pagos")
         .filter(pk=venta_id)
         .first()
     )
@@ -192,8 +199,76 @@ def venta_cambio(venta: Venta) -> Decimal:
 
 
 def carrito_huella(*, cliente_id: int | None, lineas) -> str:
-    """Fingerprint of what the cashier saw: client, products, quantities, discounts, prices."""
+    """Fingerprint of what the cashier saw: client, products, quantities, discounts, prices, and
+    the alumno of each course seat."""
     partes = [f"c{cliente_id or 0}"]
-    for linea in sorted(lineas, key=lambda x: x.producto_id):
-        partes.append(f"{linea.producto_id}:{linea.cantidad}:{linea.descuento}:{linea.precio_visto}")
+    for linea in sorted(lineas, key=lambda x: (x.producto_id, x.alumno_id or 0)):
+        parte = f"{linea.producto_id}:{linea.cantidad}:{linea.descuento}:{linea.precio_visto}"
+        partes.append(f"{parte}:a{linea.alumno_id}" if linea.alumno_id else parte)
     return hashlib.sha256("|".join(partes).encode()).hexdigest()
+
+
+# --- Course seats -------------------------------------------------------------------------
+
+
+def publico_general_id() -> int | None:
+    return Cliente.objects.using(DB_NEGOCIO).filter(es_publico_general=True).values_list("pk", flat=True).first()
+
+
+def inscripciones_impedimento(
+    *, cliente_id: int | None, asientos: list[tuple[int, int | None]], libres: dict[int, int],
+    publico_general: int | None = None,
+) -> str:
+    """The first reason these course seats cannot be sold, or "" when they can.
+
+    ``asientos``: ``(edition's product id, alumno id)`` per course line of the cart; ``libres``:
+    free seats per edition, as the caller read them (the checkout: from the rows it has locked).
+    The same rules at add time and at checkout: a paying client other than "Público en general",
+    an active alumno, an edition open and not past (local date), the alumno not already enrolled
+    (active or completed) nor twice in the cart, and enough free seats for the cart's lines.
+    Reads the editions, alumnos and enrollments in statements of their own (so, at checkout,
+    after the locks: what other transactions committed meanwhile)."""
+    if not asientos:
+        return ""
+    publico_general = publico_general if publico_general is not None else publico_general_id()
+    if cliente_id is None or cliente_id == publico_general:
+        return "Para inscribir a un alumno elige primero al cliente que paga (no puede ser Público en general)."
+    ediciones = {
+        e.pk: e for e in Edicion.objects.using(DB_NEGOCIO).select_related("producto")
+        .filter(pk__in={p for p, _ in asientos})
+    }
+    alumnos = Alumno.objects.using(DB_NEGOCIO).in_bulk({a for _, a in asientos if a is not None})
+    vigentes = inscripciones_vigentes(pares={(a, p) for p, a in asientos if a is not None})
+    vistos, por_edicion = set(), Counter()
+    for producto_id, alumno_id in asientos:
+        edicion = ediciones.get(producto_id)
+        if edicion is None:
+            return "Ese producto no es una edición de un curso."
+        nombre = edicion.producto.nombre
+        alumno = alumnos.get(alumno_id)
+        if alumno is None:
+            return f"Elige el alumno que se inscribe en {nombre}."
+        if not alumno.activo:
+            return f"{alumno} está dado de baja: no se puede inscribir."
+        motivo = edicion_impedimento(edicion=edicion)
+        if motivo:
+            return motivo
+        if (alumno_id, producto_id) in vigentes:
+            return f"{alumno} ya está inscrito en {nombre}."
+        if (alumno_id, producto_id) in vistos:
+            return f"{alumno} ya está en el carrito para {nombre}."
+        vistos.add((alumno_id, producto_id))
+        por_edicion[producto_id] += 1
+    for producto_id, pedidos in por_edicion.items():
+        quedan = libres.get(producto_id, 0)
+        if pedidos > quedan:
+            nombre = ediciones[producto_id].producto.nombre
+            if quedan <= 0:
+                return f"{nombre}: la edición está llena, no quedan lugares."
+            return f"{nombre}: solo quedan {quedan} lugares y el carrito pide {pedidos}."
+    return ""
+
+
+def edicion_para_caja(*, producto_id: int) -> Edicion | None:
+    """The edition the alumno picker is open for (with its product and course), or None."""
+    return Edicion.objects.using(DB_NEGOCIO).select_related("producto", "curso").filter(pk=producto_id).first()

@@ -8,15 +8,18 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from inventario.models import Producto
+from clientes.models import Alumno
+from inventario.models import Producto, TipoProducto
 from ventas import calculos
-from ventas.caja.selectors import carrito_huella
+from ventas.caja.selectors import carrito_huella, inscripciones_impedimento, publico_general_id
 from ventas.exceptions import (
+    AlumnoRequerido,
     CantidadNoValida,
     CarritoNoEncontrado,
     CarritoVacio,
     ClienteNoValido,
     DescuentoNoValido,
+    InscripcionNoValida,
     LineaNoEncontrada,
     ProductoNoVendible,
 )
@@ -67,6 +70,7 @@ def carrito_agregar(*, cajero, producto_id: int, cantidad: int = 1) -> CarritoLi
         producto = Producto.objects.using(DB_NEGOCIO).filter(pk=producto_id).first()
         if producto is None:
             raise ProductoNoVendible("Ese producto no existe.")
+        _alumno_exigir(producto)
         linea = CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito, producto=producto).first()
         if linea is not None:
             linea.producto = producto  # already read: the caller's message needs no other query
@@ -101,6 +105,7 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
     The cart's lines are read after the cart is locked (a statement of their own, so they include
     whatever a scan from another tab committed while this one waited for the lock)."""
     _cantidad_validar(cantidad)
+    _alumno_exigir(producto)
     with transaction.atomic(using=DB_NEGOCIO):
         # Lock and touch in one statement: an UPDATE locks the row as FOR UPDATE would.
         carrito = next(iter(Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_TOCAR, [cajero.pk, Carrito.Estado.ACTIVO])), None)
@@ -108,8 +113,9 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
             carrito, lineas = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk), []
         else:
             lineas = list(
-                CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).select_related("producto")
-                .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto",
+                CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).select_related("producto", "alumno")
+                .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto", "alumno_id",
+                      "alumno__nombre", "alumno__apellidos",
                       *(f"producto__{campo}" for campo in CAMPOS_PRODUCTO_LINEA))
                 .order_by("id")
             )
@@ -122,6 +128,44 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
         if linea_nueva:
             lineas.append(linea)
         return Escaneo(carrito=carrito, linea=linea, linea_nueva=linea_nueva, lineas=lineas, huella_antes=huella_antes)
+
+
+def _alumno_exigir(producto: Producto) -> None:
+    """An edition is sold one seat per alumno: scanned or picked alone, the till asks for the alumno."""
+    if producto.tipo == TipoProducto.CURSO:
+        raise AlumnoRequerido(producto_id=producto.pk, nombre=producto.nombre)
+
+
+def carrito_inscribir(*, cajero, producto_id: int, alumno_id: int) -> CarritoLinea:
+    """Add one seat of an edition for ``alumno_id`` to the active cart (its own line, quantity 1).
+
+    Refused with ``InscripcionNoValida`` (nothing written) when the cart has no paying client or
+    it is "Público en general", the alumno is inactive, already enrolled in the edition or already
+    in the cart for it, or the edition is closed, past or full (counting this cart's seats); the
+    checkout asks the same again under its locks (``selectors.inscripciones_impedimento``)."""
+    with transaction.atomic(using=DB_NEGOCIO):
+        carrito = _carrito_bloquear(cajero=cajero)
+        producto = Producto.objects.using(DB_NEGOCIO).filter(pk=producto_id).first()
+        if producto is None or producto.tipo != TipoProducto.CURSO:
+            raise ProductoNoVendible("Esa edición no existe.")
+        alumno = Alumno.objects.using(DB_NEGOCIO).filter(pk=alumno_id).first()
+        if alumno is None:
+            raise InscripcionNoValida("Ese alumno no existe.")
+        asientos = [
+            (producto.pk, a) for a in CarritoLinea.objects.using(DB_NEGOCIO)
+            .filter(carrito=carrito, producto=producto).values_list("alumno_id", flat=True)
+        ]
+        motivo = inscripciones_impedimento(
+            cliente_id=carrito.cliente_id, asientos=[*asientos, (producto.pk, alumno.pk)],
+            libres={producto.pk: producto.existencia},
+        )
+        if motivo:
+            raise InscripcionNoValida(motivo)
+        linea = CarritoLinea(carrito=carrito, producto=producto, cantidad=1, alumno=alumno,
+                             precio_visto=producto.precio)
+        linea.save(using=DB_NEGOCIO, force_insert=True)
+        carrito.save(using=DB_NEGOCIO, update_fields=["actualizado"])
+        return linea
 
 
 def _cantidad_validar(cantidad: int) -> None:
@@ -162,6 +206,8 @@ def carrito_linea_cambiar(*, cajero, linea_id: int, cantidad: int, descuento: De
         )
         if linea is None:
             raise CarritoNoEncontrado()
+        if linea.alumno_id is not None and cantidad != 1:
+            raise CantidadNoValida("Una inscripción es un lugar: para otro alumno agrega la edición otra vez.")
         if descuento > linea.producto.precio * cantidad:
             raise DescuentoNoValido(f"El descuento de {linea.producto.nombre} no puede ser mayor que su importe.")
         if cantidad > linea.cantidad:
@@ -203,6 +249,11 @@ def carrito_cliente_asignar(*, cajero, cliente_id: int | None) -> Carrito:
         carrito = _carrito_bloquear(cajero=cajero)
         if cliente_id is not None and not Cliente.objects.using(DB_NEGOCIO).filter(pk=cliente_id, activo=True).exists():
             raise ClienteNoValido()
+        if (cliente_id is None or cliente_id == publico_general_id()) and carrito.lineas.filter(
+                alumno__isnull=False).exists():
+            raise InscripcionNoValida(
+                "El carrito tiene inscripciones: el cliente que paga no puede ser Público en general."
+            )
         carrito.cliente_id = cliente_id
         carrito.save(using=DB_NEGOCIO)
         return carrito

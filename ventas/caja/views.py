@@ -12,24 +12,29 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from clientes import services as clientes_services
+from clientes.alumnos import alumno_registrar
 from clientes.exceptions import ClienteError
-from clientes.selectors import clientes_buscar
+from clientes.selectors import alumnos_buscar, clientes_buscar
 from inventario.exceptions import InventarioError
 from ventas import calculos, politica
 from ventas.caja import cobro, selectors, services
 from ventas.caja.forms import (
     AgregarProductoForm,
+    AlumnoRapidoForm,
     AutorizarDescuentoForm,
     BuscarProductoForm,
     ClienteRapidoForm,
     CobroForm,
     EsperaForm,
+    InscribirBuscarForm,
+    InscribirForm,
     LineaForm,
     ReanudarForm,
 )
 from ventas.calculos import iva_por_tasa
 from ventas.devoluciones import selectors as devoluciones_selectors
 from ventas.exceptions import (
+    AlumnoRequerido,
     ClaveCobroReutilizada,
     DescuentoNoAutorizado,
     VentaError,
@@ -242,6 +247,10 @@ def _pagina_caja(request, **extra):
         reciente=entero_leer(request.GET.get("reciente"), minimo=1),
     )
     contexto.update(_contexto_cliente(request))
+    producto_id = entero_leer(request.GET.get("inscribir"), minimo=1)
+    if producto_id is not None and "inscribir" not in extra:
+        contexto.update(_contexto_inscribir(
+            request, producto_id=producto_id, texto=texto_limpiar(request.GET.get("alumno"), maximo=100), vista=vista))
     contexto.update(extra)
     return render(request, "ventas/caja.html", contexto)
 
@@ -265,7 +274,15 @@ def _agregado(request, linea) -> None:
 
 @accion_de_caja
 def agregar(request):
-    """A scan or a typed code adds one unit; anything else becomes a name search."""
+    """A scan or a typed code adds one unit; anything else becomes a name search. An edition of a
+    course adds nothing by itself: it opens the alumno picker (each seat is for one alumno)."""
+    try:
+        return _agregar(request)
+    except AlumnoRequerido as pendiente:
+        return _al_selector(request, producto_id=pendiente.producto_id, aviso=str(pendiente))
+
+
+def _agregar(request):
     texto = _datos(BuscarProductoForm(request.POST))["texto"]
     producto = selectors.producto_por_codigo(texto=texto)
     if producto is None:
@@ -289,9 +306,115 @@ def agregar(request):
 @accion_de_caja
 def agregar_producto(request):
     producto_id = _datos(AgregarProductoForm(request.POST))["producto"]
-    linea = services.carrito_agregar(cajero=request.user, producto_id=producto_id)
+    try:
+        linea = services.carrito_agregar(cajero=request.user, producto_id=producto_id)
+    except AlumnoRequerido as pendiente:
+        return _al_selector(request, producto_id=pendiente.producto_id, aviso=str(pendiente), con_coincidencias=True,
+                            coincidencias=[])
     _agregado(request, linea)
     return _de_vuelta(request, reciente=linea.pk, con_coincidencias=True, coincidencias=[])
+
+
+# --- Course seats: the alumno picker ------------------------------------------------------
+
+
+def _contexto_inscribir(request, *, producto_id: int, texto: str = "", alumno_form=None, vista=None) -> dict:
+    """The picker for one edition: the cart client's alumnos first, then what the search found,
+    and the form to register one in place. Nothing when the product is not an edition."""
+    edicion = selectors.edicion_para_caja(producto_id=producto_id)
+    if edicion is None:
+        return {}
+    vista = vista or selectors.carrito_de_cajero(cajero=request.user)
+    cliente = vista.carrito.cliente if vista.carrito else None
+    paga = cliente if cliente is not None and not cliente.es_publico_general else None
+    en_carrito = {v.linea.alumno_id for v in vista.lineas if v.linea.producto_id == producto_id}
+    alumnos = alumnos_buscar(texto=texto, responsable_id=paga.pk if paga else None, limite=10)
+    return {
+        "inscribir": {
+            "edicion": edicion, "texto": texto, "paga": paga, "en_carrito": en_carrito,
+            "alumnos": [a for a in alumnos if a.pk not in en_carrito],
+            "form": alumno_form or AlumnoRapidoForm(initial={"producto": producto_id}),
+        },
+    }
+
+
+def _al_selector(request, *, producto_id: int, texto: str = "", alumno_form=None, aviso: str = "", reciente=None,
+                 **extra):
+    """Back to the POS with the picker open for ``producto_id``: its fragment to the script, the
+    page (POST/redirect/GET) to a plain form; a register form with errors is drawn in place."""
+    if aviso:
+        messages.info(request, aviso)
+    if es_asincrona(request):
+        contexto = _contexto_inscribir(request, producto_id=producto_id, texto=texto, alumno_form=alumno_form)
+        return _fragmentos(request, con_inscribir=True, reciente=reciente, **contexto, **extra)
+    if alumno_form is not None:
+        return _pagina_caja(request, **_contexto_inscribir(request, producto_id=producto_id, alumno_form=alumno_form))
+    parametros = {"inscribir": producto_id}
+    if texto:
+        parametros["alumno"] = texto
+    if reciente:
+        parametros["reciente"] = reciente
+    return redirect(f"{reverse('ventas:caja')}?{urlencode(parametros)}")
+
+
+def _inscrito(request, linea) -> None:
+    messages.success(request, f"Inscripción: {linea.alumno} en {linea.producto.nombre} (${linea.producto.precio:,.2f})")
+
+
+@accion_de_caja
+def inscribir(request):
+    """One seat of the edition for the picked alumno; the picker stays open (a sibling next)."""
+    datos = _datos(InscribirForm(request.POST))
+    try:
+        linea = services.carrito_inscribir(cajero=request.user, producto_id=datos["producto"], alumno_id=datos["alumno"])
+    except ERRORES_DE_CAJA as error:
+        messages.error(request, str(error))
+        return _al_selector(request, producto_id=datos["producto"])
+    _inscrito(request, linea)
+    return _al_selector(request, producto_id=datos["producto"], reciente=linea.pk)
+
+
+@accion_de_caja
+def inscribir_buscar(request):
+    datos = _datos(InscribirBuscarForm(request.POST))
+    return _al_selector(request, producto_id=datos["producto"], texto=datos["texto"])
+
+
+@accion_de_caja
+@permission_required("clientes.add_cliente", raise_exception=True)
+def inscribir_nuevo(request):
+    """Register an alumno paid for by the cart's client and give them the seat. A refused form
+    comes back in the picker with what was typed and the error next to its field."""
+    formulario = AlumnoRapidoForm(request.POST)
+    producto_id = entero_leer(request.POST.get("producto"), minimo=1)
+    if producto_id is None:
+        messages.error(request, "Edición no válida.")
+        return None
+    vista = selectors.carrito_de_cajero(cajero=request.user)
+    cliente = vista.carrito.cliente if vista.carrito else None
+    if cliente is None or cliente.es_publico_general:
+        formulario.is_valid()
+        formulario.add_error(None, "Elige primero al cliente que paga (no puede ser Público en general).")
+    elif formulario.is_valid():
+        datos = formulario.cleaned_data
+        try:
+            alumno = alumno_registrar(
+                nombre=datos["nombre"], apellidos=datos["apellidos"], curp=datos["curp"] or None,
+                fecha_nacimiento=datos["fecha_nacimiento"], responsable=cliente, parentesco=datos["parentesco"],
+            )
+        except ClienteError as error:
+            formulario.add_error(error.campo if error.campo in formulario.fields else None, error.mensaje)
+        else:
+            messages.success(request, f"Alumno {alumno} registrado.")
+            try:
+                linea = services.carrito_inscribir(cajero=request.user, producto_id=producto_id, alumno_id=alumno.pk)
+            except ERRORES_DE_CAJA as error:
+                messages.error(request, str(error))
+                return _al_selector(request, producto_id=producto_id)
+            _inscrito(request, linea)
+            return _al_selector(request, producto_id=producto_id, reciente=linea.pk)
+    messages.error(request, "Revisa los datos del alumno nuevo.")
+    return _al_selector(request, producto_id=producto_id, alumno_form=formulario)
 
 
 @accion_de_caja
@@ -464,7 +587,7 @@ def buscar(request):
         {
             "productos": [
                 {"id": p.pk, "codigo": p.codigo, "nombre": p.nombre, "precio": f"{p.precio:.2f}",
-                 "existencia": p.existencia, "activo": p.activo}
+                 "existencia": p.existencia, "activo": p.activo, "curso": p.tipo == "curso"}
                 for p in productos
             ],
             "hay_mas": productos.hay_mas,

@@ -33,7 +33,8 @@ def venta_para_devolucion(*, venta_id: int, usuario) -> Venta | None:
     venta = (
         Venta.objects.using(DB_NEGOCIO)
         .select_related("cliente")
-        .prefetch_related("lineas", "pagos")
+        .prefetch_related(Prefetch("lineas", queryset=VentaDetalle.objects.using(DB_NEGOCIO).select_related("alumno")),
+                          "pagos")
         .filter(pk=venta_id)
         .first()
     )
@@ -71,7 +72,8 @@ def devolucion_para_ticket(*, devolucion_id: int, usuario) -> Devolucion | None:
         Devolucion.objects.using(DB_NEGOCIO)
         .select_related("venta", "venta__cliente")
         .prefetch_related(
-            Prefetch("lineas", queryset=DevolucionLinea.objects.using(DB_NEGOCIO).select_related("venta_detalle")),
+            Prefetch("lineas", queryset=DevolucionLinea.objects.using(DB_NEGOCIO)
+                     .select_related("venta_detalle", "venta_detalle__alumno")),
             "reembolsos",
         )
         .filter(pk=devolucion_id)

@@ -15,7 +15,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
+from cursos.models import EstadoInscripcion, Inscripcion
+from integraciones.services import inscripcion_encolar
 from inventario.models import TipoMovimiento
 from inventario.services import MovimientoDatos, existencias_mover
 from ventas import calculos
@@ -250,6 +253,8 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
                     f"(se vendieron {detalle.cantidad}, ya se devolvieron {detalle.cantidad_devuelta})."
                 )
 
+    inscripciones = _inscripciones_por_cancelar(detalles=[detalles[i] for i in sorted(pedidas)])
+
     ya_devuelto = {
         fila["venta_detalle_id"]: (fila["importe"], fila["iva"])
         for fila in DevolucionLinea.objects.using(DB_NEGOCIO).filter(venta_detalle__venta=venta)
@@ -309,7 +314,32 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         ],
         usuario=usuario,
     )
+    # The seat went back with the movement above; the enrollment is cancelled here and in Aula
+    # through the outbox, in this transaction.
+    if inscripciones:
+        Inscripcion.objects.using(DB_NEGOCIO).filter(pk__in=[i.pk for i in inscripciones]).update(
+            estado=EstadoInscripcion.CANCELADA, cancelado=timezone.now()
+        )
+        for inscripcion in inscripciones:
+            inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="cancelar")
     return devolucion
+
+
+def _inscripciones_por_cancelar(*, detalles: list[VentaDetalle]) -> list[Inscripcion]:
+    """The enrollments of the course lines being returned, locked (in primary-key order). A
+    completed course is not returned (``DevolucionNoValida``): the alumno took it."""
+    ids = [d.pk for d in detalles if d.alumno_id is not None]
+    if not ids:
+        return []
+    inscripciones = list(
+        Inscripcion.objects.using(DB_NEGOCIO).select_for_update().filter(venta_detalle_id__in=ids)
+        .exclude(estado=EstadoInscripcion.CANCELADA).order_by("pk")
+    )
+    completadas = [i for i in inscripciones if i.estado == EstadoInscripcion.COMPLETADA]
+    if completadas:
+        detalle = next(d for d in detalles if d.pk == completadas[0].venta_detalle_id)
+        raise DevolucionNoValida(f"{detalle.descripcion}: el alumno ya completó el curso, no se puede devolver.")
+    return inscripciones
 
 
 def _unidades(n: int) -> str:

@@ -3,6 +3,7 @@ of demo sales (with returns, cancellations and closed shifts), today's sales of 
 cashier in an open shift (one partly returned, one cancelled), a cart with lines, a cart on
 hold, clients in every SII/Aula sync state and a product with many stock movements."""
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,13 +12,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clientes import services as clientes_services
-from clientes.models import Cliente
+from clientes.models import Alumno, Cliente
+from cursos.models import Edicion
+from cursos.services import curso_registrar, edicion_crear
 from integraciones.models import EstadoSincronizacion, SincronizacionAlumno
 from inventario.models import Categoria, MovimientoInventario, Producto
 from inventario.services import existencia_ajustar, existencia_registrar_entrada
 from ventas.caja.cobro import venta_confirmar
 from ventas.caja.selectors import carrito_de_cajero
-from ventas.caja.services import carrito_agregar, carrito_cliente_asignar, carrito_poner_en_espera
+from ventas.caja.services import (
+    carrito_agregar,
+    carrito_cliente_asignar,
+    carrito_inscribir,
+    carrito_poner_en_espera,
+)
 from ventas.devoluciones.services import LineaDevolucionDatos, venta_cancelar, venta_devolver
 from ventas.models import Carrito, Devolucion, Turno, Venta
 from ventas.turnos.selectors import turno_abierto
@@ -38,6 +46,7 @@ class DatosRicos:
     producto: Producto  # many movements
     cliente: Cliente
     clientes_por_estado: dict[str, Cliente]
+    edicion: Edicion | None = None  # an edition of a course with one seat sold
 
 
 def _nulo():
@@ -106,6 +115,7 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
     detalle = venta.lineas.order_by("id").first()
     devolucion = _devolver_como_gerente(venta, detalle, gerente)
     _cancelar_como_gerente(venta_cancelada, gerente)
+    edicion = _edicion_con_inscripcion(cajero, cliente)
 
     carrito_agregar(cajero=cajero, producto_id=productos[3].pk)
     en_espera = carrito_poner_en_espera(cajero=cajero, nota="Mamá de Sofía")
@@ -118,8 +128,24 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
     return DatosRicos(
         venta=venta, venta_cancelada=venta_cancelada, venta_ajena=venta_ajena, devolucion=devolucion,
         turno_abierto=turno, turno_cerrado=turno_cerrado, linea_id=linea.pk, carrito_en_espera=en_espera,
-        producto=producto, cliente=cliente, clientes_por_estado=estados,
+        producto=producto, cliente=cliente, clientes_por_estado=estados, edicion=edicion,
     )
+
+
+def _edicion_con_inscripcion(cajero, cliente) -> Edicion:
+    """A course, an edition of it and one seat sold to an alumno paid for by ``cliente``."""
+    curso = curso_registrar(codigo="REC-ROB", nombre="Robótica (recorrido)", modalidad="presencial",
+                            duracion_horas=20, precio_lista=Decimal("800.00"))
+    hoy = timezone.localdate()
+    edicion = edicion_crear(curso_id=curso.pk, codigo="REC-ROB-1", fecha_inicio=hoy,
+                            fecha_fin=hoy + datetime.timedelta(days=30), cupo_maximo=5)
+    alumno = Alumno.objects.using(DB_NEGOCIO).create(nombre="Sofía", apellidos="Recorrido")
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    carrito_inscribir(cajero=cajero, producto_id=edicion.pk, alumno_id=alumno.pk)
+    vista = carrito_de_cajero(cajero=cajero)
+    venta_confirmar(cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=[],
+                    efectivo_recibido=Decimal("100000"))
+    return edicion
 
 
 def _devolver_como_gerente(venta, detalle, gerente) -> Devolucion:

@@ -70,6 +70,9 @@ ESPERADO = {
     "ventas:poner_en_espera": SOLO_POST,
     "ventas:reanudar": SOLO_POST,
     "ventas:cobrar": SOLO_POST,
+    "ventas:inscribir": SOLO_POST,
+    "ventas:inscribir_buscar": SOLO_POST,
+    "ventas:inscribir_nuevo": SOLO_POST,
     "ventas:buscar": VENDER,
     "ventas:ticket": TODOS,
     "ventas:venta_cancelar": VENDER,
@@ -109,7 +112,8 @@ ESPERADO = {
 }
 # Model admins: changelist, add, change, history, delete, and the unnamed /<id>/ redirect.
 for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_producto",
-                "inventario_movimientoinventario", "clientes_cliente", "ventas_vendedor"):
+                "inventario_movimientoinventario", "clientes_cliente", "cursos_curso", "cursos_edicion",
+                "ventas_vendedor"):
     for _vista in ("changelist", "add", "change", "history", "delete"):
         ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
 # Sign-in attempts (django-axes): only a superuser reads or clears them (docs/seguridad.md).
@@ -134,6 +138,11 @@ EXCEPCIONES = {
     "admin:clientes_cliente_delete": (302, 302, 403, 302),
     # Salespeople are deactivated, never deleted (VendedorAdmin).
     "admin:ventas_vendedor_delete": (302, 302, 403, 302),
+    # A sold edition is closed, never deleted; a course with editions is deactivated.
+    "admin:cursos_edicion_delete": (302, 302, 403, 302),
+    "admin:cursos_curso_delete": (302, 302, 403, 302),
+    "admin/cursos/curso/<object_id>/": (302, 302, 302, 302),
+    "admin/cursos/edicion/<object_id>/": (302, 302, 302, 302),
     # Without its query parameters the autocomplete refuses (it serves the admin's own widgets).
     "admin:autocomplete": (302, 302, 403, 302),
     # Django answers the unnamed /admin/<model>/<id>/ with a redirect to its change page.
@@ -195,6 +204,7 @@ def _muestras(datos, gerente, cajero) -> dict:
             "admin/inventario/movimientoinventario/": MovimientoInventario.objects.filter(
                 producto=datos.producto).order_by("-pk").first().pk,
             "admin/clientes/cliente/": datos.cliente.pk,
+            "admin/cursos/edicion/": datos.edicion.pk,
             "admin/r/": datos.cliente.pk,
         },
     }

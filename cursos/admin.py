@@ -1,0 +1,163 @@
+"""Courses and editions for managers. Every write goes through ``cursos.services``: an edition
+is created with its product and its seats in the ledger, and its maximum moves through the
+ledger; a refusal that only shows under the locks (a seat sold meanwhile) comes back as a
+message on the same page, never a server error."""
+
+from django.contrib import admin, messages
+from django.db.models import ExpressionWrapper, F, IntegerField
+from django.shortcuts import redirect
+
+from cursos.exceptions import CursoError
+from cursos.forms import CursoForm, EdicionForm
+from cursos.models import Curso, Edicion
+from cursos.services import (
+    curso_actualizar,
+    curso_registrar,
+    edicion_actualizar,
+    edicion_crear,
+    edicion_eliminar,
+)
+from inventario.models import TIPOS_DE_VENTA, MovimientoInventario
+
+
+class _ConServicios(admin.ModelAdmin):
+    """A refusal raised by a service while saving: the transaction is rolled back, and the page
+    comes back with the message instead of a server error."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except CursoError as error:
+            messages.error(request, error.mensaje)
+            return redirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except CursoError as error:
+            messages.error(request, error.mensaje)
+            return redirect(request.get_full_path())
+
+    def get_actions(self, request):
+        acciones = super().get_actions(request)
+        acciones.pop("delete_selected", None)  # one by one, through the service
+        return acciones
+
+
+class EdicionInline(admin.TabularInline):
+    model = Edicion
+    fields = ("producto", "fecha_inicio", "fecha_fin", "estado", "cupo_maximo")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Curso)
+class CursoAdmin(_ConServicios):
+    form = CursoForm
+    list_display = ("codigo", "nombre", "modalidad", "duracion_horas", "precio_lista", "activo")
+    list_filter = ("activo", "modalidad")
+    search_fields = ("codigo", "nombre")
+    inlines = [EdicionInline]
+
+    def save_model(self, request, obj, form, change):
+        datos = {campo: form.cleaned_data[campo] for campo in CursoForm.Meta.fields}
+        curso = curso_actualizar(curso_id=obj.pk, **datos) if change else curso_registrar(**datos)
+        obj.pk = curso.pk
+        obj.codigo = curso.codigo
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.ediciones.exists():
+            return False  # a course with editions is deactivated
+        return super().has_delete_permission(request, obj)
+
+
+class FiltroLugares(admin.SimpleListFilter):
+    title = "lugares"
+    parameter_name = "lugares"
+
+    def lookups(self, request, model_admin):
+        return [("libres", "Con lugares"), ("llena", "Llena")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "libres":
+            return queryset.filter(producto__existencia__gt=0)
+        if self.value() == "llena":
+            return queryset.filter(producto__existencia=0)
+        return queryset
+
+
+@admin.register(Edicion)
+class EdicionAdmin(_ConServicios):
+    form = EdicionForm
+    list_display = ("codigo", "curso", "fecha_inicio", "fecha_fin", "estado", "cupo_maximo", "ocupados", "libres",
+                    "precio_venta")
+    list_select_related = ("producto", "curso")
+    list_filter = ("estado", FiltroLugares, "curso")
+    search_fields = ("producto__codigo", "producto__nombre", "curso__nombre", "curso__codigo")
+    date_hierarchy = "fecha_inicio"
+    readonly_fields = ("producto_enlace", "ocupados", "libres", "precio_venta")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["curso", "codigo", "fecha_inicio", "fecha_fin", "cupo_maximo", "precio", "estado"]
+        return ["producto_enlace", "curso", "fecha_inicio", "fecha_fin", "cupo_maximo", "ocupados", "libres",
+                "precio", "precio_venta", "estado"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            lugares_libres=F("producto__existencia"),
+            lugares_ocupados=ExpressionWrapper(F("cupo_maximo") - F("producto__existencia"),
+                                               output_field=IntegerField()),
+        )
+
+    @admin.display(description="código", ordering="producto__codigo")
+    def codigo(self, edicion):
+        return edicion.producto.codigo
+
+    @admin.display(description="ocupados", ordering="lugares_ocupados")
+    def ocupados(self, edicion):
+        return edicion.cupo_maximo - edicion.producto.existencia
+
+    @admin.display(description="libres", ordering="lugares_libres")
+    def libres(self, edicion):
+        return edicion.producto.existencia
+
+    @admin.display(description="precio de venta", ordering="producto__precio")
+    def precio_venta(self, edicion):
+        return f"${edicion.producto.precio:,.2f}"
+
+    @admin.display(description="producto")
+    def producto_enlace(self, edicion):
+        return f"{edicion.producto.codigo} · {edicion.producto.nombre}"
+
+    def save_model(self, request, obj, form, change):
+        datos = form.cleaned_data
+        comunes = {campo: datos[campo] for campo in ("fecha_inicio", "fecha_fin", "cupo_maximo", "precio", "estado")}
+        if change:
+            edicion = edicion_actualizar(edicion_id=obj.pk, usuario=request.user, **comunes)
+        else:
+            edicion = edicion_crear(curso_id=datos["curso"].pk, codigo=datos["codigo"], usuario=request.user,
+                                    **comunes)
+        obj.producto = edicion.producto
+        obj.pk = edicion.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no many-to-many; the service wrote everything
+
+    def has_delete_permission(self, request, obj=None):
+        # A sold edition stays (its sales and enrollments point at it): close it instead.
+        if obj is not None and MovimientoInventario.objects.filter(
+                producto_id=obj.pk, tipo__in=TIPOS_DE_VENTA).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        edicion_eliminar(edicion_id=obj.pk)

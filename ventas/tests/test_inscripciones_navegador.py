@@ -1,0 +1,64 @@
+"""The alumno picker in a real browser: an edition's scan opens it without losing the scans
+queued behind it, a barcode scanned into its search is still a scan, siblings one click each."""
+
+from decimal import Decimal
+
+import pytest
+
+from clientes.tests.factories import ClienteFactory
+from cursos.tests.factories import alumno_crear, edicion_crear_prueba
+from ventas.caja.services import carrito_cliente_asignar
+from ventas.models import CarritoLinea
+
+pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
+D = Decimal
+
+
+def _escanear(pagina, codigo):
+    pagina.keyboard.type(codigo, delay=3)
+    pagina.keyboard.press("Enter")
+
+
+def _esperar_articulos(pagina, cuantos):
+    pagina.wait_for_function(
+        "n => document.getElementById('articulos') && document.getElementById('articulos').textContent.trim() === n",
+        arg=str(cuantos),
+    )
+
+
+def test_el_selector_no_pierde_escaneos_y_acepta_hermanos(entrar, pagina, cajero, turno_para,
+                                                           producto_con_existencia):
+    turno_para(cajero)
+    mama = ClienteFactory(nombre="Laura", apellidos="Gómez")
+    carrito_cliente_asignar(cajero=cajero, cliente_id=mama.pk)
+    uniforme = producto_con_existencia(10, nombre="Uniforme deportivo", precio=D("450.00"))
+    playera = producto_con_existencia(10, nombre="Playera", precio=D("120.00"))
+    edicion = edicion_crear_prueba(cupo=5, codigo="ROB-31", precio=D("1200.00"))
+    ana = alumno_crear(nombre="Ana", apellidos="Gómez", responsable=mama)
+    beto = alumno_crear(nombre="Beto", apellidos="Gómez", responsable=mama)
+    entrar("/ventas/caja/", "cajero1")
+
+    _escanear(pagina, uniforme.codigo_barras)
+    _escanear(pagina, "ROB-31")
+    _escanear(pagina, playera.codigo_barras)  # queued behind the edition: not lost
+    _esperar_articulos(pagina, 2)
+    pagina.locator("#inscribir #buscar-alumno").wait_for()
+    assert pagina.locator("#inscribir").get_attribute("data-producto") == str(edicion.pk)
+    pagina.wait_for_function("document.activeElement && document.activeElement.id === 'buscar-alumno'")
+    assert list(CarritoLinea.objects.order_by("id").values_list("producto_id", flat=True)) == [uniforme.pk, playera.pk]
+
+    # A barcode scanned while the picker's search has the focus is a scan.
+    _escanear(pagina, playera.codigo_barras)
+    _esperar_articulos(pagina, 3)
+    assert pagina.locator("#buscar-alumno").input_value() == ""
+
+    pagina.locator(f"#alumno-{ana.pk}").click()
+    _esperar_articulos(pagina, 4)
+    pagina.locator(f"#alumno-{beto.pk}").click()
+    _esperar_articulos(pagina, 5)
+    textos = pagina.locator("#carrito .inscripcion").all_inner_texts()
+    assert textos == ["Inscripción: Ana Gómez", "Inscripción: Beto Gómez"]
+    pagina.locator("#inscribir-listo").click()
+    pagina.wait_for_function("document.getElementById('inscribir').hidden")
+    assert pagina.evaluate("document.activeElement.id") == "buscar-producto"
+    assert sorted(CarritoLinea.objects.exclude(alumno=None).values_list("alumno_id", flat=True)) == [ana.pk, beto.pk]
