@@ -176,14 +176,15 @@ def _contexto_carrito(request, vista, **extra) -> dict:
         cobro_form=_cobro_form(vista),
         billetes=[(b, b < total) for b in BILLETES],
         puede_autorizar=request.user.has_perm(politica.PERMISO_AUTORIZAR),
-        **_contexto_vendedor(request, vista),
     )
     contexto.update(extra)
     return contexto
 
 
 def _contexto_vendedor(request, vista) -> dict:
-    """The "Vendedor" panel: who sells this cart and whom the cashier may name."""
+    """The "Vendedor" panel: who sells this cart and whom the cashier may name (one query per
+    database). Drawn on the whole page, and in the fragments only when the salesperson may have
+    changed (naming one, or a sale done: the next cart is the cashier's)."""
     vendedor_id, vendedor_nombre = vendedores_selectors.vendedor_de_carrito(carrito=vista.carrito, cajero=request.user)
     return {
         "vendedor_id": vendedor_id,
@@ -199,6 +200,10 @@ def _fragmentos(request, **extra):
     if extra.get("con_cliente"):
         extra.setdefault("cliente_form", ClienteRapidoForm())
     vista = selectors.carrito_de_cajero(cajero=request.user)
+    if extra.get("venta_hecha"):
+        extra["con_vendedor"] = True  # the next cart is sold by the cashier again
+    if extra.get("con_vendedor"):
+        extra.update(_contexto_vendedor(request, vista))
     respuesta = render(request, "ventas/partials/_caja_fragmentos.html", _contexto_carrito(request, vista, **extra))
     respuesta["X-Caja-Fragmentos"] = "1"
     return respuesta
@@ -247,6 +252,7 @@ def _pagina_caja(request, **extra):
         reciente=entero_leer(request.GET.get("reciente"), minimo=1),
     )
     contexto.update(_contexto_cliente(request))
+    contexto.update(_contexto_vendedor(request, vista))
     producto_id = entero_leer(request.GET.get("inscribir"), minimo=1)
     if producto_id is not None and "inscribir" not in extra:
         contexto.update(_contexto_inscribir(
@@ -511,6 +517,7 @@ def vendedor_asignar(request):
         messages.success(request, "La venta queda a nombre de quien cobra.")
     else:
         messages.success(request, f"Vendedor: {carrito.nombre_vendedor} (asignó {carrito.nombre_autorizo_vendedor}).")
+    return _de_vuelta(request, con_vendedor=True)
 
 
 @accion_de_caja

@@ -29,8 +29,8 @@ def test_cajero_asigna_vendedor_con_clave_de_gerente(entrar, pagina, cajero, ger
     pagina.wait_for_function("() => [...document.querySelectorAll('#registro li')].some(li => li.textContent.includes('Solo un gerente'))")
     assert pagina.locator("#vendedor-actual").inner_text() == "Carlos Ramírez"
 
-    pagina.locator("#vendedor summary").click()
-    pagina.locator("#vendedor_vendedor").select_option(str(valeria.pk))
+    # The panel stays open with the choice made: the Gerente types their username and password.
+    assert pagina.locator("#vendedor_vendedor").input_value() == str(valeria.pk)
     pagina.locator("#vendedor_usuario").fill("gerente1")
     pagina.locator("#vendedor_clave").fill(CLAVE_PRUEBAS)
     pagina.get_by_role("button", name="Asignar vendedor").click()
