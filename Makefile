@@ -82,6 +82,7 @@ lint: $(VENV)/.instalado-test
 # psycopg2 accepts, and names error codes differently. (The demo loader's COPY still uses
 # psycopg2's copy_expert, so its tests stay in the first pass only.)
 PRUEBAS_PSYCOPG3 := ventas/tests/test_services.py ventas/tests/test_concurrencia.py \
+	ventas/tests/test_vendedores.py ventas/tests/test_comisiones.py \
 	ventas/tests/test_devoluciones.py ventas/tests/test_devoluciones_concurrencia.py \
 	ventas/tests/test_turnos_concurrencia.py inventario/tests/test_services.py \
 	inventario/tests/test_concurrencia.py \

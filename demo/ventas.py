@@ -139,7 +139,7 @@ class _Buffers:
         "nota_cierre, id_autorizo_diferencia, nombre_autorizo_diferencia, id_cerro, nombre_cerro, resumen_cierre",
         "tra_venta": "id_venta, folio, id_cliente, fecha, clave_cobro, huella_carrito, id_cajero, nombre_cajero, "
         "id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado, id_turno, "
-        "articulos, total_devuelto",
+        "articulos, total_devuelto, id_vendedor, nombre_vendedor, comision_porcentaje",
         "tra_venta_det": "id_venta_det, id_venta, id_producto, cantidad, descuento, descripcion, precio_unitario, "
         "tasa_iva, importe, iva, cantidad_devuelta",
         "tra_pago": "id_venta, metodo, monto, recibido, cambio, referencia",
@@ -271,6 +271,21 @@ class _Familias:
         for tabla, columna in (("cat_cliente", "id_cliente"), ("cat_alumno", "id_alumno")):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{tabla}', '{columna}'), "  # noqa: S608 - constant names
                            f"(SELECT MAX({columna}) FROM {tabla}))")
+
+
+# Commission percentages of the first demo cashiers as salespeople (the others sell at 0 %).
+COMISIONES_DEMO = ("3.00", "2.50")
+
+
+def _vendedores_asegurar(cursor, cajeros: list[tuple[int, str]]) -> dict[int, str]:
+    """Salesperson rows for the first demo cashiers (kept if they exist); returns the active
+    rows' percentages by user id, as COPY text."""
+    for (id_usuario, nombre), porcentaje in zip(cajeros, COMISIONES_DEMO, strict=False):
+        cursor.execute(
+            "INSERT INTO cat_vendedor (id_usuario, nombre, comision_porcentaje, activo) VALUES (%s, %s, %s, true) "
+            "ON CONFLICT (id_usuario) DO NOTHING", [id_usuario, nombre, porcentaje])
+    cursor.execute("SELECT id_usuario, comision_porcentaje FROM cat_vendedor WHERE activo")
+    return {id_usuario: f"{porcentaje:.2f}" for id_usuario, porcentaje in cursor.fetchall()}
 
 
 def _clientes_asegurar(cursor, azar: random.Random, cantidad: int) -> list[int]:
@@ -415,7 +430,8 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
         cursor.execute("SELECT COALESCE(MAX(folio), 0) FROM tra_devolucion")
         folio_dev = cursor.fetchone()[0]
         generador = _Generador(azar=azar, productos=productos, clientes=clientes, publico=publico, cajeros=cajeros,
-                               gerente=gerente, ids=ids, folio=folio, folio_dev=folio_dev)
+                               gerente=gerente, ids=ids, folio=folio, folio_dev=folio_dev,
+                               comisiones=_vendedores_asegurar(cursor, cajeros))
         ahora = timezone.localtime()
         # Today counts only once the shop has been open a while (sales are never in the future).
         hoy = ahora.date() if ahora.hour * 60 + ahora.minute >= 7 * 60 + 20 else ahora.date() - timedelta(days=1)
@@ -517,8 +533,11 @@ def _existencias_fijar(cursor, productos: list[_Producto]) -> None:
 class _Generador:
     """Makes the rows day by day, in time order, keeping each product's running stock."""
 
-    def __init__(self, *, azar, productos, clientes, publico, cajeros, gerente, ids, folio, folio_dev):
+    def __init__(self, *, azar, productos, clientes, publico, cajeros, gerente, ids, folio, folio_dev,
+                 comisiones=None):
         self.azar = azar
+        # Each demo sale is sold by its cashier, at their salesperson row's percentage (text).
+        self.comisiones = comisiones or {}
         self.productos = productos
         # Popularity: a few products sell a lot (water, notebooks), most sell now and then.
         pesos = [1 / (rango + 1) ** 0.8 for rango in range(len(productos))]
@@ -638,7 +657,7 @@ class _Generador:
                autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", _centavos_texto(subtotal),
                _centavos_texto(descuento), _centavos_texto(iva), _centavos_texto(total),
                "cancelada" if cancelada else "completada", turno.id, sum(x[2] for x in lineas),
-               _centavos_texto(total_devuelto))
+               _centavos_texto(total_devuelto), cajero[0], cajero[1], self.comisiones.get(cajero[0], "0"))
         for id_det, p, cant, desc, imp, iv in lineas:
             devueltas = cant if cancelada else (devuelta[1] if devuelta and devuelta[0][0] == id_det else 0)
             b.fila("tra_venta_det", id_det, id_venta, p.id, cant, _centavos_texto(desc), p.descripcion,

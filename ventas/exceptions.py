@@ -79,6 +79,10 @@ class ClaveCobroReutilizada(VentaError):
         )
 
 
+class VendedorNoValido(VentaError):
+    """The salesperson named for a sale is not an active salesperson (or user)."""
+
+
 class CobroOcupado(VentaError):
     def __init__(self):
         super().__init__("El sistema está ocupado con otra venta de estos productos. Inténtalo de nuevo.")

@@ -444,6 +444,13 @@ class Carrito(models.Model):
     clave_cobro = models.UUIDField("clave de cobro", default=uuid.uuid4, unique=True)
     id_autorizo_descuento = models.IntegerField(null=True, blank=True)
     nombre_autorizo_descuento = models.CharField(max_length=150, blank=True)
+    # Who is selling (a user of the auth database): empty means the cashier. Anyone else is
+    # set by ``ventas.vendedores.services.carrito_vendedor_asignar`` with a Gerente's consent,
+    # whose id and name stay here; the checkout copies the salesperson onto the sale.
+    id_vendedor = models.IntegerField("id del vendedor", null=True, blank=True)
+    nombre_vendedor = models.CharField("vendedor", max_length=150, blank=True, default="")
+    id_autorizo_vendedor = models.IntegerField("id de quien asignó el vendedor", null=True, blank=True)
+    nombre_autorizo_vendedor = models.CharField("asignó el vendedor", max_length=150, blank=True, default="")
     creado = models.DateTimeField(auto_now_add=True)
     actualizado = models.DateTimeField(auto_now=True)
 
@@ -453,6 +460,12 @@ class Carrito(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["id_cajero"], condition=Q(estado="activo"),
                                     name="carrito_un_activo_por_cajero"),
+            # Another salesperson only with someone's consent on record; the cashier is "empty".
+            models.CheckConstraint(
+                condition=Q(id_vendedor__isnull=True)
+                | Q(id_autorizo_vendedor__isnull=False) & ~Q(id_vendedor=F("id_cajero")),
+                name="carrito_vendedor_autorizado",
+            ),
         ]
 
     def __str__(self):
@@ -490,7 +503,10 @@ class CarritoLinea(models.Model):
 
 
 class Vendedor(models.Model):
-    """A salesperson's commission percentage (the user lives in the auth database: id + name)."""
+    """A salesperson and their commission percentage (the user lives in the auth database:
+    id + a snapshot of their name). Whoever has an active row may be named as a sale's
+    salesperson; a cashier without a row still sells their own sales, at 0 %. The checkout
+    copies the percentage onto the sale, so changing it here never changes past commissions."""
 
     id = models.BigAutoField(primary_key=True, db_column="id_vendedor")
     id_usuario = models.IntegerField("id de usuario", unique=True)
@@ -503,6 +519,7 @@ class Vendedor(models.Model):
         ordering = ["nombre", "id"]
         verbose_name = "vendedor"
         verbose_name_plural = "vendedores"
+        permissions = [("asignar_vendedor", "Puede asignar una venta a otro vendedor")]
         constraints = [
             models.CheckConstraint(condition=Q(comision_porcentaje__gte=0) & Q(comision_porcentaje__lte=100),
                                    name="vendedor_comision_en_rango"),

@@ -25,6 +25,8 @@ PERMISO_VER = "ventas.view_venta"
 PERMISO_VER_TODAS = "ventas.ver_todas"
 PERMISO_REPORTES = PERMISO_VER_TODAS
 PERMISO_AUTORIZAR = "ventas.autorizar_descuento"
+# Name another salesperson for a sale (at the till or afterwards): Gerente.
+PERMISO_ASIGNAR_VENDEDOR = "ventas.asignar_vendedor"
 PERMISO_DEVOLVER = "ventas.devolver_venta"
 PERMISO_VER_DEVOLUCION = "ventas.view_devolucion"
 PERMISO_TURNO = "ventas.add_turno"

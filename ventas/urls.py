@@ -5,6 +5,7 @@ from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
 from ventas.reportes import views as reportes
 from ventas.turnos import views as turnos
+from ventas.vendedores import views as vendedores
 
 app_name = "ventas"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("caja/cliente/", caja.cliente_asignar, name="cliente_asignar"),
     path("caja/cliente/nuevo/", caja.cliente_registrar, name="cliente_registrar"),
     path("caja/autorizar/", caja.autorizar, name="autorizar"),
+    path("caja/vendedor/", caja.vendedor_asignar, name="vendedor_asignar"),
     path("caja/espera/", caja.poner_en_espera, name="poner_en_espera"),
     path("caja/espera/<int:carrito_id>/reanudar/", caja.reanudar, name="reanudar"),
     path("caja/inscribir/", caja.inscribir, name="inscribir"),
@@ -38,7 +40,10 @@ urlpatterns = [
     path("resumen/", reportes.resumen, name="resumen"),
     path("resumen/exportar.csv", reportes.resumen_exportar, name="resumen_exportar"),
     path("tablero/", reportes.tablero, name="tablero"),
+    path("comisiones/", reportes.comisiones, name="comisiones"),
+    path("comisiones/exportar.csv", reportes.comisiones_exportar, name="comisiones_exportar"),
     path("historial/", historial.historial_lista, name="historial"),
     path("historial/exportar.csv", historial.historial_exportar, name="historial_exportar"),
     path("<int:venta_id>/", historial.venta_detalle, name="venta_detalle"),
+    path("<int:venta_id>/vendedor/", vendedores.venta_vendedor, name="venta_vendedor"),
 ]

@@ -14,7 +14,8 @@ import functools
 import re
 
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.models import Field, Model, Value
+from django.db.models.expressions import Expression
 
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -33,20 +34,30 @@ def columna(modelo: type[Model], campo: str) -> str:
     return nombre(modelo._meta.get_field(campo).column)
 
 
+def la_base_lo_llena(campo: Field) -> bool:
+    """Whether the database computes ``campo`` on INSERT: its ``db_default`` is an expression
+    (``Now()``, ``nextval(…)``). A constant ``db_default`` ("" or 0) is there for writers that
+    predate the column (the demo's COPY loader, rows of an older shape): the app writes that
+    field itself, and a value nobody supplies fails with ``KeyError`` instead of the default."""
+    if not campo.has_db_default():
+        return False
+    return isinstance(campo.db_default, Expression) and not isinstance(campo.db_default, Value)
+
+
 @functools.cache
 def campos_insertables(modelo: type[Model]) -> tuple[Field, ...]:
     """The fields an INSERT of ``modelo`` writes, in model order: every concrete field but the
-    primary key, the generated ones and those the database fills itself (``db_default``)."""
+    primary key, the generated ones and those the database computes itself (``la_base_lo_llena``)."""
     return tuple(
         campo
         for campo in modelo._meta.concrete_fields
-        if not campo.primary_key and not campo.generated and not campo.has_db_default()
+        if not campo.primary_key and not campo.generated and not la_base_lo_llena(campo)
     )
 
 
 @functools.cache
 def campos_de_la_base(modelo: type[Model]) -> tuple[Field, ...]:
-    """The concrete fields the database fills on INSERT (the key and the ``db_default`` ones):
+    """The concrete fields the database fills on INSERT (the key and the computed ``db_default`` ones):
     what the INSERT returns so the instance can be built without reading the row again."""
     insertables = campos_insertables(modelo)
     return tuple(

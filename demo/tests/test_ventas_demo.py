@@ -42,6 +42,11 @@ def test_cantidades_y_catalogo(cargadas):
     assert cargadas.filter(descuento__gt=0).exists()
     assert cargadas.exclude(nombre_autorizo_descuento="").filter(descuento__gt=0).exists()
     assert cargadas.values("id_cajero").distinct().count() >= 3  # demo cashiers created when missing
+    # Sold by their cashier; the first two demo cashiers are salespeople with a commission.
+    assert not cargadas.exclude(id_vendedor=F("id_cajero")).exists()
+    assert not cargadas.exclude(nombre_vendedor=F("nombre_cajero")).exists()
+    assert set(cargadas.values_list("comision_porcentaje", flat=True).distinct()) == {
+        Decimal("0"), Decimal("3"), Decimal("2.5")}
 
 
 def test_totales_cuadran(cargadas):

@@ -56,6 +56,16 @@
     if (!ocupado && !cola.length) { funcion(); } else { alTerminar.push(funcion); }
   }
 
+  var focoAlSelector = false;
+
+  function selectorEnfocar() {
+    if (!focoAlSelector || ocupado || cola.length) { return; }
+    var buscar = $("buscar-alumno");
+    var selector = $("inscribir");
+    if (!buscar || !selector || selector.hidden) { focoAlSelector = false; return; }
+    if (!campo.value) { focoAlSelector = false; buscar.focus(); }
+  }
+
   function procesar() {
     if (ocupado) { return; }
     if (!cola.length) {
@@ -63,6 +73,7 @@
       var pendientes = alTerminar;
       alTerminar = [];
       pendientes.forEach(function (f) { f(); });
+      selectorEnfocar();
       return;
     }
     ocupado = true;
@@ -135,11 +146,10 @@
       var primero = document.querySelector("#inscribir .alumno-elegir");
       (primero || $("buscar-alumno")).focus();
     } else if (selectorAbierto && (tarea.texto || tarea.formulario === "formulario")) {
-      // Opened by a scan or a pick: its search takes the focus once nothing else is on its way.
-      cuandoTermine(function () {
-        var buscar = $("buscar-alumno");
-        if (buscar && !campo.value && !cola.length) { buscar.focus(); }
-      });
+      // Opened by a scan or a pick: its search takes the focus once nothing else is on its way
+      // (asked again each time the queue drains: a barcode half typed now is sent first).
+      focoAlSelector = true;
+      selectorEnfocar();
     } else if (tarea.formulario === "form-cobro" && !ventaHecha) {
       var efectivo = $("id_efectivo_recibido");
       if (efectivo) { efectivo.focus(); efectivo.select(); }

@@ -44,6 +44,7 @@ from ventas.exceptions import (
     PagoNoValido,
     ProductoNoVendible,
     TurnoNoAbierto,
+    VendedorNoValido,
 )
 from ventas.models import (
     Carrito,
@@ -93,8 +94,10 @@ def venta_confirmar(
     ``ProductoNoVendible``, ``InscripcionNoValida`` (a course seat that cannot be sold: edition
     full, closed or past, alumno already enrolled or inactive, no paying client), ``DescuentoNoAutorizado``,
     ``PagoNoValido``, ``TurnoNoAbierto``
-    (the cashier has no open shift; the sale goes into that shift) and ``CobroOcupado``
-    (lock wait over the limit). On any error nothing is written.
+    (the cashier has no open shift; the sale goes into that shift), ``VendedorNoValido`` (the
+    salesperson named on the cart is no longer active) and ``CobroOcupado`` (lock wait over the
+    limit). On any error nothing is written. The sale records its salesperson (the cart's, else
+    the cashier) and their commission percentage as of now (``_vendedor_de_la_venta``).
     """
     # No lookup of the key before the transaction: a repeat finds its cart gone under the
     # cart's lock and is answered with the first sale (_ClaveYaCobrada below), one query
@@ -176,7 +179,9 @@ WITH espera AS MATERIALIZED (
 SELECT carrito.*,
     (SELECT id_turno FROM tra_turno WHERE id_cajero = carrito.id_cajero AND estado = 'abierto'
      ORDER BY abierto DESC, id_turno DESC LIMIT 1 FOR NO KEY UPDATE) AS turno_abierto_id,
-    (SELECT id_cliente FROM cat_cliente WHERE es_publico_general) AS publico_general_id
+    (SELECT id_cliente FROM cat_cliente WHERE es_publico_general) AS publico_general_id,
+    (SELECT comision_porcentaje FROM cat_vendedor
+     WHERE id_usuario = COALESCE(carrito.id_vendedor, carrito.id_cajero) AND activo) AS vendedor_comision
 FROM carrito
 """
 _LINEAS_Y_PRODUCTOS_BLOQUEAR = """
@@ -195,6 +200,20 @@ def _carrito_y_turno_bloquear(*, cajero) -> Carrito | None:
     parametros = {"espera": _espera_maxima(), "cajero": cajero.pk}
     consulta = Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_Y_TURNO_BLOQUEAR, parametros)
     return next(iter(consulta), None)
+
+
+def _vendedor_de_la_venta(*, carrito: Carrito, cajero) -> tuple[int, str, Decimal]:
+    """(id, name, commission %) of the sale's salesperson: the one a Gerente assigned to the cart,
+    else the cashier. The percentage is the salesperson's active ``Vendedor`` row's, read in the
+    cart's statement (``vendedor_comision``) and copied onto the sale; a cashier without a row
+    sells at 0 %. An assigned salesperson deactivated since is refused, not silently replaced."""
+    if carrito.id_vendedor is None:
+        return cajero.pk, nombre_para_registro(cajero), carrito.vendedor_comision or Decimal("0")
+    if carrito.vendedor_comision is None:
+        raise VendedorNoValido(
+            f"{carrito.nombre_vendedor} ya no está activo como vendedor: elige otro vendedor para esta venta."
+        )
+    return carrito.id_vendedor, carrito.nombre_vendedor, carrito.vendedor_comision
 
 
 def _lineas_y_productos_bloquear(*, carrito: Carrito) -> tuple[list[CarritoLinea], dict[int, Producto]]:
@@ -223,6 +242,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
     # Checked after the cart's key, so a repeated POST gets its ticket even once the shift is closed.
     if carrito.turno_abierto_id is None:
         raise TurnoNoAbierto()
+    vendedor_id, vendedor_nombre, comision = _vendedor_de_la_venta(carrito=carrito, cajero=cajero)
     lineas, productos = _lineas_y_productos_bloquear(carrito=carrito)
     if not lineas:
         raise CarritoVacio()
@@ -281,9 +301,9 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
             "nombre_cajero": nombre_para_registro(cajero),
             "id_autorizo_descuento": autorizo_id,
             "nombre_autorizo_descuento": autorizo_nombre,
-            "id_vendedor": cajero.pk,
-            "nombre_vendedor": nombre_para_registro(cajero),
-            "comision_porcentaje": Decimal("0"),
+            "id_vendedor": vendedor_id,
+            "nombre_vendedor": vendedor_nombre,
+            "comision_porcentaje": comision,
             "subtotal": totales.subtotal,
             "descuento": totales.descuento,
             "iva": totales.iva,

@@ -236,6 +236,9 @@ def carrito_vaciar(*, cajero) -> None:
         carrito.cliente_id = None
         carrito.id_autorizo_descuento = None
         carrito.nombre_autorizo_descuento = ""
+        # An emptied cart is a new sale: its salesperson is the cashier again.
+        carrito.id_vendedor, carrito.nombre_vendedor = None, ""
+        carrito.id_autorizo_vendedor, carrito.nombre_autorizo_vendedor = None, ""
         carrito.save(using=DB_NEGOCIO)
 
 

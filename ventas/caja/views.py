@@ -42,6 +42,9 @@ from ventas.exceptions import (
 from ventas.models import MetodoPago
 from ventas.turnos import selectors as turnos_selectors
 from ventas.turnos.forms import TurnoAbrirForm
+from ventas.vendedores import selectors as vendedores_selectors
+from ventas.vendedores import services as vendedores_services
+from ventas.vendedores.forms import VendedorCajaForm
 from ventas_ingenio.entradas import entero_leer, texto_limpiar
 
 # Domain errors a POS action shows as a message on the POS.
@@ -178,11 +181,29 @@ def _contexto_carrito(request, vista, **extra) -> dict:
     return contexto
 
 
+def _contexto_vendedor(request, vista) -> dict:
+    """The "Vendedor" panel: who sells this cart and whom the cashier may name (one query per
+    database). Drawn on the whole page, and in the fragments only when the salesperson may have
+    changed (naming one, or a sale done: the next cart is the cashier's)."""
+    vendedor_id, vendedor_nombre = vendedores_selectors.vendedor_de_carrito(carrito=vista.carrito, cajero=request.user)
+    return {
+        "vendedor_id": vendedor_id,
+        "vendedor_nombre": vendedor_nombre,
+        "vendedores": vendedores_selectors.vendedores_para_caja(cajero=request.user),
+        "vendedor_form": VendedorCajaForm(auto_id="vendedor_%s"),  # ids apart from the discount form's
+        "puede_asignar_vendedor": request.user.has_perm(politica.PERMISO_ASIGNAR_VENDEDOR),
+    }
+
+
 def _fragmentos(request, **extra):
     """The parts of the POS an action changed, for static/js/caja.js to swap by id."""
     if extra.get("con_cliente"):
         extra.setdefault("cliente_form", ClienteRapidoForm())
     vista = selectors.carrito_de_cajero(cajero=request.user)
+    if extra.get("venta_hecha"):
+        extra["con_vendedor"] = True  # the next cart is sold by the cashier again
+    if extra.get("con_vendedor"):
+        extra.update(_contexto_vendedor(request, vista))
     respuesta = render(request, "ventas/partials/_caja_fragmentos.html", _contexto_carrito(request, vista, **extra))
     respuesta["X-Caja-Fragmentos"] = "1"
     return respuesta
@@ -231,6 +252,7 @@ def _pagina_caja(request, **extra):
         reciente=entero_leer(request.GET.get("reciente"), minimo=1),
     )
     contexto.update(_contexto_cliente(request))
+    contexto.update(_contexto_vendedor(request, vista))
     producto_id = entero_leer(request.GET.get("inscribir"), minimo=1)
     if producto_id is not None and "inscribir" not in extra:
         contexto.update(_contexto_inscribir(
@@ -473,6 +495,29 @@ def autorizar(request):
     )
     carrito = services.carrito_autorizar_descuentos(cajero=request.user, autorizador=autorizador)
     messages.success(request, f"Descuentos autorizados por {carrito.nombre_autorizo_descuento}.")
+
+
+@accion_de_caja
+def vendedor_asignar(request):
+    """Name who sells this cart. Someone other than the cashier needs a Gerente: the one at the
+    till, or one who types their username and password here."""
+    formulario = VendedorCajaForm(request.POST)
+    vendedor = _datos(formulario)["vendedor"]
+    autorizador = None
+    if vendedor != request.user.pk:
+        autorizador = politica.autorizador_obtener(
+            request=request, credenciales=formulario.credenciales(), permiso=politica.PERMISO_ASIGNAR_VENDEDOR,
+            que=vendedores_services.QUE, detalle=f"vendedor del carrito de {request.user.username}",
+        )
+        if autorizador is None and request.user.has_perm(politica.PERMISO_ASIGNAR_VENDEDOR):
+            autorizador = request.user
+    carrito = vendedores_services.carrito_vendedor_asignar(cajero=request.user, id_vendedor=vendedor,
+                                                          autorizador=autorizador)
+    if carrito.id_vendedor is None:
+        messages.success(request, "La venta queda a nombre de quien cobra.")
+    else:
+        messages.success(request, f"Vendedor: {carrito.nombre_vendedor} (asignó {carrito.nombre_autorizo_vendedor}).")
+    return _de_vuelta(request, con_vendedor=True)
 
 
 @accion_de_caja

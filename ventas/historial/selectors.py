@@ -205,17 +205,20 @@ def historial_filas_csv(ventas: QuerySet[Venta], *, chunk_size: int = 2000):
     filas = (
         ventas.annotate(metodos=_metodos())
         .values_list("folio", "fecha", "cliente__nombre", "cliente__apellidos", "nombre_cajero", "articulos",
-                     "subtotal", "descuento", "iva", "total", "total_devuelto", "metodos", "estado")
+                     "subtotal", "descuento", "iva", "total", "total_devuelto", "metodos", "estado", "nombre_vendedor")
         .iterator(chunk_size=chunk_size)
     )
     etiquetas = dict(EstadoVenta.choices)
-    for folio, fecha, nombre, apellidos, cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos, estado in filas:
+    for (folio, fecha, nombre, apellidos, cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos, estado,
+         vendedor) in filas:
         estado_texto = etiquetas.get(estado, estado)
         if estado == EstadoVenta.COMPLETADA and devuelto:
             estado_texto += " (devolución parcial)"
         yield (
             f"V-{folio:06d}", fecha.astimezone(zona).strftime("%Y-%m-%d %H:%M:%S"), f"{nombre} {apellidos}".strip(),
             cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos or "", estado_texto,
+            # A sale from before salespeople were recorded was sold by its cashier.
+            vendedor or cajero,
         )
 
 

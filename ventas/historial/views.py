@@ -23,11 +23,13 @@ from ventas.calculos import iva_por_tasa
 from ventas.historial import selectors as historial
 from ventas.historial.forms import HistorialForm
 from ventas.models import EstadoVenta, Venta
+from ventas.vendedores import selectors as vendedores_selectors
+from ventas.vendedores.forms import VentaVendedorForm
 from ventas_ingenio.csv_streaming import csv_respuesta
 
 POR_PAGINA = 50
 ENCABEZADOS_CSV = ["Folio", "Fecha", "Cliente", "Cajero", "Artículos", "Subtotal", "Descuento", "IVA", "Total",
-                   "Devuelto", "Métodos de pago", "Estado"]
+                   "Devuelto", "Métodos de pago", "Estado", "Vendedor"]
 
 
 @dataclass
@@ -195,4 +197,14 @@ def venta_detalle(request, venta_id: int):
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
+        **_contexto_vendedor(request, venta),
     })
+
+
+def _contexto_vendedor(request, venta: Venta) -> dict:
+    """The sale's salesperson, and for a Gerente the form to correct it (two more queries)."""
+    if not request.user.has_perm(politica.PERMISO_ASIGNAR_VENDEDOR):
+        return {"vendedores": None}
+    cajero = vendedores_selectors.VendedorOpcion(venta.id_cajero, venta.nombre_cajero, 0)
+    otros = [v for v in vendedores_selectors.vendedores_activos() if v.id_usuario != venta.id_cajero]
+    return {"vendedores": [cajero, *otros], "vendedor_form": VentaVendedorForm()}

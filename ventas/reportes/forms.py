@@ -3,7 +3,7 @@ from datetime import date
 
 from django import forms
 
-from ventas.campos import FECHA_MINIMA
+from ventas.campos import FECHA_MINIMA, FechaField
 from ventas_ingenio.entradas import TextoField
 
 FORMATO_FECHA = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d also takes other scripts
@@ -38,3 +38,26 @@ class ResumenForm(forms.Form):
         if fecha > self.hoy:
             raise forms.ValidationError("Esa fecha todavía no llega: elige hoy o un día anterior.")
         return fecha
+
+
+class ComisionesForm(forms.Form):
+    """The commission report's period (``?desde=…&hasta=…``, local days, inclusive); empty:
+    from the first of this month to today."""
+
+    desde = FechaField(label="Desde")
+    hasta = FechaField(label="Hasta")
+
+    def __init__(self, *args, hoy: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hoy = hoy
+
+    def clean(self):
+        datos = super().clean()
+        if self.errors:
+            return datos
+        datos["desde"] = datos.get("desde") or self.hoy.replace(day=1)
+        datos["hasta"] = datos.get("hasta") or max(self.hoy, datos["desde"])
+        if datos["desde"] > datos["hasta"]:
+            self.add_error("hasta", f"El rango está al revés: «hasta» ({datos['hasta']:%d/%m/%Y}) es anterior a "
+                                    f"«desde» ({datos['desde']:%d/%m/%Y}).")
+        return datos

@@ -5,12 +5,15 @@ from datetime import timedelta
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from ventas import politica
 from ventas.campos import FECHA_MINIMA
 from ventas.reportes import graficas
-from ventas.reportes.forms import FORMATO_FECHA, ResumenForm
+from ventas.reportes.comisiones import ENCABEZADOS_CSV as COMISIONES_CSV
+from ventas.reportes.comisiones import comisiones_filas_csv, comisiones_por_vendedor
+from ventas.reportes.forms import FORMATO_FECHA, ComisionesForm, ResumenForm
 from ventas.reportes.resumen import resumen_del_dia, resumen_filas_csv
 from ventas.reportes.tablero import tablero_datos
 from ventas_ingenio.csv_streaming import csv_respuesta
@@ -83,4 +86,47 @@ def tablero(request):
         request, "ventas/tablero.html",
         {"tablero": datos, "grafica_dias": graficas.grafica_por_dia(datos.por_dia),
          "grafica_horas": graficas.grafica_por_hora(datos.por_hora)},
+    )
+
+
+# --- Sales and commissions per salesperson --------------------------------------------------------
+
+
+def _comisiones_formulario(request) -> ComisionesForm:
+    formulario = ComisionesForm(request.GET, hoy=timezone.localdate())
+    formulario.is_valid()
+    return formulario
+
+
+def _comisiones_error(request, formulario):
+    """The page with the form's Spanish errors and no figures, as a 400."""
+    return render(request, "ventas/comisiones.html", {"formulario": formulario, "reporte": None}, status=400)
+
+
+@require_GET
+@permission_required(politica.PERMISO_REPORTES, raise_exception=True)
+def comisiones(request):
+    formulario = _comisiones_formulario(request)
+    if formulario.errors:
+        return _comisiones_error(request, formulario)
+    datos = formulario.cleaned_data
+    reporte = comisiones_por_vendedor(desde=datos["desde"], hasta=datos["hasta"])
+    return render(request, "ventas/comisiones.html", {
+        "formulario": formulario, "reporte": reporte,
+        "consulta": urlencode({"desde": reporte.desde.isoformat(), "hasta": reporte.hasta.isoformat()}),
+    })
+
+
+@require_GET
+@permission_required(politica.PERMISO_REPORTES, raise_exception=True)
+def comisiones_exportar(request):
+    formulario = _comisiones_formulario(request)
+    if formulario.errors:
+        return _comisiones_error(request, formulario)
+    datos = formulario.cleaned_data
+    reporte = comisiones_por_vendedor(desde=datos["desde"], hasta=datos["hasta"])
+    return csv_respuesta(
+        nombre_archivo=f"comisiones-{reporte.desde.isoformat()}-a-{reporte.hasta.isoformat()}.csv",
+        encabezados=COMISIONES_CSV,
+        filas=comisiones_filas_csv(reporte),
     )

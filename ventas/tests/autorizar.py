@@ -8,6 +8,7 @@ QUE = {
     politica.PERMISO_AUTORIZAR: "descuentos",
     politica.PERMISO_DEVOLVER: "devoluciones ni cancelaciones",
     politica.PERMISO_AUTORIZAR_DIFERENCIA: "diferencias del corte de caja",
+    politica.PERMISO_ASIGNAR_VENDEDOR: "que la venta quede a nombre de otro vendedor",
 }
 
 

@@ -85,7 +85,7 @@ def test_venta_de_contado_en_pocas_teclas(entrar, live_server, pagina, cajero, t
         pagina.keyboard.press(tecla)
         teclas += 1
         if tecla == "F2":
-            pagina.wait_for_function("document.activeElement.id === 'id_efectivo_recibido'")
+            pagina.wait_for_function("() => document.activeElement.id === 'id_efectivo_recibido'")
             assert pagina.locator("#id_efectivo_recibido").input_value() == "123.00"
     pagina.wait_for_selector("#cambio-final")
     assert pagina.locator("#cambio-final").inner_text() == "$0.00"
@@ -208,7 +208,7 @@ def test_caja_en_telefono_y_escritorio(entrar, pagina, cajero, turno_para, produ
     if ancho < 900:
         assert caja["height"] >= 44
         pagina.locator("#pie-cobrar").click()
-        pagina.wait_for_function("document.activeElement.id === 'id_efectivo_recibido'")
+        pagina.wait_for_function("() => document.activeElement.id === 'id_efectivo_recibido'")
         _captura(pagina, f"caja-{ancho}x{alto}-cobro")
         assert pagina.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -225,7 +225,7 @@ def test_cantidad_escrita_cuenta_sin_enter_e_importes_malos_no_cobran(entrar, pa
     cantidad.fill("4")
     pagina.keyboard.press("F2")
     _esperar_articulos(pagina, 4)
-    pagina.wait_for_function("document.getElementById('id_efectivo_recibido').value === '12.00'")
+    pagina.wait_for_function("() => document.getElementById('id_efectivo_recibido').value === '12.00'")
     assert CarritoLinea.objects.get().cantidad == 4
 
     efectivo = pagina.locator("#id_efectivo_recibido")

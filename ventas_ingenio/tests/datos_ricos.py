@@ -117,6 +117,13 @@ def datos_ricos_cargar(*, cajero, gerente) -> DatosRicos:
     Alumno.objects.using(DB_NEGOCIO).filter(pk=estados[EstadoSincronizacion.ERROR].pk).update(por_confirmar=True)
 
     turno = turno_abrir(cajero=cajero, fondo_inicial=Decimal("500.00"))
+    # The Gerente is also a salesperson (5 %): the first sale is theirs, rung up by the cashier.
+    from ventas.models import Vendedor
+    from ventas.vendedores.services import carrito_vendedor_asignar
+
+    Vendedor.objects.using(DB_NEGOCIO).create(id_usuario=gerente.pk, nombre="Gerente del recorrido",
+                                              comision_porcentaje=Decimal("5"))
+    carrito_vendedor_asignar(cajero=cajero, id_vendedor=gerente.pk, autorizador=gerente)
     venta = _vender(cajero, productos[:3], cliente_id=cliente.pk)
     venta_cancelada = _vender(cajero, productos[1:2])
     detalle = venta.lineas.order_by("id").first()

@@ -15,11 +15,19 @@ def columnas_del_insert(sql: str, tabla: str) -> list[str]:
 
 def columnas_que_escribe_la_app(modelo) -> list[str]:
     """The model's columns, in field order, but its primary key, generated columns and those the
-    database fills (``db_default``): what a hand-written INSERT of that model has to list."""
+    database computes (a ``db_default`` that is an expression, like ``Now()``; a constant one is
+    only for older writers): what a hand-written INSERT of that model has to list."""
+    from django.db.models import Value
+    from django.db.models.expressions import Expression
+
+    def computada(campo):
+        return (campo.has_db_default() and isinstance(campo.db_default, Expression)
+                and not isinstance(campo.db_default, Value))
+
     return [
         campo.column
         for campo in modelo._meta.concrete_fields
-        if not campo.primary_key and not campo.generated and not campo.has_db_default()
+        if not campo.primary_key and not campo.generated and not computada(campo)
     ]
 
 

@@ -39,6 +39,7 @@ PAGINAS = [
     "/admin/inventario/categoria/add/", "/admin/auth/user/add/", "/admin/clientes/cliente/{cliente}/change/",
     "/clientes/alumnos/", "/clientes/alumnos/nuevo/", "/clientes/alumnos/nuevo/?cliente={cliente}",
     "/clientes/alumnos/{alumno}/?cliente_q=a", "/clientes/alumnos/{alumno}/editar/",
+    "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
     "/cursos/", "/cursos/reportes/escolar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.

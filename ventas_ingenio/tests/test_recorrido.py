@@ -74,6 +74,7 @@ ESPERADO = {
     "ventas:cliente_asignar": SOLO_POST,
     "ventas:cliente_registrar": SOLO_POST,
     "ventas:autorizar": SOLO_POST,
+    "ventas:vendedor_asignar": SOLO_POST,
     "ventas:poner_en_espera": SOLO_POST,
     "ventas:reanudar": SOLO_POST,
     "ventas:cobrar": SOLO_POST,
@@ -94,9 +95,12 @@ ESPERADO = {
     "ventas:resumen": REPORTES,
     "ventas:resumen_exportar": REPORTES,
     "ventas:tablero": REPORTES,
+    "ventas:comisiones": REPORTES,
+    "ventas:comisiones_exportar": REPORTES,
     "ventas:historial": TODOS,
     "ventas:historial_exportar": TODOS,
     "ventas:venta_detalle": TODOS,
+    "ventas:venta_vendedor": SOLO_POST,
     "cursos:ediciones": TODOS,
     "cursos:edicion": TODOS,
     "cursos:inscripcion_reintentar": (302, 405, 405, 403),
@@ -117,7 +121,7 @@ ESPERADO = {
 # Model admins: changelist, add, change, history, delete, and the unnamed /<id>/ redirect.
 for _modelo in ("auth_group", "auth_user", "inventario_categoria", "inventario_producto",
                 "inventario_movimientoinventario", "clientes_cliente", "clientes_alumno", "cursos_curso",
-                "cursos_edicion"):
+                "cursos_edicion", "ventas_vendedor"):
     for _vista in ("changelist", "add", "change", "history", "delete"):
         ESPERADO.setdefault(f"admin:{_modelo}_{_vista}", ADMIN)
 # Sign-in attempts (django-axes): only a superuser reads or clears them (docs/seguridad.md).
@@ -143,6 +147,8 @@ EXCEPCIONES = {
     # Alumnos too: registered through their page (services + outbox), deactivated, never deleted.
     "admin:clientes_alumno_add": (302, 302, 403, 302),
     "admin:clientes_alumno_delete": (302, 302, 403, 302),
+    # Salespeople are deactivated, never deleted (VendedorAdmin).
+    "admin:ventas_vendedor_delete": (302, 302, 403, 302),
     # A sold edition is closed, never deleted; a course with editions is deactivated.
     "admin:cursos_edicion_delete": (302, 302, 403, 302),
     "admin:cursos_curso_delete": (302, 302, 403, 302),
@@ -158,6 +164,7 @@ EXCEPCIONES = {
     "admin/inventario/movimientoinventario/<object_id>/": (302, 302, 302, 302),
     "admin/clientes/cliente/<object_id>/": (302, 302, 302, 302),
     "admin/clientes/alumno/<object_id>/": (302, 302, 302, 302),
+    "admin/ventas/vendedor/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accessattempt/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accesslog/<object_id>/": (302, 302, 302, 302),
     "admin/axes/accessfailurelog/<object_id>/": (302, 302, 302, 302),
