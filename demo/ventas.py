@@ -370,14 +370,16 @@ def _productos(cursor) -> list[_Producto]:
     # With a big synthetic catalog (benchmarks) sell mostly the real demo catalog, like a shop would.
     cursor.execute(
         "SELECT id_producto, codigo, producto, (precio_unitario * 100)::bigint, tasa_iva > 0, existencia, "
-        "existencia_minima FROM cat_producto WHERE activo AND precio_unitario > 0 AND codigo NOT LIKE 'GEN-%%' "
+        "existencia_minima FROM cat_producto WHERE activo AND tipo = 'articulo' AND precio_unitario > 0 "
+        "AND codigo NOT LIKE 'GEN-%%' "
         "ORDER BY id_producto"
     )
     filas = cursor.fetchall()
     if len(filas) < 50:
         cursor.execute(
             "SELECT id_producto, codigo, producto, (precio_unitario * 100)::bigint, tasa_iva > 0, existencia, "
-            "existencia_minima FROM cat_producto WHERE activo AND precio_unitario > 0 ORDER BY id_producto LIMIT 2000"
+            "existencia_minima FROM cat_producto WHERE activo AND tipo = 'articulo' AND precio_unitario > 0 "
+            "ORDER BY id_producto LIMIT 2000"
         )
         filas = cursor.fetchall()
     return [

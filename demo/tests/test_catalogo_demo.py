@@ -1,4 +1,5 @@
 import pytest
+from django.db import models
 from django.core.management import CommandError, call_command
 
 from inventario.models import Categoria, MovimientoInventario, Producto
@@ -40,10 +41,13 @@ def test_preparar_carga_demo_solo_si_no_hay_productos(settings):
     call_command("preparar")
     total = Producto.objects.count()
     assert total > 0
-    assert Venta.objects.count() == VENTAS_DEMO  # the history and the reports have data on a fresh machine
+    # The history and the reports have data on a fresh machine; the course seats are sold apart.
+    de_cursos = Venta.objects.filter(lineas__alumno__isnull=False).distinct().count()
+    assert de_cursos > 0
+    assert Venta.objects.count() == VENTAS_DEMO + de_cursos
     call_command("preparar")
     assert Producto.objects.count() == total
-    assert Venta.objects.count() == VENTAS_DEMO
+    assert Venta.objects.count() == VENTAS_DEMO + de_cursos
     assert inventario_descuadres() == []
 
 
@@ -52,3 +56,36 @@ def test_verificar_inventario_sale_con_error_si_descuadra():
     Producto.objects.filter(pk=Producto.objects.filter(existencia__gt=0).first().pk).update(existencia=0)
     with pytest.raises(CommandError):
         call_command("verificar_inventario")
+
+
+def test_cursos_demo_con_ediciones_casi_llenas_y_familias(roles):
+    from clientes.models import Cliente
+    from cursos.models import Curso, Edicion, Inscripcion
+    from integraciones.models import SincronizacionAlumno, SincronizacionInscripcion
+    from ventas.models import Turno
+
+    call_command("cargar_demo")
+    call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Curso.objects.count() == 5
+    libres = {e.producto.codigo: (e.cupo_maximo, e.producto.existencia, e.estado)
+              for e in Edicion.objects.select_related("producto")}
+    assert libres["MAT-R1"][1] == 0  # full
+    assert libres["ING-A1"][1] == 1 and libres["ROB-P1"][1] == 2  # nearly full
+    assert libres["AJD-V1"] == (16, 16, "cerrada")
+    inscripciones = Inscripcion.objects.filter(estado="activa")
+    assert inscripciones.count() == sum(c - f for c, f, _ in libres.values()) == 50
+    # Families: one who pays for two or three children, siblings in the same edition.
+    familias = Cliente.objects.filter(alumnos__inscripciones__isnull=False).distinct()
+    assert all(f.alumnos.count() in (2, 3) for f in familias)
+    assert Inscripcion.objects.values("edicion", "alumno__vinculos__cliente").annotate(
+        n=models.Count("id")).filter(n__gt=1).exists()
+    for inscripcion in inscripciones.select_related("venta_detalle__venta"):
+        assert inscripcion.venta_detalle.venta.cliente.alumnos.filter(pk=inscripcion.alumno_id).exists()
+    # Every seat and every alumno waits in the outbox for the worker (the sandbox, with make run).
+    assert SincronizacionInscripcion.objects.filter(operacion="crear").count() == 50
+    assert SincronizacionAlumno.objects.filter(alumno__inscripciones__isnull=False, sistema="sii").exists()
+    turno = Turno.objects.get(nota_cierre="Inscripciones de demostración")
+    assert turno.estado == "cerrado"
+    assert inventario_descuadres() == []
+    call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115 - once only
+    assert Inscripcion.objects.count() == 50

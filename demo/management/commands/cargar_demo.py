@@ -35,12 +35,25 @@ class Command(BaseCommand):
         parser.add_argument("--ventas", type=int, default=0,
                             help="Cargar N ventas de los últimos 12 meses con COPY (ver demo/ventas.py).")
         parser.add_argument("--semilla", type=int, default=2026)
+        parser.add_argument("--cursos", action="store_true",
+                            help="Cargar los cursos de demostración (ediciones, familias e inscripciones) si no hay cursos.")
         parser.add_argument("--si-vacio", action="store_true",
                             help="Solo en una base vacía: el catálogo si no hay productos y las --ventas si no hay "
                                  "ventas (lo que hace `make run` en una máquina nueva).")
 
-    def handle(self, *args, productos, ventas, semilla, si_vacio=False, **options):
+    def handle(self, *args, productos, ventas, semilla, si_vacio=False, cursos=False, **options):
         azar = random.Random(semilla)  # noqa: S311 - reproducible demo data, not secrets
+        self._cargar(productos=productos, ventas=ventas, semilla=semilla, si_vacio=si_vacio, azar=azar)
+        if si_vacio or cursos:
+            # After the catalog and the sales: the courses' families buy a uniform too.
+            self._cursos(semilla)
+
+    def _cursos(self, semilla):
+        from demo.cursos import cursos_cargar
+
+        cursos_cargar(semilla=semilla, escribir=self.stdout.write)
+
+    def _cargar(self, *, productos, ventas, semilla, si_vacio, azar):
         if si_vacio:
             # Only once: a database with products (or sales) is left as it is.
             if Producto.objects.using(DB_NEGOCIO).exists():
