@@ -1,6 +1,6 @@
 import pytest
-from django.db import models
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from inventario.models import Categoria, MovimientoInventario, Producto
 from inventario.selectors import inventario_descuadres
