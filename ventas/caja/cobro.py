@@ -33,6 +33,7 @@ from inventario.models import Producto, TipoMovimiento, TipoProducto
 from inventario.services import MovimientoDatos, existencias_mover
 from ventas import calculos
 from ventas.caja.selectors import carrito_huella, inscripciones_impedimento
+from ventas.monedero.services import monedero_bloquear, monedero_cargar_venta
 from ventas.exceptions import (
     CarritoCambiado,
     CarritoVacio,
@@ -44,12 +45,14 @@ from ventas.exceptions import (
     PagoNoValido,
     ProductoNoVendible,
     TurnoNoAbierto,
+    SaldoInsuficiente,
     VendedorNoValido,
 )
 from ventas.models import (
     Carrito,
     CarritoLinea,
     EstadoVenta,
+    MetodoPago,
     Pago,
     Venta,
     VentaDetalle,
@@ -64,7 +67,7 @@ from ventas_ingenio.router import DB_NEGOCIO
 
 @dataclass(frozen=True)
 class PagoDatos:
-    metodo: str  # tarjeta or transferencia
+    metodo: str  # tarjeta, transferencia or monedero (the client's store credit)
     monto: Decimal
     referencia: str = ""
 
@@ -93,7 +96,8 @@ def venta_confirmar(
     shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
     ``ProductoNoVendible``, ``InscripcionNoValida`` (a course seat that cannot be sold: edition
     full, closed or past, alumno already enrolled or inactive, no paying client), ``DescuentoNoAutorizado``,
-    ``PagoNoValido``, ``TurnoNoAbierto``
+    ``PagoNoValido`` (``SaldoInsuficiente``: more store credit than the client has; store credit
+    without a named client), ``TurnoNoAbierto``
     (the cashier has no open shift; the sale goes into that shift), ``VendedorNoValido`` (the
     salesperson named on the cart is no longer active) and ``CobroOcupado`` (lock wait over the
     limit). On any error nothing is written. The sale records its salesperson (the cart's, else
@@ -282,6 +286,19 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         )
     except ValueError as error:
         raise PagoNoValido(str(error)) from error
+    # Store credit: the client's account row is locked after the products (always this order),
+    # and its balance checked under that lock; the CHECK saldo >= 0 backs it.
+    con_saldo = sum((p.monto for p in pagos_calculados if p.metodo == MetodoPago.MONEDERO), Decimal("0"))
+    monedero = None
+    if con_saldo > 0:
+        if carrito.cliente_id is None or carrito.cliente_id == carrito.publico_general_id:
+            raise PagoNoValido("Para pagar con saldo a favor elige primero al cliente.")
+        try:
+            monedero = monedero_bloquear(cliente_id=carrito.cliente_id)
+        except SaldoInsuficiente:
+            raise SaldoInsuficiente(saldo=Decimal("0"), monto=con_saldo) from None
+        if monedero.saldo < con_saldo:
+            raise SaldoInsuficiente(saldo=monedero.saldo, monto=con_saldo)
 
     autorizo_id, autorizo_nombre = None, ""
     if requiere_autorizacion:
@@ -323,6 +340,8 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         usuario=cajero,
         bloqueados=productos,
     )
+    if monedero is not None:
+        monedero_cargar_venta(monedero=monedero, monto=con_saldo, venta_id=venta.pk, usuario=cajero)
     # The enrollments were written with the sale; their creation in Aula is queued in the same
     # transaction (the outbox sends it after commit, once the alumno exists in SII).
     for inscripcion_id in venta.inscripciones_creadas:

@@ -30,6 +30,7 @@ from ventas.devoluciones.selectors import (
 )
 from ventas.exceptions import (
     ClaveDevolucionReutilizada,
+    MonederoNoPermitido,
     DevolucionNoPermitida,
     DevolucionNoValida,
     DevolucionOcupada,
@@ -55,6 +56,7 @@ from ventas.politica import (
     PERMISO_VER_TODAS,
     autorizador_exigir,
 )
+from ventas.monedero.services import monedero_abonar_devolucion
 from ventas.turnos.selectors import turno_cuentas
 from ventas.turnos.services import _turno_abierto_bloquear
 from ventas_ingenio.roles import nombre_para_registro
@@ -81,6 +83,7 @@ def venta_cancelar(
     motivo: str,
     clave: uuid.UUID,
     autorizador=None,
+    metodo_reembolso: str | None = None,
 ) -> tuple[Devolucion, bool]:
     """Cancel a whole sale of today. Returns ``(devolucion, creada)``.
 
@@ -95,11 +98,14 @@ def venta_cancelar(
     ``TurnoNoAbierto``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
     On any error nothing is written. ``autorizador`` is the Gerente the view got from the
     credentials typed on this screen (``politica.autorizador_obtener``), needed when
-    ``usuario`` lacks ``ventas.devolver_venta``.
+    ``usuario`` lacks ``ventas.devolver_venta``. ``metodo_reembolso="monedero"`` gives the whole
+    refund as the client's store credit instead (``MonederoNoPermitido`` for "Público en general").
     """
+    if metodo_reembolso not in (None, MetodoPago.MONEDERO):
+        raise DevolucionNoValida("Una cancelación se reembolsa por donde entró el dinero o como saldo a favor.")
     return _devolucion_registrar(
         tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
-        autorizador=autorizador, lineas=None, metodo_reembolso=None,
+        autorizador=autorizador, lineas=None, metodo_reembolso=metodo_reembolso,
     )
 
 
@@ -121,7 +127,9 @@ def venta_devolver(
     giving exactly the remainder (``calculos.devolucion_linea_calcular``); IVA the same way.
     The refund goes by ``metodo_reembolso`` (default: the method with the most left to
     refund), never more by a method than the sale received by it minus earlier refunds; what
-    does not fit goes by the sale's other methods. Units go back to stock in the same
+    does not fit goes by the sale's other methods. "monedero" (saldo a favor) takes the whole
+    refund as the client's store credit, whatever the sale was paid with, credited in the same
+    transaction; it is not cash, so the shift's drawer is not touched. Units go back to stock in the same
     transaction (movement "devolucion"). Same key, same lines → the first result, nothing
     written. Raises the errors of ``venta_cancelar`` (except ``VentaDeOtroDia``) and
     ``DevolucionNoValida`` for bad lines.
@@ -194,7 +202,7 @@ def _devolucion_registrar(
         return existente, False
     motivo = _motivo_limpiar(motivo)
     if metodo_reembolso is not None and metodo_reembolso not in MetodoPago.values:
-        raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta o transferencia.")
+        raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta, transferencia o saldo a favor.")
     autorizador = _autorizacion_resolver(usuario=usuario, autorizador=autorizador)
     try:
         with transaction.atomic(using=DB_NEGOCIO):
@@ -294,6 +302,10 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
     Reembolso.objects.using(DB_NEGOCIO).bulk_create(
         Reembolso(devolucion=devolucion, metodo=metodo, monto=monto) for metodo, monto in reparto
     )
+    a_monedero = sum((monto for metodo, monto in reparto if metodo == MetodoPago.MONEDERO), calculos.CERO)
+    if a_monedero > 0:
+        monedero_abonar_devolucion(cliente_id=venta.cliente_id, monto=a_monedero, devolucion_id=devolucion.pk,
+                                   usuario=usuario)
     for detalle, cantidad, _ in partes:
         detalle.cantidad_devuelta += cantidad
     VentaDetalle.objects.using(DB_NEGOCIO).bulk_update([d for d, _, _ in partes], ["cantidad_devuelta"])
@@ -347,6 +359,12 @@ def _unidades(n: int) -> str:
 
 
 def _reembolso_repartir(*, venta: Venta, monto: Decimal, metodo: str | None) -> list[tuple[str, Decimal]]:
+    if metodo == MetodoPago.MONEDERO:
+        # Store credit is not money leaving by where it came in: the whole refund may go there,
+        # but only to a named client (the walk-in client has no account).
+        if venta.cliente.es_publico_general:
+            raise DevolucionNoValida(str(MonederoNoPermitido()))
+        return [(MetodoPago.MONEDERO, monto)] if monto > 0 else []
     disponibles = reembolsables_por_metodo(venta=venta)
     if metodo is not None and not any(m == metodo and d > 0 for m, d in disponibles):
         raise DevolucionNoValida(
