@@ -33,7 +33,6 @@ from inventario.models import Producto, TipoMovimiento, TipoProducto
 from inventario.services import MovimientoDatos, existencias_mover
 from ventas import calculos
 from ventas.caja.selectors import carrito_huella, inscripciones_impedimento
-from ventas.monedero.services import monedero_bloquear, monedero_cargar_venta
 from ventas.exceptions import (
     CarritoCambiado,
     CarritoVacio,
@@ -44,8 +43,8 @@ from ventas.exceptions import (
     InscripcionNoValida,
     PagoNoValido,
     ProductoNoVendible,
-    TurnoNoAbierto,
     SaldoInsuficiente,
+    TurnoNoAbierto,
     VendedorNoValido,
 )
 from ventas.models import (
@@ -57,6 +56,7 @@ from ventas.models import (
     Venta,
     VentaDetalle,
 )
+from ventas.monedero.services import monedero_bloquear, monedero_cargar_venta
 from ventas.politica import PERMISO_AUTORIZAR, limite_descuento
 from ventas_ingenio import sql
 from ventas_ingenio.roles import nombre_para_registro

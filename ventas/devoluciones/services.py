@@ -30,10 +30,10 @@ from ventas.devoluciones.selectors import (
 )
 from ventas.exceptions import (
     ClaveDevolucionReutilizada,
-    MonederoNoPermitido,
     DevolucionNoPermitida,
     DevolucionNoValida,
     DevolucionOcupada,
+    MonederoNoPermitido,
     ReembolsoExcedeEfectivo,
     VentaNoEncontrada,
     VentaYaCancelada,
@@ -48,6 +48,7 @@ from ventas.models import (
     Venta,
     VentaDetalle,
 )
+from ventas.monedero.services import monedero_abonar_devolucion
 from ventas.politica import (
     CANTIDAD_MAXIMA,
     MOTIVO_MAXIMO,
@@ -56,7 +57,6 @@ from ventas.politica import (
     PERMISO_VER_TODAS,
     autorizador_exigir,
 )
-from ventas.monedero.services import monedero_abonar_devolucion
 from ventas.turnos.selectors import turno_cuentas
 from ventas.turnos.services import _turno_abierto_bloquear
 from ventas_ingenio.roles import nombre_para_registro
@@ -302,10 +302,6 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
     Reembolso.objects.using(DB_NEGOCIO).bulk_create(
         Reembolso(devolucion=devolucion, metodo=metodo, monto=monto) for metodo, monto in reparto
     )
-    a_monedero = sum((monto for metodo, monto in reparto if metodo == MetodoPago.MONEDERO), calculos.CERO)
-    if a_monedero > 0:
-        monedero_abonar_devolucion(cliente_id=venta.cliente_id, monto=a_monedero, devolucion_id=devolucion.pk,
-                                   usuario=usuario)
     for detalle, cantidad, _ in partes:
         detalle.cantidad_devuelta += cantidad
     VentaDetalle.objects.using(DB_NEGOCIO).bulk_update([d for d, _, _ in partes], ["cantidad_devuelta"])
@@ -326,6 +322,12 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         ],
         usuario=usuario,
     )
+    # Store credit after the products, as the checkout locks them (products, then the account):
+    # a return to credit and a payment with that credit never wait on each other crosswise.
+    a_monedero = sum((monto for metodo, monto in reparto if metodo == MetodoPago.MONEDERO), calculos.CERO)
+    if a_monedero > 0:
+        monedero_abonar_devolucion(cliente_id=venta.cliente_id, monto=a_monedero, devolucion_id=devolucion.pk,
+                                   usuario=usuario)
     # The seat went back with the movement above; the enrollment is cancelled here and in Aula
     # through the outbox, in this transaction.
     if inscripciones:

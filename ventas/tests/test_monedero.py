@@ -26,7 +26,12 @@ from ventas.exceptions import (
     SaldoInsuficiente,
 )
 from ventas.models import Monedero, MovimientoMonedero, Pago, Reembolso, Venta
-from ventas.monedero.selectors import monedero_de_cliente, monedero_de_venta, monedero_descuadres, monedero_saldo
+from ventas.monedero.selectors import (
+    monedero_de_cliente,
+    monedero_de_venta,
+    monedero_descuadres,
+    monedero_saldo,
+)
 from ventas.monedero.services import monedero_ajustar
 from ventas.tests.factories import cancelar, devolver, linea, producto_con_existencia, vender
 from ventas.turnos.selectors import turno_abierto, turno_cuentas
