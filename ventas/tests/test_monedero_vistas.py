@@ -192,3 +192,15 @@ def test_un_cajero_no_ajusta_saldo(cliente_cajero, cliente):
     assert monedero_saldo(cliente_id=cliente.pk) == D("120.00")
     detalle = cliente_cajero.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
     assert 'id="monedero-saldo">$120.00' in detalle and "Ajustar saldo" not in detalle
+
+
+def test_consulta_ve_el_saldo_pero_no_ajusta(cliente_consulta, cliente):
+    url = reverse("ventas:monedero_ajustar", args=[cliente.pk])
+    assert cliente_consulta.get(url).status_code == 403
+    detalle = cliente_consulta.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
+    assert 'id="monedero-saldo">$120.00' in detalle and "Ajustar saldo" not in detalle
+
+
+def test_anonimo_va_al_inicio_de_sesion(client, cliente):
+    respuesta = client.get(reverse("ventas:monedero_ajustar", args=[cliente.pk]))
+    assert respuesta.status_code == 302 and respuesta.url.startswith(reverse("login"))
