@@ -38,7 +38,7 @@ PAGINAS = [
     "/admin/inventario/producto/{producto}/entrada/", "/admin/inventario/producto/{producto}/ajuste/",
     "/admin/inventario/categoria/add/", "/admin/auth/user/add/", "/admin/clientes/cliente/{cliente}/change/",
     "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
-    "/cursos/", "/cursos/reportes/escolar/",
+    "/cursos/", "/cursos/reportes/escolar/", "/ventas/monedero/{cliente}/ajustar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
 EXCLUIDAS = {"/salir/", "/admin/logout/"}
