@@ -204,3 +204,18 @@ def test_consulta_ve_el_saldo_pero_no_ajusta(cliente_consulta, cliente):
 def test_anonimo_va_al_inicio_de_sesion(client, cliente):
     respuesta = client.get(reverse("ventas:monedero_ajustar", args=[cliente.pk]))
     assert respuesta.status_code == 302 and respuesta.url.startswith(reverse("login"))
+
+
+def test_historial_csv_y_resumen_con_saldo_a_favor(cliente_gerente, gerente, turno_para, cliente):
+    turno_para(gerente)
+    _, datos = _carrito_con_cliente(gerente, cliente, precio="30.00")
+    cliente_gerente.post(reverse("ventas:cobrar"), {**datos, "monedero_monto": "30", "efectivo_recibido": "0"})
+    venta = Venta.objects.get()
+    otra = vender(gerente, [(producto_con_existencia(5, precio=D("10.00")), 1)])
+    html = cliente_gerente.get(reverse("ventas:historial"), {"metodo": "monedero"}).content.decode()
+    assert '<option value="monedero" selected>Saldo a favor</option>' in html
+    assert venta.folio_texto in html and otra.folio_texto not in html
+    csv = b"".join(cliente_gerente.get(reverse("ventas:historial_exportar"), {"metodo": "monedero"}).streaming_content)
+    assert venta.folio_texto in csv.decode() and "monedero" in csv.decode()
+    resumen = cliente_gerente.get(reverse("ventas:resumen")).content.decode()
+    assert "Saldo a favor" in resumen
