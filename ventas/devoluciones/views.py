@@ -22,6 +22,7 @@ from ventas.exceptions import (
     VentaError,
 )
 from ventas.models import EstadoVenta, MetodoPago
+from ventas.monedero import selectors as monedero_selectors
 
 # --- Returns and cancellations ------------------------------------------------------------
 
@@ -162,6 +163,9 @@ def devolucion_ticket(request, devolucion_id):
             "devolucion": devolucion,
             "venta": devolucion.venta,
             "desglose_iva": iva_por_tasa(devolucion.lineas.all()),
+            # The client's balance after a refund to store credit; no query for other refunds.
+            "abono_monedero": monedero_selectors.monedero_de_devolucion(devolucion_id=devolucion.pk)
+            if any(r.metodo == MetodoPago.MONEDERO for r in devolucion.reembolsos.all()) else None,
             "formato": formato if formato in ("58", "80", "a4") else "80",
         },
     )

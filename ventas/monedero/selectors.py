@@ -47,6 +47,11 @@ def monedero_de_venta(*, venta_id: int) -> MovimientoMonedero | None:
     )
 
 
+def monedero_de_devolucion(*, devolucion_id: int) -> MovimientoMonedero | None:
+    """The credit a return gave (its amount and the balance it left), for the return's ticket."""
+    return MovimientoMonedero.objects.using(DB_NEGOCIO).filter(devolucion_id=devolucion_id).order_by("id").first()
+
+
 def monedero_descuadres() -> list[tuple[int, int, Decimal, Decimal]]:
     """Accounts whose balance is not the sum of their movements, or whose last movement's
     resulting balance is not the balance: ``(id_monedero, id_cliente, saldo, suma)``."""

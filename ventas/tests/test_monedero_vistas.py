@@ -118,6 +118,9 @@ def test_devolver_a_saldo_a_favor_desde_el_formulario(cliente_gerente, gerente, 
         f"linea_{linea(venta, producto).pk}": "1",
     })
     assert respuesta.status_code == 302
+    ticket = cliente_gerente.get(respuesta.url).content.decode()
+    assert "Reembolso en saldo a favor</dt><dd>$50.00" in ticket
+    assert "Saldo a favor del cliente</dt><dd>$170.00" in ticket
     assert list(Reembolso.objects.values_list("metodo", "monto")) == [("monedero", D("50.00"))]
     assert monedero_saldo(cliente_id=cliente.pk) == D("170.00")
     detalle = cliente_gerente.get(reverse("clientes:detalle", args=[cliente.pk])).content.decode()
