@@ -242,3 +242,13 @@ def test_publico_en_general_no_recibe_saldo_a_favor(cajero, gerente, turno_para)
         venta_devolver(venta_id=venta.pk, usuario=gerente, motivo="x", clave=uuid.uuid4(), metodo_reembolso="monedero",
                        lineas=[LineaDevolucionDatos(venta_detalle_id=linea(venta, producto).pk, cantidad=1)])
     assert not Reembolso.objects.exists() and not Monedero.objects.exists()
+
+
+def test_un_cliente_con_monedero_no_se_elimina(con_saldo):
+    from clientes.exceptions import ClienteConVentas
+    from clientes.services import cliente_eliminar
+
+    cliente = con_saldo("15.00")
+    with pytest.raises(ClienteConVentas):
+        cliente_eliminar(cliente=cliente)
+    assert Cliente.objects.filter(pk=cliente.pk).exists() and monedero_saldo(cliente_id=cliente.pk) == D("15.00")
