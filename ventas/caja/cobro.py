@@ -293,12 +293,10 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
     if con_saldo > 0:
         if carrito.cliente_id is None or carrito.cliente_id == carrito.publico_general_id:
             raise PagoNoValido("Para pagar con saldo a favor elige primero al cliente.")
-        try:
-            monedero = monedero_bloquear(cliente_id=carrito.cliente_id)
-        except SaldoInsuficiente:
-            raise SaldoInsuficiente(saldo=Decimal("0"), monto=con_saldo) from None
-        if monedero.saldo < con_saldo:
-            raise SaldoInsuficiente(saldo=monedero.saldo, monto=con_saldo)
+        monedero = monedero_bloquear(cliente_id=carrito.cliente_id)
+        saldo = monedero.saldo if monedero is not None else Decimal("0")
+        if saldo < con_saldo:
+            raise SaldoInsuficiente(saldo=saldo, monto=con_saldo)
 
     autorizo_id, autorizo_nombre = None, ""
     if requiere_autorizacion:

@@ -26,21 +26,17 @@ from ventas_ingenio.router import DB_NEGOCIO
 MONTO_MAXIMO = Decimal("9999999.99")
 
 
-def monedero_bloquear(*, cliente_id: int | None, crear: bool = False) -> Monedero:
-    """The client's account, locked FOR UPDATE in the caller's transaction. ``crear``: open it
-    when missing (INSERT … ON CONFLICT DO NOTHING, so two first credits never collide).
-    Raises ``MonederoNoPermitido`` for no client or "Público en general", ``SaldoInsuficiente``
-    (balance 0) when there is no account and ``crear`` is false."""
+def monedero_bloquear(*, cliente_id: int | None, crear: bool = False) -> Monedero | None:
+    """The client's account, locked FOR UPDATE in the caller's transaction, or None when it has
+    none. ``crear``: open it when missing (INSERT … ON CONFLICT DO NOTHING, so two first credits
+    never collide). Raises ``MonederoNoPermitido`` for no client or "Público en general"."""
     if cliente_id is None:
         raise MonederoNoPermitido()
     if Cliente.objects.using(DB_NEGOCIO).filter(pk=cliente_id, es_publico_general=True).exists():
         raise MonederoNoPermitido()
     if crear:
         Monedero.objects.using(DB_NEGOCIO).bulk_create([Monedero(cliente_id=cliente_id)], ignore_conflicts=True)
-    monedero = Monedero.objects.using(DB_NEGOCIO).select_for_update().filter(cliente_id=cliente_id).first()
-    if monedero is None:
-        raise SaldoInsuficiente(saldo=calculos.CERO, monto=calculos.CERO)
-    return monedero
+    return Monedero.objects.using(DB_NEGOCIO).select_for_update().filter(cliente_id=cliente_id).first()
 
 
 def _monto_validar(monto, *, permitir_negativo: bool = False) -> Decimal:
@@ -106,6 +102,8 @@ def monedero_ajustar(*, cliente_id: int, monto: Decimal, motivo: str, usuario, a
     autorizador_exigir(autorizador, permiso=PERMISO_AJUSTAR_MONEDERO, que="ajustes del saldo a favor")
     with transaction.atomic(using=DB_NEGOCIO):
         monedero = monedero_bloquear(cliente_id=cliente_id, crear=monto > 0)
+        if monedero is None:  # taking credit from a client who never had any
+            raise SaldoInsuficiente(saldo=calculos.CERO, monto=-monto)
         motivo_completo = motivo if autorizador.pk == usuario.pk else f"{motivo} (autorizó {nombre_para_registro(autorizador)})"
         return _mover(monedero=monedero, tipo=TipoMovimientoMonedero.AJUSTE, monto=monto, usuario=usuario,
                       motivo=motivo_completo[:200])

@@ -252,3 +252,9 @@ def test_un_cliente_con_monedero_no_se_elimina(con_saldo):
     with pytest.raises(ClienteConVentas):
         cliente_eliminar(cliente=cliente)
     assert Cliente.objects.filter(pk=cliente.pk).exists() and monedero_saldo(cliente_id=cliente.pk) == D("15.00")
+
+
+def test_quitar_saldo_a_quien_nunca_tuvo(gerente, cliente):
+    with pytest.raises(SaldoInsuficiente, match=r"tiene \$0.00 y se quieren usar \$5.00"):
+        monedero_ajustar(cliente_id=cliente.pk, monto=D("-5"), motivo="x", usuario=gerente, autorizador=gerente)
+    assert not Monedero.objects.exists()
