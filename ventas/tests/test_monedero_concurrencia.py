@@ -94,3 +94,19 @@ def test_abonos_por_devolucion_y_cobros_a_la_vez_cuadran(usuario_con_rol, gerent
     monedero = Monedero.objects.get(cliente=cliente)
     assert monedero.saldo == D("30.00") + 5 * D("20.00") - cobradas * D("20.00") >= 0
     assert monedero_descuadres() == [] and inventario_descuadres() == []
+
+
+def test_la_cuenta_se_abre_una_vez_con_abonos_simultaneos(gerente):
+    """Eight first credits at once: one account (INSERT … ON CONFLICT DO NOTHING, then the lock), all counted."""
+    cliente = ClienteFactory()
+    resultados = en_paralelo([
+        (lambda i=i: monedero_ajustar(cliente_id=cliente.pk, monto=D("10.00") + i, motivo=f"Abono {i}",
+                                      usuario=gerente, autorizador=gerente))
+        for i in range(8)
+    ])
+    assert all(isinstance(r, MovimientoMonedero) for r in resultados), resultados
+    assert Monedero.objects.filter(cliente=cliente).count() == 1
+    assert Monedero.objects.get(cliente=cliente).saldo == 8 * D("10.00") + sum(range(8))
+    saldos = sorted(MovimientoMonedero.objects.values_list("saldo_resultante", flat=True))
+    assert len(set(saldos)) == 8  # each movement saw the one before it
+    assert monedero_descuadres() == []
