@@ -130,7 +130,8 @@ def pagos_calcular(
         if monto == 0:
             continue
         if monto > pendiente:
-            raise ValueError(f"El pago con {metodo} excede lo que falta por cobrar ({pendiente}).")
+            nombre = "saldo a favor" if metodo == "monedero" else metodo
+            raise ValueError(f"El pago con {nombre} excede lo que falta por cobrar ({pendiente}).")
         pagos.append(PagoCalculado(metodo=metodo, monto=monto, recibido=monto, cambio=CERO, referencia=referencia))
         pendiente -= monto
     if efectivo_recibido < 0 or efectivo_recibido != a_centavos(efectivo_recibido):

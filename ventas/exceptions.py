@@ -198,3 +198,19 @@ class DiferenciaNoAutorizada(VentaError):
         super().__init__(
             f"La diferencia pasa de ${limite:,.2f}: un gerente debe autorizar el cierre con su usuario y contraseña."
         )
+
+
+class MonederoError(VentaError):
+    """A store-credit operation refused (the message says why); nothing was written."""
+
+
+class MonederoNoPermitido(MonederoError):
+    def __init__(self):
+        super().__init__("El público en general no tiene saldo a favor: elige un cliente con nombre.")
+
+
+class SaldoInsuficiente(MonederoError, PagoNoValido):
+    def __init__(self, *, saldo, monto):
+        super().__init__(
+            f"Saldo a favor insuficiente: el cliente tiene ${saldo:,.2f} y se quieren usar ${monto:,.2f}."
+        )

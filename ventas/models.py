@@ -142,6 +142,8 @@ class MetodoPago(models.TextChoices):
     EFECTIVO = "efectivo", "Efectivo"
     TARJETA = "tarjeta", "Tarjeta"
     TRANSFERENCIA = "transferencia", "Transferencia"
+    # Store credit (the client's customer account): never cash, never in the drawer.
+    MONEDERO = "monedero", "Saldo a favor"
 
 
 class Venta(models.Model):
@@ -527,3 +529,75 @@ class Vendedor(models.Model):
 
     def __str__(self):
         return self.nombre
+
+
+class Monedero(models.Model):
+    """A client's store credit (saldo a favor). Its balance changes only through
+    ``ventas.monedero.services`` under this row's lock, with a ``MovimientoMonedero`` each time
+    carrying the resulting balance, so the balance is always the sum of its movements
+    (``verificar_monedero``). "Público en general" never has one (refused by the service)."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_monedero")
+    cliente = models.OneToOneField("clientes.Cliente", on_delete=models.PROTECT, db_column="id_cliente",
+                                   related_name="monedero")
+    saldo = _dinero("saldo", default=CERO)
+    actualizado = models.DateTimeField("actualizado", auto_now=True)
+
+    class Meta:
+        db_table = "tra_monedero"
+        ordering = ["id"]
+        verbose_name = "monedero"
+        verbose_name_plural = "monederos"
+        permissions = [("ajustar_monedero", "Puede ajustar el saldo a favor de un cliente")]
+        constraints = [models.CheckConstraint(condition=Q(saldo__gte=0), name="monedero_saldo_no_negativo")]
+
+    def __str__(self):
+        return f"Monedero de {self.cliente_id}: {self.saldo}"
+
+
+class TipoMovimientoMonedero(models.TextChoices):
+    ABONO_DEVOLUCION = "abono_devolucion", "Abono por devolución"
+    PAGO = "pago", "Pago con saldo"
+    AJUSTE = "ajuste", "Ajuste del gerente"
+
+
+class MovimientoMonedero(models.Model):
+    """One change of a client's balance: signed amount, the balance it left, where it came from."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_movimiento_monedero")
+    monedero = models.ForeignKey(Monedero, on_delete=models.PROTECT, db_column="id_monedero",
+                                 related_name="movimientos")
+    tipo = models.CharField("tipo", max_length=16, choices=TipoMovimientoMonedero.choices)
+    monto = _dinero("monto")
+    saldo_resultante = _dinero("saldo resultante")
+    venta = models.ForeignKey(Venta, on_delete=models.PROTECT, db_column="id_venta", null=True, blank=True,
+                              related_name="+")
+    devolucion = models.ForeignKey(Devolucion, on_delete=models.PROTECT, db_column="id_devolucion", null=True,
+                                   blank=True, related_name="+")
+    motivo = models.CharField("motivo", max_length=200, blank=True)
+    id_usuario = models.IntegerField("id de usuario")
+    nombre_usuario = models.CharField("usuario", max_length=150)
+    fecha = models.DateTimeField("fecha", db_default=models.functions.Now())
+
+    class Meta:
+        db_table = "tra_movimiento_monedero"
+        ordering = ["fecha", "id"]
+        verbose_name = "movimiento de monedero"
+        verbose_name_plural = "movimientos de monedero"
+        constraints = [
+            models.CheckConstraint(condition=~Q(monto=0), name="movimiento_monedero_monto_no_cero"),
+            models.CheckConstraint(condition=Q(saldo_resultante__gte=0),
+                                   name="movimiento_monedero_saldo_no_negativo"),
+            # Credit comes from a return, is spent on a sale, or is adjusted by a Gerente with a reason.
+            models.CheckConstraint(
+                condition=Q(tipo="abono_devolucion", monto__gt=0, devolucion__isnull=False)
+                | Q(tipo="pago", monto__lt=0, venta__isnull=False, devolucion__isnull=True)
+                | Q(tipo="ajuste", venta__isnull=True, devolucion__isnull=True) & ~Q(motivo=""),
+                name="movimiento_monedero_tipo_cuadra",
+            ),
+        ]
+        indexes = [models.Index(fields=["monedero", "-fecha", "-id"], name="mov_monedero_fecha_idx"),
+                   models.Index(fields=["venta"], condition=Q(venta__isnull=False), name="mov_monedero_venta_idx")]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.monto}"

@@ -28,6 +28,7 @@ PERMISO_AUTORIZAR = "ventas.autorizar_descuento"
 # Name another salesperson for a sale (at the till or afterwards): Gerente.
 PERMISO_ASIGNAR_VENDEDOR = "ventas.asignar_vendedor"
 PERMISO_DEVOLVER = "ventas.devolver_venta"
+PERMISO_AJUSTAR_MONEDERO = "ventas.ajustar_monedero"
 PERMISO_VER_DEVOLUCION = "ventas.view_devolucion"
 PERMISO_TURNO = "ventas.add_turno"
 PERMISO_VER_TURNO = "ventas.view_turno"

@@ -3,6 +3,7 @@ from django.urls import path
 from ventas.caja import views as caja
 from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
+from ventas.monedero import views as monedero
 from ventas.reportes import views as reportes
 from ventas.turnos import views as turnos
 from ventas.vendedores import views as vendedores
@@ -46,4 +47,5 @@ urlpatterns = [
     path("historial/exportar.csv", historial.historial_exportar, name="historial_exportar"),
     path("<int:venta_id>/", historial.venta_detalle, name="venta_detalle"),
     path("<int:venta_id>/vendedor/", vendedores.venta_vendedor, name="venta_vendedor"),
+    path("monedero/<int:cliente_id>/ajustar/", monedero.monedero_ajustar, name="monedero_ajustar"),
 ]

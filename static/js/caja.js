@@ -387,6 +387,12 @@
     return isNaN(n) ? 0 : Math.round(n * 100);
   }
   function pesos(c) { return "$" + (c / 100).toFixed(2); }
+  // Card, transfer and store credit (its field exists only for a client with a balance): no change.
+  function otrosPagos(form) {
+    var saldo = form.elements.monedero_monto;
+    return centavos(form.elements.tarjeta_monto.value) + centavos(form.elements.transferencia_monto.value) +
+      (saldo ? centavos(saldo.value) : 0);
+  }
 
   function irACobrar() {
     cuandoTermine(function () {
@@ -396,7 +402,7 @@
       var debe = centavos(total.getAttribute("data-total"));
       if (!debe) { campo.focus(); return; }
       var form = $("form-cobro");
-      var otros = centavos(form.elements.tarjeta_monto.value) + centavos(form.elements.transferencia_monto.value);
+      var otros = otrosPagos(form);
       efectivo.value = (Math.max(0, debe - otros) / 100).toFixed(2);
       actualizar();
       efectivo.focus();
@@ -419,11 +425,11 @@
       b.disabled = !debe || centavos(b.getAttribute("data-monto")) < debe;
     });
     var motivoServidor = motivo.getAttribute("data-motivo") || "";
-    var otros = centavos(form.elements.tarjeta_monto.value) + centavos(form.elements.transferencia_monto.value);
+    var otros = otrosPagos(form);
     var efectivo = centavos(form.elements.efectivo_recibido.value);
     var falta = debe - otros - efectivo;
-    var malos = ["efectivo_recibido", "tarjeta_monto", "transferencia_monto"].filter(function (nombre) {
-      return !importeValido(form.elements[nombre].value);
+    var malos = ["efectivo_recibido", "tarjeta_monto", "transferencia_monto", "monedero_monto"].filter(function (nombre) {
+      return form.elements[nombre] && !importeValido(form.elements[nombre].value);
     });
     if (motivoServidor) {
       motivo.textContent = motivoServidor;
@@ -434,7 +440,7 @@
       if (cambio) { cambio.textContent = pesos(0); }
       return;
     } else if (otros > debe) {
-      motivo.textContent = "Tarjeta y transferencia pasan del total.";
+      motivo.textContent = "Tarjeta, transferencia y saldo a favor pasan del total.";
       boton.disabled = true;
     } else if (falta > 0) {
       motivo.textContent = "Pago insuficiente: faltan " + pesos(falta) + ".";

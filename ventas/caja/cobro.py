@@ -43,6 +43,7 @@ from ventas.exceptions import (
     InscripcionNoValida,
     PagoNoValido,
     ProductoNoVendible,
+    SaldoInsuficiente,
     TurnoNoAbierto,
     VendedorNoValido,
 )
@@ -50,10 +51,12 @@ from ventas.models import (
     Carrito,
     CarritoLinea,
     EstadoVenta,
+    MetodoPago,
     Pago,
     Venta,
     VentaDetalle,
 )
+from ventas.monedero.services import monedero_bloquear, monedero_cargar_venta
 from ventas.politica import PERMISO_AUTORIZAR, limite_descuento
 from ventas_ingenio import sql
 from ventas_ingenio.roles import nombre_para_registro
@@ -64,7 +67,7 @@ from ventas_ingenio.router import DB_NEGOCIO
 
 @dataclass(frozen=True)
 class PagoDatos:
-    metodo: str  # tarjeta or transferencia
+    metodo: str  # tarjeta, transferencia or monedero (the client's store credit)
     monto: Decimal
     referencia: str = ""
 
@@ -93,7 +96,8 @@ def venta_confirmar(
     shown: the cart then shows the new prices), ``ExistenciaInsuficiente``,
     ``ProductoNoVendible``, ``InscripcionNoValida`` (a course seat that cannot be sold: edition
     full, closed or past, alumno already enrolled or inactive, no paying client), ``DescuentoNoAutorizado``,
-    ``PagoNoValido``, ``TurnoNoAbierto``
+    ``PagoNoValido`` (``SaldoInsuficiente``: more store credit than the client has; store credit
+    without a named client), ``TurnoNoAbierto``
     (the cashier has no open shift; the sale goes into that shift), ``VendedorNoValido`` (the
     salesperson named on the cart is no longer active) and ``CobroOcupado`` (lock wait over the
     limit). On any error nothing is written. The sale records its salesperson (the cart's, else
@@ -282,6 +286,17 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         )
     except ValueError as error:
         raise PagoNoValido(str(error)) from error
+    # Store credit: the client's account row is locked after the products (always this order),
+    # and its balance checked under that lock; the CHECK saldo >= 0 backs it.
+    con_saldo = sum((p.monto for p in pagos_calculados if p.metodo == MetodoPago.MONEDERO), Decimal("0"))
+    monedero = None
+    if con_saldo > 0:
+        if carrito.cliente_id is None or carrito.cliente_id == carrito.publico_general_id:
+            raise PagoNoValido("Para pagar con saldo a favor elige primero al cliente.")
+        monedero = monedero_bloquear(cliente_id=carrito.cliente_id)
+        saldo = monedero.saldo if monedero is not None else Decimal("0")
+        if saldo < con_saldo:
+            raise SaldoInsuficiente(saldo=saldo, monto=con_saldo)
 
     autorizo_id, autorizo_nombre = None, ""
     if requiere_autorizacion:
@@ -323,6 +338,8 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
         usuario=cajero,
         bloqueados=productos,
     )
+    if monedero is not None:
+        monedero_cargar_venta(monedero=monedero, monto=con_saldo, venta_id=venta.pk, usuario=cajero)
     # The enrollments were written with the sale; their creation in Aula is queued in the same
     # transaction (the outbox sends it after commit, once the alumno exists in SII).
     for inscripcion_id in venta.inscripciones_creadas:

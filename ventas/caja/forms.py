@@ -58,6 +58,8 @@ class CobroForm(forms.Form):
     tarjeta_referencia = TextoField(label="Ref. tarjeta", max_length=60, required=False)
     transferencia_monto = _dinero("Transferencia")
     transferencia_referencia = TextoField(label="Ref. transferencia", max_length=60, required=False)
+    # Store credit of the cart's client (checked against the balance under its lock at checkout).
+    monedero_monto = _dinero("Saldo a favor")
     # A quick-cash button ($50 … $500, "Exacto"): its value is the cash received.
     efectivo_rapido = _dinero("Efectivo (botón)")
 
@@ -66,7 +68,7 @@ class CobroForm(forms.Form):
         if datos.get("efectivo_rapido") is not None:
             datos["efectivo_recibido"] = datos["efectivo_rapido"]
             self.errors.pop("efectivo_recibido", None)
-        for campo in ("efectivo_recibido", "tarjeta_monto", "transferencia_monto"):
+        for campo in ("efectivo_recibido", "tarjeta_monto", "transferencia_monto", "monedero_monto"):
             if datos.get(campo) is None and campo not in self.errors:
                 datos[campo] = Decimal("0")
         return datos

@@ -40,6 +40,7 @@ from ventas.exceptions import (
     VentaError,
 )
 from ventas.models import MetodoPago
+from ventas.monedero import selectors as monedero_selectors
 from ventas.turnos import selectors as turnos_selectors
 from ventas.turnos.forms import TurnoAbrirForm
 from ventas.vendedores import selectors as vendedores_selectors
@@ -553,6 +554,7 @@ def cobrar(request):
                 metodo=MetodoPago.TRANSFERENCIA, monto=datos["transferencia_monto"],
                 referencia=datos["transferencia_referencia"],
             ),
+            cobro.PagoDatos(metodo=MetodoPago.MONEDERO, monto=datos["monedero_monto"]),
         ]
         try:
             venta, creada = cobro.venta_confirmar(
@@ -617,6 +619,9 @@ def ticket(request, venta_id):
             "venta": venta,
             "desglose_iva": iva_por_tasa(venta.lineas.all()),
             "cambio": selectors.venta_cambio(venta),
+            # The store credit used and the balance it left; no query for a sale without it.
+            "pago_monedero": monedero_selectors.monedero_de_venta(venta_id=venta.pk)
+            if any(p.metodo == MetodoPago.MONEDERO for p in venta.pagos.all()) else None,
             # Links to reprint its return tickets; no query for the (usual) sale without returns.
             "devoluciones": devoluciones_selectors.devoluciones_de_venta(venta_id=venta.pk)
             if venta.total_devuelto or venta.cancelada else [],

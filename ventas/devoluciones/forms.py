@@ -30,7 +30,19 @@ class _DevolucionBaseForm(forms.Form):
 
 
 class CancelarVentaForm(_DevolucionBaseForm):
-    pass
+    """``con_monedero`` (a named client's sale): the refund may go to their store credit instead
+    of back by the methods the sale was paid with."""
+
+    metodo_reembolso = forms.ChoiceField(
+        label="Reembolsar", required=False,
+        choices=[("", "Por donde entró el dinero"), (MetodoPago.MONEDERO, "Como saldo a favor del cliente")],
+        error_messages={"invalid_choice": "Elige cómo se reembolsa."},
+    )
+
+    def __init__(self, *args, con_monedero: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not con_monedero:
+            del self.fields["metodo_reembolso"]
 
 
 class DevolverVentaForm(_DevolucionBaseForm):

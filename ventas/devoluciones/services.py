@@ -33,6 +33,7 @@ from ventas.exceptions import (
     DevolucionNoPermitida,
     DevolucionNoValida,
     DevolucionOcupada,
+    MonederoNoPermitido,
     ReembolsoExcedeEfectivo,
     VentaNoEncontrada,
     VentaYaCancelada,
@@ -47,6 +48,7 @@ from ventas.models import (
     Venta,
     VentaDetalle,
 )
+from ventas.monedero.services import monedero_abonar_devolucion
 from ventas.politica import (
     CANTIDAD_MAXIMA,
     MOTIVO_MAXIMO,
@@ -81,6 +83,7 @@ def venta_cancelar(
     motivo: str,
     clave: uuid.UUID,
     autorizador=None,
+    metodo_reembolso: str | None = None,
 ) -> tuple[Devolucion, bool]:
     """Cancel a whole sale of today. Returns ``(devolucion, creada)``.
 
@@ -95,11 +98,14 @@ def venta_cancelar(
     ``TurnoNoAbierto``, ``ClaveDevolucionReutilizada`` and ``DevolucionOcupada``.
     On any error nothing is written. ``autorizador`` is the Gerente the view got from the
     credentials typed on this screen (``politica.autorizador_obtener``), needed when
-    ``usuario`` lacks ``ventas.devolver_venta``.
+    ``usuario`` lacks ``ventas.devolver_venta``. ``metodo_reembolso="monedero"`` gives the whole
+    refund as the client's store credit instead (``MonederoNoPermitido`` for "Público en general").
     """
+    if metodo_reembolso not in (None, MetodoPago.MONEDERO):
+        raise DevolucionNoValida("Una cancelación se reembolsa por donde entró el dinero o como saldo a favor.")
     return _devolucion_registrar(
         tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
-        autorizador=autorizador, lineas=None, metodo_reembolso=None,
+        autorizador=autorizador, lineas=None, metodo_reembolso=metodo_reembolso,
     )
 
 
@@ -121,7 +127,9 @@ def venta_devolver(
     giving exactly the remainder (``calculos.devolucion_linea_calcular``); IVA the same way.
     The refund goes by ``metodo_reembolso`` (default: the method with the most left to
     refund), never more by a method than the sale received by it minus earlier refunds; what
-    does not fit goes by the sale's other methods. Units go back to stock in the same
+    does not fit goes by the sale's other methods. "monedero" (saldo a favor) takes the whole
+    refund as the client's store credit, whatever the sale was paid with, credited in the same
+    transaction; it is not cash, so the shift's drawer is not touched. Units go back to stock in the same
     transaction (movement "devolucion"). Same key, same lines → the first result, nothing
     written. Raises the errors of ``venta_cancelar`` (except ``VentaDeOtroDia``) and
     ``DevolucionNoValida`` for bad lines.
@@ -194,7 +202,7 @@ def _devolucion_registrar(
         return existente, False
     motivo = _motivo_limpiar(motivo)
     if metodo_reembolso is not None and metodo_reembolso not in MetodoPago.values:
-        raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta o transferencia.")
+        raise DevolucionNoValida("Elige cómo se reembolsa: efectivo, tarjeta, transferencia o saldo a favor.")
     autorizador = _autorizacion_resolver(usuario=usuario, autorizador=autorizador)
     try:
         with transaction.atomic(using=DB_NEGOCIO):
@@ -314,6 +322,12 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         ],
         usuario=usuario,
     )
+    # Store credit after the products, as the checkout locks them (products, then the account):
+    # a return to credit and a payment with that credit never wait on each other crosswise.
+    a_monedero = sum((monto for metodo, monto in reparto if metodo == MetodoPago.MONEDERO), calculos.CERO)
+    if a_monedero > 0:
+        monedero_abonar_devolucion(cliente_id=venta.cliente_id, monto=a_monedero, devolucion_id=devolucion.pk,
+                                   usuario=usuario)
     # The seat went back with the movement above; the enrollment is cancelled here and in Aula
     # through the outbox, in this transaction.
     if inscripciones:
@@ -347,6 +361,12 @@ def _unidades(n: int) -> str:
 
 
 def _reembolso_repartir(*, venta: Venta, monto: Decimal, metodo: str | None) -> list[tuple[str, Decimal]]:
+    if metodo == MetodoPago.MONEDERO:
+        # Store credit is not money leaving by where it came in: the whole refund may go there,
+        # but only to a named client (the walk-in client has no account).
+        if venta.cliente.es_publico_general:
+            raise DevolucionNoValida(str(MonederoNoPermitido()))
+        return [(MetodoPago.MONEDERO, monto)] if monto > 0 else []
     disponibles = reembolsables_por_metodo(venta=venta)
     if metodo is not None and not any(m == metodo and d > 0 for m, d in disponibles):
         raise DevolucionNoValida(

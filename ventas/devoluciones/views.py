@@ -22,6 +22,7 @@ from ventas.exceptions import (
     VentaError,
 )
 from ventas.models import EstadoVenta, MetodoPago
+from ventas.monedero import selectors as monedero_selectors
 
 # --- Returns and cancellations ------------------------------------------------------------
 
@@ -79,7 +80,7 @@ def venta_cancelar(request, venta_id):
     """Cancel a whole sale of today: reason, Gerente credentials for a Cajero, one-time key."""
     venta = _venta_para_devolver(request, venta_id)
     if request.method == "POST":
-        formulario = CancelarVentaForm(request.POST)
+        formulario = CancelarVentaForm(request.POST, con_monedero=not venta.cliente.es_publico_general)
         if formulario.is_valid():
             datos = formulario.cleaned_data
             respuesta = _registrar(
@@ -87,14 +88,14 @@ def venta_cancelar(request, venta_id):
                 repetido=selectors.devolucion_clave_usada(clave=datos["clave"]),
                 registrar=lambda autorizador: services.venta_cancelar(
                     venta_id=venta.pk, usuario=request.user, motivo=datos["motivo"], clave=datos["clave"],
-                    autorizador=autorizador,
+                    autorizador=autorizador, metodo_reembolso=datos.get("metodo_reembolso") or None,
                 ),
                 aviso=lambda devolucion: f"Venta {venta.folio_texto} cancelada ({devolucion.folio_texto}).",
             )
             if respuesta is not None:
                 return respuesta
     else:
-        formulario = CancelarVentaForm(initial={"clave": uuid.uuid4()})
+        formulario = CancelarVentaForm(initial={"clave": uuid.uuid4()}, con_monedero=not venta.cliente.es_publico_general)
     impedimento = selectors.venta_cancelacion_impedimento(venta=venta, lineas=venta.lineas.all())
     contexto = {
         "venta": venta,
@@ -113,6 +114,8 @@ def venta_devolver(request, venta_id):
     venta = _venta_para_devolver(request, venta_id)
     disponibles = selectors.reembolsables_por_metodo(venta=venta)
     metodos = [m for m, monto in disponibles if monto > 0]
+    if metodos and not venta.cliente.es_publico_general and MetodoPago.MONEDERO not in metodos:
+        metodos.append(MetodoPago.MONEDERO)  # store credit takes any refund of a named client's sale
     lineas = venta.lineas.all()
     if request.method == "POST":
         repetido = selectors.devolucion_clave_usada(clave=request.POST.get("clave", ""))
@@ -160,6 +163,9 @@ def devolucion_ticket(request, devolucion_id):
             "devolucion": devolucion,
             "venta": devolucion.venta,
             "desglose_iva": iva_por_tasa(devolucion.lineas.all()),
+            # The client's balance after a refund to store credit; no query for other refunds.
+            "abono_monedero": monedero_selectors.monedero_de_devolucion(devolucion_id=devolucion.pk)
+            if any(r.metodo == MetodoPago.MONEDERO for r in devolucion.reembolsos.all()) else None,
             "formato": formato if formato in ("58", "80", "a4") else "80",
         },
     )

@@ -214,7 +214,7 @@ def devolver(venta, lineas, *, usuario, autorizador=None, metodo: str | None = N
 
 
 def cancelar(venta, *, usuario, autorizador=None, cuando: datetime | None = None,
-             motivo: str = "Prueba") -> Devolucion:
+             motivo: str = "Prueba", metodo: str | None = None) -> Devolucion:
     """Cancel ``venta`` through ``venta_cancelar``; who refunds and authorises as in ``devolver``.
 
     The service cancels only a sale of today, and a cancellation can only happen on the sale's
@@ -233,6 +233,7 @@ def cancelar(venta, *, usuario, autorizador=None, cuando: datetime | None = None
     try:
         devolucion, creada = venta_cancelar(
             venta_id=venta.pk, usuario=usuario, motivo=motivo, clave=uuid.uuid4(), autorizador=autoriza,
+            metodo_reembolso=metodo,
         )
     finally:
         if en_otro_dia:

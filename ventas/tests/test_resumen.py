@@ -59,6 +59,7 @@ def test_cifras_del_dia(datos):
         "efectivo": (3, D("303.50"), D("73.00"), D("230.50")),  # 138.50 + 150 + 15, change left out
         "tarjeta": (2, D("750.00"), D("0.00"), D("750.00")),
         "transferencia": (1, D("52.20"), D("0.00"), D("52.20")),
+        "monedero": (0, D("0.00"), D("0.00"), D("0.00")),
     }
     assert sum(m.cobrado for m in r.metodos) == r.vendido
 
@@ -238,7 +239,7 @@ def test_ids_de_otro_dia_en_medio_no_cuentan(cajero, gerente, producto_con_exist
     assert (r.ventas, r.vendido) == (2, D("116.00"))
     assert {m.metodo: (m.ventas, m.cobrado, m.reembolsado) for m in r.metodos} == {
         "efectivo": (2, D("116.00"), D("116.00")), "tarjeta": (0, D("0.00"), D("0.00")),
-        "transferencia": (0, D("0.00"), D("0.00")),
+        "transferencia": (0, D("0.00"), D("0.00")), "monedero": (0, D("0.00"), D("0.00")),
     }
     assert [(t.etiqueta, t.vendido, t.devuelto) for t in r.iva_por_tasa] == [("16 %", D("116.00"), D("116.00"))]
     assert (r.devoluciones.cantidad, r.devoluciones.total) == (2, D("116.00"))

@@ -133,8 +133,10 @@ def test_aritmetica_del_turno(cajero, gerente, producto_con_existencia, turno_pa
 
     cuentas = turno_cuentas(turno=turno)
     assert (cuentas.ventas, cuentas.ventas_total, cuentas.devoluciones) == (3, D("624.00"), 2)
-    assert cuentas.pagos == {"efectivo": D("266.00"), "tarjeta": D("300.00"), "transferencia": D("58.00")}
-    assert cuentas.reembolsos == {"efectivo": D("208.00"), "tarjeta": D("300.00"), "transferencia": D("0")}
+    assert cuentas.pagos == {"efectivo": D("266.00"), "tarjeta": D("300.00"), "transferencia": D("58.00"),
+                             "monedero": D("0")}
+    assert cuentas.reembolsos == {"efectivo": D("208.00"), "tarjeta": D("300.00"), "transferencia": D("0"),
+                                  "monedero": D("0")}
     assert (cuentas.depositos, cuentas.retiros) == (D("200.00"), D("300.50"))
     esperado_efectivo = D("500") + D("116") + D("150") - D("58") - D("150") + D("200") - D("300.50")
     assert cuentas.esperado == {"efectivo": esperado_efectivo, "tarjeta": D("0.00"), "transferencia": D("58.00")}

@@ -40,7 +40,7 @@ PAGINAS = [
     "/clientes/alumnos/", "/clientes/alumnos/nuevo/", "/clientes/alumnos/nuevo/?cliente={cliente}",
     "/clientes/alumnos/{alumno}/?cliente_q=a", "/clientes/alumnos/{alumno}/editar/",
     "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
-    "/cursos/", "/cursos/reportes/escolar/",
+    "/cursos/", "/cursos/reportes/escolar/", "/ventas/monedero/{cliente}/ajustar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
 EXCLUIDAS = {"/salir/", "/admin/logout/"}

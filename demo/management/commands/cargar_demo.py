@@ -91,6 +91,15 @@ class Command(BaseCommand):
         ):
             self._demo(categorias, azar)  # sales need a real catalog to sell from
         ventas_cargar(cantidad=cantidad, semilla=semilla, escribir=self.stdout.write)
+        self._monederos(azar)
+
+    def _monederos(self, azar):
+        from demo.monedero import monederos_cargar
+        from demo.ventas import cajeros_demo
+
+        abiertos = monederos_cargar(azar=azar, usuario=cajeros_demo()[1])
+        if abiertos:
+            self.stdout.write(f"{abiertos} clientes con saldo a favor.")
 
     def _categorias(self):
         for nombre in CATEGORIAS:
