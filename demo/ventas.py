@@ -108,8 +108,8 @@ class _TurnoAcum:
     abierto: float
     cerrado: float
     # Cents per method: payments (net of change) and refunds, as ``selectors.turno_cuentas`` reads them.
-    pagos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0})
-    reembolsos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0})
+    pagos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
+    reembolsos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
     ventas: int = 0
     ventas_total: int = 0
     canceladas: int = 0
