@@ -17,6 +17,7 @@ from clientes.forms import (
     VincularResponsableForm,
 )
 from clientes.models import Alumno, Cliente, Parentesco, TipoCliente
+from cursos.selectors import inscripciones_de_alumno
 from integraciones.models import SincronizacionAlumno, Sistema
 from integraciones.selectors import sincronizacion_obtener, sincronizaciones_de_alumno
 from integraciones.services import sincronizacion_reintentar
@@ -249,6 +250,7 @@ def alumno_detalle(request, alumno_id: int):
         "alumno": alumno,
         "responsables": responsables,
         "estados": sincronizaciones_de_alumno(alumno_id=alumno.pk),
+        "inscripciones": inscripciones_de_alumno(alumno_id=alumno.pk),
         "cliente_q": texto,
         "candidatos": candidatos,
         "vincular_form": VincularResponsableForm(auto_id=False),

@@ -90,7 +90,8 @@ class Edicion(models.Model):
         indexes = [models.Index(fields=["curso", "fecha_inicio"], name="edicion_curso_inicio_idx")]
 
     def __str__(self):
-        return str(self.producto_id)
+        # The code the cashier scans (the admin's titles and messages use it); the id means nothing to a user.
+        return self.producto.codigo
 
 
 class Inscripcion(models.Model):

@@ -346,8 +346,8 @@ def _clientes_asegurar(cursor, azar: random.Random, cantidad: int) -> list[int]:
                                          telefono=telefono, rfc=rfc)
                 otro_apellido = azar.choice(APELLIDOS)
                 hijos_apellidos = f"{paterno} {otro_apellido}" if not mama else f"{otro_apellido} {paterno}"
-                for hijo in range(azar.randint(2, 3)):
-                    nombre_hijo = azar.choice(NOMBRES)
+                # Siblings never share a name (the till's picker and a roster tell them apart by it).
+                for hijo, nombre_hijo in enumerate(azar.sample(NOMBRES, azar.randint(2, 3))):
                     grado = azar.randint(1, 6)
                     nacimiento = date(anio - 6 - grado, azar.randrange(1, 13), azar.randrange(1, 29))
                     curp = None

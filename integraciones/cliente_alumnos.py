@@ -165,6 +165,15 @@ class ClienteAlumnos:
             cuerpo = respuesta.json()
         except ValueError:
             return respuesta.text[:200]
+        if isinstance(cuerpo, dict):
+            # Shown on the pages: the system's own sentence, then each other field as "campo: texto".
+            def texto(valor) -> str:
+                return "; ".join(map(str, valor)) if isinstance(valor, list) else str(valor)
+
+            otros = "; ".join(f"{clave}: {texto(valor)}" for clave, valor in cuerpo.items() if clave != "detail")
+            if "detail" in cuerpo:
+                return f"{texto(cuerpo['detail'])} ({otros})"[:300] if otros else texto(cuerpo["detail"])[:300]
+            return otros[:300]
         return str(cuerpo)[:300]
 
     def _id_en(self, respuesta: requests.Response) -> str | None:

@@ -184,7 +184,7 @@ class Producto(models.Model):
 
     @property
     def bajo_minimo(self) -> bool:
-        return self.existencia <= self.existencia_minima
+        return self.tipo == TipoProducto.ARTICULO and self.existencia <= self.existencia_minima
 
 
 class TipoMovimiento(models.TextChoices):

@@ -9,7 +9,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connections, transaction
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
-from inventario.models import Categoria, MovimientoInventario, Producto
+from inventario.models import Categoria, MovimientoInventario, Producto, TipoProducto
 from ventas_ingenio.router import DB_NEGOCIO
 
 # Longer text cannot be a product name (200 characters) and only makes the query bigger.
@@ -126,7 +126,8 @@ def productos_filtrar(
     if categoria_id:
         consulta = consulta.filter(categoria_id=categoria_id)
     if bajo_minimo:
-        consulta = consulta.filter(existencia__lte=F("existencia_minima"))
+        # An edition's stock is its free seats: a full one is not something to restock.
+        consulta = consulta.filter(tipo=TipoProducto.ARTICULO, existencia__lte=F("existencia_minima"))
     if solo_activos:
         consulta = consulta.filter(activo=True)
     if texto_palabras(texto):

@@ -203,3 +203,23 @@ def test_registro_muestra_registrado_en_sii_y_reintentar(cliente_cajero, sandbox
     [enviado] = sandbox.alumnos("sii")
     assert "email" not in enviado or not enviado["email"]  # no email: the field is left out
     assert cliente_cajero.post(reverse("clientes:alumno_reintentar", args=[alumno.pk, "otro"])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_la_ficha_del_alumno_muestra_sus_inscripciones_con_reintentar(cliente_cajero, sandbox):
+    """An alumno's page lists the seats sold for them, with the Aula state and «Reintentar»."""
+    from clientes.tests.factories import ClienteFactory
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    mama = ClienteFactory(nombre="Laura", apellidos="Gómez Ruiz")
+    edicion = edicion_crear(cupo=5)
+    luis = alumno_crear(2, responsable=mama, nombre="Luis", apellidos="Gómez")
+    sandbox.falla("aula", "caido")
+    inscripcion = inscribir(cajero=vendedor, alumno=luis, edicion=edicion, cliente=mama)
+    html = cliente_cajero.get(reverse("clientes:alumno_detalle", args=[luis.pk])).content.decode()
+    tabla = html.split('id="inscripciones-alumno"')[1].split("</table>")[0]
+    assert edicion.curso.nombre in tabla and inscripcion.venta_detalle.venta.folio_texto in tabla
+    assert "Pendiente" in tabla and "Reintentar" in tabla

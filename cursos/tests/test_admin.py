@@ -180,3 +180,17 @@ def test_si_un_lugar_se_vende_entre_el_formulario_y_el_guardado(cliente_gerente,
     assert Edicion.objects.get(pk=edicion.pk).cupo_maximo == 10
     assert Producto.objects.get(pk=edicion.pk).existencia == 4
     assert not MovimientoInventario.objects.filter(producto_id=edicion.pk, tipo="ajuste").exists()
+
+
+def test_el_admin_nombra_la_edicion_por_su_codigo(cliente_gerente):
+    """The confirmation, the title and the breadcrumb of an edition name it by the code the
+    cashier scans, not by its internal id."""
+    curso = curso_crear()
+    respuesta = cliente_gerente.post(reverse("admin:cursos_edicion_add"), {
+        "curso": curso.pk, "codigo": "py-07", "fecha_inicio": "2031-01-10", "fecha_fin": "2031-06-30",
+        "cupo_maximo": "5", "precio": "", "estado": "programada", "_continue": "1"}, follow=True)
+    edicion = Edicion.objects.get()
+    pagina = respuesta.content.decode()
+    assert "PY-07" in pagina.split('class="messagelist"')[1].split("</ul>")[0]
+    assert f"<h2>{edicion.pk}</h2>" not in pagina and "<h2>PY-07</h2>" in pagina
+    assert str(edicion) == "PY-07"

@@ -250,3 +250,12 @@ def test_valores_hostiles_en_los_filtros_nunca_son_500(cliente_gerente):
                            ("cursos:reporte_escolar_exportar", "desde")):
             respuesta = cliente_gerente.get(reverse(url), {campo: valor})
             assert respuesta.status_code in (200, 400), (url, campo, valor, respuesta.status_code)
+
+
+def test_un_lugar_en_singular(cliente_consulta, vendedor):
+    """«1 ocupado, 1 libre», not «1 ocupados, 1 libres»."""
+    mama = ClienteFactory()
+    edicion = edicion_crear(cupo=2)
+    inscribir(cajero=vendedor, alumno=alumno_crear(7, responsable=mama), edicion=edicion, cliente=mama)
+    html = _html(cliente_consulta.get(reverse("cursos:edicion", args=[edicion.pk])))
+    assert "1 ocupado, 1 libre de 2" in html

@@ -89,3 +89,11 @@ def test_cursos_demo_con_ediciones_casi_llenas_y_familias(roles):
     assert inventario_descuadres() == []
     call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115 - once only
     assert Inscripcion.objects.count() == 50
+    # One way of writing a grado across the demo (the school report groups by it), and no two
+    # siblings with the same name (the roster could not tell them apart).
+    from clientes.models import Alumno
+    grados = set(Alumno.objects.exclude(grado="").values_list("grado", flat=True))
+    assert grados <= {"1", "2", "3", "4", "5", "6"}, grados
+    for familia in familias:
+        nombres = [a.nombre for a in familia.alumnos.all()]
+        assert len(nombres) == len(set(nombres)), (familia, nombres)

@@ -168,6 +168,10 @@ def test_familias_demo_con_alumnos_sincronizados(cargadas):
     hijos = Count("vinculos", filter=Q(vinculos__parentesco__in=["madre", "padre"]))
     familias = pagadores.annotate(hijos=hijos).filter(hijos__gt=0)
     assert set(familias.values_list("hijos", flat=True)) == {2, 3}
+    # No two siblings with the same name (a roster or the till's picker could not tell them apart).
+    tocayos = (AlumnoResponsable.objects.filter(cliente__in=familias, parentesco__in=["madre", "padre"])
+               .values("cliente", "alumno__nombre").annotate(n=Count("alumno")).filter(n__gt=1))
+    assert not tocayos.exists(), list(tocayos[:5])
     assert Alumno.objects.filter(vinculos__parentesco="madre").exclude(grado="").exclude(grupo="").exists()
     compartidos = (Alumno.objects.exclude(email="").values("email").annotate(n=Count("id")).filter(n__gt=1))
     assert compartidos.exists()

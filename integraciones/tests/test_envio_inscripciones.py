@@ -192,6 +192,9 @@ def test_alumno_que_sii_no_conoce_vuelve_a_la_cola(sandbox, cajero, mama, settin
     inscripcion = inscribir(cajero=cajero, alumno=alumno, edicion=edicion_crear(), cliente=mama)
     fila = filas(inscripcion)["crear"]
     assert (fila.estado, fila.intentos) == ("pendiente", 1) and "no reconoce al alumno" in fila.ultimo_error
+    # The pages show this text: Aula's own sentence, not a Python dict.
+    assert fila.ultimo_error == ("Aula no reconoce al alumno 99999 de SII: El alumno no existe en SII; "
+                                 "regístrelo en SII antes de inscribirlo. (alumno_sii_id: 99999)")
     assert CircuitoSistema.objects.filter(sistema="aula", fallos_consecutivos__gt=0).count() == 0
     vencer_todo()
     inscripciones_procesar_lote()

@@ -53,6 +53,20 @@ def test_filtro_de_categoria_y_existencia_baja(cliente_consulta, producto_con_ex
     assert "FAL-8" in html and "POL-8" not in html
 
 
+
+def test_una_edicion_llena_no_sale_como_existencia_baja(cliente_consulta, producto_con_existencia):
+    """A full edition (no free seats) is not a product to restock: neither the filter nor the badge."""
+    from cursos.tests.factories import edicion_crear_prueba
+    from inventario.models import Producto
+
+    producto_con_existencia(1, codigo="LAP-1", existencia_minima=5)
+    llena = edicion_crear_prueba(cupo=1, codigo="MAT-R9")
+    Producto.objects.filter(pk=llena.pk).update(existencia=0)  # its one seat sold
+    html = cliente_consulta.get(URL, {"bajo_minimo": "on"}).content.decode()
+    assert "LAP-1" in html and "MAT-R9" not in html
+    fila = [fila for fila in _filas(cliente_consulta.get(URL, {"q": "MAT-R9"}).content.decode()) if "MAT-R9" in fila]
+    assert fila and "Baja" not in fila[0]
+
 def test_paginacion_conserva_los_filtros(cliente_consulta):
     for i in range(55):
         ProductoFactory(nombre=f"Lápiz número {i:02d}")

@@ -269,6 +269,17 @@ def inscripciones_impedimento(
     return ""
 
 
+def edicion_sin_lugar(*, producto_id: int) -> str:
+    """Why no alumno can take a seat of this edition now (closed, past, withdrawn or full), or ""."""
+    edicion = Edicion.objects.using(DB_NEGOCIO).select_related("producto").filter(pk=producto_id).first()
+    if edicion is None:
+        return ""
+    motivo = edicion_impedimento(edicion=edicion)
+    if not motivo and edicion.producto.existencia <= 0:
+        motivo = f"{edicion.producto.nombre}: la edición está llena, no quedan lugares."
+    return motivo
+
+
 def edicion_para_caja(*, producto_id: int) -> Edicion | None:
     """The edition the alumno picker is open for (with its product and course), or None."""
     return Edicion.objects.using(DB_NEGOCIO).select_related("producto", "curso").filter(pk=producto_id).first()

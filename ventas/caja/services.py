@@ -11,7 +11,12 @@ from django.db import transaction
 from clientes.models import Alumno
 from inventario.models import Producto, TipoProducto
 from ventas import calculos
-from ventas.caja.selectors import carrito_huella, inscripciones_impedimento, publico_general_id
+from ventas.caja.selectors import (
+    carrito_huella,
+    edicion_sin_lugar,
+    inscripciones_impedimento,
+    publico_general_id,
+)
 from ventas.exceptions import (
     AlumnoRequerido,
     CantidadNoValida,
@@ -131,8 +136,13 @@ def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escane
 
 
 def _alumno_exigir(producto: Producto) -> None:
-    """An edition is sold one seat per alumno: scanned or picked alone, the till asks for the alumno."""
+    """An edition is sold one seat per alumno: scanned or picked alone, the till asks for the alumno,
+    unless no alumno could take a seat (closed, past, withdrawn or full): that is said at once, as
+    for goods without stock. Picking and checking out ask again (``inscripciones_impedimento``)."""
     if producto.tipo == TipoProducto.CURSO:
+        motivo = edicion_sin_lugar(producto_id=producto.pk)
+        if motivo:
+            raise InscripcionNoValida(motivo)
         raise AlumnoRequerido(producto_id=producto.pk, nombre=producto.nombre)
 
 

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
 from integraciones.selectors import AlumnoPendiente, alumnos_pendientes_sincronizar
-from inventario.models import Producto
+from inventario.models import Producto, TipoProducto
 from ventas import calculos
 from ventas.calculos import CERO
 from ventas.models import (
@@ -198,8 +198,10 @@ def _tops(sumas: SumasVentas, limite: int) -> tuple[list[ProductoVendido], list[
 
 
 def productos_existencia_baja(*, limite: int = LIMITE_EXISTENCIA_BAJA) -> tuple[list[Producto], int]:
-    """Active products at or under their minimum (the most urgent first) and how many there are."""
-    consulta = Producto.objects.using(db_lectura()).filter(activo=True, existencia__lte=F("existencia_minima"))
+    """Active goods at or under their minimum (the most urgent first) and how many there are. An
+    edition's stock is its free seats: a full one is not restocked."""
+    consulta = Producto.objects.using(db_lectura()).filter(activo=True, tipo=TipoProducto.ARTICULO,
+                                                           existencia__lte=F("existencia_minima"))
     lista = list(consulta.only("id", "codigo", "nombre", "existencia", "existencia_minima")
                  .order_by("existencia", "nombre", "id")[:limite])
     total = len(lista) if len(lista) < limite else consulta.count()

@@ -100,6 +100,29 @@ def test_elegir_una_edicion_de_la_lista_abre_el_selector(caja):
     assert respuesta["Location"] == f"{reverse('ventas:caja')}?inscribir={edicion.pk}"
 
 
+
+@pytest.mark.parametrize("cambios, motivo", [
+    ({"estado": "cerrada"}, "la edición está cerrada, no admite inscripciones."),
+    ({"lleno": True}, "la edición está llena, no quedan lugares."),
+])
+@pytest.mark.parametrize("asincrona", [False, True])
+def test_escanear_una_edicion_que_no_admite_a_nadie_no_abre_el_selector(caja, mama, cambios, motivo, asincrona):
+    """A closed or full edition is refused at the scan, as goods without stock are: the picker
+    would only refuse every alumno the cashier picks."""
+    edicion = edicion_crear_prueba(cupo=2, codigo="MAT-R9", **{k: v for k, v in cambios.items() if k != "lleno"})
+    if cambios.get("lleno"):
+        Producto.objects.filter(pk=edicion.pk).update(existencia=0)  # both seats sold
+    alumno_crear(nombre="Ana", apellidos="Gómez", responsable=mama)
+    if asincrona:
+        html = caja.post(reverse("ventas:agregar"), {"texto": "mat-r9"}, **FETCH).content.decode()
+    else:
+        respuesta = caja.post(reverse("ventas:agregar"), {"texto": "mat-r9"})
+        assert "inscribir=" not in respuesta["Location"]
+        html = caja.get(respuesta["Location"]).content.decode()
+    assert f"{edicion.producto.nombre}: {motivo}" in html
+    assert 'id="buscar-alumno"' not in html and "Elige el alumno que se inscribe en" not in html
+    assert CarritoLinea.objects.count() == 0
+
 @pytest.mark.parametrize("datos, mensaje", [
     ({"alumno": "abc"}, "Alumno no válido."),
     ({"alumno": "١"}, "Alumno no válido."),

@@ -169,6 +169,20 @@ def test_existencia_baja_y_pendientes(roles):
     assert [p.alumno_id for p in tablero.pendientes] == [viejo.pk, nuevo.pk]
 
 
+@db
+def test_una_edicion_llena_no_es_existencia_baja(roles):
+    """An edition's stock is its free seats: a full one is not something to restock."""
+    from cursos.tests.factories import edicion_crear_prueba
+    from inventario.models import Producto
+
+    ProductoFactory(nombre="Goma blanca", existencia_minima=5, activo=True)
+    llena = edicion_crear_prueba(cupo=1, codigo="MAT-R9")
+    Producto.objects.filter(pk=llena.pk).update(existencia=0)  # its one seat sold
+    tablero = tablero_datos(hoy=timezone.localdate())
+    assert [p.nombre for p in tablero.existencia_baja] == ["Goma blanca"]
+    assert tablero.existencia_baja_total == 1
+
+
 # --- The page -----------------------------------------------------------------------------------
 
 
