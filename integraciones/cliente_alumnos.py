@@ -20,7 +20,13 @@ from typing import Any
 
 import requests
 
-from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal, RespuestaIlegible
+from integraciones.exceptions import (
+    AlumnoNoEncontrado,
+    AlumnoYaExiste,
+    ErrorPermanente,
+    ErrorTemporal,
+    RespuestaIlegible,
+)
 
 Timeout = tuple[float, float]
 
@@ -107,6 +113,10 @@ class ClienteAlumnos:
     def actualizar(self, id_alumno: str, datos: DatosAlumno, *, clave: str, timeout: Timeout | None = None) -> Alumno:
         url = f"{self.base_url}{requests.utils.quote(str(id_alumno))}/"
         respuesta = self._pedir("PATCH", url, timeout, json=datos.como_json(), clave=clave)
+        if respuesta.status_code == 404:
+            raise AlumnoNoEncontrado(
+                f"{self.nombre_sistema} no tiene al alumno #{id_alumno}", estado_http=404
+            )
         if respuesta.status_code == 409:
             raise ErrorPermanente(
                 f"{self.nombre_sistema}: el correo o la CURP ya pertenecen a otro alumno", estado_http=409

@@ -23,6 +23,11 @@ class ErrorPermanente(IntegracionError):
     """4xx that retrying cannot fix, or an answer that does not follow the contract."""
 
 
+class AlumnoNoEncontrado(ErrorPermanente):
+    """404 on an alumno update: the system does not know the id we hold (a restored backup, a
+    record removed there). The outbox registers the alumno again (search first, then create)."""
+
+
 class RespuestaIlegible(ErrorPermanente):
     """A 2xx whose body is not the JSON the contract promises (a proxy's maintenance page).
 

@@ -46,6 +46,7 @@ from integraciones.exceptions import (
 )
 from integraciones.models import (
     EstadoSincronizacion,
+    Operacion,
     OperacionInscripcion,
     SincronizacionAlumno,
     SincronizacionInscripcion,
@@ -270,6 +271,16 @@ def _cancelar(api: ClienteAula, fila: SincronizacionInscripcion, tiempo: Callabl
     return api.inscripcion_cancelar(id_externo=id_aula, clave_idempotencia=str(fila.clave), timeout=tiempo()).id
 
 
+def _sii_verificar(*, alumno_id: int) -> None:
+    """Queue the alumno's synchronised SII row again as an update with a new key (see above)."""
+    SincronizacionAlumno.objects.using(DB_NEGOCIO).filter(
+        alumno_id=alumno_id, sistema=Sistema.SII, estado=SINCRONIZADO
+    ).exclude(id_externo="").update(
+        estado=PENDIENTE, operacion=Operacion.ACTUALIZAR, clave=uuid.uuid4(), intentos=0,
+        proximo_intento=timezone.now(), reclamo=None, ultimo_error="Aula no lo encontró en SII: se verifica.",
+    )
+
+
 def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) -> None:
     fila = _filas().select_related(
         "inscripcion__alumno", "inscripcion__edicion", "inscripcion__venta_detalle__venta"
@@ -313,8 +324,12 @@ def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) 
         esperar(error)
         return
     except AlumnoNoEnSII as error:
-        # Aula answered (circuit fine) that SII does not know the alumno yet: wait behind SII.
+        # Aula answered (circuit fine) that SII does not know the alumno: wait behind SII, and
+        # have the alumno's SII row confirm the id we hold (an update; if SII answers that it
+        # does not know it, the alumno is registered again, searching first). The enrollment
+        # is claimed again only once that row is synchronised.
         circuito_exito(AULA)
+        _sii_verificar(alumno_id=fila.inscripcion.alumno_id)
         esperar(error)
         return
     except IntegracionError as error:

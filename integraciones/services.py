@@ -25,7 +25,13 @@ from integraciones.circuito import circuito_fallo as _circuito_fallo
 from integraciones.circuito import circuitos_abiertos, circuitos_cerrar
 from integraciones.circuito import espera_reintento as _espera_reintento
 from integraciones.cliente_alumnos import ClienteAlumnos, DatosAlumno, Timeout
-from integraciones.exceptions import AlumnoYaExiste, ErrorPermanente, ErrorTemporal, IntegracionError
+from integraciones.exceptions import (
+    AlumnoNoEncontrado,
+    AlumnoYaExiste,
+    ErrorPermanente,
+    ErrorTemporal,
+    IntegracionError,
+)
 from integraciones.inscripciones import (
     inscripcion_encolar,
     inscripcion_reiniciar,
@@ -224,7 +230,12 @@ def _enviar(api: ClienteAlumnos, fila: SincronizacionAlumno, tiempo: Callable[[]
     datos = _datos(alumno)
     clave = str(fila.clave)
     if fila.operacion == Operacion.ACTUALIZAR and fila.id_externo:
-        return api.actualizar(fila.id_externo, datos, clave=clave, timeout=tiempo()).id
+        try:
+            return api.actualizar(fila.id_externo, datos, clave=clave, timeout=tiempo()).id
+        except AlumnoNoEncontrado:
+            # The system no longer knows the id we hold: register the alumno again, searching first.
+            logger.warning("%s no conoce al alumno %s (#%s): se registra de nuevo",
+                           api.nombre_sistema, alumno.pk, fila.id_externo)
     existente = api.buscar_por_curp(datos.curp, timeout=tiempo()) if datos.curp else None
     if existente is not None and _id_de_otro_alumno(fila.sistema, existente.id, alumno.pk):
         raise ErrorPermanente(

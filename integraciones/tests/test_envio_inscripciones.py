@@ -185,26 +185,45 @@ def test_json_malo_se_reintenta_no_es_error(sandbox, cajero, mama):
     assert fila.estado == "sincronizado" and len(sandbox.inscripciones()) == 1
 
 
-def test_alumno_que_sii_no_conoce_vuelve_a_la_cola(sandbox, cajero, mama, settings):
-    settings.INTEGRACIONES_MAX_INTENTOS = 2
+def test_alumno_que_aula_no_encuentra_en_sii_se_verifica_y_se_envia(sandbox, cajero, mama):
+    """Our SII id is stale (SII still has the alumno under another id): Aula's 422 makes the
+    alumno's SII row confirm it; SII answers 404 to the update, the search by email finds the
+    real id, and the enrollment then goes out with it. Nobody is duplicated in SII."""
     alumno = alumno_crear(10, responsable=mama)
+    real = SincronizacionAlumno.objects.get(alumno=alumno, sistema="sii").id_externo
     SincronizacionAlumno.objects.filter(alumno=alumno, sistema="sii").update(id_externo="99999")
     inscripcion = inscribir(cajero=cajero, alumno=alumno, edicion=edicion_crear(), cliente=mama)
     fila = filas(inscripcion)["crear"]
     assert (fila.estado, fila.intentos) == ("pendiente", 1) and "no reconoce al alumno" in fila.ultimo_error
-    # The pages show this text: Aula's own sentence, not a Python dict.
-    assert fila.ultimo_error == ("Aula no reconoce al alumno 99999 de SII: El alumno no existe en SII; "
-                                 "regístrelo en SII antes de inscribirlo. (alumno_sii_id: 99999)")
     assert CircuitoSistema.objects.filter(sistema="aula", fallos_consecutivos__gt=0).count() == 0
+    sii = SincronizacionAlumno.objects.get(alumno=alumno, sistema="sii")
+    assert (sii.estado, sii.operacion) == ("pendiente", "actualizar")
     vencer_todo()
-    inscripciones_procesar_lote()
+    call_command("sincronizar_clientes", "--once")
+    sii.refresh_from_db()
     fila.refresh_from_db()
-    assert fila.estado == "error" and "se agotaron 2 intentos" in fila.ultimo_error
-    # SII's id fixed (the alumno row re-synced): "Reintentar" sends it.
-    SincronizacionAlumno.objects.filter(alumno=alumno, sistema="sii").update(id_externo=str(sandbox.alumnos("sii")[0]["id"]))
-    inscripcion_reintentar(inscripcion_id=inscripcion.pk)
-    fila.refresh_from_db()
-    assert fila.estado == "sincronizado" and len(sandbox.inscripciones()) == 1
+    assert (sii.estado, sii.id_externo) == ("sincronizado", real)
+    assert fila.estado == "sincronizado"
+    assert [str(i["alumno_sii_id"]) for i in sandbox.inscripciones()] == [real]
+    assert len(sandbox.alumnos("sii")) == 1
+
+
+def test_alumno_que_sii_perdio_se_registra_de_nuevo(sandbox, cajero, mama):
+    """SII lost the alumno (our id and our data find nothing there, as with the demo's made-up
+    ids): the update's 404 registers it again and the enrollment goes out with the new id."""
+    alumno = alumno_crear(12, responsable=mama)
+    SincronizacionAlumno.objects.filter(alumno=alumno, sistema="sii").update(id_externo="SII-perdido-12")
+    alumno.email = "otro.correo.12@escuela.test"
+    alumno.save()
+    inscripcion = inscribir(cajero=cajero, alumno=alumno, edicion=edicion_crear(), cliente=mama)
+    vencer_todo()
+    call_command("sincronizar_clientes", "--once")
+    sii = SincronizacionAlumno.objects.get(alumno=alumno, sistema="sii")
+    alumno.refresh_from_db()
+    nuevo = sii.id_externo
+    assert sii.estado == "sincronizado" and nuevo not in ("", "SII-perdido-12") and alumno.id_alumno_sii == nuevo
+    assert filas(inscripcion)["crear"].estado == "sincronizado"
+    assert [str(i["alumno_sii_id"]) for i in sandbox.inscripciones()] == [nuevo]
 
 
 def test_circuito_de_aula_abierto_no_llama(sandbox, cajero, mama, settings):
