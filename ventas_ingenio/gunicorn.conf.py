@@ -41,6 +41,9 @@ keepalive = 5
 timeout = 30
 # On SIGTERM (systemd, `make run` on Ctrl-C) requests in progress get this long to finish.
 graceful_timeout = 20
+# A 5,000-character filter must reach Django (its Spanish form error), not gunicorn's English
+# "URI Too Long" page: its default stops request lines at 4,094 bytes; 8,190 is its maximum.
+limit_request_line = 8190
 # Recycle workers now and then (slow leaks); the jitter keeps them from restarting together.
 max_requests = 5000
 max_requests_jitter = 500
