@@ -22,7 +22,27 @@ class Operacion(models.TextChoices):
     ACTUALIZAR = "actualizar", "Actualizar alumno"
 
 
-class SincronizacionAlumno(models.Model):
+class FilaBandejaSalida(models.Model):
+    """What every outbox row carries: its Idempotency-Key (``clave``: it changes only when a new
+    operation is queued, never between retries), its state and attempts, and the lease a worker
+    holds on it (``reclamo`` until ``proximo_intento``)."""
+
+    clave = models.UUIDField("Idempotency-Key", default=uuid.uuid4)
+    estado = models.CharField(max_length=14, choices=EstadoSincronizacion.choices, default=EstadoSincronizacion.PENDIENTE)
+    intentos = models.PositiveIntegerField(default=0)
+    proximo_intento = models.DateTimeField("próximo intento", db_default=models.functions.Now())
+    reclamo = models.UUIDField(null=True, blank=True, editable=False)
+    id_externo = models.CharField("id externo", max_length=64, blank=True)
+    ultimo_error = models.TextField("último error", blank=True)
+    sincronizado_en = models.DateTimeField(null=True, blank=True)
+    creado = models.DateTimeField(auto_now_add=True)
+    actualizado = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SincronizacionAlumno(FilaBandejaSalida):
     """One row per alumno and external system: what still has to be sent there.
 
     Written in the same transaction as the alumno (an outbox). ``clave`` is the
@@ -36,16 +56,6 @@ class SincronizacionAlumno(models.Model):
     alumno = models.ForeignKey("clientes.Alumno", on_delete=models.CASCADE, related_name="sincronizaciones")
     sistema = models.CharField(max_length=8, choices=Sistema.choices)
     operacion = models.CharField(max_length=12, choices=Operacion.choices, default=Operacion.CREAR)
-    clave = models.UUIDField("Idempotency-Key", default=uuid.uuid4)
-    estado = models.CharField(max_length=14, choices=EstadoSincronizacion.choices, default=EstadoSincronizacion.PENDIENTE)
-    intentos = models.PositiveIntegerField(default=0)
-    proximo_intento = models.DateTimeField("próximo intento", db_default=models.functions.Now())
-    reclamo = models.UUIDField(null=True, blank=True, editable=False)
-    id_externo = models.CharField("id externo", max_length=64, blank=True)
-    ultimo_error = models.TextField("último error", blank=True)
-    sincronizado_en = models.DateTimeField(null=True, blank=True)
-    creado = models.DateTimeField(auto_now_add=True)
-    actualizado = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "integraciones_sincronizacion_alumno"
@@ -80,7 +90,7 @@ class OperacionInscripcion(models.TextChoices):
     CANCELAR = "cancelar", "Cancelar inscripción"
 
 
-class SincronizacionInscripcion(models.Model):
+class SincronizacionInscripcion(FilaBandejaSalida):
     """Outbox of enrollments to send to Aula: one row per enrollment and operation.
 
     Written in the checkout's transaction (``crear``) or the return's (``cancelar``). The worker
@@ -92,16 +102,6 @@ class SincronizacionInscripcion(models.Model):
     id = models.BigAutoField(primary_key=True)
     inscripcion = models.ForeignKey("cursos.Inscripcion", on_delete=models.CASCADE, related_name="sincronizaciones")
     operacion = models.CharField(max_length=10, choices=OperacionInscripcion.choices)
-    clave = models.UUIDField("Idempotency-Key", default=uuid.uuid4)
-    estado = models.CharField(max_length=14, choices=EstadoSincronizacion.choices, default=EstadoSincronizacion.PENDIENTE)
-    intentos = models.PositiveIntegerField(default=0)
-    proximo_intento = models.DateTimeField("próximo intento", db_default=models.functions.Now())
-    reclamo = models.UUIDField(null=True, blank=True, editable=False)
-    id_externo = models.CharField("id externo", max_length=64, blank=True)
-    ultimo_error = models.TextField("último error", blank=True)
-    sincronizado_en = models.DateTimeField(null=True, blank=True)
-    creado = models.DateTimeField(auto_now_add=True)
-    actualizado = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "integraciones_sincronizacion_inscripcion"
