@@ -1,11 +1,13 @@
-"""What both outboxes (alumnos, enrollments) share: each system's circuit breaker and the
-retry delay. In its own module so ``services`` (alumnos) and ``inscripciones`` (enrollments)
+"""What both outboxes (alumnos, enrollments) share: each system's circuit breaker, the
+retry delay and the time budget of an immediate attempt. In its own module so ``services`` (alumnos) and ``inscripciones`` (enrollments)
 both build on it without importing each other.
 """
 
 import datetime
 import logging
 import random
+import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +18,27 @@ from integraciones.models import CircuitoSistema
 from ventas_ingenio.router import DB_NEGOCIO
 
 logger = logging.getLogger("integraciones.services")
+
+
+class SinTiempo(Exception):  # noqa: N818 - a signal, not an error
+    """The immediate attempt's time budget ran out: leave the row to the worker."""
+
+
+def plazos(limite_tiempo: float | None) -> Callable[[], tuple[float, float] | None]:
+    """The (connect, read) timeouts for the next call: the settings' ones, cut to what is left
+    of ``limite_tiempo`` (a ``time.monotonic()`` deadline; None for the worker: no deadline).
+    Raises ``SinTiempo`` when less than 50 ms are left."""
+
+    def tiempo() -> tuple[float, float] | None:
+        if limite_tiempo is None:
+            return None
+        restante = limite_tiempo - time.monotonic()
+        if restante < 0.05:
+            raise SinTiempo
+        return (min(settings.INTEGRACIONES_TIMEOUT_CONEXION, restante),
+                min(settings.INTEGRACIONES_TIMEOUT_LECTURA, restante))
+
+    return tiempo
 
 
 def circuitos_abiertos(*, ahora: datetime.datetime | None = None) -> dict[str, datetime.datetime]:

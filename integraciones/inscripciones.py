@@ -34,7 +34,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from integraciones.aula import ClienteAula, DatosInscripcion, cliente_aula
-from integraciones.circuito import circuito_exito, circuito_fallo, circuitos_abiertos, espera_reintento
+from integraciones.circuito import (
+    SinTiempo,
+    circuito_exito,
+    circuito_fallo,
+    circuitos_abiertos,
+    espera_reintento,
+    plazos,
+)
 from integraciones.cliente_alumnos import Timeout
 from integraciones.exceptions import (
     AlumnoNoEnSII,
@@ -69,10 +76,6 @@ _Inscripcion = SincronizacionInscripcion._meta.get_field("inscripcion").related_
 
 # Enrollments queued by this thread's transactions, tried once right after they commit.
 _por_intentar = threading.local()
-
-
-class _SinTiempo(Exception):
-    """The immediate attempt's time budget ran out: leave the row to the worker."""
 
 
 def _filas():
@@ -291,14 +294,7 @@ def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) 
         mia.update(reclamo=None, proximo_intento=abierto)
         return
 
-    def tiempo() -> Timeout | None:
-        if limite_tiempo is None:
-            return None
-        restante = limite_tiempo - time.monotonic()
-        if restante < 0.05:
-            raise _SinTiempo
-        return (min(settings.INTEGRACIONES_TIMEOUT_CONEXION, restante),
-                min(settings.INTEGRACIONES_TIMEOUT_LECTURA, restante))
+    tiempo = plazos(limite_tiempo)
 
     ahora = timezone.now
     intentos = fila.intentos + 1
@@ -314,7 +310,7 @@ def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) 
     try:
         enviar = _crear if fila.operacion == CREAR else _cancelar
         id_aula = enviar(cliente_aula(), fila, tiempo)
-    except _SinTiempo:
+    except SinTiempo:
         mia.update(reclamo=None, proximo_intento=ahora())
         return
     except (ErrorTemporal, RespuestaIlegible) as error:

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from clientes.models import Alumno
 from integraciones.aula import cliente_aula
+from integraciones.circuito import SinTiempo, circuitos_abiertos, circuitos_cerrar, plazos
 from integraciones.circuito import circuito_exito as _circuito_exito
 from integraciones.circuito import circuito_fallo as _circuito_fallo
-from integraciones.circuito import circuitos_abiertos, circuitos_cerrar
 from integraciones.circuito import espera_reintento as _espera_reintento
 from integraciones.cliente_alumnos import ClienteAlumnos, DatosAlumno, Timeout
 from integraciones.exceptions import (
@@ -65,10 +65,6 @@ PENDIENTE, SINCRONIZADO, ERROR = (
     EstadoSincronizacion.SINCRONIZADO,
     EstadoSincronizacion.ERROR,
 )
-
-
-class _SinTiempo(Exception):
-    """The immediate attempt's time budget ran out: leave the row to the worker."""
 
 
 # --- queueing (called inside the client's transaction) -----------------------------------------
@@ -275,18 +271,12 @@ def _procesar(*, fila_id: int, reclamo: uuid.UUID, limite_tiempo: float | None) 
         mia.update(reclamo=None, proximo_intento=abierto)
         return
 
-    def tiempo() -> Timeout | None:
-        if limite_tiempo is None:
-            return None
-        restante = limite_tiempo - time.monotonic()
-        if restante < 0.05:
-            raise _SinTiempo
-        return (min(settings.INTEGRACIONES_TIMEOUT_CONEXION, restante), min(settings.INTEGRACIONES_TIMEOUT_LECTURA, restante))
+    tiempo = plazos(limite_tiempo)
 
     ahora = timezone.now
     try:
         id_externo = _enviar(CLIENTES_API[fila.sistema](), fila, tiempo)
-    except _SinTiempo:
+    except SinTiempo:
         mia.update(reclamo=None, proximo_intento=ahora())
         return
     except ErrorTemporal as error:
