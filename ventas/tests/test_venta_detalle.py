@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 
 from clientes.tests.factories import ClienteFactory
 from ventas.caja.cobro import PagoDatos
@@ -62,6 +63,11 @@ def test_pagina_de_la_venta(cliente_consulta, venta):
     assert "−2" in html or "-2" in html
     assert "Esta venta no tiene devoluciones ni cancelación." in html
     assert reverse("ventas:ticket", args=[venta.pk]) in html  # reprint (actions partial)
+    # Spanish writes month and weekday in lower case ("Lunes 30 de noviembre de 2026").
+    fecha = timezone.localtime(venta.fecha)
+    mes = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre")[fecha.month - 1]
+    assert f" {fecha.day} de {mes} de {fecha.year}, " in html
 
 
 def test_consultas_fijas(cliente_consulta, venta, django_assert_max_num_queries):
