@@ -170,3 +170,26 @@ def test_filtrar_por_ciclo_grado_grupo_y_por_confirmar():
     c = AlumnoFactory(nombre="C", por_confirmar=True)
     assert list(alumnos_filtrar(ciclo_escolar="2026-2027", grado="3", grupo="B")) == [a]
     assert list(alumnos_filtrar(por_confirmar=True)) == [c]
+
+
+def test_no_se_quita_a_quien_pago_una_inscripcion_activa():
+    """Issue 14 QA: unlinking the client who paid an active enrollment left the alumno's page
+    saying nobody pays for them. Refused until the seat is returned or cancelled."""
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir, inscripcion_cancelar
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    mama, papa = cliente_registrar(nombre="Laura"), cliente_registrar(nombre="Jorge")
+    luis = alumno_crear(1, responsable=mama, nombre="Luis", apellidos="Gómez")
+    responsable_vincular(alumno=luis, cliente=papa, parentesco="padre")
+    edicion = edicion_crear(cupo=5)
+    inscripcion = inscribir(cajero=vendedor, alumno=luis, edicion=edicion, cliente=mama)
+    with pytest.raises(DatosInvalidos) as error:
+        responsable_desvincular(alumno=luis, cliente=mama)
+    assert "No se puede quitar a Laura" in error.value.mensaje and edicion.curso.nombre in error.value.mensaje
+    assert sorted(luis.responsables.values_list("pk", flat=True)) == sorted([mama.pk, papa.pk])
+    responsable_desvincular(alumno=luis, cliente=papa)  # papa paid nothing: he may go
+    inscripcion_cancelar(inscripcion)
+    responsable_desvincular(alumno=luis, cliente=mama)
+    assert not luis.responsables.exists()

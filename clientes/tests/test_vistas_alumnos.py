@@ -223,3 +223,21 @@ def test_la_ficha_del_alumno_muestra_sus_inscripciones_con_reintentar(cliente_ca
     tabla = html.split('id="inscripciones-alumno"')[1].split("</table>")[0]
     assert edicion.curso.nombre in tabla and inscripcion.venta_detalle.venta.folio_texto in tabla
     assert "Pendiente" in tabla and "Reintentar" in tabla
+
+
+def test_quitar_a_quien_pago_una_inscripcion_activa_se_rechaza_en_la_pagina(cliente_cajero):
+    from clientes.tests.factories import ClienteFactory
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    mama = ClienteFactory(nombre="Laura", apellidos="Gómez Ruiz")
+    luis = alumno_crear(3, responsable=mama, nombre="Luis", apellidos="Gómez")
+    inscribir(cajero=vendedor, alumno=luis, edicion=edicion_crear(cupo=5), cliente=mama)
+    respuesta = cliente_cajero.post(reverse("clientes:alumno_desvincular", args=[luis.pk, mama.pk]), follow=True)
+    html = respuesta.content.decode()
+    assert respuesta.status_code == 200
+    assert "No se puede quitar a Laura Gómez Ruiz" in html
+    assert "Nadie paga por este alumno" not in html
+    assert list(luis.responsables.all()) == [mama]
