@@ -95,7 +95,7 @@ def _filas(inscripciones) -> list[FilaInscripcion]:
 
 def _con_relaciones():
     return Inscripcion.objects.using(DB_NEGOCIO).select_related(
-        "alumno", "edicion__curso", "venta_detalle__venta__cliente"
+        "alumno", "edicion__curso", "edicion__producto", "venta_detalle__venta__cliente"
     )
 
 

@@ -223,6 +223,10 @@ def test_la_ficha_del_alumno_muestra_sus_inscripciones_con_reintentar(cliente_ca
     tabla = html.split('id="inscripciones-alumno"')[1].split("</table>")[0]
     assert edicion.curso.nombre in tabla and inscripcion.venta_detalle.venta.folio_texto in tabla
     assert "Pendiente" in tabla and "Reintentar" in tabla
+    # The «Edición» column names the edition by its code, linked to its page (it showed dates).
+    enlace = f'<a href="{reverse("cursos:edicion", args=[edicion.pk])}">{edicion.producto.codigo}</a>'
+    assert enlace in tabla
+    assert f"{edicion.fecha_inicio:%d/%m/%Y}" not in tabla
 
 
 def test_quitar_a_quien_pago_una_inscripcion_activa_se_rechaza_en_la_pagina(cliente_cajero):
