@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientes.curp import curp_error, curp_fecha_nacimiento
+from clientes.escolar import CAMPOS as CAMPOS_ESCOLARES
+from clientes.escolar import escolar_normalizar
 from clientes.exceptions import (
     CurpDuplicada,
     CurpInvalida,
@@ -47,6 +49,8 @@ def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
         raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
     if not any(caracter.isalpha() for caracter in limpios["nombre"]):
         raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
+    for campo in CAMPOS_ESCOLARES:
+        limpios[campo] = escolar_normalizar(campo=campo, valor=limpios[campo])
     for campo, maximo in _MAXIMOS.items():
         if len(limpios[campo]) > maximo:
             raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)

@@ -35,6 +35,8 @@ def _contar():
         ({"fecha_nacimiento": "31/02/2015"}, "fecha_nacimiento", ""),
         ({"email": "no-es-correo"}, "email", "correo electrónico válido"),
         ({"nombre": "<b>x</b>"}, "nombre", "No se permiten"),
+        ({"grado": "٣"}, "grado", "El grado solo admite los dígitos 0 a 9"),
+        ({"grupo": "²"}, "grupo", "El grupo solo admite los dígitos 0 a 9"),
     ],
 )
 def test_datos_invalidos_error_junto_al_campo_y_nada_escrito(cliente_cajero, cambios, campo, mensaje):
