@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientes.curp import curp_error, curp_fecha_nacimiento
+from clientes.escolar import CAMPOS as CAMPOS_ESCOLARES
+from clientes.escolar import escolar_normalizar
 from clientes.exceptions import (
     CurpDuplicada,
     CurpInvalida,
@@ -21,6 +23,7 @@ from clientes.exceptions import (
     MatriculaDuplicada,
 )
 from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
+from cursos.selectors import inscripciones_activas_pagadas_por
 from integraciones.models import Operacion
 from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
 from ventas_ingenio.router import DB_NEGOCIO
@@ -46,6 +49,8 @@ def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
         raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
     if not any(caracter.isalpha() for caracter in limpios["nombre"]):
         raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
+    for campo in CAMPOS_ESCOLARES:
+        limpios[campo] = escolar_normalizar(campo=campo, valor=limpios[campo])
     for campo, maximo in _MAXIMOS.items():
         if len(limpios[campo]) > maximo:
             raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)
@@ -200,8 +205,20 @@ def responsable_vincular(*, alumno: Alumno, cliente: Cliente, parentesco: str) -
 
 
 def responsable_desvincular(*, alumno: Alumno, cliente: Cliente) -> None:
-    """``cliente`` no longer pays for ``alumno`` (past sales keep their client)."""
+    """``cliente`` no longer pays for ``alumno`` (past sales keep their client).
+
+    Refused (DatosInvalidos) while the alumno has an active enrollment that ``cliente`` paid:
+    the alumno's page would say nobody pays for a course being studied. Return or cancel that
+    seat first."""
     with transaction.atomic(using=DB_NEGOCIO):
+        pagadas = inscripciones_activas_pagadas_por(alumno_id=alumno.pk, cliente_id=cliente.pk)
+        if pagadas:
+            cursos = ", ".join(dict.fromkeys(i.edicion.curso.nombre for i in pagadas))
+            raise DatosInvalidos(
+                f"No se puede quitar a {cliente.nombre_completo}: pagó la inscripción activa de "
+                f"{alumno.nombre_completo} en {cursos}. Devuelve o cancela esa inscripción primero.",
+                campo="cliente",
+            )
         borrados, _ = AlumnoResponsable.objects.using(DB_NEGOCIO).filter(alumno=alumno, cliente=cliente).delete()
     if not borrados:
         raise DatosInvalidos("Ese cliente no es responsable de este alumno.", campo="cliente")

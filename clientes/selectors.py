@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
+from clientes.escolar import escolar_normalizar
+from clientes.exceptions import DatosInvalidos
 from clientes.models import Alumno, AlumnoResponsable, Cliente
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -121,6 +123,10 @@ def alumnos_filtrar(
         alumnos = alumnos.filter(por_confirmar=True)
     for campo, valor in (("ciclo_escolar", ciclo_escolar), ("grado", grado), ("grupo", grupo)):
         if valor:
+            try:  # spelled as the alumnos are saved: «1°» finds grado «1», «b» grupo «B»
+                valor = escolar_normalizar(campo=campo, valor=valor)
+            except DatosInvalidos:
+                pass  # a digit no alumno can have: the filter finds nobody
             alumnos = alumnos.filter(**{campo: valor})
     return alumnos.annotate(num_responsables=Count("vinculos")).order_by("apellidos", "nombre", "id")
 

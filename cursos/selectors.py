@@ -95,7 +95,7 @@ def _filas(inscripciones) -> list[FilaInscripcion]:
 
 def _con_relaciones():
     return Inscripcion.objects.using(DB_NEGOCIO).select_related(
-        "alumno", "edicion__curso", "venta_detalle__venta__cliente"
+        "alumno", "edicion__curso", "edicion__producto", "venta_detalle__venta__cliente"
     )
 
 
@@ -110,6 +110,16 @@ def inscripciones_de_alumno(*, alumno_id: int) -> list[FilaInscripcion]:
     """The alumno's enrollments, newest first, with payer, sale and Aula state
     (``templates/cursos/partials/_inscripciones_alumno.html`` shows them)."""
     return _filas(_con_relaciones().filter(alumno_id=alumno_id).order_by("-creado", "-id"))
+
+
+def inscripciones_activas_pagadas_por(*, alumno_id: int, cliente_id: int) -> list[Inscripcion]:
+    """The alumno's active enrollments whose seat ``cliente`` paid (the sale's client): while
+    there is one, that client cannot stop being the alumno's responsable."""
+    return list(
+        Inscripcion.objects.using(DB_NEGOCIO).select_related("edicion__curso")
+        .filter(alumno_id=alumno_id, estado=EstadoInscripcion.ACTIVA, venta_detalle__venta__cliente_id=cliente_id)
+        .order_by("id")
+    )
 
 
 def inscripciones_de_venta(*, venta_id: int) -> dict[int, list[FilaInscripcion]]:

@@ -170,3 +170,68 @@ def test_filtrar_por_ciclo_grado_grupo_y_por_confirmar():
     c = AlumnoFactory(nombre="C", por_confirmar=True)
     assert list(alumnos_filtrar(ciclo_escolar="2026-2027", grado="3", grupo="B")) == [a]
     assert list(alumnos_filtrar(por_confirmar=True)) == [c]
+
+
+def test_no_se_quita_a_quien_pago_una_inscripcion_activa():
+    """Issue 14 QA: unlinking the client who paid an active enrollment left the alumno's page
+    saying nobody pays for them. Refused until the seat is returned or cancelled."""
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir, inscripcion_cancelar
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    mama, papa = cliente_registrar(nombre="Laura"), cliente_registrar(nombre="Jorge")
+    luis = alumno_crear(1, responsable=mama, nombre="Luis", apellidos="Gómez")
+    responsable_vincular(alumno=luis, cliente=papa, parentesco="padre")
+    edicion = edicion_crear(cupo=5)
+    inscripcion = inscribir(cajero=vendedor, alumno=luis, edicion=edicion, cliente=mama)
+    with pytest.raises(DatosInvalidos) as error:
+        responsable_desvincular(alumno=luis, cliente=mama)
+    assert "No se puede quitar a Laura" in error.value.mensaje and edicion.curso.nombre in error.value.mensaje
+    assert sorted(luis.responsables.values_list("pk", flat=True)) == sorted([mama.pk, papa.pk])
+    responsable_desvincular(alumno=luis, cliente=papa)  # papa paid nothing: he may go
+    inscripcion_cancelar(inscripcion)
+    responsable_desvincular(alumno=luis, cliente=mama)
+    assert not luis.responsables.exists()
+
+
+@pytest.mark.parametrize(("grado", "grupo", "ciclo"), [
+    ("1", "A", "2026-2027"),
+    (" 1° ", "a", " 2026-2027 "),
+    ("1º", " a ", "2026-2027"),
+    ("1 °", "\u200ba\u200b", "2026-2027\u200b"),
+    ("\u200e1\u00a0", "A", "2026-2027"),
+])
+def test_grado_y_grupo_con_una_sola_escritura(grado, grupo, ciclo):
+    """Issue 14 QA: «1», «1°» and «1º» were different rows in the report by ciclo/grado/grupo."""
+    alumno = alumno_registrar(nombre="Pablo", grado=grado, grupo=grupo, ciclo_escolar=ciclo)
+    alumno.refresh_from_db()
+    assert (alumno.ciclo_escolar, alumno.grado, alumno.grupo) == ("2026-2027", "1", "A")
+    alumno_actualizar(alumno=alumno, nombre="Pablo", grado="3er  grado°", grupo="b  2", ciclo_escolar="2026 -  2027")
+    alumno.refresh_from_db()
+    assert (alumno.ciclo_escolar, alumno.grado, alumno.grupo) == ("2026 - 2027", "3er grado", "B 2")
+    assert list(alumnos_filtrar(grado="1°  ", grupo="a")) == []
+    assert list(alumnos_filtrar(grado="3er grado º", grupo="b 2")) == [alumno]
+
+
+@pytest.mark.parametrize(("campos", "campo"), [
+    ({"grado": "²"}, "grado"),
+    ({"grado": "¹°"}, "grado"),
+    ({"grado": "١٢٣"}, "grado"),
+    ({"grado": "１"}, "grado"),
+    ({"grado": "½"}, "grado"),
+    ({"grupo": "Ⅻ"}, "grupo"),
+    ({"grupo": "A٣"}, "grupo"),
+    ({"ciclo_escolar": "２０２６-2027"}, "ciclo_escolar"),
+])
+def test_digitos_que_no_son_0_a_9_se_rechazan_sin_escribir(campos, campo):
+    antes = _contar()
+    with pytest.raises(DatosInvalidos) as error:
+        alumno_registrar(nombre="Pablo", **campos)
+    assert error.value.campo == campo and "solo admite los dígitos 0 a 9" in error.value.mensaje
+    assert _contar() == antes
+    alumno = alumno_registrar(nombre="Pablo", grado="2", grupo="A")
+    with pytest.raises(DatosInvalidos):
+        alumno_actualizar(alumno=alumno, nombre="Pablo", **{"grado": "2", "grupo": "A", **campos})
+    alumno.refresh_from_db()
+    assert (alumno.grado, alumno.grupo, alumno.ciclo_escolar) == ("2", "A", "")

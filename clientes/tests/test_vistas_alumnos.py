@@ -35,6 +35,8 @@ def _contar():
         ({"fecha_nacimiento": "31/02/2015"}, "fecha_nacimiento", ""),
         ({"email": "no-es-correo"}, "email", "correo electrónico válido"),
         ({"nombre": "<b>x</b>"}, "nombre", "No se permiten"),
+        ({"grado": "٣"}, "grado", "El grado solo admite los dígitos 0 a 9"),
+        ({"grupo": "²"}, "grupo", "El grupo solo admite los dígitos 0 a 9"),
     ],
 )
 def test_datos_invalidos_error_junto_al_campo_y_nada_escrito(cliente_cajero, cambios, campo, mensaje):
@@ -223,3 +225,25 @@ def test_la_ficha_del_alumno_muestra_sus_inscripciones_con_reintentar(cliente_ca
     tabla = html.split('id="inscripciones-alumno"')[1].split("</table>")[0]
     assert edicion.curso.nombre in tabla and inscripcion.venta_detalle.venta.folio_texto in tabla
     assert "Pendiente" in tabla and "Reintentar" in tabla
+    # The «Edición» column names the edition by its code, linked to its page (it showed dates).
+    enlace = f'<a href="{reverse("cursos:edicion", args=[edicion.pk])}">{edicion.producto.codigo}</a>'
+    assert enlace in tabla
+    assert f"{edicion.fecha_inicio:%d/%m/%Y}" not in tabla
+
+
+def test_quitar_a_quien_pago_una_inscripcion_activa_se_rechaza_en_la_pagina(cliente_cajero):
+    from clientes.tests.factories import ClienteFactory
+    from cursos.tests.datos import alumno_crear, edicion_crear, inscribir
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    mama = ClienteFactory(nombre="Laura", apellidos="Gómez Ruiz")
+    luis = alumno_crear(3, responsable=mama, nombre="Luis", apellidos="Gómez")
+    inscribir(cajero=vendedor, alumno=luis, edicion=edicion_crear(cupo=5), cliente=mama)
+    respuesta = cliente_cajero.post(reverse("clientes:alumno_desvincular", args=[luis.pk, mama.pk]), follow=True)
+    html = respuesta.content.decode()
+    assert respuesta.status_code == 200
+    assert "No se puede quitar a Laura Gómez Ruiz" in html
+    assert "Nadie paga por este alumno" not in html
+    assert list(luis.responsables.all()) == [mama]

@@ -233,7 +233,7 @@ def venta_detalle(*, venta_id: int, usuario) -> Venta:
         Prefetch("pagos", queryset=Pago.objects.using(DB_NEGOCIO).order_by("id")),
         Prefetch("devoluciones", queryset=Devolucion.objects.using(DB_NEGOCIO).order_by("fecha", "id").prefetch_related(
             Prefetch("lineas", queryset=DevolucionLinea.objects.using(DB_NEGOCIO)
-                     .select_related("venta_detalle").order_by("id")),
+                     .select_related("venta_detalle__alumno").order_by("id")),
             "reembolsos",
         )),
     ).get(pk=venta_id)

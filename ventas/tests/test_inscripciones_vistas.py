@@ -244,6 +244,10 @@ def test_devolver_una_inscripcion_por_la_pagina(caja, cajero, mama, gerente, tur
                                            "motivo": "Cambio de escuela", "metodo_reembolso": "efectivo",
                                            f"linea_{linea_beto.pk}": "1"}, follow=True)
     assert "Inscripción cancelada: Beto Gómez" in respuesta.content.decode()
+    # The sale's page names the alumno of the returned seat too, as the return ticket does.
+    detalle = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk])).content.decode()
+    devoluciones = detalle.split('id="titulo-devoluciones"')[1].split("</section>")[0]
+    assert "Inscripción cancelada: Beto Gómez" in devoluciones and "Ana" not in devoluciones
     assert Inscripcion.objects.get(alumno=beto).estado == "cancelada"
     assert Inscripcion.objects.get(alumno=ana).estado == "activa"
     assert Producto.objects.get(pk=edicion.pk).existencia == 2

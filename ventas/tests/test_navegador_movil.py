@@ -191,9 +191,18 @@ def test_cajero_sin_turno_en_el_telefono(pagina, client, live_server, datos):
 
 
 def test_punto_de_venta_en_el_telefono(pagina, client, live_server, cajero, datos):
+    """Also the alumno picker of an edition, with an alumno whose name has no place to break."""
+    from cursos.tests.datos import alumno_crear, edicion_crear
+
+    edicion = edicion_crear(cupo=5)
+    alumno_crear(1, responsable=datos["cliente"], nombre="Maximiliano" * 6, apellidos="Torres" + "Luna" * 20)
+    carrito_cliente_asignar(cajero=cajero, cliente_id=datos["cliente"].pk)
     pagina.set_viewport_size(TELEFONO)
     _sesion(pagina, client, live_server, cajero)
-    assert _revisar(pagina, live_server, "cajero", [("caja", "/ventas/caja/")]) == []
+    assert _revisar(pagina, live_server, "cajero", [
+        ("caja", "/ventas/caja/"), ("caja-inscribir", f"/ventas/caja/?inscribir={edicion.pk}"),
+    ]) == []
+    assert pagina.locator("#inscribir .alumno-elegir").count() == 1
 
 
 def _fila_de_la_barra(pagina):

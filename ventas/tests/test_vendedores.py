@@ -282,7 +282,9 @@ def test_pagina_de_la_venta_muestra_y_corrige_el_vendedor(client, cajero, gerent
         respuesta = client.post(reverse("ventas:venta_vendedor", args=[venta.pk]), {"vendedor": valor}, follow=True)
         assert respuesta.status_code == 200 and "Valeria Soto" in respuesta.content.decode()
     assert Venta.objects.get(pk=venta.pk).id_vendedor == vendedora.pk
-    assert client.post(reverse("ventas:venta_vendedor", args=[987654]), {"vendedor": vendedora.pk}).status_code == 302
+    for datos in ({"vendedor": vendedora.pk}, {"vendedor": "x"}, {}):  # no sale: 404 itself, not a redirect to one
+        respuesta = client.post(reverse("ventas:venta_vendedor", args=[987654]), datos)
+        assert respuesta.status_code == 404, datos
 
 
 def test_caja_consultas_no_crecen_con_los_vendedores(cliente_cajero, cajero, usuario_con_rol, turno_para):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from ventas.models import Carrito, Vendedor
+from ventas.models import Carrito, Vendedor, Venta
 from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO
 
@@ -64,3 +64,9 @@ def vendedor_de_carrito(*, carrito: Carrito | None, cajero) -> tuple[int, str]:
     if carrito is not None and carrito.id_vendedor is not None:
         return carrito.id_vendedor, carrito.nombre_vendedor
     return cajero.pk, nombre_para_registro(cajero)
+
+
+def venta_existe(*, venta_id: int) -> bool:
+    """Whether the sale whose salesperson is being corrected exists (only a Gerente corrects it,
+    and a Gerente sees every sale)."""
+    return Venta.objects.using(DB_NEGOCIO).filter(pk=venta_id).exists()
