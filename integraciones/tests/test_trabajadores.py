@@ -1,16 +1,14 @@
 """Real concurrency: worker processes against PostgreSQL and the sandbox over HTTP."""
 
-import signal
-import subprocess
 import time
 
 import pytest
 from django.utils import timezone
 
 from clientes.alumnos import alumno_registrar
-from conftest import MANAGE
 from integraciones.models import SincronizacionAlumno
 from integraciones.services import circuitos_cerrar
+from integraciones.tests.trabajador import matar_a_media_tanda, terminar_tras_el_reclamo, trabajador
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -22,14 +20,6 @@ def registrar_muchos(cuantos):
     ]
 
 
-def trabajador(entorno, *argumentos):
-    return subprocess.Popen(
-        [*MANAGE, "sincronizar_clientes", *argumentos],
-        env=entorno,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def sin_duplicados(sandbox, sistema, esperados):
@@ -69,22 +59,9 @@ def test_trabajador_matado_a_media_tanda(sandbox, entorno_trabajador):
     sandbox.falla("todos", "lento", segundos=0.05)
     SincronizacionAlumno.objects.update(proximo_intento=timezone.now())
     circuitos_cerrar()
-    proceso = trabajador(entorno_trabajador, "--lote", "40")
-    limite = time.monotonic() + 30
-    while SincronizacionAlumno.objects.filter(estado="sincronizado").count() < 5:
-        assert time.monotonic() < limite, "el trabajador no avanzó"
-        time.sleep(0.02)
-    proceso.send_signal(signal.SIGKILL)
-    proceso.wait(timeout=10)
-    hechas = SincronizacionAlumno.objects.filter(estado="sincronizado").count()
+    hechas = matar_a_media_tanda(SincronizacionAlumno, entorno_trabajador, minimo=5)
     assert 5 <= hechas < 40
-    # What it held stays claimed until its lease expires; then another worker finishes it.
-    assert SincronizacionAlumno.objects.filter(estado="pendiente", reclamo__isnull=False).exists()
     sandbox.falla("todos", "ninguna")
-    time.sleep(3.2)  # INTEGRACIONES_RECLAMO_SEGUNDOS in the tests
-    final = trabajador(entorno_trabajador, "--once")
-    salida = final.communicate(timeout=60)
-    assert final.returncode == 0, salida
-    assert SincronizacionAlumno.objects.exclude(estado="sincronizado").count() == 0
+    terminar_tras_el_reclamo(SincronizacionAlumno, entorno_trabajador)
     sin_duplicados(sandbox, "sii", 20)
     sin_duplicados(sandbox, "aula", 20)
