@@ -1,4 +1,4 @@
-"""Courses, editions and enrollments for tests.
+"""Editions and enrollments for tests.
 
 ``inscribir`` sells the edition's seat through the real cart and checkout: the cart's client is
 the one who pays, the seat's line names the alumno, and the checkout writes the enrollment and
@@ -6,42 +6,25 @@ its Aula outbox row in its transaction.
 """
 
 import datetime
-import itertools
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from clientes.alumnos import alumno_registrar
 from cursos.models import Curso, Edicion, Inscripcion
+from cursos.tests.factories import edicion_crear_prueba
 from integraciones.services import inscripcion_encolar
-from inventario.services import existencia_registrar_entrada
-from inventario.tests.factories import ProductoFactory
 from ventas.caja.services import carrito_cliente_asignar, carrito_inscribir
 from ventas.tests.factories import vender
 from ventas_ingenio.router import DB_NEGOCIO
 
-_numeros = itertools.count(1)
-
-
-def curso_crear(**campos) -> Curso:
-    n = next(_numeros)
-    datos = {"codigo": f"CUR-{n:03d}", "nombre": f"Curso {n}", "duracion_horas": 20, "precio_lista": Decimal("1500.00")}
-    return Curso.objects.using(DB_NEGOCIO).create(**{**datos, **campos})
-
 
 def edicion_crear(*, curso: Curso | None = None, cupo: int = 10, inicio: datetime.date | None = None,
                   estado: str = "programada") -> Edicion:
-    curso = curso or curso_crear()
+    """An edition starting in two weeks, for a month, made by the real service."""
     inicio = inicio or timezone.localdate() + datetime.timedelta(days=14)
-    producto = ProductoFactory(tipo="curso", nombre=f"{curso.nombre} · {inicio:%b %Y}", precio=curso.precio_lista,
-                               existencia_minima=0)
-    edicion = Edicion.objects.using(DB_NEGOCIO).create(
-        producto=producto, curso=curso, fecha_inicio=inicio, fecha_fin=inicio + datetime.timedelta(days=30),
-        cupo_maximo=cupo, estado=estado,
-    )
-    existencia_registrar_entrada(producto_id=producto.pk, cantidad=cupo, usuario=None, nota="cupo")
-    return edicion
+    return edicion_crear_prueba(curso=curso, cupo=cupo, fecha_inicio=inicio,
+                                fecha_fin=inicio + datetime.timedelta(days=30), estado=estado)
 
 
 def alumno_crear(n: int, *, responsable=None, **campos):
