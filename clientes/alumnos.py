@@ -23,6 +23,7 @@ from clientes.exceptions import (
     MatriculaDuplicada,
 )
 from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
+from clientes.services import telefono_normalizar
 from cursos.selectors import inscripciones_activas_pagadas_por
 from integraciones.models import Operacion
 from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
@@ -56,7 +57,7 @@ def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
             raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)
         if "<" in limpios[campo] or ">" in limpios[campo]:
             raise DatosInvalidos("No se permiten los caracteres < ni >.", campo=campo)
-    telefono = "".join(c for c in limpios["telefono"] if "0" <= c <= "9")
+    telefono = telefono_normalizar(limpios["telefono"])
     if len(telefono) > 15 or (limpios["telefono"] and len(telefono) < 7):
         raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
     limpios["telefono"] = telefono

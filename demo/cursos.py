@@ -22,7 +22,7 @@ from clientes.models import Parentesco, TipoCliente
 from clientes.services import cliente_registrar
 from cursos.models import Curso, EstadoEdicion, Modalidad
 from cursos.services import curso_registrar, edicion_crear
-from demo.ventas import cajeros_demo
+from demo.ventas import _ascii, cajeros_demo
 from inventario.models import Producto, TipoProducto
 from ventas.caja.cobro import venta_confirmar
 from ventas.caja.selectors import carrito_de_cajero
@@ -119,8 +119,7 @@ def cursos_cargar(*, semilla: int = 2026, escribir=print) -> dict:
         apellidos = APELLIDOS[(familias - 1) % len(APELLIDOS)]
         madre = azar.random() < 0.7
         nombre = azar.choice(MADRES if madre else PADRES)
-        correo = f"{nombre.lower()}.{apellidos.split()[0].lower()}{familias}@familias.demo".replace("á", "a").replace(
-            "é", "e").replace("í", "i").replace("ó", "o").replace("ú", "u")
+        correo = f"{_ascii(nombre).lower()}.{_ascii(apellidos.split()[0]).lower()}{familias}@familias.demo"
         responsable = cliente_registrar(nombre=nombre, apellidos=apellidos, email=correo,
                                         telefono=f"55{azar.randint(10_000_000, 99_999_999)}")
         hijos = []
