@@ -139,7 +139,7 @@ class _Buffers:
         "nota_cierre, id_autorizo_diferencia, nombre_autorizo_diferencia, id_cerro, nombre_cerro, resumen_cierre",
         "tra_venta": "id_venta, folio, id_cliente, fecha, clave_cobro, huella_carrito, id_cajero, nombre_cajero, "
         "id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado, id_turno, "
-        "articulos, total_devuelto, id_vendedor, nombre_vendedor, comision_porcentaje",
+        "articulos, total_devuelto, id_vendedor, nombre_vendedor, comision_porcentaje, pagado",
         "tra_venta_det": "id_venta_det, id_venta, id_producto, cantidad, descuento, descripcion, precio_unitario, "
         "tasa_iva, importe, iva, cantidad_devuelta",
         "tra_pago": "id_venta, metodo, monto, recibido, cambio, referencia",
@@ -659,7 +659,8 @@ class _Generador:
                autorizo[0] if autorizo else None, autorizo[1] if autorizo else "", _centavos_texto(subtotal),
                _centavos_texto(descuento), _centavos_texto(iva), _centavos_texto(total),
                "cancelada" if cancelada else "completada", turno.id, sum(x[2] for x in lineas),
-               _centavos_texto(total_devuelto), cajero[0], cajero[1], self.comisiones.get(cajero[0], "0"))
+               _centavos_texto(total_devuelto), cajero[0], cajero[1], self.comisiones.get(cajero[0], "0"),
+               _centavos_texto(total - total_devuelto))
         for id_det, p, cant, desc, imp, iv in lineas:
             devueltas = cant if cancelada else (devuelta[1] if devuelta and devuelta[0][0] == id_det else 0)
             b.fila("tra_venta_det", id_det, id_venta, p.id, cant, _centavos_texto(desc), p.descripcion,

@@ -126,6 +126,9 @@ class Producto(models.Model):
         default=TASA_IVA_GENERAL,
     )
     existencia = models.IntegerField("existencia", default=0, editable=False)
+    # Units set aside for open apartados (layaways): out of ``existencia`` (nobody can sell
+    # them) but still in the shop. Moved only by the "apartado" kinds of the ledger.
+    existencia_apartada = models.IntegerField("apartadas", default=0, db_default=0, editable=False)
     existencia_minima = models.PositiveIntegerField(
         "existencia mínima", default=0, help_text="Con esta existencia o menos, el producto aparece en alerta."
     )
@@ -161,6 +164,7 @@ class Producto(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(existencia__gte=0), name="producto_existencia_no_negativa"),
+            models.CheckConstraint(condition=Q(existencia_apartada__gte=0), name="producto_apartada_no_negativa"),
             models.CheckConstraint(condition=Q(tipo__in=TipoProducto.values), name="producto_tipo_valido"),
             models.CheckConstraint(condition=Q(precio__gte=0), name="producto_precio_no_negativo"),
             models.CheckConstraint(condition=Q(existencia_minima__gte=0), name="producto_minima_no_negativa"),
@@ -193,11 +197,19 @@ class TipoMovimiento(models.TextChoices):
     VENTA = "venta", "Venta"
     CANCELACION_VENTA = "cancelacion_venta", "Cancelación de venta"
     DEVOLUCION = "devolucion", "Devolución"
+    # Layaway: units leave the sellable stock into the set-aside ones (``cantidad`` < 0,
+    # ``cantidad_apartada`` = −``cantidad``); handed over when paid (only the set-aside ones go
+    # down); or put back on the shelf when the apartado expires or is cancelled.
+    APARTADO = "apartado", "Apartado"
+    ENTREGA_APARTADO = "entrega_apartado", "Entrega de apartado"
+    LIBERACION_APARTADO = "liberacion_apartado", "Apartado liberado"
 
 
 # Kinds that put goods back on the shelf (always positive), and the kinds tied to a sale.
 TIPOS_QUE_SUMAN = [TipoMovimiento.ENTRADA, TipoMovimiento.CANCELACION_VENTA, TipoMovimiento.DEVOLUCION]
-TIPOS_DE_VENTA = [TipoMovimiento.VENTA, TipoMovimiento.CANCELACION_VENTA, TipoMovimiento.DEVOLUCION]
+TIPOS_DE_APARTADO = [TipoMovimiento.APARTADO, TipoMovimiento.ENTREGA_APARTADO, TipoMovimiento.LIBERACION_APARTADO]
+TIPOS_DE_VENTA = [TipoMovimiento.VENTA, TipoMovimiento.CANCELACION_VENTA, TipoMovimiento.DEVOLUCION,
+                  *TIPOS_DE_APARTADO]
 
 
 class MovimientoInventario(models.Model):
@@ -208,6 +220,11 @@ class MovimientoInventario(models.Model):
     tipo = models.CharField("tipo", max_length=20, choices=TipoMovimiento.choices)
     cantidad = models.IntegerField("cantidad", help_text="Positiva si entra mercancía, negativa si sale.")
     existencia_resultante = models.IntegerField("existencia resultante")
+    # Change of the product's set-aside units (apartados) and what it left: non-zero only for
+    # the "apartado" kinds. ``existencia_apartada`` = sum(cantidad_apartada), as ``existencia``
+    # = sum(cantidad).
+    cantidad_apartada = models.IntegerField("cantidad apartada", default=0, db_default=0)
+    apartada_resultante = models.IntegerField("apartadas resultantes", default=0, db_default=0)
     motivo = models.CharField("motivo o nota", max_length=255, blank=True)
     # Sale reference; a plain column so the sales issue can point it at tra_venta.
     id_venta = models.BigIntegerField("venta", null=True, blank=True, db_index=True)
@@ -223,11 +240,15 @@ class MovimientoInventario(models.Model):
         verbose_name_plural = "movimientos de inventario"
         constraints = [
             models.CheckConstraint(condition=Q(existencia_resultante__gte=0), name="movimiento_resultante_no_negativa"),
+            models.CheckConstraint(condition=Q(apartada_resultante__gte=0), name="movimiento_apartada_no_negativa"),
             models.CheckConstraint(
                 condition=(
-                    Q(tipo__in=TIPOS_QUE_SUMAN, cantidad__gt=0)
-                    | Q(tipo=TipoMovimiento.VENTA, cantidad__lt=0)
-                    | (Q(tipo=TipoMovimiento.AJUSTE) & ~Q(cantidad=0))
+                    Q(tipo__in=TIPOS_QUE_SUMAN, cantidad__gt=0, cantidad_apartada=0)
+                    | Q(tipo=TipoMovimiento.VENTA, cantidad__lt=0, cantidad_apartada=0)
+                    | (Q(tipo=TipoMovimiento.AJUSTE, cantidad_apartada=0) & ~Q(cantidad=0))
+                    | Q(tipo=TipoMovimiento.APARTADO, cantidad__lt=0, cantidad_apartada=-F("cantidad"))
+                    | Q(tipo=TipoMovimiento.ENTREGA_APARTADO, cantidad=0, cantidad_apartada__lt=0)
+                    | Q(tipo=TipoMovimiento.LIBERACION_APARTADO, cantidad__gt=0, cantidad_apartada=-F("cantidad"))
                 ),
                 name="movimiento_signo_segun_tipo",
             ),

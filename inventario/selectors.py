@@ -146,21 +146,25 @@ def movimientos_de_producto(*, producto_id: int) -> QuerySet[MovimientoInventari
     return MovimientoInventario.objects.using(DB_NEGOCIO).filter(producto_id=producto_id).order_by("-fecha", "-id")
 
 
-def inventario_descuadres() -> list[tuple[int, str, int, int]]:
-    """Products whose ``existencia`` differs from the sum of their movements.
+def inventario_descuadres() -> list[tuple[int, str, int, int, int, int]]:
+    """Products whose ``existencia`` differs from the sum of their movements' ``cantidad``, or
+    whose set-aside units (``existencia_apartada``, apartados) differ from the sum of their
+    ``cantidad_apartada``: so sellable + set-aside = the ledger's sum of both, per product.
 
-    Returns ``(id_producto, codigo, existencia, suma_movimientos)`` rows; empty when the
-    ledger invariant holds.
+    Returns ``(id_producto, codigo, existencia, suma, apartada, suma_apartada)`` rows; empty
+    when the ledger invariant holds.
     """
     with connections[DB_NEGOCIO].cursor() as cursor:
         cursor.execute(
             """
-            SELECT p.id_producto, p.codigo, p.existencia, COALESCE(m.suma, 0)
+            SELECT p.id_producto, p.codigo, p.existencia, COALESCE(m.suma, 0),
+                   p.existencia_apartada, COALESCE(m.suma_apartada, 0)
             FROM cat_producto p
             LEFT JOIN (
-                SELECT id_producto, SUM(cantidad) AS suma FROM tra_movimiento_inventario GROUP BY id_producto
+                SELECT id_producto, SUM(cantidad) AS suma, SUM(cantidad_apartada) AS suma_apartada
+                FROM tra_movimiento_inventario GROUP BY id_producto
             ) m ON m.id_producto = p.id_producto
-            WHERE p.existencia <> COALESCE(m.suma, 0)
+            WHERE p.existencia <> COALESCE(m.suma, 0) OR p.existencia_apartada <> COALESCE(m.suma_apartada, 0)
             ORDER BY p.id_producto
             """
         )

@@ -47,6 +47,10 @@ class MovimientoDatos:
     motivo: str = ""
     id_venta: int | None = None
     existencia_esperada: int | None = None
+    # Change of the set-aside units (apartados); its sign and size are fixed by ``tipo``
+    # (``_validar_signo``): −cantidad for "apartado" and "liberacion_apartado", negative for
+    # "entrega_apartado" (whose ``cantidad`` is 0), 0 for every other kind.
+    cantidad_apartada: int = 0
 
 
 # Far below the integer column's 2,147,483,647: a school shop never holds a million pieces of
@@ -99,7 +103,7 @@ def existencias_mover(
                 .select_for_update(of=("self",))
                 .filter(pk__in=ids)
                 .order_by("pk")
-                .only("id", "codigo", "nombre", "existencia")
+                .only("id", "codigo", "nombre", "existencia", "existencia_apartada")
             }
         try:
             filas = _movimientos_calcular(
@@ -130,12 +134,18 @@ def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> lis
     # The refusals are decided here, on the locked rows, so they come as domain errors before
     # anything is written; the CHECK (existencia >= 0) stays as the last line of defence.
     previstas = {i: productos[i].existencia for i in ids}
+    apartadas = {i: productos[i].existencia_apartada for i in ids}
     filas = []
     for linea in sorted(movimientos, key=lambda m: m.producto_id):
         producto = productos[linea.producto_id]
         nueva = previstas[producto.pk] + linea.cantidad
         if nueva < 0:
             raise ExistenciaInsuficiente(producto=producto, disponible=previstas[producto.pk])
+        apartadas[producto.pk] += linea.cantidad_apartada
+        if apartadas[producto.pk] < 0:
+            raise CantidadInvalida(
+                f"{producto.nombre}: solo hay {apartadas[producto.pk] - linea.cantidad_apartada} pieza(s) apartada(s)."
+            )
         if nueva > EXISTENCIA_MAXIMA:
             raise CantidadInvalida(
                 f"{producto.nombre} quedaría con {nueva:,} piezas: la existencia no puede pasar de {EXISTENCIA_MAXIMA:,}."
@@ -145,6 +155,7 @@ def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> lis
             "producto_id": producto.pk,
             "tipo": linea.tipo,
             "cantidad": linea.cantidad,
+            "cantidad_apartada": linea.cantidad_apartada,
             "motivo": linea.motivo.strip()[:255],
             "id_venta": linea.id_venta,
             "id_usuario": id_usuario,
@@ -162,6 +173,8 @@ def _movimientos_calcular(*, ids, productos, movimientos, usuario, ahora) -> lis
 # a lock. Every ledger column but existencia_resultante comes from one UNNEST array, in the
 # model's field order (ventas_ingenio.sql).
 _CAMPO_RESULTANTE = "existencia_resultante"
+_CAMPO_APARTADA_RESULTANTE = "apartada_resultante"
+_RESULTANTES = (_CAMPO_RESULTANTE, _CAMPO_APARTADA_RESULTANTE)
 
 
 # Only names go into the braces, all read from the models and quoted by the backend
@@ -170,17 +183,23 @@ _EXISTENCIAS_Y_MOVIMIENTOS = """
 WITH m AS (
     SELECT * FROM UNNEST({arreglos}) WITH ORDINALITY AS m({columnas_m}, orden)
 ), upd AS (
-    UPDATE {producto} AS p SET {existencia} = p.{existencia} + v.delta, {actualizado} = %(ahora)s
-    FROM (SELECT {id_producto}, SUM({cantidad}) AS delta FROM m GROUP BY {id_producto}) AS v
+    UPDATE {producto} AS p SET {existencia} = p.{existencia} + v.delta,
+        {apartada} = p.{apartada} + v.delta_apartada, {actualizado} = %(ahora)s
+    FROM (SELECT {id_producto}, SUM({cantidad}) AS delta, SUM({cantidad_apartada}) AS delta_apartada
+          FROM m GROUP BY {id_producto}) AS v
     WHERE p.{pk_producto} = v.{id_producto}
-    RETURNING p.{pk_producto} AS {id_producto}, p.{existencia}
+    RETURNING p.{pk_producto} AS {id_producto}, p.{existencia}, p.{apartada}
 )
 INSERT INTO {movimiento} ({columnas})
 SELECT {seleccion} FROM m JOIN upd USING ({id_producto}) ORDER BY m.orden
-RETURNING {pk_movimiento}, {resultante}
+RETURNING {pk_movimiento}, {resultante}, {apartada_resultante}
 """
 _RESULTANTE_SQL = (
     "upd.{existencia} - COALESCE(SUM(m.{cantidad}) OVER (PARTITION BY m.{id_producto} ORDER BY m.orden"
+    " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0)"
+)
+_APARTADA_RESULTANTE_SQL = (
+    "upd.{apartada} - COALESCE(SUM(m.{cantidad_apartada}) OVER (PARTITION BY m.{id_producto} ORDER BY m.orden"
     " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0)"
 )
 
@@ -188,32 +207,36 @@ _RESULTANTE_SQL = (
 @functools.cache
 def _existencias_y_movimientos_sql() -> str:
     campos = sql.campos_insertables(MovimientoInventario)
-    de_arreglo = [c for c in campos if c.attname != _CAMPO_RESULTANTE]
+    de_arreglo = [c for c in campos if c.attname not in _RESULTANTES]
     nombres = {
         "producto": sql.tabla(Producto),
         "pk_producto": sql.columna(Producto, "id"),
         "existencia": sql.columna(Producto, "existencia"),
+        "apartada": sql.columna(Producto, "existencia_apartada"),
         "actualizado": sql.columna(Producto, "actualizado"),
         "movimiento": sql.tabla(MovimientoInventario),
         "pk_movimiento": sql.columna(MovimientoInventario, "id"),
         "resultante": sql.columna(MovimientoInventario, _CAMPO_RESULTANTE),
+        "apartada_resultante": sql.columna(MovimientoInventario, _CAMPO_APARTADA_RESULTANTE),
         "id_producto": sql.columna(MovimientoInventario, "producto"),
         "cantidad": sql.columna(MovimientoInventario, "cantidad"),
+        "cantidad_apartada": sql.columna(MovimientoInventario, "cantidad_apartada"),
         "arreglos": ", ".join(f"%({c.attname})s::{sql.tipo_arreglo(c)}" for c in de_arreglo),
         "columnas_m": ", ".join(sql.nombre(c.column) for c in de_arreglo),
         "columnas": ", ".join(sql.nombre(c.column) for c in campos),
     }
-    resultante = _RESULTANTE_SQL.format(**nombres)
-    nombres["seleccion"] = ", ".join(
-        resultante if c.attname == _CAMPO_RESULTANTE else f"m.{sql.nombre(c.column)}" for c in campos
-    )
+    calculadas = {
+        _CAMPO_RESULTANTE: _RESULTANTE_SQL.format(**nombres),
+        _CAMPO_APARTADA_RESULTANTE: _APARTADA_RESULTANTE_SQL.format(**nombres),
+    }
+    nombres["seleccion"] = ", ".join(calculadas.get(c.attname, f"m.{sql.nombre(c.column)}") for c in campos)
     return _EXISTENCIAS_Y_MOVIMIENTOS.format(**nombres)
 
 
 def _existencias_y_movimientos_guardar(
     *, productos: dict[int, Producto], filas: list[dict], ahora
 ) -> list[MovimientoInventario]:
-    campos = [c for c in sql.campos_insertables(MovimientoInventario) if c.attname != _CAMPO_RESULTANTE]
+    campos = [c for c in sql.campos_insertables(MovimientoInventario) if c.attname not in _RESULTANTES]
     parametros = {c.attname: [fila[c.attname] for fila in filas] for c in campos}
     parametros["ahora"] = ahora
     with connections[DB_NEGOCIO].cursor() as cursor:
@@ -221,22 +244,40 @@ def _existencias_y_movimientos_guardar(
         # Sequence values follow the insertion order, which is the order of ``filas``.
         escritas = sorted(cursor.fetchall())
     registros = []
-    for fila, (id_movimiento, resultante) in zip(filas, escritas, strict=True):
-        registros.append(sql.instancia(MovimientoInventario, {**fila, "id": id_movimiento, _CAMPO_RESULTANTE: resultante}))
+    for fila, (id_movimiento, resultante, apartada) in zip(filas, escritas, strict=True):
+        registros.append(sql.instancia(MovimientoInventario, {
+            **fila, "id": id_movimiento, _CAMPO_RESULTANTE: resultante, _CAMPO_APARTADA_RESULTANTE: apartada,
+        }))
         # The caller's locked instances show the stock the database now holds.
         productos[fila["producto_id"]].existencia = resultante
+        productos[fila["producto_id"]].existencia_apartada = apartada
     return registros
 
 
 def _validar_signo(linea: MovimientoDatos) -> None:
     if linea.tipo not in TipoMovimiento.values:
         raise CantidadInvalida(f"Tipo de movimiento desconocido: {linea.tipo}.")
-    if linea.cantidad == 0:
+    if linea.cantidad == 0 and linea.tipo != TipoMovimiento.ENTREGA_APARTADO:
         raise CantidadInvalida("La cantidad no puede ser cero.")
+    if linea.cantidad != 0 and linea.tipo == TipoMovimiento.ENTREGA_APARTADO:
+        raise CantidadInvalida("Una entrega de apartado no cambia la existencia vendible.")
     if linea.tipo in TIPOS_QUE_SUMAN and linea.cantidad < 0:
         raise CantidadInvalida("La cantidad debe ser mayor que cero.")
     if linea.tipo == TipoMovimiento.VENTA and linea.cantidad > 0:
         raise CantidadInvalida("Una venta saca mercancía: la cantidad debe ser negativa.")
+    apartada_esperada = {
+        TipoMovimiento.APARTADO: -linea.cantidad,
+        TipoMovimiento.LIBERACION_APARTADO: -linea.cantidad,
+    }.get(linea.tipo, 0)
+    if linea.tipo == TipoMovimiento.ENTREGA_APARTADO:
+        if linea.cantidad_apartada >= 0:
+            raise CantidadInvalida("Una entrega de apartado saca piezas apartadas: la cantidad debe ser negativa.")
+    elif linea.cantidad_apartada != apartada_esperada:
+        raise CantidadInvalida(f"Un movimiento de tipo {linea.tipo} no mueve piezas apartadas así.")
+    if linea.tipo == TipoMovimiento.APARTADO and linea.cantidad > 0:
+        raise CantidadInvalida("Apartar saca piezas de la existencia: la cantidad debe ser negativa.")
+    if linea.tipo == TipoMovimiento.LIBERACION_APARTADO and linea.cantidad < 0:
+        raise CantidadInvalida("Liberar un apartado regresa piezas: la cantidad debe ser positiva.")
 
 
 def existencia_registrar_entrada(*, producto_id: int, cantidad: int, usuario, nota: str = "") -> MovimientoInventario:

@@ -146,6 +146,34 @@ class MetodoPago(models.TextChoices):
     MONEDERO = "monedero", "Saldo a favor"
 
 
+class ModalidadVenta(models.TextChoices):
+    CONTADO = "contado", "De contado"
+    # Goods set aside with a down payment until paid and handed over (or expired).
+    APARTADO = "apartado", "Apartado"
+    # Paid over time by a schedule (``VentaParcialidad``): course installments.
+    PARCIALIDADES = "parcialidades", "En parcialidades"
+
+
+class EstadoPago(models.TextChoices):
+    """What ``Venta.estado_pago`` stores (from its sums), plus "vencido": a sale still owing
+    after its ``vence`` date. Vencido depends on today's date, not on a write, so it is read
+    from the stored ``vence`` (``Venta.estado_pago_hoy``, the selectors' filters) instead of
+    being stored and going stale overnight."""
+
+    PENDIENTE = "pendiente", "Pendiente"
+    PARCIAL = "parcial", "Parcial"
+    PAGADO = "pagado", "Pagado"
+    VENCIDO = "vencido", "Vencido"
+
+
+# Stored on every sale from its own sums: nothing paid, some paid, nothing owed.
+_ESTADO_PAGO_EXPRESION = models.Case(
+    models.When(Q(pagado=F("total") - F("total_devuelto")), then=models.Value(EstadoPago.PAGADO.value)),
+    models.When(Q(pagado=0), then=models.Value(EstadoPago.PENDIENTE.value)),
+    default=models.Value(EstadoPago.PARCIAL.value),
+)
+
+
 class Venta(models.Model):
     id = models.BigAutoField(primary_key=True, db_column="id_venta")
     # Numbered by the sequence tra_venta_folio_seq (migration 0001); shown as V-000123.
@@ -183,6 +211,26 @@ class Venta(models.Model):
     articulos = models.IntegerField("artículos", default=0)
     # Refunded so far (returns and cancellation); kept under the sale's row lock.
     total_devuelto = _dinero("total devuelto", default=CERO)
+    # Paying over time (issue 15). ``pagado``: money received for the sale (the checkout's
+    # payments and every abono) minus money given back; kept under the sale's row lock by the
+    # checkout, ``ventas.abonos`` and the returns. What is still owed, ``saldo``, and the
+    # payment state are computed by the database from those sums and stored, so the history
+    # and the receivables filter and sort by them from an index.
+    modalidad = models.CharField("modalidad", max_length=14, choices=ModalidadVenta.choices,
+                                 default=ModalidadVenta.CONTADO, db_default=ModalidadVenta.CONTADO)
+    pagado = _dinero("pagado", default=CERO, db_default=CERO)
+    saldo = models.GeneratedField(
+        expression=F("total") - F("total_devuelto") - F("pagado"),
+        output_field=models.DecimalField(max_digits=12, decimal_places=2), db_persist=True,
+    )
+    estado_pago = models.GeneratedField(
+        expression=_ESTADO_PAGO_EXPRESION, output_field=models.CharField(max_length=10), db_persist=True,
+    )
+    # The date by which what is owed must be paid: an apartado's expiry, or the first unpaid
+    # installment's due date (moved by every abono). Empty for sales paid at once.
+    vence = models.DateField("vence", null=True, blank=True)
+    # When an apartado's goods were handed over (the "entrega_apartado" movements).
+    entregado = models.DateTimeField("entregado", null=True, blank=True)
 
     class Meta:
         db_table = "tra_venta"
@@ -203,6 +251,19 @@ class Venta(models.Model):
                                    name="venta_devuelto_dentro_del_total"),
             models.CheckConstraint(condition=Q(comision_porcentaje__gte=0) & Q(comision_porcentaje__lte=100),
                                    name="venta_comision_en_rango"),
+            # Never paid beyond what is owed: concurrent abonos are serialised by the sale's row
+            # lock, and this refuses whatever slips past it.
+            models.CheckConstraint(condition=Q(pagado__gte=0) & Q(pagado__lte=F("total") - F("total_devuelto")),
+                                   name="venta_pagado_dentro_del_total"),
+            models.CheckConstraint(condition=Q(modalidad__in=ModalidadVenta.values), name="venta_modalidad_valida"),
+            # A sale paid at once owes nothing and has no due date.
+            models.CheckConstraint(
+                condition=~Q(modalidad=ModalidadVenta.CONTADO)
+                | Q(pagado=F("total") - F("total_devuelto"), vence__isnull=True),
+                name="venta_contado_pagada",
+            ),
+            models.CheckConstraint(condition=Q(entregado__isnull=True) | Q(modalidad=ModalidadVenta.APARTADO),
+                                   name="venta_entrega_solo_apartados"),
         ]
         # The history (ventas/historial.py) reads the newest matching rows in (fecha, id) order
         # and sums total/total_devuelto: each index carries both in INCLUDE so the count and the
@@ -215,6 +276,10 @@ class Venta(models.Model):
             # Cancelled or partly returned sales are ~2 %: the status filters read only these.
             models.Index(fields=["-fecha", "-id"], include=[*_historial, "estado"], name="venta_devuelta_fecha_idx",
                          condition=Q(estado="cancelada") | Q(total_devuelto__gt=0)),
+            # Sales still owing are few: the history's payment-state filters and the receivables
+            # report read only these.
+            models.Index(fields=["-fecha", "-id"], include=[*_historial, "pagado", "vence"],
+                         name="venta_por_cobrar_fecha_idx", condition=Q(modalidad__in=["apartado", "parcialidades"])),
         ]
 
     def __str__(self):
@@ -231,6 +296,16 @@ class Venta(models.Model):
     @property
     def cancelada(self) -> bool:
         return self.estado == EstadoVenta.CANCELADA
+
+    @property
+    def vencida(self) -> bool:
+        """Still owing after its due date (Mexico City's date)."""
+        return self.saldo > 0 and self.vence is not None and self.vence < timezone.localdate()
+
+    @property
+    def estado_pago_hoy(self) -> str:
+        """The stored payment state, or "vencido" when it is overdue today."""
+        return EstadoPago.VENCIDO if self.vencida else self.estado_pago
 
     @property
     def es_de_hoy(self) -> bool:
@@ -318,6 +393,94 @@ class Pago(models.Model):
 
     def __str__(self):
         return f"{self.get_metodo_display()} {self.monto}"
+
+
+class VentaParcialidad(models.Model):
+    """One installment of a sale paid over time: what is due, and by when.
+
+    Copied from the edition's payment plan (and the goods paid with the first one) when the
+    sale is charged, so a later change of the plan never changes what this client owes.
+    Payments are applied to the installments in order: the first ``numero`` whose running sum
+    exceeds ``Venta.pagado`` is the next one due, and its ``vence`` is the sale's ``vence``
+    (``ventas.abonos`` keeps it so)."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_venta_parcialidad")
+    venta = models.ForeignKey(Venta, on_delete=models.PROTECT, db_column="id_venta", related_name="parcialidades")
+    numero = models.PositiveSmallIntegerField("número")
+    concepto = models.CharField("concepto", max_length=120)
+    monto = _dinero("monto")
+    vence = models.DateField("vence")
+
+    class Meta:
+        db_table = "tra_venta_parcialidad"
+        ordering = ["venta", "numero"]
+        verbose_name = "parcialidad"
+        verbose_name_plural = "parcialidades"
+        constraints = [
+            models.UniqueConstraint(fields=["venta", "numero"], name="venta_parcialidad_numero_unico"),
+            models.CheckConstraint(condition=Q(monto__gt=0), name="venta_parcialidad_monto_positivo"),
+        ]
+
+    def __str__(self):
+        return f"{self.concepto}: {self.monto} ({self.vence})"
+
+
+class Abono(models.Model):
+    """A payment toward a sale's balance, after the sale (apartados, installments).
+
+    Written once by ``ventas.abonos.services`` under the sale's row lock, in the cashier's open
+    shift (its cash counts in the drawer), with the one-time key of its form (``clave``): the
+    same form sent twice finds this row instead of paying twice. ``monto`` is what went to the
+    sale; what was handed over beyond it is change (cash only) or store credit (``a_monedero``),
+    as the cashier chose explicitly. The balances before and after are kept for the receipt."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_abono")
+    folio = models.BigIntegerField(
+        "folio", unique=True, db_default=models.Func(models.Value("tra_abono_folio_seq"), function="nextval")
+    )
+    venta = models.ForeignKey(Venta, on_delete=models.PROTECT, db_column="id_venta", related_name="abonos")
+    turno = models.ForeignKey(Turno, on_delete=models.PROTECT, db_column="id_turno", related_name="abonos")
+    metodo = models.CharField("método", max_length=15, choices=MetodoPago.choices)
+    monto = _dinero("monto")
+    recibido = _dinero("recibido")
+    cambio = _dinero("cambio", default=CERO)
+    a_monedero = _dinero("a saldo a favor", default=CERO)
+    referencia = models.CharField("referencia", max_length=60, blank=True)
+    clave = models.UUIDField("clave", unique=True)
+    saldo_anterior = _dinero("saldo anterior")
+    saldo_posterior = _dinero("saldo posterior")
+    fecha = models.DateTimeField("fecha", db_default=models.functions.Now())
+    id_usuario = models.IntegerField("id de usuario")
+    nombre_usuario = models.CharField("usuario", max_length=150)
+
+    class Meta:
+        db_table = "tra_abono"
+        ordering = ["fecha", "id"]
+        verbose_name = "abono"
+        verbose_name_plural = "abonos"
+        constraints = [
+            models.CheckConstraint(condition=Q(monto__gt=0) & Q(cambio__gte=0) & Q(a_monedero__gte=0),
+                                   name="abono_importes"),
+            models.CheckConstraint(condition=Q(recibido=F("monto") + F("cambio") + F("a_monedero")),
+                                   name="abono_recibido_cuadra"),
+            models.CheckConstraint(condition=Q(metodo=MetodoPago.EFECTIVO) | Q(cambio=0), name="abono_cambio_solo_efectivo"),
+            models.CheckConstraint(condition=~Q(metodo=MetodoPago.MONEDERO) | Q(a_monedero=0),
+                                   name="abono_monedero_sin_excedente"),
+            models.CheckConstraint(
+                condition=Q(saldo_posterior=F("saldo_anterior") - F("monto")) & Q(saldo_posterior__gte=0),
+                name="abono_saldos_cuadran",
+            ),
+        ]
+        indexes = [models.Index(fields=["venta", "fecha"], name="abono_venta_fecha_idx"),
+                   models.Index(fields=["turno"], name="abono_turno_idx"),
+                   models.Index(fields=["-fecha", "-id"], name="abono_fecha_idx")]
+
+    def __str__(self):
+        return self.folio_texto
+
+    @property
+    def folio_texto(self) -> str:
+        return f"A-{self.folio:06d}"
 
 
 class TipoDevolucion(models.TextChoices):
@@ -559,6 +722,8 @@ class TipoMovimientoMonedero(models.TextChoices):
     ABONO_DEVOLUCION = "abono_devolucion", "Abono por devolución"
     PAGO = "pago", "Pago con saldo"
     AJUSTE = "ajuste", "Ajuste del gerente"
+    # What a client handed over beyond a sale's balance, kept as credit at their request.
+    EXCEDENTE_ABONO = "excedente_abono", "Excedente de un abono"
 
 
 class MovimientoMonedero(models.Model):
@@ -592,7 +757,8 @@ class MovimientoMonedero(models.Model):
             models.CheckConstraint(
                 condition=Q(tipo="abono_devolucion", monto__gt=0, devolucion__isnull=False)
                 | Q(tipo="pago", monto__lt=0, venta__isnull=False, devolucion__isnull=True)
-                | Q(tipo="ajuste", venta__isnull=True, devolucion__isnull=True) & ~Q(motivo=""),
+                | Q(tipo="ajuste", venta__isnull=True, devolucion__isnull=True) & ~Q(motivo="")
+                | Q(tipo="excedente_abono", monto__gt=0, venta__isnull=False, devolucion__isnull=True),
                 name="movimiento_monedero_tipo_cuadra",
             ),
         ]

@@ -233,6 +233,18 @@ DIFERENCIA_MAXIMA_CORTE = env("DIFERENCIA_MAXIMA_CORTE", default="50.00")
 # The sales history counts (and pages through) at most this many matching sales per request.
 HISTORIAL_LIMITE_CONTEO = env.int("HISTORIAL_LIMITE_CONTEO", default=10_000)
 
+# --- Paying over time (apartados, installments, abonos) -------------------------------------
+# Least down payment of an apartado, as a fraction of its total.
+APARTADO_ANTICIPO_MINIMO = env("APARTADO_ANTICIPO_MINIMO", default="0.20")
+# Days an apartado stays set aside before it expires.
+APARTADO_DIAS = env.int("APARTADO_DIAS", default=30)
+# What happens to the money of an expired or cancelled apartado: "monedero" (kept as the
+# client's store credit) or "reembolso" (given back by where it came in, at the till).
+APARTADO_POLITICA_DINERO = env("APARTADO_POLITICA_DINERO", default="monedero")
+# When an enrollment paid in installments counts as active: "primer_pago" (from the first
+# payment, at the till) or "liquidado" (once the whole plan is paid).
+INSCRIPCION_ACTIVA_DESDE = env("INSCRIPCION_ACTIVA_DESDE", default="primer_pago")
+
 # --- External systems (clients are registered as alumnos there) -----------------------------
 SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")
 AULA_API_URL = env("AULA_API_URL", default="http://127.0.0.1:8001/aula/api/")

@@ -197,8 +197,8 @@ def test_productos_ya_bloqueados_por_el_llamador_no_se_vuelven_a_leer(producto_c
 
 def test_movimientos_escriben_todas_las_columnas():
     """The ledger's INSERT lists every column of MovimientoInventario but its key, in field
-    order; each comes from the UNNEST array named after its field, but the resulting stock,
-    which the database computes from the UPDATE's RETURNING."""
+    order; each comes from the UNNEST array named after its field, but the resulting stock and
+    set-aside units, which the database computes from the UPDATE's RETURNING."""
     import re
 
     from inventario import services
@@ -214,10 +214,11 @@ def test_movimientos_escriben_todas_las_columnas():
     arreglos, nombres = re.search(r"UNNEST\((.*?)\) WITH ORDINALITY AS m\((.*?), orden\)", sql, re.S).groups()
     nombres = [n.strip().strip('"') for n in nombres.split(",")]
     assert columnas_de_los_parametros(arreglos, MovimientoInventario) == nombres
-    assert nombres == [c for c in columnas if c != "existencia_resultante"]
+    calculadas = {"existencia_resultante": 'upd."existencia"', "apartada_resultante": 'upd."existencia_apartada"'}
+    assert nombres == [c for c in columnas if c not in calculadas]
     seleccion = re.search(r"INSERT INTO [^)]*\)\s+SELECT (.*) FROM m JOIN upd", sql, re.S).group(1)
-    fuentes = re.findall(r'(?:^|, )(m\."\w+"|upd\."existencia")', seleccion)
-    assert fuentes == [f'm."{c}"' if c in nombres else 'upd."existencia"' for c in columnas]
+    fuentes = re.findall(r'(?:^|, )(m\."\w+"|upd\."existencia(?:_apartada)?")', seleccion)
+    assert fuentes == [calculadas.get(c, f'm."{c}"') for c in columnas]
 
 
 def test_el_movimiento_devuelto_es_la_fila_escrita(producto_con_existencia, cajero):

@@ -18,6 +18,7 @@ the close counts the drawer, or refused with ``TurnoNoAbierto`` once it is close
 
 from __future__ import annotations
 
+import datetime
 import functools
 import uuid
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connections, transaction
+from django.utils import timezone
 
 from cursos.models import EstadoInscripcion, Inscripcion
 from integraciones.services import inscripcion_encolar
@@ -52,9 +54,11 @@ from ventas.models import (
     CarritoLinea,
     EstadoVenta,
     MetodoPago,
+    ModalidadVenta,
     Pago,
     Venta,
     VentaDetalle,
+    VentaParcialidad,
 )
 from ventas.monedero.services import monedero_bloquear, monedero_cargar_venta
 from ventas.politica import PERMISO_AUTORIZAR, limite_descuento
@@ -72,6 +76,42 @@ class PagoDatos:
     referencia: str = ""
 
 
+@dataclass(frozen=True)
+class ParcialidadDatos:
+    concepto: str
+    monto: Decimal
+    vence: datetime.date
+
+
+@dataclass(frozen=True)
+class PlazoDatos:
+    """A sale not paid in full at the till (issue 15): ``anticipo`` is paid now (the payments
+    cover it as they would cover a total), the rest is owed.
+
+    ``modalidad``: "apartado" (goods only; they are set aside, not taken: "apartado" movements)
+    or "parcialidades" (``parcialidades`` is the schedule, summing to the sale's total; the
+    first ones are due today and make the minimum). ``minimo``: the least down payment the
+    caller's policy accepts for this cart (``PagoNoValido`` below it); ``vence``: an apartado's
+    expiry (for "parcialidades" it is read from the schedule)."""
+
+    modalidad: str
+    anticipo: Decimal
+    minimo: Decimal
+    vence: datetime.date | None = None
+    parcialidades: tuple[ParcialidadDatos, ...] = ()
+
+
+def parcialidad_vigente(*, parcialidades, pagado: Decimal):
+    """The first installment not covered by ``pagado`` (payments are applied in order), or
+    None when all are paid. Its ``vence`` is the sale's due date."""
+    acumulado = Decimal("0")
+    for parcialidad in parcialidades:
+        acumulado += parcialidad.monto
+        if acumulado > pagado:
+            return parcialidad
+    return None
+
+
 def _venta_existente(*, clave_cobro: uuid.UUID, huella: str) -> Venta | None:
     venta = Venta.objects.using(DB_NEGOCIO).filter(clave_cobro=clave_cobro).first()
     if venta is not None and venta.huella_carrito != huella:
@@ -86,6 +126,7 @@ def venta_confirmar(
     huella: str,
     pagos: list[PagoDatos],
     efectivo_recibido: Decimal,
+    plazo: PlazoDatos | None = None,
 ) -> tuple[Venta, bool]:
     """Charge the cashier's active cart. Returns ``(venta, creada)``.
 
@@ -109,7 +150,8 @@ def venta_confirmar(
     try:
         with transaction.atomic(using=DB_NEGOCIO):
             venta = _venta_escribir(
-                cajero=cajero, clave_cobro=clave_cobro, huella=huella, pagos=pagos, efectivo_recibido=efectivo_recibido
+                cajero=cajero, clave_cobro=clave_cobro, huella=huella, pagos=pagos,
+                efectivo_recibido=efectivo_recibido, plazo=plazo,
             )
     except IntegrityError as error:
         # A concurrent POST with the same key won the race: its sale is the answer.
@@ -233,7 +275,7 @@ def _lineas_y_productos_bloquear(*, carrito: Carrito) -> tuple[list[CarritoLinea
     return lineas, productos
 
 
-def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) -> Venta:
+def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido, plazo) -> Venta:
     carrito = _carrito_y_turno_bloquear(cajero=cajero)
     if carrito is None or carrito.clave_cobro != clave_cobro:
         # The cart this form belonged to is gone: either it was just charged by a
@@ -278,9 +320,10 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
                 raise DescuentoNoAutorizado(producto=producto.nombre, limite_pct=int(limite * 100))
         calculadas.append((linea, producto, calculada))
     totales = calculos.totales_calcular(c for _, _, c in calculadas)
+    a_cobrar, a_plazos = _plazo_revisar(plazo=plazo, total=totales.total, carrito=carrito, productos=productos)
     try:
         pagos_calculados = calculos.pagos_calcular(
-            total=totales.total,
+            total=a_cobrar,
             no_efectivo=[(p.metodo, p.monto, p.referencia) for p in pagos],
             efectivo_recibido=efectivo_recibido,
         )
@@ -327,10 +370,16 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
             "turno_id": carrito.turno_abierto_id,
             "articulos": sum(linea.cantidad for linea in lineas),
             "total_devuelto": Decimal("0"),
+            "pagado": a_cobrar,
+            **a_plazos,
         },
     )
+    apartado = plazo is not None and plazo.modalidad == ModalidadVenta.APARTADO
     existencias_mover(
         movimientos=[
+            MovimientoDatos(producto_id=linea.producto_id, tipo=TipoMovimiento.APARTADO, cantidad=-linea.cantidad,
+                            cantidad_apartada=linea.cantidad, motivo=venta.folio_texto, id_venta=venta.pk)
+            if apartado else
             MovimientoDatos(producto_id=linea.producto_id, tipo=TipoMovimiento.VENTA, cantidad=-linea.cantidad,
                             motivo=venta.folio_texto, id_venta=venta.pk)
             for linea in lineas
@@ -340,11 +389,45 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido) ->
     )
     if monedero is not None:
         monedero_cargar_venta(monedero=monedero, monto=con_saldo, venta_id=venta.pk, usuario=cajero)
+    if plazo is not None and plazo.parcialidades:
+        VentaParcialidad.objects.using(DB_NEGOCIO).bulk_create(
+            VentaParcialidad(venta_id=venta.pk, numero=numero, concepto=p.concepto[:120], monto=p.monto, vence=p.vence)
+            for numero, p in enumerate(plazo.parcialidades, start=1)
+        )
     # The enrollments were written with the sale; their creation in Aula is queued in the same
     # transaction (the outbox sends it after commit, once the alumno exists in SII).
     for inscripcion_id in venta.inscripciones_creadas:
         inscripcion_encolar(inscripcion_id=inscripcion_id, operacion="crear")
     return venta
+
+
+def _plazo_revisar(*, plazo: PlazoDatos | None, total: Decimal, carrito, productos) -> tuple[Decimal, dict]:
+    """What the payments must cover now and the sale's paying-over-time fields. Checked with the
+    totals computed from the locked rows, so a stale form cannot lower the minimum."""
+    if plazo is None:
+        return total, {"modalidad": ModalidadVenta.CONTADO, "vence": None, "entregado": None}
+    if carrito.cliente_id is None or carrito.cliente_id == carrito.publico_general_id:
+        raise PagoNoValido("Para dejar saldo pendiente elige primero al cliente: «Público en general» paga completo.")
+    anticipo = plazo.anticipo
+    if anticipo != calculos.a_centavos(anticipo) or anticipo <= 0:
+        raise PagoNoValido("El anticipo va en pesos y centavos y debe ser mayor que cero.")
+    if anticipo < plazo.minimo:
+        raise PagoNoValido(f"El anticipo mínimo es ${plazo.minimo:,.2f}.")
+    if anticipo > total:
+        raise PagoNoValido(f"El anticipo (${anticipo:,.2f}) no puede pasar del total (${total:,.2f}).")
+    if plazo.modalidad == ModalidadVenta.APARTADO:
+        if any(p.tipo != TipoProducto.ARTICULO for p in productos.values()):
+            raise PagoNoValido("Un apartado solo lleva artículos: cobra los cursos aparte.")
+        if plazo.vence is None or plazo.vence < timezone.localdate():
+            raise PagoNoValido("El apartado necesita una fecha límite de hoy en adelante.")
+        return anticipo, {"modalidad": ModalidadVenta.APARTADO, "vence": plazo.vence, "entregado": None}
+    if plazo.modalidad == ModalidadVenta.PARCIALIDADES:
+        if not plazo.parcialidades or sum(p.monto for p in plazo.parcialidades) != total:
+            raise CarritoCambiado("El plan de pagos ya no corresponde al total del carrito. Revisa y vuelve a cobrar.")
+        vigente = parcialidad_vigente(parcialidades=plazo.parcialidades, pagado=anticipo)
+        return anticipo, {"modalidad": ModalidadVenta.PARCIALIDADES, "vence": vigente.vence if vigente else None,
+                          "entregado": None}
+    raise PagoNoValido("Modalidad de pago desconocida.")
 
 
 def _inscripciones_revisar(*, carrito: Carrito, lineas: list[CarritoLinea], productos: dict[int, Producto]) -> None:

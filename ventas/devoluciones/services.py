@@ -279,7 +279,11 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         partes.append((detalle, cantidad, parte))
     total = sum((p.importe for _, _, p in partes), calculos.CERO)
     iva = sum((p.iva for _, _, p in partes), calculos.CERO)
-    reparto = _reembolso_repartir(venta=venta, monto=total, metodo=metodo_reembolso)
+    # Only money paid beyond what the sale still owes after this return goes back: a sale paid
+    # in full refunds the whole amount; one still owing (apartado, installments) first cancels
+    # its balance.
+    reembolso = max(total - venta.saldo, calculos.CERO)
+    reparto = _reembolso_repartir(venta=venta, monto=reembolso, metodo=metodo_reembolso)
     efectivo = sum((monto for metodo, monto in reparto if metodo == MetodoPago.EFECTIVO), calculos.CERO)
     if efectivo > 0:
         # Checked under the shift's lock: two cash refunds (or a refund and a withdrawal) of
@@ -306,7 +310,8 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         detalle.cantidad_devuelta += cantidad
     VentaDetalle.objects.using(DB_NEGOCIO).bulk_update([d for d, _, _ in partes], ["cantidad_devuelta"])
     venta.total_devuelto += total
-    campos = ["total_devuelto"]
+    venta.pagado -= reembolso
+    campos = ["total_devuelto", "pagado"]
     if tipo == TipoDevolucion.CANCELACION:
         venta.estado = EstadoVenta.CANCELADA
         campos.append("estado")

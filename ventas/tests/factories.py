@@ -137,6 +137,27 @@ def vender(cajero, lineas, *, efectivo=None, pagos=(), cuando: datetime | None =
     return venta
 
 
+def vender_a_plazos(cajero, cliente, lineas, *, plazo, efectivo=None, pagos=()) -> Venta:
+    """As ``vender``, for ``cliente`` and not paid in full: ``plazo`` is a ``PlazoDatos``
+    (an apartado or installments); ``efectivo`` defaults to the anticipo the cards leave."""
+    from ventas.caja.services import carrito_cliente_asignar
+
+    for producto, cantidad in lineas:
+        carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    pagos = [p if isinstance(p, PagoDatos) else PagoDatos(p[0], D(p[1])) for p in pagos]
+    vista = carrito_de_cajero(cajero=cajero)
+    if efectivo is None:
+        efectivo = plazo.anticipo - sum((p.monto for p in pagos), D("0"))
+    venta, creada = venta_confirmar(
+        cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=pagos,
+        efectivo_recibido=D(efectivo), plazo=plazo,
+    )
+    assert creada
+    venta.refresh_from_db()
+    return venta
+
+
 class VentaFactory(factory.Factory):
     """A completed sale through the real cart and checkout (``vender``).
 
