@@ -131,3 +131,34 @@ class Inscripcion(models.Model):
 
     def __str__(self):
         return f"Inscripción {self.pk}"
+
+
+class ParcialidadPlan(models.Model):
+    """One installment of an edition's payment plan (enrollment fee, then monthly payments).
+
+    An edition with a plan may be sold "en parcialidades" at the till: the sale copies the plan
+    (``ventas.VentaParcialidad``) with the amounts of that seat, so changing the plan later
+    changes nothing already sold. The installments of one edition add up to its price
+    (``cursos.services`` checks it when the plan is saved)."""
+
+    id = models.BigAutoField(primary_key=True, db_column="id_parcialidad_plan")
+    edicion = models.ForeignKey(Edicion, on_delete=models.CASCADE, db_column="id_producto",
+                                related_name="parcialidades")
+    numero = models.PositiveSmallIntegerField("número")
+    concepto = models.CharField("concepto", max_length=80)
+    monto = models.DecimalField("monto", max_digits=12, decimal_places=2)
+    vence = models.DateField("vence")
+
+    class Meta:
+        db_table = "cat_parcialidad_plan"
+        verbose_name = "parcialidad del plan de pagos"
+        verbose_name_plural = "plan de pagos"
+        ordering = ["edicion", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["edicion", "numero"], name="parcialidad_plan_numero_unico"),
+            models.CheckConstraint(condition=Q(monto__gt=0), name="parcialidad_plan_monto_positivo"),
+            models.CheckConstraint(condition=Q(numero__gt=0), name="parcialidad_plan_numero_positivo"),
+        ]
+
+    def __str__(self):
+        return f"{self.concepto}: {self.monto} ({self.vence})"

@@ -190,3 +190,40 @@ def test_entrega_y_liberacion_mueven_las_apartadas(cajero, turno_para, cliente):
             existencias_mover(movimientos=[datos])
     mochila.refresh_from_db()
     assert (mochila.existencia, mochila.existencia_apartada) == (4, 0) and inventario_descuadres() == []
+
+
+def test_plan_de_la_edicion_mas_articulos_da_las_parcialidades(cajero, turno_para, cliente):
+    from cursos.models import ParcialidadPlan
+    from cursos.tests.datos import alumno_crear, edicion_crear
+    from ventas.caja.plazos import plazo_apartado, plazo_parcialidades
+    from ventas.caja.services import carrito_agregar, carrito_cliente_asignar, carrito_inscribir
+
+    turno_para(cajero)
+    hoy = _hoy()
+    edicion = edicion_crear()  # $1,500.00
+    for numero, (concepto, monto, dias) in enumerate(
+        [("Inscripción", "500.00", -3), ("Mensualidad 1", "500.00", 20), ("Mensualidad 2", "500.00", 50)], start=1
+    ):
+        ParcialidadPlan.objects.create(edicion=edicion, numero=numero, concepto=concepto, monto=D(monto),
+                                       vence=hoy + datetime.timedelta(days=dias))
+    uniforme = producto_con_existencia(5, precio=D("250.00"))
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    carrito_agregar(cajero=cajero, producto_id=uniforme.pk, cantidad=1)
+    carrito_inscribir(cajero=cajero, producto_id=edicion.pk, alumno_id=alumno_crear(1, responsable=cliente).pk)
+    vista = carrito_de_cajero(cajero=cajero)
+
+    plazo = plazo_parcialidades(vista=vista)
+    assert [(p.monto, p.vence) for p in plazo.parcialidades] == [
+        (D("750.00"), hoy), (D("500.00"), hoy + datetime.timedelta(days=20)),
+        (D("500.00"), hoy + datetime.timedelta(days=50))]
+    assert plazo.minimo == plazo.anticipo == D("750.00")
+    assert plazo.parcialidades[0].concepto == "Artículos y cursos sin plan, Inscripción"
+    assert plazo_apartado(total=D("999.99")).minimo == D("200.00")  # 20 % rounded up to the cent
+
+    from ventas.caja.cobro import venta_confirmar
+    venta, _ = venta_confirmar(cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=[],
+                               efectivo_recibido=D("800.00"), plazo=plazo)
+    venta.refresh_from_db()
+    assert (venta.total, venta.pagado, venta.saldo, venta.vence) == (
+        D("1750.00"), D("750.00"), D("1000.00"), hoy + datetime.timedelta(days=20))
+    assert Pago.objects.get(venta=venta).cambio == D("50.00")
