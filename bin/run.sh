@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: gunicorn (ventas_ingenio/gunicorn.conf.py: gthread workers, static files through
 # WhiteNoise, a bounded number of PostgreSQL connections) plus, in the background, the
-# sincronizar_clientes worker and (when SII_API_URL/AULA_API_URL are not configured) the
+# sincronizar_clientes worker, the vencer_apartados loop and (when SII_API_URL/AULA_API_URL are not configured) the
 # sandbox SII + Aula server. `make dev` (--dev): Django's runserver with autoreload instead.
-# Ctrl-C (or SIGTERM) stops the three.
+# Ctrl-C (or SIGTERM) stops them all.
 #   usage: bin/run.sh [--dev] HOST PORT      env: PY (python), SANDBOX_PORT (default 8001)
 set -uo pipefail
 DEV=false
@@ -40,6 +40,9 @@ else
     || { echo "El sandbox no arrancó en el puerto ${SANDBOX_PORT} (¿ocupado? usa SANDBOX_PORT=...)"; exit 1; }
 fi
 "$PY" manage.py sincronizar_clientes &
+pids+=($!)
+# Apartados past their date go back on the shelf (ventas.apartados); every APARTADOS_CADA seconds.
+"$PY" manage.py vencer_apartados --cada "${APARTADOS_CADA:-600}" &
 pids+=($!)
 
 if $DEV; then

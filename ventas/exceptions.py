@@ -214,3 +214,7 @@ class SaldoInsuficiente(MonederoError, PagoNoValido):
         super().__init__(
             f"Saldo a favor insuficiente: el cliente tiene ${saldo:,.2f} y se quieren usar ${monto:,.2f}."
         )
+
+
+class ApartadoError(VentaError):
+    """An apartado's handover, cancellation or expiry refused (Spanish message)."""

@@ -231,6 +231,10 @@ class Venta(models.Model):
     vence = models.DateField("vence", null=True, blank=True)
     # When an apartado's goods were handed over (the "entrega_apartado" movements).
     entregado = models.DateTimeField("entregado", null=True, blank=True)
+    # When an apartado's goods went back to the shelf ("liberacion_apartado" movements): on
+    # expiry or cancellation. An expired one whose money waits to be refunded in a shift keeps
+    # ``pagado`` until then ("por reembolsar"); ventas.apartados.
+    liberado = models.DateTimeField("liberado", null=True, blank=True)
 
     class Meta:
         db_table = "tra_venta"
@@ -264,6 +268,10 @@ class Venta(models.Model):
             ),
             models.CheckConstraint(condition=Q(entregado__isnull=True) | Q(modalidad=ModalidadVenta.APARTADO),
                                    name="venta_entrega_solo_apartados"),
+            # Goods handed over are never put back on the shelf as set-aside ones, and the reverse.
+            models.CheckConstraint(
+                condition=Q(liberado__isnull=True) | Q(modalidad=ModalidadVenta.APARTADO, entregado__isnull=True),
+                name="venta_liberado_solo_apartados"),
         ]
         # The history (ventas/historial.py) reads the newest matching rows in (fecha, id) order
         # and sums total/total_devuelto: each index carries both in INCLUDE so the count and the
@@ -500,7 +508,10 @@ class Devolucion(models.Model):
         "folio", unique=True, db_default=models.Func(models.Value("tra_devolucion_folio_seq"), function="nextval")
     )
     venta = models.ForeignKey(Venta, on_delete=models.PROTECT, db_column="id_venta", related_name="devoluciones")
-    turno = models.ForeignKey(Turno, on_delete=models.PROTECT, db_column="id_turno", related_name="devoluciones")
+    # Empty only for the automatic expiry of an apartado (no one's shift: ventas.apartados), which
+    # never gives money back by cash, card or transfer (only as store credit).
+    turno = models.ForeignKey(Turno, on_delete=models.PROTECT, db_column="id_turno", related_name="devoluciones",
+                              null=True, blank=True)
     tipo = models.CharField("tipo", max_length=12, choices=TipoDevolucion.choices)
     motivo = models.CharField("motivo", max_length=255)
     fecha = models.DateTimeField("fecha", db_default=models.functions.Now(), db_index=True)
@@ -522,6 +533,8 @@ class Devolucion(models.Model):
             models.CheckConstraint(condition=Q(total__gte=0) & Q(iva__gte=0) & Q(iva__lte=F("total")),
                                    name="devolucion_importes"),
             models.CheckConstraint(condition=~Q(motivo=""), name="devolucion_con_motivo"),
+            models.CheckConstraint(condition=Q(turno__isnull=False) | Q(tipo="cancelacion"),
+                                   name="devolucion_sin_turno_solo_cancelacion"),
             # A sale is cancelled at most once.
             models.UniqueConstraint(fields=["venta"], condition=Q(tipo="cancelacion"),
                                     name="devolucion_una_cancelacion_por_venta"),

@@ -43,7 +43,9 @@ def venta_para_devolucion(*, venta_id: int, usuario) -> Venta | None:
     return venta
 
 
-def venta_cancelacion_impedimento(*, venta: Venta, lineas: Iterable[VentaDetalle]) -> DevolucionError | None:
+def venta_cancelacion_impedimento(
+    *, venta: Venta, lineas: Iterable[VentaDetalle], cualquier_dia: bool = False
+) -> DevolucionError | None:
     """Why this sale cannot be cancelled, or None when it can (no query).
 
     The answer is the error ``venta_cancelar`` raises, so the cancel page and the service say
@@ -51,10 +53,11 @@ def venta_cancelacion_impedimento(*, venta: Venta, lineas: Iterable[VentaDetalle
     or ``DevolucionNoValida`` when every unit was already returned. ``lineas`` are the sale's
     lines: the page passes the prefetched ones to decide whether to show the form; the service
     asks again with the lines read under the sale's row lock, where the answer counts.
+    ``cualquier_dia``: an apartado, cancelled whenever it is (``ventas.apartados``).
     """
     if venta.estado == EstadoVenta.CANCELADA:
         return VentaYaCancelada(folio=venta.folio_texto)
-    if not es_de_hoy(venta.fecha):
+    if not cualquier_dia and not es_de_hoy(venta.fecha):
         return VentaDeOtroDia(folio=venta.folio_texto, fecha=f"{dia_local(venta.fecha):%d/%m/%Y}")
     if all(linea.por_devolver == 0 for linea in lineas):
         return DevolucionNoValida(

@@ -4,7 +4,9 @@ Returns and cancellations (``venta_devolver``, ``venta_cancelar``) follow the sa
 the sale's row is locked first (every return of a sale is serialised on it), then the
 user's open shift (same mode as the checkout), then the products through
 ``existencias_mover`` (kind "devolucion" for a partial return, "cancelacion_venta" for a
-cancellation); the form's one-time key is unique on ``Devolucion``.
+cancellation; for an apartado not handed over, whose goods were set aside and never sold,
+"liberacion_apartado", or nothing when its expiry already put them back); the form's
+one-time key is unique on ``Devolucion``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ventas.models import (
     DevolucionLinea,
     EstadoVenta,
     MetodoPago,
+    ModalidadVenta,
     Reembolso,
     TipoDevolucion,
     Venta,
@@ -195,7 +198,7 @@ class _ClaveDevolucionYaUsada(Exception):
 
 
 def _devolucion_registrar(
-    *, tipo, venta_id, usuario, motivo, clave, autorizador, lineas, metodo_reembolso
+    *, tipo, venta_id, usuario, motivo, clave, autorizador, lineas, metodo_reembolso, apartado=False
 ) -> tuple[Devolucion, bool]:
     existente = _devolucion_existente(clave=clave, venta_id=venta_id, tipo=tipo, lineas=lineas)
     if existente is not None:
@@ -209,7 +212,7 @@ def _devolucion_registrar(
             _limitar_espera_de_bloqueos()
             devolucion = _devolucion_escribir(
                 tipo=tipo, venta_id=venta_id, usuario=usuario, autorizador=autorizador, motivo=motivo,
-                clave=clave, lineas=lineas, metodo_reembolso=metodo_reembolso,
+                clave=clave, lineas=lineas, metodo_reembolso=metodo_reembolso, apartado=apartado,
             )
     except (IntegrityError, _ClaveDevolucionYaUsada):
         # A concurrent POST with the same key won the race (unique ``clave``): its return is
@@ -225,24 +228,52 @@ def _devolucion_registrar(
     return devolucion, True
 
 
-def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave, lineas, metodo_reembolso) -> Devolucion:
+def apartado_cancelacion_registrar(
+    *, venta_id: int, usuario, autorizador, motivo: str, clave: uuid.UUID, metodo_reembolso: str | None
+) -> tuple[Devolucion, bool]:
+    """Cancel an apartado not handed over, of any day (``ventas.apartados.services``): what
+    ``venta_cancelar`` guarantees, the goods back with "liberacion_apartado" (none when its
+    expiry already put them back). Raises its errors, and ``DevolucionNoValida`` for a sale
+    that is not such an apartado."""
+    return _devolucion_registrar(
+        tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, motivo=motivo, clave=clave,
+        autorizador=autorizador, lineas=None, metodo_reembolso=metodo_reembolso, apartado=True,
+    )
+
+
+def apartado_cancelacion_escribir(*, venta_id: int, usuario, motivo: str, clave: uuid.UUID) -> Devolucion:
+    """The automatic expiry's cancellation, inside the caller's transaction (which holds the
+    sale's row): in no one's shift, so the money paid goes only to the client's store credit."""
+    return _devolucion_escribir(
+        tipo=TipoDevolucion.CANCELACION, venta_id=venta_id, usuario=usuario, autorizador=usuario,
+        motivo=_motivo_limpiar(motivo), clave=clave, lineas=None, metodo_reembolso=MetodoPago.MONEDERO,
+        apartado=True, sin_turno=True,
+    )
+
+
+def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave, lineas, metodo_reembolso,
+                         apartado=False, sin_turno=False) -> Devolucion:
     venta = Venta.objects.using(DB_NEGOCIO).select_for_update().filter(pk=venta_id).first()
-    if venta is None or (venta.id_cajero != usuario.pk and not usuario.has_perm(PERMISO_VER_TODAS)):
+    # An apartado is the shop's, not its cashier's: the client comes back to whoever is at the till.
+    propia = apartado or venta is None or venta.id_cajero == usuario.pk
+    if venta is None or not (propia or usuario.has_perm(PERMISO_VER_TODAS)):
         raise VentaNoEncontrada()
+    if apartado and (venta.modalidad != ModalidadVenta.APARTADO or venta.entregado is not None):
+        raise DevolucionNoValida(f"La venta {venta.folio_texto} no es un apartado pendiente de entregar.")
     # Under the sale's lock: a concurrent request with this key has committed by now, if any.
     if Devolucion.objects.using(DB_NEGOCIO).filter(clave=clave).exists():
         raise _ClaveDevolucionYaUsada()
     detalles = {d.pk: d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")}
     if tipo == TipoDevolucion.CANCELACION:
         # The page asked the same question before showing the form; under the lock it counts.
-        impedimento = venta_cancelacion_impedimento(venta=venta, lineas=detalles.values())
+        impedimento = venta_cancelacion_impedimento(venta=venta, lineas=detalles.values(), cualquier_dia=apartado)
         if impedimento is not None:
             raise impedimento
     elif venta.estado == EstadoVenta.CANCELADA:
         raise VentaYaCancelada(folio=venta.folio_texto)
     # Same lock as the checkout (FOR NO KEY UPDATE): conflicts with the close's FOR UPDATE, so a
     # refund never lands in a closed shift, and with other refunds/withdrawals of this drawer.
-    turno = _turno_abierto_bloquear(usuario=usuario, mensaje=MENSAJE_SIN_TURNO_DEVOLVER)
+    turno = None if sin_turno else _turno_abierto_bloquear(usuario=usuario, mensaje=MENSAJE_SIN_TURNO_DEVOLVER)
 
     if tipo == TipoDevolucion.CANCELACION:
         pedidas = {d.pk: d.por_devolver for d in detalles.values() if d.por_devolver > 0}
@@ -285,7 +316,7 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
     reembolso = max(total - venta.saldo, calculos.CERO)
     reparto = _reembolso_repartir(venta=venta, monto=reembolso, metodo=metodo_reembolso)
     efectivo = sum((monto for metodo, monto in reparto if metodo == MetodoPago.EFECTIVO), calculos.CERO)
-    if efectivo > 0:
+    if efectivo > 0 and turno is not None:
         # Checked under the shift's lock: two cash refunds (or a refund and a withdrawal) of
         # one drawer are checked one after the other, so together they can't overdraw it.
         disponible = turno_cuentas(turno=turno).esperado["efectivo"]
@@ -309,24 +340,36 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
     for detalle, cantidad, _ in partes:
         detalle.cantidad_devuelta += cantidad
     VentaDetalle.objects.using(DB_NEGOCIO).bulk_update([d for d, _, _ in partes], ["cantidad_devuelta"])
+    # An apartado not handed over had its goods set aside, not sold: they go back to the shelf
+    # out of the set-aside units ("liberacion_apartado"), unless its expiry already did it.
+    apartada = venta.modalidad == ModalidadVenta.APARTADO and venta.entregado is None
+    ya_liberada = apartada and venta.liberado is not None
     venta.total_devuelto += total
     venta.pagado -= reembolso
     campos = ["total_devuelto", "pagado"]
     if tipo == TipoDevolucion.CANCELACION:
         venta.estado = EstadoVenta.CANCELADA
         campos.append("estado")
+        if apartada and not ya_liberada:
+            venta.liberado = timezone.now()
+            campos.append("liberado")
     venta.save(using=DB_NEGOCIO, update_fields=campos)
     tipo_movimiento = (
         TipoMovimiento.CANCELACION_VENTA if tipo == TipoDevolucion.CANCELACION else TipoMovimiento.DEVOLUCION
     )
-    existencias_mover(
-        movimientos=[
-            MovimientoDatos(producto_id=detalle.producto_id, tipo=tipo_movimiento, cantidad=cantidad,
-                            motivo=f"{devolucion.folio_texto} ({venta.folio_texto}): {motivo}", id_venta=venta.pk)
-            for detalle, cantidad, _ in partes
-        ],
-        usuario=usuario,
-    )
+    texto = f"{devolucion.folio_texto} ({venta.folio_texto}): {motivo}"
+    if not ya_liberada:
+        existencias_mover(
+            movimientos=[
+                MovimientoDatos(producto_id=detalle.producto_id, tipo=TipoMovimiento.LIBERACION_APARTADO,
+                                cantidad=cantidad, cantidad_apartada=-cantidad, motivo=texto, id_venta=venta.pk)
+                if apartada else
+                MovimientoDatos(producto_id=detalle.producto_id, tipo=tipo_movimiento, cantidad=cantidad,
+                                motivo=texto, id_venta=venta.pk)
+                for detalle, cantidad, _ in partes
+            ],
+            usuario=usuario,
+        )
     # Store credit after the products, as the checkout locks them (products, then the account):
     # a return to credit and a payment with that credit never wait on each other crosswise.
     a_monedero = sum((monto for metodo, monto in reparto if metodo == MetodoPago.MONEDERO), calculos.CERO)
