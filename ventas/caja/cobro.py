@@ -371,6 +371,7 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido, pl
             "articulos": sum(linea.cantidad for linea in lineas),
             "total_devuelto": Decimal("0"),
             "pagado": a_cobrar,
+            "liberado": None,  # set by ventas.apartados when an apartado's goods go back
             **a_plazos,
         },
     )

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._detener)
         signal.signal(signal.SIGINT, self._detener)
         while self._seguir:
-            close_old_connections()
+            if cada:
+                close_old_connections()  # a long-running loop: drop connections past their age
             resultado = apartados_vencer()
             if resultado.liberados or not cada:
                 self.stdout.write(
