@@ -16,7 +16,12 @@
      box is empty) the focus goes to the picker's search (#buscar-alumno). A barcode scanned into
      that search (digits only) goes to the scan queue, not to the alumno search, so no scan is
      lost. Picking an alumno adds the seat and leaves the picker open for a sibling; "Listo" or
-     Esc closes it. */
+     Esc closes it.
+   - Paying later (#plazo): F4 (or the radios) picks De contado / Apartado / En parcialidades;
+     the anticipo is prefilled with the minimum, selected, and the cash received follows it until
+     the cashier types another amount, so F4 then Enter charges the minimum in cash. The payments
+     then cover the anticipo; the balance left is shown as it is typed. The choice survives the
+     scans (each scan redraws #plazo with the new minimum). */
 (function () {
   "use strict";
   var campo = document.getElementById("buscar-producto");
@@ -120,6 +125,7 @@
         return;
       }
       if (nuevo.id === "venta-hecha") { ventaHecha = true; }
+      if (nuevo.id === "plazo") { plazoRestaurar(nuevo); }
       if (nuevo.id === "inscribir" && !nuevo.hidden) { selectorAbierto = true; }
       var viejo = $(nuevo.id);
       if (viejo) { viejo.replaceWith(nuevo); }
@@ -127,6 +133,9 @@
     if (ventaHecha) {
       var formCobro = $("form-cobro");
       if (formCobro) { formCobro.reset(); }
+      plazoElegido = { modalidad: "contado", anticipo: "", aMano: false };
+      efectivoSigue = false;
+      plazoMostrar();
     }
     if (tarea.texto && $("coincidencias") && $("coincidencias").children.length && !campo.value) {
       campo.value = tarea.texto;  // a name search: the words stay, the matches are listed
@@ -151,7 +160,8 @@
       focoAlSelector = true;
       selectorEnfocar();
     } else if (tarea.formulario === "form-cobro" && !ventaHecha) {
-      var efectivo = $("id_efectivo_recibido");
+      var errorPlazo = document.querySelector("#campo-anticipo.campo-error input");
+      var efectivo = errorPlazo || $("id_efectivo_recibido");
       if (efectivo) { efectivo.focus(); efectivo.select(); }
     } else if (tarea.formulario || !enfocado || !document.body.contains(enfocado) || enfocado === document.body) {
       campo.focus();
@@ -253,7 +263,7 @@
         var actual = $("form-cobro");  // key and fingerprint as they are after earlier scans
         var datos = new URLSearchParams(new FormData(actual));
         if (boton && boton.name) {
-          datos.append(boton.name, boton.id === "boton-exacto" ? $("total").getAttribute("data-total") : boton.value);
+          datos.append(boton.name, boton.id === "boton-exacto" ? (aCobrar() / 100).toFixed(2) : boton.value);
         }
         return datos;
       }
@@ -399,11 +409,12 @@
       var total = $("total");
       var efectivo = $("id_efectivo_recibido");
       if (!total || !efectivo) { return; }
-      var debe = centavos(total.getAttribute("data-total"));
-      if (!debe) { campo.focus(); return; }
+      if (!centavos(total.getAttribute("data-total"))) { campo.focus(); return; }
+      var debe = aCobrar();
       var form = $("form-cobro");
       var otros = otrosPagos(form);
       efectivo.value = (Math.max(0, debe - otros) / 100).toFixed(2);
+      efectivoSigue = true;
       actualizar();
       efectivo.focus();
       efectivo.select();
@@ -418,9 +429,12 @@
     var motivo = $("motivo-cobro");
     var cambio = $("cambio");
     if (!total || !form || !boton || !motivo) { return; }
-    var debe = centavos(total.getAttribute("data-total"));
+    if (radios().length) { plazoElegido.modalidad = modalidad(); }
+    plazoMostrar();
+    var debe = aCobrar();
     var exacto = $("boton-exacto");
-    if (exacto) { exacto.value = total.getAttribute("data-total"); exacto.disabled = !debe; }
+    if (exacto) { exacto.value = (debe / 100).toFixed(2); exacto.disabled = !debe; }
+    var problemaPlazo = plazoProblema();
     form.querySelectorAll("button[data-monto]").forEach(function (b) {
       b.disabled = !debe || centavos(b.getAttribute("data-monto")) < debe;
     });
@@ -428,7 +442,7 @@
     var otros = otrosPagos(form);
     var efectivo = centavos(form.elements.efectivo_recibido.value);
     var falta = debe - otros - efectivo;
-    var malos = ["efectivo_recibido", "tarjeta_monto", "transferencia_monto", "monedero_monto"].filter(function (nombre) {
+    var malos = ["efectivo_recibido", "tarjeta_monto", "transferencia_monto", "monedero_monto", "anticipo"].filter(function (nombre) {
       return form.elements[nombre] && !importeValido(form.elements[nombre].value);
     });
     if (motivoServidor) {
@@ -439,8 +453,11 @@
       boton.disabled = true;
       if (cambio) { cambio.textContent = pesos(0); }
       return;
+    } else if (problemaPlazo) {
+      motivo.textContent = problemaPlazo;
+      boton.disabled = true;
     } else if (otros > debe) {
-      motivo.textContent = "Tarjeta, transferencia y saldo a favor pasan del total.";
+      motivo.textContent = "Tarjeta, transferencia y saldo a favor pasan " + (modalidad() === "contado" ? "del total." : "del anticipo.");
       boton.disabled = true;
     } else if (falta > 0) {
       motivo.textContent = "Pago insuficiente: faltan " + pesos(falta) + ".";
@@ -453,7 +470,103 @@
   }
 
   document.addEventListener("input", function (evento) {
-    if (evento.target.form && evento.target.form.id === "form-cobro") { actualizar(); }
+    var objetivo = evento.target;
+    if (!objetivo.form || objetivo.form.id !== "form-cobro") { return; }
+    if (objetivo.id === "id_efectivo_recibido") { efectivoSigue = false; }
+    if (objetivo.id === "id_anticipo") {
+      plazoElegido.anticipo = objetivo.value;
+      plazoElegido.aMano = true;
+      efectivoSeguir();
+    }
+    actualizar();
+  });
+
+  // --- Paying later: modalidad and anticipo ---------------------------------------------------
+  var plazoElegido = { modalidad: "contado", anticipo: "", aMano: false };
+  var efectivoSigue = false;  // the cash received follows the anticipo until typed by hand
+
+  function radios() {
+    var plazo = $("plazo");
+    return plazo ? Array.prototype.slice.call(plazo.querySelectorAll("input[name=modalidad]")) : [];
+  }
+  function modalidad() {
+    var elegido = radios().filter(function (r) { return r.checked; })[0];
+    return elegido ? elegido.value : "contado";
+  }
+  function minimo() {
+    var elegido = radios().filter(function (r) { return r.checked; })[0];
+    return elegido ? centavos(elegido.getAttribute("data-minimo")) : 0;
+  }
+  // What the payments must cover now: the total, or the anticipo (empty: the minimum).
+  function aCobrar() {
+    var total = $("total");
+    var todo = total ? centavos(total.getAttribute("data-total")) : 0;
+    if (modalidad() === "contado") { return todo; }
+    var anticipo = $("id_anticipo");
+    var texto = anticipo ? anticipo.value.trim() : "";
+    return texto && importeValido(texto) ? centavos(texto) : minimo();
+  }
+  function plazoProblema() {
+    if (modalidad() === "contado") { return ""; }
+    if ($("plazo-sin-cliente")) { return "Para apartar o pagar en parcialidades elige primero al cliente."; }
+    var total = centavos($("plazo").getAttribute("data-total"));
+    var anticipo = aCobrar();
+    if (anticipo <= 0) { return "El anticipo debe ser mayor que cero."; }
+    if (anticipo < minimo()) { return "El anticipo mínimo es " + pesos(minimo()) + "."; }
+    if (anticipo > total) { return "El anticipo no puede pasar del total (" + pesos(total) + ")."; }
+    return "";
+  }
+  function efectivoSeguir() {
+    var efectivo = $("id_efectivo_recibido");
+    var form = $("form-cobro");
+    if (!efectivoSigue || !efectivo || !form) { return; }
+    efectivo.value = (Math.max(0, aCobrar() - otrosPagos(form)) / 100).toFixed(2);
+  }
+  // Only the chosen modality's details show; the balance left follows the anticipo.
+  function plazoMostrar() {
+    var plazo = $("plazo");
+    if (!plazo || plazo.hidden) { return; }
+    var elegida = modalidad();
+    var pago = plazo.querySelector(".plazo-pago");
+    if (pago) { pago.hidden = elegida === "contado"; }
+    Array.prototype.forEach.call(plazo.querySelectorAll(".plazo-detalle"), function (detalle) {
+      detalle.hidden = detalle.getAttribute("data-modalidad") !== elegida;
+      var saldo = detalle.querySelector(".plazo-saldo");
+      if (saldo && !detalle.hidden) {
+        saldo.textContent = pesos(Math.max(0, centavos(plazo.getAttribute("data-total")) - aCobrar()));
+      }
+    });
+  }
+  function modalidadElegir(valor, enfocar) {
+    var radio = radios().filter(function (r) { return r.value === valor; })[0];
+    if (!radio) { return; }
+    radio.checked = true;
+    plazoElegido = { modalidad: valor, anticipo: "", aMano: false };
+    var anticipo = $("id_anticipo");
+    if (anticipo) { anticipo.value = valor === "contado" ? "" : (minimo() / 100).toFixed(2); }
+    efectivoSigue = true;
+    efectivoSeguir();
+    actualizar();
+    if (enfocar) {
+      var destino = valor === "contado" ? $("id_efectivo_recibido") : anticipo;
+      if (destino) { destino.focus(); destino.select(); }
+      if (destino && destino.scrollIntoView) { destino.scrollIntoView({ block: "center" }); }
+    }
+  }
+  // A scan redrew #plazo: the cashier's choice stays; an anticipo not typed by hand becomes the new minimum.
+  function plazoRestaurar(nuevo) {
+    var radio = nuevo.querySelector("input[name=modalidad][value=" + plazoElegido.modalidad + "]");
+    if (!radio) { plazoElegido = { modalidad: "contado", anticipo: "", aMano: false }; return; }
+    radio.checked = true;
+    var anticipo = nuevo.querySelector("#id_anticipo");
+    if (!anticipo || plazoElegido.modalidad === "contado") { return; }
+    anticipo.value = plazoElegido.aMano ? plazoElegido.anticipo : (centavos(radio.getAttribute("data-minimo")) / 100).toFixed(2);
+  }
+
+  document.addEventListener("change", function (evento) {
+    if (evento.target.name === "modalidad" && evento.target.closest && evento.target.closest("#plazo")) {
+      modalidadElegir(evento.target.value, false);
+    }
   });
 
   // A quantity or discount typed on a line counts once it changes (blur, Enter, or going to
@@ -472,6 +585,13 @@
       evento.preventDefault();
       lineaPendienteGuardar();
       irACobrar();
+    } else if (evento.key === "F4") {
+      evento.preventDefault();
+      var opciones = radios();
+      if (!opciones.length) { return; }
+      lineaPendienteGuardar();
+      var actual = opciones.map(function (r) { return r.value; }).indexOf(modalidad());
+      modalidadElegir(opciones[(actual + 1) % opciones.length].value, true);
     } else if (evento.key === "Escape" && evento.target.closest && evento.target.closest("#inscribir")) {
       cerrarSelector();
     } else if (evento.key === "Escape" && panelVenta()) {
@@ -508,5 +628,9 @@
     campo.focus();
   }
 
+  var anticipoInicial = $("id_anticipo");
+  if (anticipoInicial && anticipoInicial.value) {
+    plazoElegido = { modalidad: modalidad(), anticipo: anticipoInicial.value, aMano: true };
+  }
   actualizar();
 })();

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from clientes.forms import ClienteForm
+from ventas.models import ModalidadVenta
 from ventas.politica import CANTIDAD_MAXIMA, Credenciales
 from ventas_ingenio.entradas import DineroField, EnteroField, FechaField, TextoField
 
@@ -62,6 +63,16 @@ class CobroForm(forms.Form):
     monedero_monto = _dinero("Saldo a favor")
     # A quick-cash button ($50 … $500, "Exacto"): its value is the cash received.
     efectivo_rapido = _dinero("Efectivo (botón)")
+    # Paying later (issue 15): the payments then cover the down payment, not the total. The
+    # minimum and the dates are computed again by the view from the cart, never read from here.
+    modalidad = forms.ChoiceField(
+        label="Modalidad", required=False, choices=ModalidadVenta.choices, initial=ModalidadVenta.CONTADO,
+        error_messages={"invalid_choice": "Elige la modalidad: de contado, apartado o en parcialidades."},
+    )
+    anticipo = DineroField(label="Anticipo", required=False, help_text="Vacío: el mínimo.")
+
+    def clean_modalidad(self):
+        return self.cleaned_data.get("modalidad") or ModalidadVenta.CONTADO
 
     def clean(self):
         datos = super().clean()

@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 from functools import wraps
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, JsonResponse
@@ -17,7 +19,7 @@ from clientes.exceptions import ClienteError
 from clientes.selectors import alumnos_buscar, clientes_buscar
 from inventario.exceptions import InventarioError
 from ventas import calculos, politica
-from ventas.caja import cobro, selectors, services
+from ventas.caja import cobro, plazos, selectors, services
 from ventas.caja.forms import (
     AgregarProductoForm,
     AlumnoRapidoForm,
@@ -37,9 +39,10 @@ from ventas.exceptions import (
     AlumnoRequerido,
     ClaveCobroReutilizada,
     DescuentoNoAutorizado,
+    PagoNoValido,
     VentaError,
 )
-from ventas.models import MetodoPago
+from ventas.models import Carrito, MetodoPago, ModalidadVenta
 from ventas.monedero import selectors as monedero_selectors
 from ventas.turnos import selectors as turnos_selectors
 from ventas.turnos.forms import TurnoAbrirForm
@@ -135,9 +138,10 @@ def _por_autorizar(request, vista) -> list[str]:
     ]
 
 
-def _cobro_form(vista, datos=None) -> CobroForm:
+def _cobro_form(vista, datos=None, errores=()) -> CobroForm:
     """The payment form; a refused one is rebuilt with what was typed and the cart's current key
-    and fingerprint, so the cashier fixes the amount and charges again."""
+    and fingerprint, so the cashier fixes the amount and charges again. ``errores``: (field,
+    message) pairs the checkout refused, shown next to their field."""
     inicial = {"clave_cobro": vista.carrito.clave_cobro if vista.carrito else "", "huella": vista.huella}
     if datos is None:
         return CobroForm(initial=inicial)
@@ -146,7 +150,84 @@ def _cobro_form(vista, datos=None) -> CobroForm:
     datos.pop("efectivo_rapido", None)
     formulario = CobroForm(datos)
     formulario.is_valid()
+    for campo, mensaje in errores:
+        if mensaje not in formulario.errors.get(campo, []):
+            formulario.add_error(campo, mensaje)
     return formulario
+
+
+def _contexto_plazos(vista) -> dict:
+    """The payment's modalities for this cart: an apartado (goods only) and, when an edition in
+    the cart has a payment plan, installments. The plan costs a query, asked only when a line
+    is a course seat, so a scan of goods stays as it was."""
+    if vista.vacio or vista.totales.total <= 0:
+        return {"plazos": None}
+    # The scan's cart has no client loaded: its id says enough for the hint (the checkout decides).
+    if Carrito.cliente.is_cached(vista.carrito):
+        con_cliente = vista.carrito.cliente is not None and not vista.carrito.cliente.es_publico_general
+    else:
+        con_cliente = vista.carrito.cliente_id is not None
+    total = vista.totales.total
+    cursos = any(v.linea.alumno_id is not None for v in vista.lineas)  # a course seat is for an alumno
+    apartado = None if cursos else plazos.plazo_apartado(total=total)
+    parcialidades = plazos.plazo_parcialidades(vista=vista) if cursos else None
+    return {"plazos": SimpleNamespace(
+        total=total,
+        con_cliente=con_cliente,
+        cursos=cursos,
+        apartado=apartado,
+        parcialidades=parcialidades,
+        saldo_apartado=total - apartado.minimo if apartado else None,
+        saldo_parcialidades=total - parcialidades.minimo if parcialidades else None,
+        porcentaje=(Decimal(str(settings.APARTADO_ANTICIPO_MINIMO)) * 100).normalize(),
+        dias=settings.APARTADO_DIAS,
+    )}
+
+
+class _PlazoRechazado(Exception):
+    def __init__(self, campo: str, mensaje: str):
+        super().__init__(mensaje)
+        self.campo, self.mensaje = campo, mensaje
+
+
+def _plazo_armar(vista, *, modalidad: str, anticipo: Decimal | None) -> cobro.PlazoDatos | None:
+    """The down payment and dates for ``modalidad``, computed here from the cart (never from the
+    form: only the amount the cashier typed comes from it; empty means the minimum). Raises
+    ``_PlazoRechazado`` with the field the message goes next to."""
+    if modalidad == ModalidadVenta.CONTADO:
+        return None
+    if vista.vacio:
+        raise _PlazoRechazado("modalidad", "El carrito está vacío.")
+    cliente = vista.carrito.cliente
+    if cliente is None or cliente.es_publico_general:
+        raise _PlazoRechazado("modalidad", "Para apartar o pagar en parcialidades elige primero al cliente: "
+                                           "«Público en general» paga completo.")
+    total = vista.totales.total
+    if modalidad == ModalidadVenta.APARTADO:
+        if any(v.linea.alumno_id is not None for v in vista.lineas):
+            raise _PlazoRechazado("modalidad", "Un apartado solo lleva artículos: cobra los cursos aparte.")
+        plazo = plazos.plazo_apartado(total=total, anticipo=anticipo)
+    else:
+        plazo = plazos.plazo_parcialidades(vista=vista, anticipo=anticipo)
+        if plazo is None:
+            raise _PlazoRechazado("modalidad", "Ningún curso del carrito tiene plan de parcialidades: cóbralo de contado.")
+    if plazo.anticipo <= 0:
+        raise _PlazoRechazado("anticipo", "El anticipo debe ser mayor que cero.")
+    if plazo.anticipo < plazo.minimo:
+        raise _PlazoRechazado("anticipo", f"El anticipo mínimo es ${plazo.minimo:,.2f}.")
+    if plazo.anticipo > total:
+        raise _PlazoRechazado("anticipo", f"El anticipo (${plazo.anticipo:,.2f}) no puede pasar del total (${total:,.2f}).")
+    return plazo
+
+
+def _campo_del_error(mensaje: str) -> str:
+    """Where a checkout refusal of a pay-later sale goes on the form."""
+    texto = mensaje.lower()
+    if "anticipo" in texto:
+        return "anticipo"
+    if "cliente" in texto or "apartado" in texto or "plan" in texto:
+        return "modalidad"
+    return "efectivo_recibido"
 
 
 def _contexto_estado(request, vista, **extra) -> dict:
@@ -164,6 +245,7 @@ def _contexto_estado(request, vista, **extra) -> dict:
         "cantidad_maxima": politica.CANTIDAD_MAXIMA,
         "limite_descuento_pct": int(politica.limite_descuento() * 100),
         "reciente": None,
+        **_contexto_plazos(vista),
     }
     contexto.update(extra)
     return contexto
@@ -180,6 +262,7 @@ def _contexto_carrito(request, vista, **extra) -> dict:
     )
     contexto.update(extra)
     return contexto
+
 
 
 def _contexto_vendedor(request, vista) -> dict:
@@ -546,6 +629,7 @@ def cobrar(request):
     """Charge the cart. Done: the ticket (a plain form) or the post-sale panel with the change
     (static/js/caja.js). Refused: the POS again with what was typed in the payment."""
     formulario = CobroForm(request.POST)
+    errores = []
     if formulario.is_valid():
         datos = formulario.cleaned_data
         pagos = [
@@ -557,10 +641,15 @@ def cobrar(request):
             cobro.PagoDatos(metodo=MetodoPago.MONEDERO, monto=datos["monedero_monto"]),
         ]
         try:
+            plazo = _plazo_armar(selectors.carrito_de_cajero(cajero=request.user), modalidad=datos["modalidad"],
+                                 anticipo=datos["anticipo"]) if datos["modalidad"] != ModalidadVenta.CONTADO else None
             venta, creada = cobro.venta_confirmar(
                 cajero=request.user, clave_cobro=datos["clave_cobro"], huella=datos["huella"],
-                pagos=pagos, efectivo_recibido=datos["efectivo_recibido"],
+                pagos=pagos, efectivo_recibido=datos["efectivo_recibido"], plazo=plazo,
             )
+        except _PlazoRechazado as rechazo:
+            messages.error(request, rechazo.mensaje)
+            errores.append((rechazo.campo, rechazo.mensaje))
         except ClaveCobroReutilizada as error:
             # Caught here, before ``accion_de_caja`` would: a reused key gets its own page (422),
             # not a message on the POS (the script shows it in the scan log).
@@ -570,6 +659,8 @@ def cobrar(request):
             return render(request, "ventas/cobro_rechazado.html", {"mensaje": str(error)}, status=422)
         except ERRORES_DE_CAJA as error:
             messages.error(request, str(error))
+            if datos["modalidad"] != ModalidadVenta.CONTADO and isinstance(error, PagoNoValido):
+                errores.append((_campo_del_error(str(error)), str(error)))
         else:
             if creada:
                 messages.success(request, f"Venta {venta.folio_texto} registrada.")
@@ -581,10 +672,10 @@ def cobrar(request):
         _errores(request, formulario)
     vista = selectors.carrito_de_cajero(cajero=request.user)
     if es_asincrona(request):
-        return _fragmentos(request, cobro_form=_cobro_form(vista, request.POST), con_cobro=True)
+        return _fragmentos(request, cobro_form=_cobro_form(vista, request.POST, errores), con_cobro=True)
     if turnos_selectors.turno_abierto(cajero=request.user) is None:
         return _a_caja()  # no shift: the POS asks for one (what was typed no longer matters)
-    return _pagina_caja(request, cobro_form=_cobro_form(vista, request.POST))
+    return _pagina_caja(request, cobro_form=_cobro_form(vista, request.POST, errores))
 
 
 @require_GET
@@ -626,5 +717,8 @@ def ticket(request, venta_id):
             "devoluciones": devoluciones_selectors.devoluciones_de_venta(venta_id=venta.pk)
             if venta.total_devuelto or venta.cancelada else [],
             "formato": formato if formato in ("58", "80", "a4") else "80",
+            # A sale paid over time: its schedule (one query, only for such a sale).
+            "parcialidades": list(venta.parcialidades.all()) if venta.modalidad == ModalidadVenta.PARCIALIDADES else [],
+            "politica_apartado": settings.APARTADO_POLITICA_DINERO,
         },
     )
