@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ventas.apartados import views as apartados
 from ventas.caja import views as caja
 from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
@@ -48,4 +49,8 @@ urlpatterns = [
     path("<int:venta_id>/", historial.venta_detalle, name="venta_detalle"),
     path("<int:venta_id>/vendedor/", vendedores.venta_vendedor, name="venta_vendedor"),
     path("monedero/<int:cliente_id>/ajustar/", monedero.monedero_ajustar, name="monedero_ajustar"),
+    path("apartados/", apartados.apartados, name="apartados"),
+    path("apartados/<int:venta_id>/", apartados.apartado, name="apartado"),
+    path("apartados/<int:venta_id>/entregar/", apartados.apartado_entregar, name="apartado_entregar"),
+    path("apartados/<int:venta_id>/cancelar/", apartados.apartado_cancelar, name="apartado_cancelar"),
 ]

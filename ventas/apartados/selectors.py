@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from ventas import politica
 from ventas.models import EstadoVenta, ModalidadVenta, Venta
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -81,8 +82,6 @@ def apartado_estado(venta: Venta, *, hoy: datetime.date | None = None) -> str:
 def apartado_acciones(venta: Venta, usuario, *, hoy: datetime.date | None = None) -> dict:
     """Which buttons an apartado's pages show: handover when paid, cancellation while the goods
     are not handed over (a liberated one is cancelled to refund its money)."""
-    from ventas import politica
-
     puede = usuario.has_perm(politica.PERMISO_VENDER)
     pendiente = (venta.modalidad == ModalidadVenta.APARTADO and venta.estado == EstadoVenta.COMPLETADA
                  and venta.entregado is None)

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET
 
 from cursos.selectors import inscripciones_de_venta
 from ventas import politica
+from ventas.apartados import selectors as apartados_selectors
 from ventas.calculos import iva_por_tasa
 from ventas.historial import selectors as historial
 from ventas.historial.forms import HistorialForm
-from ventas.models import EstadoVenta, Venta
+from ventas.models import EstadoVenta, ModalidadVenta, Venta
 from ventas.vendedores import selectors as vendedores_selectors
 from ventas.vendedores.forms import VentaVendedorForm
 from ventas_ingenio.csv_streaming import csv_respuesta
@@ -197,6 +198,10 @@ def venta_detalle(request, venta_id: int):
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
+        # An apartado's state and its handover/cancellation buttons (ventas.apartados), no query.
+        "apartado": {"estado": apartados_selectors.apartado_estado(venta),
+                     "acciones": apartados_selectors.apartado_acciones(venta, request.user)}
+        if venta.modalidad == ModalidadVenta.APARTADO else None,
         **_contexto_vendedor(request, venta),
     })
 
