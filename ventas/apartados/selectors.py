@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ventas import politica
@@ -35,8 +36,9 @@ def _condicion(filtro: str, hoy: datetime.date) -> Q:
         # Still owing and within its date: abonos go here.
         ABIERTOS: vivo & Q(saldo__gt=0, vence__gte=hoy),
         POR_ENTREGAR: vivo & Q(saldo=0),
-        # Past its date with a balance (the expiry liberates it), or already liberated by it.
-        VENCIDOS: (vivo & Q(saldo__gt=0, vence__lt=hoy)) | Q(liberado__isnull=False, vence__lt=hoy),
+        # Past its date with a balance (the expiry liberates it), or already liberated by it (after
+        # its date: a cancellation before the date is a cancellation, not an expiry).
+        VENCIDOS: (vivo & Q(saldo__gt=0, vence__lt=hoy)) | Q(liberado__isnull=False, vence__lt=TruncDate("liberado")),
         ENTREGADOS: Q(entregado__isnull=False),
         CANCELADOS: Q(estado=EstadoVenta.CANCELADA),
         TODOS: Q(),

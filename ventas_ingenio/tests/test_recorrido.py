@@ -9,6 +9,7 @@ the README's permission matrix: 200 where the role may see the page, 403 where i
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -102,6 +103,10 @@ ESPERADO = {
     "ventas:venta_detalle": TODOS,
     "ventas:venta_vendedor": SOLO_POST,
     "ventas:monedero_ajustar": GERENTE,
+    "ventas:apartados": VENDER,
+    "ventas:apartado": VENDER,
+    "ventas:apartado_entregar": SOLO_POST,
+    "ventas:apartado_cancelar": VENDER,
     "cursos:ediciones": TODOS,
     "cursos:edicion": TODOS,
     "cursos:inscripcion_reintentar": (302, 405, 405, 403),
@@ -193,6 +198,7 @@ PARAMETRO = re.compile(r"<(?:(?P<conversor>\w+):)?(?P<nombre>\w+)>|\(\?P<(?P<nom
 def _muestras(datos, gerente, cajero) -> dict:
     """Sample values per URL parameter, and per model for the admin's object_id."""
     inscripcion = _inscripcion_muestra(datos.cliente)
+    apartado = _apartado_muestra(datos.cliente)
     return {
         "edicion_id": inscripcion.edicion_id,
         "inscripcion_id": inscripcion.pk,
@@ -203,7 +209,8 @@ def _muestras(datos, gerente, cajero) -> dict:
         "pk": datos.producto.pk,
         "linea_id": datos.linea_id,
         "carrito_id": datos.carrito_en_espera.pk,
-        "venta_id": datos.venta.pk,
+        # An apartado's pages take an open apartado; every other page the rich data's sale.
+        "venta_id": {"": datos.venta.pk, "ventas/apartados/": apartado.pk},
         "devolucion_id": datos.devolucion.pk,
         "turno_id": datos.turno_abierto.pk,
         "id": cajero.pk,
@@ -235,6 +242,17 @@ def _inscripcion_muestra(cliente):
     TurnoFactory(cajero=vendedor)
     alumno = alumno_crear(900, responsable=cliente, matricula="M-900", grado="3", grupo="B")
     return inscribir(cajero=vendedor, alumno=alumno, edicion=edicion_crear(cupo=5), cliente=cliente)
+
+
+def _apartado_muestra(cliente):
+    """An open apartado, set aside by a cashier of its own."""
+    from ventas.caja.plazos import plazo_apartado
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory, producto_con_existencia, vender_a_plazos
+
+    vendedor = UsuarioConRolFactory()
+    TurnoFactory(cajero=vendedor)
+    producto = producto_con_existencia(5, precio=Decimal("300.00"))
+    return vender_a_plazos(vendedor, cliente, [(producto, 1)], plazo=plazo_apartado(total=Decimal("300.00")))
 
 
 def _url(ruta: str, muestras: dict) -> tuple[str, str]:

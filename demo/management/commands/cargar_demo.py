@@ -37,16 +37,23 @@ class Command(BaseCommand):
         parser.add_argument("--semilla", type=int, default=2026)
         parser.add_argument("--cursos", action="store_true",
                             help="Cargar los cursos de demostración (ediciones, familias e inscripciones) si no hay cursos.")
+        parser.add_argument("--apartados", action="store_true",
+                            help="Cargar los apartados de demostración (abiertos, por vencer, vencido, entregado) "
+                                 "si no hay apartados.")
         parser.add_argument("--si-vacio", action="store_true",
                             help="Solo en una base vacía: el catálogo si no hay productos y las --ventas si no hay "
                                  "ventas (lo que hace `make run` en una máquina nueva).")
 
-    def handle(self, *args, productos, ventas, semilla, si_vacio=False, cursos=False, **options):
+    def handle(self, *args, productos, ventas, semilla, si_vacio=False, cursos=False, apartados=False, **options):
         azar = random.Random(semilla)  # noqa: S311 - reproducible demo data, not secrets
         self._cargar(productos=productos, ventas=ventas, semilla=semilla, si_vacio=si_vacio, azar=azar)
         if si_vacio or cursos:
             # After the catalog and the sales: the courses' families buy a uniform too.
             self._cursos(semilla)
+        if si_vacio or apartados:
+            from demo.apartados import apartados_cargar
+
+            apartados_cargar(escribir=self.stdout.write)
 
     def _cursos(self, semilla):
         from demo.cursos import cursos_cargar
