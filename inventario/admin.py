@@ -39,7 +39,8 @@ class MovimientoInline(admin.TabularInline):
     """The product's latest movements, read-only (the full list is in Movimientos)."""
 
     model = MovimientoInventario
-    fields = ("fecha", "tipo", "cantidad", "existencia_resultante", "motivo", "nombre_usuario", "id_venta")
+    fields = ("fecha", "tipo", "cantidad", "existencia_resultante", "cantidad_apartada", "apartada_resultante", "motivo",
+              "nombre_usuario", "id_venta")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -71,7 +72,8 @@ class CategoriaAdmin(admin.ModelAdmin):
 class ProductoAdmin(admin.ModelAdmin):
     form = ProductoForm
     change_form_template = "admin/inventario/producto/change_form.html"
-    list_display = ("codigo", "nombre", "categoria", "precio", "existencia", "existencia_baja", "activo")
+    list_display = ("codigo", "nombre", "categoria", "precio", "existencia", "existencia_apartada", "existencia_baja",
+                    "activo")
     list_display_links = ("codigo", "nombre")
     list_editable = ("precio",)
     list_select_related = ("categoria",)
@@ -82,12 +84,12 @@ class ProductoAdmin(admin.ModelAdmin):
     search_fields = ("codigo", "codigo_barras", "nombre")
     search_help_text = "Nombre (sin importar acentos), código exacto o código de barras."
     show_full_result_count = False
-    readonly_fields = ("existencia", "creado", "actualizado")
+    readonly_fields = ("existencia", "existencia_apartada", "creado", "actualizado")
     inlines = [MovimientoInline]
     fieldsets = [
         (None, {"fields": ["codigo", "codigo_barras", "nombre", "descripcion", "categoria", "activo"]}),
         ("Precio", {"fields": ["precio", "tasa_iva"]}),
-        ("Existencia", {"fields": ["existencia", "existencia_minima", "creado", "actualizado"]}),
+        ("Existencia", {"fields": ["existencia", "existencia_apartada", "existencia_minima", "creado", "actualizado"]}),
     ]
 
     @admin.display(description="alerta", boolean=False)

@@ -249,3 +249,27 @@ def test_clave_de_cancelacion_mala_es_400(cliente_cajero, cajero, turno_para):
                                     {"clave": "no-es-uuid", "motivo": "x", "destino": "monedero"})
     assert respuesta.status_code == 400 and "formulario" in respuesta.content.decode().lower()
     assert not Devolucion.objects.exists()
+
+
+def test_inventario_y_admin_muestran_apartadas_y_el_libro_los_tipos(cliente_gerente, gerente, turno_para):
+    from ventas.apartados.services import apartado_entregar, apartados_vencer
+
+    turno_para(gerente)
+    mochila = producto_con_existencia(9, precio=D("100.00"), nombre="Mochila apartable")
+    entregada = _apartar(gerente, ClienteFactory(), mochila, 2)
+    Venta.objects.filter(pk=entregada.pk).update(pagado=F("total"))
+    apartado_entregar(usuario=gerente, venta_id=entregada.pk)
+    vencida = _apartar(gerente, ClienteFactory(), mochila, 1)
+    Venta.objects.filter(pk=vencida.pk).update(vence=timezone.localdate() - datetime.timedelta(days=1))
+    apartados_vencer()
+    _apartar(gerente, ClienteFactory(), mochila, 3)
+    mochila.refresh_from_db()
+    assert (mochila.existencia, mochila.existencia_apartada) == (4, 3)
+
+    lista = cliente_gerente.get(reverse("inventario:producto_lista"), {"q": "Mochila apartable"}).content.decode()
+    assert "Apartadas" in lista and re.search(r'data-etiqueta="Apartadas">3<', lista)
+    ficha = cliente_gerente.get(reverse("admin:inventario_producto_change", args=[mochila.pk])).content.decode()
+    assert "Apartadas" in ficha or "apartadas" in ficha
+    libro = cliente_gerente.get(reverse("inventario:producto_movimientos", args=[mochila.pk])).content.decode()
+    for etiqueta in ("Apartado", "Entrega de apartado", "Apartado liberado"):
+        assert f'data-etiqueta="Tipo">{etiqueta}<' in libro, etiqueta
