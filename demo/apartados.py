@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from clientes.models import Cliente
 from clientes.services import cliente_registrar
 from demo.cursos import _cajero_sin_turno
 from inventario.models import Producto, TipoProducto
@@ -42,9 +43,14 @@ APARTADOS = [
 ]
 
 
+def _correo(numero: int) -> str:
+    return f"apartado{numero + 1}@familias.demo"
+
+
 def apartados_cargar(*, escribir=print) -> dict:
-    """Load the demo apartados once (nothing if any apartado exists or there are no goods)."""
-    if Venta.objects.using(DB_NEGOCIO).filter(modalidad=ModalidadVenta.APARTADO).exists():
+    """Load the demo apartados once (nothing if they were loaded before, by their clients'
+    emails, or there are no goods): the bulk demo sales may hold apartados of their own."""
+    if Cliente.objects.using(DB_NEGOCIO).filter(email=_correo(0)).exists():
         return {}
     articulos = list(
         Producto.objects.using(DB_NEGOCIO).filter(tipo=TipoProducto.ARTICULO, activo=True, existencia__gte=15)
@@ -58,7 +64,7 @@ def apartados_cargar(*, escribir=print) -> dict:
     cobrado, vencer, entregar = D("0"), [], []
     for numero, (nombre, apellidos, telefono, dias, parte, despues) in enumerate(APARTADOS):
         cliente = cliente_registrar(nombre=nombre, apellidos=apellidos, telefono=telefono,
-                                    email=f"apartado{numero + 1}@familias.demo")
+                                    email=_correo(numero))
         carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
         for producto in (articulos[numero % len(articulos)], articulos[(numero * 5 + 3) % len(articulos)]):
             carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=1 + numero % 2)
