@@ -525,8 +525,13 @@
   // Only the chosen modality's details show; the balance left follows the anticipo.
   function plazoMostrar() {
     var plazo = $("plazo");
-    if (!plazo || plazo.hidden) { return; }
+    if (!plazo || plazo.hidden) {
+      if ($("form-cobro")) { $("form-cobro").classList.remove("con-plazo"); }
+      return;
+    }
     var elegida = modalidad();
+    var form = $("form-cobro");
+    if (form) { form.classList.toggle("con-plazo", elegida !== "contado"); }
     var pago = plazo.querySelector(".plazo-pago");
     if (pago) { pago.hidden = elegida === "contado"; }
     Array.prototype.forEach.call(plazo.querySelectorAll(".plazo-detalle"), function (detalle) {
