@@ -247,7 +247,12 @@ def _inscripcion_muestra(cliente):
 def _apartado_muestra(cliente):
     """An open apartado, set aside by a cashier of its own."""
     from ventas.caja.plazos import plazo_apartado
-    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory, producto_con_existencia, vender_a_plazos
+    from ventas.tests.factories import (
+        TurnoFactory,
+        UsuarioConRolFactory,
+        producto_con_existencia,
+        vender_a_plazos,
+    )
 
     vendedor = UsuarioConRolFactory()
     TurnoFactory(cajero=vendedor)
