@@ -265,8 +265,10 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
         grupo.cantidad += fila["n"]
         grupo.total += fila["total"]
         grupo.iva += fila["iva"]
+        # An apartado's automatic expiry cancels it in no one's shift (ventas.apartados): its own row.
+        id_cajero = fila["turno__id_cajero"] if fila["turno__id_cajero"] is not None else 0
         cajero = cajeros.setdefault(
-            fila["turno__id_cajero"], ResumenCajero(id_cajero=fila["turno__id_cajero"], nombre=fila["nombre"])
+            id_cajero, ResumenCajero(id_cajero=id_cajero, nombre=fila["nombre"] or "Vencimiento automático (sin turno)")
         )
         cajero.devuelto += fila["total"]
     reembolsos = (

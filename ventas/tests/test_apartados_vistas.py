@@ -273,3 +273,22 @@ def test_inventario_y_admin_muestran_apartadas_y_el_libro_los_tipos(cliente_gere
     libro = cliente_gerente.get(reverse("inventario:producto_movimientos", args=[mochila.pk])).content.decode()
     for etiqueta in ("Apartado", "Entrega de apartado", "Apartado liberado"):
         assert f'data-etiqueta="Tipo">{etiqueta}<' in libro, etiqueta
+
+
+def test_vencimiento_sin_turno_en_el_resumen_del_dia_y_el_ticket(cliente_gerente, gerente, turno_para, settings):
+    from ventas.apartados.services import apartados_vencer
+
+    settings.APARTADO_POLITICA_DINERO = "monedero"
+    turno_para(gerente)
+    venta = _apartar(gerente, ClienteFactory(), producto_con_existencia(5, precio=D("100.00")))
+    Venta.objects.filter(pk=venta.pk).update(vence=timezone.localdate() - datetime.timedelta(days=1))
+    apartados_vencer()
+    resumen = cliente_gerente.get(reverse("ventas:resumen"))
+    assert resumen.status_code == 200 and "Vencimiento automático (sin turno)" in resumen.content.decode()
+    devolucion = Devolucion.objects.get(venta=venta)
+    ticket = cliente_gerente.get(reverse("ventas:devolucion_ticket", args=[devolucion.pk]))
+    assert ticket.status_code == 200 and "Saldo a favor" in ticket.content.decode()
+    pagina = cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk]))
+    assert pagina.status_code == 200 and "Cancelado" in pagina.content.decode()
+    turno = cliente_gerente.get(reverse("ventas:turno"))
+    assert turno.status_code == 200
