@@ -220,3 +220,23 @@ def test_comando_vencer_apartados(cajero, turno_para, cliente, settings, capsys)
     call_command("vencer_apartados")
     assert "liberados: 1" in capsys.readouterr().out
     assert _estado(mochila) == (2, 1)
+
+
+def test_devolver_parte_de_un_apartado_sin_entregar_libera_esas_piezas(cajero, gerente, turno_para, cliente):
+    from ventas.devoluciones.services import LineaDevolucionDatos, venta_devolver
+    from ventas.tests.factories import linea
+
+    turno_para(cajero)
+    turno_para(gerente)
+    mochila = producto_con_existencia(6, precio=D("100.00"))
+    venta = _apartar(cajero, cliente, [(mochila, 3)], anticipo="150.00")
+    venta_devolver(venta_id=venta.pk, usuario=gerente, lineas=[LineaDevolucionDatos(linea(venta, mochila).pk, 1)],
+                   motivo="Solo quiere dos", clave=uuid.uuid4())
+    assert _estado(mochila) == (4, 2) and inventario_descuadres() == []
+    venta.refresh_from_db()
+    # $100 returned from a sale owing $150: the balance goes down, nothing is refunded.
+    assert (venta.total_devuelto, venta.pagado, venta.saldo) == (D("100.00"), D("150.00"), D("50.00"))
+    Venta.objects.filter(pk=venta.pk).update(pagado=F("total") - F("total_devuelto"))
+    apartado_entregar(usuario=cajero, venta_id=venta.pk)
+    assert _estado(mochila) == (4, 0) and inventario_descuadres() == []
+    assert MovimientoInventario.objects.get(id_venta=venta.pk, tipo="entrega_apartado").cantidad_apartada == -2

@@ -192,6 +192,9 @@ def test_entregar_por_http_rechaza_con_saldo_y_entrega_pagado(cliente_cajero, ca
     Venta.objects.filter(pk=venta.pk).update(pagado=F("total"))
     pagina = cliente_cajero.get(reverse("ventas:apartado", args=[venta.pk])).content.decode()
     assert 'id="boton-entregar"' in pagina
+    # The sale's own page shows the same state and button.
+    detalle = cliente_cajero.get(reverse("ventas:venta_detalle", args=[venta.pk])).content.decode()
+    assert 'id="apartado-estado"' in detalle and "Pagado · por entregar" in detalle and 'id="boton-entregar"' in detalle
     respuesta = cliente_cajero.post(url, follow=True)
     assert "entregado" in respuesta.content.decode().lower()
     mochila.refresh_from_db()
