@@ -295,3 +295,19 @@ def test_vencimiento_sin_turno_en_el_resumen_del_dia_y_el_ticket(cliente_gerente
     assert pagina.status_code == 200 and "Cancelado" in pagina.content.decode()
     turno = cliente_gerente.get(reverse("ventas:turno"))
     assert turno.status_code == 200
+
+
+def test_lista_de_apartados_no_crece_en_consultas(cliente_cajero, cajero, turno_para, django_assert_max_num_queries):
+    from django.db import connections
+
+    from ventas_ingenio.router import DB_AUTH
+
+    turno_para(cajero)
+    producto = producto_con_existencia(50, precio=D("100.00"))
+    for _ in range(12):
+        _apartar(cajero, ClienteFactory(), producto)
+    with django_assert_max_num_queries(2) as negocio, \
+            django_assert_max_num_queries(2, connection=connections[DB_AUTH]):
+        respuesta = cliente_cajero.get(reverse("ventas:apartados"))
+    assert respuesta.status_code == 200 and respuesta.content.decode().count('data-etiqueta="Saldo"') == 12
+    assert len(negocio) <= 2
