@@ -121,3 +121,8 @@ def test_paginas_de_apartados(entrar, live_server, pagina, cajero, turno_para, p
     assert pagina.locator("#boton-cancelar-apartado").is_visible()
     _captura(pagina, f"apartado-pagina-{ancho}")
     assert pagina.evaluate("document.documentElement.scrollWidth") <= ancho
+    pagina.locator("#boton-cancelar-apartado").click()
+    pagina.wait_for_url(f"{live_server.url}/ventas/apartados/{venta.pk}/cancelar/")
+    assert pagina.locator("input[name=destino][value=monedero]").is_checked()  # the policy by default
+    _captura(pagina, f"apartado-cancelar-{ancho}")
+    assert pagina.evaluate("document.documentElement.scrollWidth") <= ancho
