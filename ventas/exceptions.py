@@ -53,6 +53,15 @@ class PagoNoValido(VentaError):
     pass
 
 
+class PlazoNoValido(PagoNoValido):
+    """A pay-later choice refused before the checkout (``caja.plazos.plazo_elegir``); ``campo``:
+    the payment form's field the message goes next to ("modalidad" or "anticipo")."""
+
+    def __init__(self, mensaje: str, *, campo: str):
+        super().__init__(mensaje)
+        self.campo = campo
+
+
 class InscripcionNoValida(VentaError):
     """A course seat that cannot be sold: edition full, closed or past, alumno already enrolled or
     inactive, or no paying client (the message says which). Nothing was written."""

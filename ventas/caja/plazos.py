@@ -19,6 +19,7 @@ from django.utils import timezone
 from cursos.models import ParcialidadPlan
 from ventas import calculos
 from ventas.caja.cobro import ParcialidadDatos, PlazoDatos
+from ventas.exceptions import PlazoNoValido
 from ventas.models import ModalidadVenta
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -80,6 +81,42 @@ def plazo_parcialidades(*, vista, anticipo: Decimal | None = None) -> PlazoDatos
     minimo = parcialidades[0].monto
     return PlazoDatos(modalidad=ModalidadVenta.PARCIALIDADES, anticipo=minimo if anticipo is None else anticipo,
                       minimo=minimo, parcialidades=tuple(parcialidades))
+
+
+def plazo_elegir(*, vista, modalidad: str, anticipo: Decimal | None) -> PlazoDatos | None:
+    """The ``PlazoDatos`` for the modality the cashier chose, built from the cart (the form only
+    gives the modality and the amount typed; empty means the minimum). None for "contado".
+    Raises ``PlazoNoValido`` (Spanish, with the form field it belongs next to): no named
+    client, a course seat in an apartado, no plan, an anticipo of zero, below the minimum or
+    above the total. The checkout asks again under its locks."""
+    if modalidad == ModalidadVenta.CONTADO:
+        return None
+    if vista.vacio:
+        raise PlazoNoValido("El carrito está vacío.", campo="modalidad")
+    cliente = vista.carrito.cliente
+    if cliente is None or cliente.es_publico_general:
+        raise PlazoNoValido("Para apartar o pagar en parcialidades elige primero al cliente: "
+                            "«Público en general» paga completo.", campo="modalidad")
+    total = vista.totales.total
+    if modalidad == ModalidadVenta.APARTADO:
+        if any(x.linea.alumno_id is not None for x in vista.lineas):  # a course seat is for an alumno
+            raise PlazoNoValido("Un apartado solo lleva artículos: cobra los cursos aparte.", campo="modalidad")
+        plazo = plazo_apartado(total=total, anticipo=anticipo)
+    elif modalidad == ModalidadVenta.PARCIALIDADES:
+        plazo = plazo_parcialidades(vista=vista, anticipo=anticipo)
+        if plazo is None:
+            raise PlazoNoValido("Ningún curso del carrito tiene plan de parcialidades: cóbralo de contado.",
+                                campo="modalidad")
+    else:
+        raise PlazoNoValido("Elige la modalidad: de contado, apartado o en parcialidades.", campo="modalidad")
+    if plazo.anticipo <= 0:
+        raise PlazoNoValido("El anticipo debe ser mayor que cero.", campo="anticipo")
+    if plazo.anticipo < plazo.minimo:
+        raise PlazoNoValido(f"El anticipo mínimo es ${plazo.minimo:,.2f}.", campo="anticipo")
+    if plazo.anticipo > total:
+        raise PlazoNoValido(f"El anticipo (${plazo.anticipo:,.2f}) no puede pasar del total (${total:,.2f}).",
+                            campo="anticipo")
+    return plazo
 
 
 def _repartir(importe: Decimal, plan: list[ParcialidadPlan]) -> list[tuple[str, Decimal, datetime.date]]:

@@ -40,6 +40,7 @@ from ventas.exceptions import (
     ClaveCobroReutilizada,
     DescuentoNoAutorizado,
     PagoNoValido,
+    PlazoNoValido,
     VentaError,
 )
 from ventas.models import Carrito, MetodoPago, ModalidadVenta
@@ -184,42 +185,6 @@ def _contexto_plazos(vista) -> dict:
     )}
 
 
-class _PlazoRechazado(Exception):
-    def __init__(self, campo: str, mensaje: str):
-        super().__init__(mensaje)
-        self.campo, self.mensaje = campo, mensaje
-
-
-def _plazo_armar(vista, *, modalidad: str, anticipo: Decimal | None) -> cobro.PlazoDatos | None:
-    """The down payment and dates for ``modalidad``, computed here from the cart (never from the
-    form: only the amount the cashier typed comes from it; empty means the minimum). Raises
-    ``_PlazoRechazado`` with the field the message goes next to."""
-    if modalidad == ModalidadVenta.CONTADO:
-        return None
-    if vista.vacio:
-        raise _PlazoRechazado("modalidad", "El carrito está vacío.")
-    cliente = vista.carrito.cliente
-    if cliente is None or cliente.es_publico_general:
-        raise _PlazoRechazado("modalidad", "Para apartar o pagar en parcialidades elige primero al cliente: "
-                                           "«Público en general» paga completo.")
-    total = vista.totales.total
-    if modalidad == ModalidadVenta.APARTADO:
-        if any(v.linea.alumno_id is not None for v in vista.lineas):
-            raise _PlazoRechazado("modalidad", "Un apartado solo lleva artículos: cobra los cursos aparte.")
-        plazo = plazos.plazo_apartado(total=total, anticipo=anticipo)
-    else:
-        plazo = plazos.plazo_parcialidades(vista=vista, anticipo=anticipo)
-        if plazo is None:
-            raise _PlazoRechazado("modalidad", "Ningún curso del carrito tiene plan de parcialidades: cóbralo de contado.")
-    if plazo.anticipo <= 0:
-        raise _PlazoRechazado("anticipo", "El anticipo debe ser mayor que cero.")
-    if plazo.anticipo < plazo.minimo:
-        raise _PlazoRechazado("anticipo", f"El anticipo mínimo es ${plazo.minimo:,.2f}.")
-    if plazo.anticipo > total:
-        raise _PlazoRechazado("anticipo", f"El anticipo (${plazo.anticipo:,.2f}) no puede pasar del total (${total:,.2f}).")
-    return plazo
-
-
 def _campo_del_error(mensaje: str) -> str:
     """Where a checkout refusal of a pay-later sale goes on the form."""
     texto = mensaje.lower()
@@ -262,7 +227,6 @@ def _contexto_carrito(request, vista, **extra) -> dict:
     )
     contexto.update(extra)
     return contexto
-
 
 
 def _contexto_vendedor(request, vista) -> dict:
@@ -641,15 +605,16 @@ def cobrar(request):
             cobro.PagoDatos(metodo=MetodoPago.MONEDERO, monto=datos["monedero_monto"]),
         ]
         try:
-            plazo = _plazo_armar(selectors.carrito_de_cajero(cajero=request.user), modalidad=datos["modalidad"],
-                                 anticipo=datos["anticipo"]) if datos["modalidad"] != ModalidadVenta.CONTADO else None
+            plazo = plazos.plazo_elegir(vista=selectors.carrito_de_cajero(cajero=request.user),
+                                        modalidad=datos["modalidad"], anticipo=datos["anticipo"]) \
+                if datos["modalidad"] != ModalidadVenta.CONTADO else None
             venta, creada = cobro.venta_confirmar(
                 cajero=request.user, clave_cobro=datos["clave_cobro"], huella=datos["huella"],
                 pagos=pagos, efectivo_recibido=datos["efectivo_recibido"], plazo=plazo,
             )
-        except _PlazoRechazado as rechazo:
-            messages.error(request, rechazo.mensaje)
-            errores.append((rechazo.campo, rechazo.mensaje))
+        except PlazoNoValido as rechazo:
+            messages.error(request, str(rechazo))
+            errores.append((rechazo.campo, str(rechazo)))
         except ClaveCobroReutilizada as error:
             # Caught here, before ``accion_de_caja`` would: a reused key gets its own page (422),
             # not a message on the POS (the script shows it in the scan log).
