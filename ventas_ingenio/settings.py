@@ -241,6 +241,10 @@ APARTADO_DIAS = env.int("APARTADO_DIAS", default=30)
 # What happens to the money of an expired or cancelled apartado: "monedero" (kept as the
 # client's store credit) or "reembolso" (given back by where it came in, at the till).
 APARTADO_POLITICA_DINERO = env("APARTADO_POLITICA_DINERO", default="monedero")
+if APARTADO_POLITICA_DINERO not in ("monedero", "reembolso"):
+    raise ImproperlyConfigured(
+        f"APARTADO_POLITICA_DINERO debe ser «monedero» o «reembolso», no «{APARTADO_POLITICA_DINERO}»."
+    )
 # When an enrollment paid in installments counts as active: "primer_pago" (from the first
 # payment, at the till) or "liquidado" (once the whole plan is paid).
 INSCRIPCION_ACTIVA_DESDE = env("INSCRIPCION_ACTIVA_DESDE", default="primer_pago")
