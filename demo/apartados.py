@@ -84,7 +84,7 @@ def apartados_cargar(*, escribir=print) -> dict:
                  efectivo_contado=FONDO + cobrado, nota="Apartados de demostración")
     # Time passes for one of them: due yesterday, the expiry puts its goods back.
     Venta.objects.using(DB_NEGOCIO).filter(pk__in=vencer).update(vence=hoy - datetime.timedelta(days=1))
-    vencimiento = apartados_vencer()
+    vencimiento = apartados_vencer(solo=vencer)
     resumen = {"apartados": len(APARTADOS), "entregados": len(entregar), "vencidos": vencimiento.liberados}
     escribir(f"Apartados de demostración: {len(APARTADOS)} ({len(entregar)} entregado, "
              f"{vencimiento.liberados} vencido y liberado).")

@@ -14,6 +14,7 @@ story whichever way an apartado ends.
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -21,15 +22,18 @@ from django.conf import settings
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from inventario.exceptions import InventarioError
 from inventario.models import TipoMovimiento
 from inventario.services import MovimientoDatos, existencias_mover
 from ventas.apartados.selectors import apartados_vencidos_ids
 from ventas.caja.cobro import _espera_vencida, _limitar_espera_de_bloqueos
 from ventas.devoluciones.services import apartado_cancelacion_escribir, apartado_cancelacion_registrar
-from ventas.exceptions import ApartadoError, DevolucionNoValida
+from ventas.exceptions import ApartadoError, DevolucionNoValida, VentaError
 from ventas.models import Devolucion, EstadoVenta, MetodoPago, ModalidadVenta, Venta, VentaDetalle
 from ventas.politica import PERMISO_VENDER
 from ventas_ingenio.router import DB_NEGOCIO
+
+logger = logging.getLogger(__name__)
 
 DESTINO_MONEDERO, DESTINO_REEMBOLSO = "monedero", "reembolso"
 DESTINOS = (DESTINO_MONEDERO, DESTINO_REEMBOLSO)
@@ -137,9 +141,10 @@ class Vencimiento:
     liberados: int  # apartados whose goods went back on the shelf in this run
     a_monedero: int  # of them, cancelled with their money as store credit
     por_reembolsar: int  # of them, liberated with their money waiting for a refund in a shift
+    fallidos: int = 0  # refused (logged): left as they were, tried again on the next run
 
 
-def apartados_vencer(*, hoy: datetime.date | None = None) -> Vencimiento:
+def apartados_vencer(*, hoy: datetime.date | None = None, solo: list[int] | None = None) -> Vencimiento:
     """Liberate every apartado past its date (``vence`` < ``hoy``, Mexico City's date by default)
     still owing and not handed over: its goods back on the shelf with "liberacion_apartado"
     movements, ``liberado`` = now. By ``APARTADO_POLITICA_DINERO``: "monedero" cancels it
@@ -149,16 +154,26 @@ def apartados_vencer(*, hoy: datetime.date | None = None) -> Vencimiento:
 
     Idempotent and safe to run as several processes at once: one transaction per apartado,
     whose row is taken ``FOR UPDATE SKIP LOCKED`` and asked again under the lock; an apartado
-    another run holds is left to it."""
+    another run holds is left to it. One that cannot be liberated (its ledger refuses the
+    movement) is logged and left for the next run; it never stops the others. ``solo``: only
+    these sales (the demo's)."""
     hoy = hoy or timezone.localdate()
     politica = politica_dinero()
-    liberados = a_monedero = 0
+    liberados = a_monedero = fallidos = 0
     for venta_id in apartados_vencidos_ids(hoy=hoy):
-        resultado = _apartado_vencer(venta_id=venta_id, hoy=hoy, politica=politica)
+        if solo is not None and venta_id not in solo:
+            continue
+        try:
+            resultado = _apartado_vencer(venta_id=venta_id, hoy=hoy, politica=politica)
+        except (VentaError, InventarioError):
+            logger.exception("No se pudo liberar el apartado id=%s", venta_id)
+            fallidos += 1
+            continue
         if resultado:
             liberados += 1
             a_monedero += resultado == DESTINO_MONEDERO
-    return Vencimiento(liberados=liberados, a_monedero=a_monedero, por_reembolsar=liberados - a_monedero)
+    return Vencimiento(liberados=liberados, a_monedero=a_monedero, por_reembolsar=liberados - a_monedero,
+                       fallidos=fallidos)
 
 
 def _apartado_vencer(*, venta_id: int, hoy: datetime.date, politica: str) -> str | None:

@@ -240,3 +240,21 @@ def test_devolver_parte_de_un_apartado_sin_entregar_libera_esas_piezas(cajero, g
     apartado_entregar(usuario=cajero, venta_id=venta.pk)
     assert _estado(mochila) == (4, 0) and inventario_descuadres() == []
     assert MovimientoInventario.objects.get(id_venta=venta.pk, tipo="entrega_apartado").cantidad_apartada == -2
+
+
+def test_un_apartado_que_no_se_puede_liberar_no_detiene_a_los_demas(cajero, turno_para, cliente, settings):
+    settings.APARTADO_POLITICA_DINERO = "reembolso"
+    turno_para(cajero)
+    malo_producto = producto_con_existencia(5, precio=D("100.00"))
+    bueno_producto = producto_con_existencia(5, precio=D("100.00"))
+    malo = _apartar(cajero, cliente, [(malo_producto, 1)])
+    bueno = _apartar(cajero, cliente, [(bueno_producto, 1)])
+    _vencer(malo, dias=3)
+    _vencer(bueno, dias=1)
+    Producto.objects.filter(pk=malo_producto.pk).update(existencia_apartada=0)  # a ledger tampered with
+
+    resultado = apartados_vencer()
+
+    assert (resultado.liberados, resultado.fallidos) == (1, 1)
+    assert Venta.objects.get(pk=malo.pk).liberado is None and Venta.objects.get(pk=bueno.pk).liberado is not None
+    assert _estado(bueno_producto) == (5, 0)

@@ -29,10 +29,11 @@ class Command(BaseCommand):
             if cada:
                 close_old_connections()  # a long-running loop: drop connections past their age
             resultado = apartados_vencer()
-            if resultado.liberados or not cada:
+            if resultado.liberados or resultado.fallidos or not cada:
                 self.stdout.write(
                     f"Apartados vencidos liberados: {resultado.liberados} "
                     f"(a saldo a favor: {resultado.a_monedero}, por reembolsar: {resultado.por_reembolsar})"
+                    + (f"; sin liberar por error: {resultado.fallidos} (ver el registro)" if resultado.fallidos else "")
                 )
             if not cada:
                 break
