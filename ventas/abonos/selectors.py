@@ -20,7 +20,7 @@ from ventas_ingenio.entradas import entero_leer
 from ventas_ingenio.router import DB_NEGOCIO
 
 # What a cashier types or a scanner sends: "V-000123", "v000123", "V 123" or "123".
-_FOLIO = re.compile(r"[Vv]?[-\s]?0*(?P<numero>[0-9]{1,12})")
+_FOLIO = re.compile(r"(?:[Vv][-\s]?)?0*(?P<numero>[0-9]{1,12})")
 FOLIO_MAXIMO = 9_223_372_036_854_775_807  # bigint
 
 
