@@ -4,7 +4,6 @@ due now, a receipt, and why a sale takes no abono."""
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -154,15 +153,6 @@ def abono_para_ticket(*, abono_id: int, usuario) -> Abono | None:
         Abono.objects.using(DB_NEGOCIO).select_related("venta", "venta__cliente", "turno")
         .filter(pk=abono_id).first()
     )
-
-
-def abono_clave_usada(*, clave) -> bool:
-    """Whether an abono was already written with this form key (a resubmitted form)."""
-    try:
-        valor = uuid.UUID(str(clave))
-    except ValueError:
-        return False
-    return Abono.objects.using(DB_NEGOCIO).filter(clave=valor).exists()
 
 
 def ventas_por_cobrar_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:

@@ -258,3 +258,17 @@ def test_turno_corte_y_resumen_muestran_los_abonos(cliente_cajero, gerente, caje
     cliente_gerente.force_login(gerente)
     resumen = cliente_gerente.get(reverse("ventas:resumen"))
     assert 'id="resumen-abonos"' in _texto(resumen) and "$400.00" in _texto(resumen)
+
+
+def test_un_corte_cerrado_antes_de_los_abonos_se_imprime_igual(cliente_cajero, cajero, venta):
+    from ventas.models import Turno
+    from ventas.turnos.services import turno_cerrar
+
+    turno = turno_abierto(cajero=cajero)
+    turno_cerrar(turno_id=turno.pk, usuario=cajero, efectivo_contado=D("700.00"), tarjeta_reportado=D("0"),
+                 transferencia_reportado=D("0"))
+    viejo = {k: v for k, v in Turno.objects.get(pk=turno.pk).resumen_cierre.items() if not k.startswith("abonos")}
+    Turno.objects.filter(pk=turno.pk).update(resumen_cierre=viejo)
+    respuesta = cliente_cajero.get(reverse("ventas:turno_detalle", args=[turno.pk]))
+    assert respuesta.status_code == 200
+    assert "Abonos en efectivo" not in _texto(respuesta) and "$700.00" in _texto(respuesta)
