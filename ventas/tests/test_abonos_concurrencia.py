@@ -84,3 +84,38 @@ def test_el_saldo_a_favor_nunca_queda_negativo_con_abonos_a_la_vez(usuario_con_r
     assert MovimientoMonedero.objects.filter(tipo="pago").count() == 3 == Abono.objects.count()
     assert Venta.objects.filter(pagado=D("200.00")).count() == 3
     assert monedero_descuadres() == []
+
+
+def test_cierre_y_abono_a_la_vez(usuario_con_rol, turno_para, settings):
+    """An abono racing its shift's close is either counted by the close or refused: never outside."""
+    from ventas.exceptions import TurnoNoAbierto
+    from ventas.models import Turno
+    from ventas.turnos.services import turno_cerrar
+
+    settings.DIFERENCIA_MAXIMA_CORTE = "1000000"  # the close must not stop on the difference
+    vendedora = usuario_con_rol("Cajero", username="vende_carrera")
+    turno_para(vendedora)
+    venta = apartado(vendedora, ClienteFactory(), precio="1000.00", anticipo="200.00")
+    cajeros = [usuario_con_rol("Cajero", username=f"carrera{i}") for i in range(6)]
+    turnos, tareas = {}, []
+    for cajero in cajeros:
+        turnos[cajero.pk] = turno_para(cajero)
+        tareas.append(_abono(cajero, venta, "100.00"))
+        tareas.append(lambda c=cajero: turno_cerrar(
+            turno_id=turnos[c.pk].pk, usuario=c, efectivo_contado=D("500"), tarjeta_reportado=D("0"),
+            transferencia_reportado=D("0")))
+
+    resultados = en_paralelo(tareas)
+
+    for i, cajero in enumerate(cajeros):
+        abono, cierre = resultados[2 * i], resultados[2 * i + 1]
+        assert isinstance(cierre, Turno), cierre
+        turno = Turno.objects.get(pk=turnos[cajero.pk].pk)
+        if isinstance(abono, tuple):
+            assert abono[0].turno_id == turno.pk
+            assert turno.efectivo_esperado == D("600.00") and turno.resumen_cierre["abonos"] == 1
+        else:
+            assert isinstance(abono, TurnoNoAbierto), abono
+            assert turno.efectivo_esperado == D("500.00") and turno.resumen_cierre["abonos"] == 0
+    venta.refresh_from_db()
+    assert venta.pagado == D("200.00") + Abono.objects.aggregate(s=Sum("monto", default=D("0")))["s"]
