@@ -272,3 +272,23 @@ def test_un_corte_cerrado_antes_de_los_abonos_se_imprime_igual(cliente_cajero, c
     respuesta = cliente_cajero.get(reverse("ventas:turno_detalle", args=[turno.pk]))
     assert respuesta.status_code == 200
     assert "Abonos en efectivo" not in _texto(respuesta) and "$700.00" in _texto(respuesta)
+
+
+def test_la_pagina_del_abono_lee_poco(cliente_cajero, cajero, venta, django_assert_max_num_queries):
+    """Sale with its client, installments, abonos, store credit: four reads, however many abonos."""
+    for _ in range(5):
+        cliente_cajero.post(reverse("ventas:abonar", args=[venta.pk]), _datos(monto="10"))
+    with django_assert_max_num_queries(4):
+        assert cliente_cajero.get(reverse("ventas:abonar", args=[venta.pk])).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert cliente_cajero.get(reverse("ventas:abono_ticket", args=[Abono.objects.last().pk])).status_code == 200
+
+
+def test_el_csv_del_resumen_lista_los_abonos(cajero, gerente, venta):
+    from ventas.reportes.resumen import resumen_del_dia, resumen_filas_csv
+
+    c = Client()
+    c.force_login(cajero)
+    c.post(reverse("ventas:abonar", args=[venta.pk]), _datos(monto="120", metodo="transferencia", referencia="SPEI 1"))
+    filas = list(resumen_filas_csv(resumen_del_dia(fecha=timezone.localdate())))
+    assert ["Método de pago", "Transferencia: abonos", 1, D("120.00")] in filas
