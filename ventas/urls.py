@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ventas.apartados import views as apartados
+from ventas.abonos import views as abonos
 from ventas.caja import views as caja
 from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
@@ -53,4 +54,7 @@ urlpatterns = [
     path("apartados/<int:venta_id>/", apartados.apartado, name="apartado"),
     path("apartados/<int:venta_id>/entregar/", apartados.apartado_entregar, name="apartado_entregar"),
     path("apartados/<int:venta_id>/cancelar/", apartados.apartado_cancelar, name="apartado_cancelar"),
+    path("abonos/", abonos.abonos, name="abonos"),
+    path("<int:venta_id>/abonar/", abonos.abonar, name="abonar"),
+    path("abonos/<int:abono_id>/", abonos.abono_ticket, name="abono_ticket"),
 ]

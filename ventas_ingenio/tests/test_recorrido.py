@@ -107,6 +107,10 @@ ESPERADO = {
     "ventas:apartado": VENDER,
     "ventas:apartado_entregar": SOLO_POST,
     "ventas:apartado_cancelar": VENDER,
+    # Whoever may sell takes an abono on any sale; the receipt is read by whoever sees sales.
+    "ventas:abonos": VENDER,
+    "ventas:abonar": VENDER,
+    "ventas:abono_ticket": TODOS,
     "cursos:ediciones": TODOS,
     "cursos:edicion": TODOS,
     "cursos:inscripcion_reintentar": (302, 405, 405, 403),
@@ -213,6 +217,7 @@ def _muestras(datos, gerente, cajero) -> dict:
         "venta_id": {"": datos.venta.pk, "ventas/apartados/": apartado.pk},
         "devolucion_id": datos.devolucion.pk,
         "turno_id": datos.turno_abierto.pk,
+        "abono_id": _abono_muestra(datos.cliente).pk,
         "id": cajero.pk,
         "app_label": "inventario",
         "url": "no-existe/",
@@ -258,6 +263,20 @@ def _apartado_muestra(cliente):
     TurnoFactory(cajero=vendedor)
     producto = producto_con_existencia(5, precio=Decimal("300.00"))
     return vender_a_plazos(vendedor, cliente, [(producto, 1)], plazo=plazo_apartado(total=Decimal("300.00")))
+def _abono_muestra(cliente):
+    """An abono on an apartado, taken by a cashier of its own."""
+    import uuid
+    from decimal import Decimal
+
+    from ventas.abonos.services import abono_registrar
+    from ventas.tests.abonos_datos import apartado
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    cajera = UsuarioConRolFactory()
+    TurnoFactory(cajero=cajera)
+    venta = apartado(cajera, cliente)
+    return abono_registrar(usuario=cajera, venta_id=venta.pk, metodo="efectivo", monto=Decimal("100.00"),
+                           clave=uuid.uuid4())[0]
 
 
 def _url(ruta: str, muestras: dict) -> tuple[str, str]:
