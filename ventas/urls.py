@@ -1,7 +1,7 @@
 from django.urls import path
 
-from ventas.apartados import views as apartados
 from ventas.abonos import views as abonos
+from ventas.apartados import views as apartados
 from ventas.caja import views as caja
 from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
