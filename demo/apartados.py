@@ -4,13 +4,14 @@ and one that expired and went back on the shelf.
 
 Sold in a shift of a demo cashier opened and closed here (as demo/cursos.py does), so the
 set-aside goods are "apartado" movements, the handover an "entrega_apartado" one and the
-expiry "liberacion_apartado" ones, and ``verificar_inventario`` passes. The abonos that would
-pay an apartado off are not written here: the paid ones were paid in full at the till. The
-expired one is sold due today and its date moved back one day (as if sold the day before)
+expiry "liberacion_apartado" ones, and ``verificar_inventario`` passes. The one handed over is
+paid off with an abono (``ventas.abonos``); the one waiting to be picked up was paid in full at
+the till. The expired one is sold due today and its date moved back one day (as if sold the day before)
 before the expiry runs: the checkout never takes a date in the past.
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
@@ -19,12 +20,13 @@ from clientes.models import Cliente
 from clientes.services import cliente_registrar
 from demo.cursos import _cajero_sin_turno
 from inventario.models import Producto, TipoProducto
+from ventas.abonos.services import abono_registrar
 from ventas.apartados.services import apartado_entregar, apartados_vencer
 from ventas.caja.cobro import PlazoDatos, venta_confirmar
 from ventas.caja.plazos import anticipo_minimo_apartado
 from ventas.caja.selectors import carrito_de_cajero
 from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
-from ventas.models import ModalidadVenta, Venta
+from ventas.models import MetodoPago, ModalidadVenta, Venta
 from ventas.turnos.services import turno_abrir, turno_cerrar
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -38,7 +40,7 @@ APARTADOS = [
     ("Elena", "Duarte Saucedo", "5512340003", 5, "0.50", ""),               # expires soon
     ("Raúl", "Esquivel Montes", "5512340004", 12, "minimo", ""),
     ("Patricia", "Fuentes Olvera", "5512340005", 20, "total", ""),         # paid: to pick up
-    ("Mónica", "Galván Treviño", "5512340006", 15, "total", "entregar"),   # paid and handed over
+    ("Mónica", "Galván Treviño", "5512340006", 15, "minimo", "entregar"),  # paid off with an abono, handed over
     ("Sergio", "Herrera Campos", "5512340007", 0, "minimo", "vencer"),     # expired and liberated
 ]
 
@@ -79,6 +81,11 @@ def apartados_cargar(*, escribir=print) -> dict:
         cobrado += anticipo
         (vencer if despues == "vencer" else entregar if despues == "entregar" else []).append(venta.pk)
     for venta_id in entregar:
+        # The rest paid in cash with an abono, then handed over.
+        saldo = Venta.objects.using(DB_NEGOCIO).get(pk=venta_id).saldo
+        abono_registrar(usuario=cajero, venta_id=venta_id, metodo=MetodoPago.EFECTIVO, monto=saldo,
+                        clave=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-apartado-{venta_id}"))
+        cobrado += saldo
         apartado_entregar(usuario=cajero, venta_id=venta_id)
     turno_cerrar(turno_id=turno.pk, usuario=cajero, tarjeta_reportado=D("0"), transferencia_reportado=D("0"),
                  efectivo_contado=FONDO + cobrado, nota="Apartados de demostración")

@@ -22,7 +22,8 @@ def test_apartados_demo(roles):
     assert len(abiertos) == 4
     assert sum(v.vence <= hoy + datetime.timedelta(days=7) for v in abiertos) == 2  # expiring soon
     assert len(apartados_filtrar(filtro=POR_ENTREGAR)) == 1
-    assert len(apartados_filtrar(filtro=ENTREGADOS)) == 1
+    entregado, = apartados_filtrar(filtro=ENTREGADOS)
+    assert entregado.abonos.exists() and entregado.saldo == 0  # paid off with an abono
     vencido, = apartados_filtrar(filtro=VENCIDOS)
     assert vencido.liberado is not None
     assert MovimientoInventario.objects.filter(tipo="liberacion_apartado", id_venta=vencido.pk).exists()

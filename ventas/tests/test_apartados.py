@@ -258,3 +258,31 @@ def test_un_apartado_que_no_se_puede_liberar_no_detiene_a_los_demas(cajero, turn
     assert (resultado.liberados, resultado.fallidos) == (1, 1)
     assert Venta.objects.get(pk=malo.pk).liberado is None and Venta.objects.get(pk=bueno.pk).liberado is not None
     assert _estado(bueno_producto) == (5, 0)
+
+
+def test_con_abonos_se_liquida_y_se_entrega_y_el_vencido_reembolsa_tambien_lo_abonado(cajero, gerente, turno_para,
+                                                                                      cliente, settings):
+    from ventas.abonos.services import abono_registrar
+
+    settings.APARTADO_POLITICA_DINERO = "reembolso"
+    turno_para(cajero)
+    turno_para(gerente)
+    mochila = producto_con_existencia(6, precio=D("500.00"))
+    pagado = _apartar(cajero, cliente, [(mochila, 1)])  # $100 now, $400 owed
+    with pytest.raises(ApartadoError, match="todavía debe"):
+        apartado_entregar(usuario=cajero, venta_id=pagado.pk)
+    abono_registrar(usuario=cajero, venta_id=pagado.pk, metodo="tarjeta", monto=D("400.00"), clave=uuid.uuid4(),
+                    referencia="1234")
+    apartado_entregar(usuario=cajero, venta_id=pagado.pk)
+    assert Venta.objects.get(pk=pagado.pk).entregado is not None
+
+    vencido = _apartar(cajero, cliente, [(mochila, 1)])
+    abono_registrar(usuario=cajero, venta_id=vencido.pk, metodo="transferencia", monto=D("50.00"), clave=uuid.uuid4(),
+                    referencia="SPEI 1")
+    _vencer(vencido)
+    apartados_vencer()
+    devolucion, _ = apartado_cancelar(usuario=gerente, autorizador=None, venta_id=vencido.pk, motivo="No regresó",
+                                      clave=uuid.uuid4(), destino="reembolso")
+    assert sorted((r.metodo, r.monto) for r in devolucion.reembolsos.all()) == [
+        ("efectivo", D("100.00")), ("transferencia", D("50.00"))]
+    assert _estado(mochila) == (5, 0) and inventario_descuadres() == []
