@@ -197,6 +197,7 @@ def venta_detalle(request, venta_id: int):
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
+        "calendario": historial.venta_calendario(venta=venta),
         **_contexto_vendedor(request, venta),
     })
 
