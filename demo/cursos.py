@@ -171,6 +171,7 @@ def cursos_cargar(*, semilla: int = 2026, escribir=print) -> dict:
     for nombre, apellidos in (("Rocío", "Salinas Mora"), ("Héctor", "Quiroz Bravo")):
         alumno_registrar(nombre=nombre, apellidos=apellidos, email="", responsable=empresa,
                          parentesco=Parentesco.EMPRESA)
+    familias_contado = familias
     # Installments sold today (not back-dated) go in this shift too.
     a_plazos = {"ventas": 0, "vencidas": 0}
     for codigo, edicion in planes.items():
@@ -196,8 +197,8 @@ def cursos_cargar(*, semilla: int = 2026, escribir=print) -> dict:
     resumen = {"cursos": len(cursos), "ediciones": len(ediciones), "familias": familias, "ventas": ventas,
                "inscripciones": inscripciones, "a_plazos": a_plazos["ventas"], "vencidas": hoy_vencidas}
     escribir(f"Cursos de demostración: {resumen['cursos']} cursos, {resumen['ediciones']} ediciones, "
-             f"{inscripciones} inscripciones de contado de {familias} familias; {a_plazos['ventas']} ventas "
-             f"en parcialidades ({hoy_vencidas} con una parcialidad vencida).")
+             f"{inscripciones} inscripciones de contado de {familias_contado} familias; {a_plazos['ventas']} "
+             f"ventas en parcialidades ({hoy_vencidas} con una parcialidad vencida).")
     return resumen
 
 
