@@ -126,7 +126,7 @@ def test_la_demo_solo_encola_para_sii_y_aula(roles, settings):
     settings.SII_API_URL = "http://127.0.0.1:9/sii/api/alumnos/"  # nothing listens there
     settings.AULA_API_URL = "http://127.0.0.1:9/aula/api/"
     call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert SincronizacionInscripcion.objects.count() == 50 and SincronizacionAlumno.objects.exists()
+    assert SincronizacionInscripcion.objects.count() == 63 and SincronizacionAlumno.objects.exists()
     assert not SincronizacionAlumno.objects.filter(intentos__gt=0).exists()
     assert not SincronizacionInscripcion.objects.filter(intentos__gt=0).exists()
     assert not CircuitoSistema.objects.filter(abierto_hasta__isnull=False).exists()
