@@ -32,6 +32,18 @@ class CursoForm(forms.ModelForm):
         model = Curso
         fields = ["codigo", "nombre", "modalidad", "duracion_horas", "precio_lista", "activo"]
 
+    def clean_precio_lista(self):
+        precio = self.cleaned_data["precio_lista"]
+        if self.instance.pk and precio is not None:
+            # Editions following the list price keep their plan equal to it (cursos.services).
+            for edicion in Edicion.objects.filter(curso_id=self.instance.pk, precio__isnull=True).select_related("producto"):
+                suma = plan_suma(edicion_id=edicion.pk)
+                if suma is not None and suma != precio:
+                    raise forms.ValidationError(
+                        f"La edición {edicion.producto.codigo} sigue el precio de lista y tiene un plan de pagos que "
+                        f"suma ${suma:,.2f}: cambia primero su plan (o quítalo), o dale un precio propio.")
+        return precio
+
     def clean_codigo(self):
         codigo = self.cleaned_data["codigo"].strip().upper()
         otros = Curso.objects.filter(codigo=codigo)

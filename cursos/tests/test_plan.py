@@ -279,3 +279,17 @@ def test_cajero_y_consulta_no_entran_a_la_pagina_del_plan(client, cajero, consul
     for usuario in (cajero, consulta):
         client.force_login(usuario)
         assert client.get(url).status_code == 302  # the admin's sign-in: not staff
+
+
+def test_cambiar_el_precio_de_lista_con_plan_es_error_del_formulario(cliente_gerente):
+    curso = curso_crear(precio_lista=D("1200.00"))
+    sigue = edicion_crear_prueba(curso=curso)
+    plan_guardar(edicion_id=sigue.pk, parcialidades=[("A", D("600.00"), _dias(1)), ("B", D("600.00"), _dias(31))])
+    respuesta = cliente_gerente.post(reverse("admin:cursos_curso_change", args=[curso.pk]), {
+        "codigo": curso.codigo, "nombre": curso.nombre, "modalidad": curso.modalidad, "duracion_horas": "40",
+        "precio_lista": "1300", "activo": "on", "ediciones-TOTAL_FORMS": "0", "ediciones-INITIAL_FORMS": "0",
+        "ediciones-MIN_NUM_FORMS": "0", "ediciones-MAX_NUM_FORMS": "1000"})
+    assert respuesta.status_code == 200
+    assert f"La edición {sigue.producto.codigo} sigue el precio de lista" in respuesta.content.decode()
+    curso.refresh_from_db()
+    assert curso.precio_lista == D("1200.00")
