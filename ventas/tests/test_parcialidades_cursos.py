@@ -238,3 +238,23 @@ def test_la_pagina_de_la_venta_no_crece_en_consultas(cliente_gerente, cajero, tu
                                edicion=edicion, cliente=familia)
     with django_assert_max_num_queries(30):
         assert cliente_gerente.get(reverse("ventas:venta_detalle", args=[venta.pk])).status_code == 200
+
+
+def test_el_abono_que_liquida_activa_la_inscripcion(cajero, turno_para, familia, edicion, settings):
+    """The real abono service calls the hook: with "liquidado" the seat waits through a partial
+    abono and starts (queued for Aula) with the abono that settles the sale."""
+    import uuid
+
+    from ventas.abonos.services import abono_registrar
+
+    settings.INSCRIPCION_ACTIVA_DESDE = "liquidado"
+    turno_para(cajero)
+    alumno = alumno_crear(1, responsable=familia)
+    venta = inscribir_a_plazos(cajero=cajero, alumnos=[alumno], edicion=edicion, cliente=familia)
+    abono_registrar(usuario=cajero, venta_id=venta.pk, metodo="efectivo", monto=D("1000.00"), clave=uuid.uuid4(),
+                    recibido=D("1000.00"))
+    inscripcion = Inscripcion.objects.get(alumno=alumno)
+    assert inscripcion.estado == "por_pagar" and _encoladas(inscripcion) == []
+    abono_registrar(usuario=cajero, venta_id=venta.pk, metodo="tarjeta", monto=D("1000.00"), clave=uuid.uuid4())
+    inscripcion.refresh_from_db()
+    assert inscripcion.estado == "activa" and _encoladas(inscripcion) == ["crear"]
