@@ -87,7 +87,8 @@ PRUEBAS_PSYCOPG3 := ventas/tests/test_services.py ventas/tests/test_concurrencia
 	ventas/tests/test_turnos_concurrencia.py inventario/tests/test_services.py \
 	inventario/tests/test_concurrencia.py \
 	ventas/tests/test_inscripciones.py ventas/tests/test_inscripciones_concurrencia.py \
-	cursos/tests/test_services.py \
+	cursos/tests/test_services.py ventas/tests/test_parcialidades_cursos.py \
+	integraciones/tests/test_inscripcion_liquidada.py \
 	ventas/tests/test_monedero.py ventas/tests/test_monedero_concurrencia.py \
 	ventas/tests/test_plazos_base.py \
 	ventas/tests/test_apartados.py ventas/tests/test_apartados_concurrencia.py \

@@ -20,3 +20,12 @@ class CupoMenorQueOcupados(CursoError):
 class EdicionConVentas(CursoError):
     def __init__(self):
         super().__init__("Esta edición ya tiene inscripciones vendidas: no se puede borrar; ciérrala.")
+
+
+class PlanNoValido(CursoError):
+    """An edition's payment plan refused; nothing was written. ``numero``: the installment
+    (1, 2, …) the message is about, when it is about one."""
+
+    def __init__(self, mensaje: str, *, campo: str | None = None, numero: int | None = None):
+        super().__init__(mensaje, campo=campo)
+        self.numero = numero

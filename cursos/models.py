@@ -25,6 +25,9 @@ class EstadoEdicion(models.TextChoices):
 
 class EstadoInscripcion(models.TextChoices):
     ACTIVA = "activa", "Activa"
+    # Sold in installments under INSCRIPCION_ACTIVA_DESDE = "liquidado": the seat is taken (its
+    # stock left at checkout) but the alumno is not sent to Aula until the sale owes nothing.
+    POR_PAGAR = "por_pagar", "Por pagar"
     CANCELADA = "cancelada", "Cancelada"
     COMPLETADA = "completada", "Completada"
 
@@ -125,6 +128,10 @@ class Inscripcion(models.Model):
                 condition=Q(estado="cancelada", cancelado__isnull=False) | (~Q(estado="cancelada") & Q(cancelado__isnull=True)),
                 name="inscripcion_cancelada_con_fecha",
             ),
+            # Waiting for its sale to be paid: never sent to Aula yet. (The one-per-edition
+            # unique index counts it already: it covers every state but "cancelada".)
+            models.CheckConstraint(condition=~Q(estado="por_pagar") | Q(id_aula=""),
+                                   name="inscripcion_por_pagar_sin_aula"),
         ]
         indexes = [models.Index(fields=["edicion", "estado"], name="inscripcion_edicion_idx"),
                    models.Index(fields=["venta_detalle"], name="inscripcion_venta_det_idx")]

@@ -6,25 +6,53 @@ came from is reached through the enrollment's relations.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
-from cursos.models import Curso, Edicion, EstadoEdicion, EstadoInscripcion, Inscripcion
+from cursos.models import Curso, Edicion, EstadoEdicion, EstadoInscripcion, Inscripcion, ParcialidadPlan
 from integraciones.selectors import EstadoAula, estados_aula
 from ventas_ingenio.router import DB_NEGOCIO
 
 ESTADO_VENTA_COMPLETADA = "completada"  # ventas.models.EstadoVenta.COMPLETADA
 
 
-def pago_estado(*, venta_estado: str, cantidad_devuelta: int) -> str:
-    """How the seat stands in money. For now a seat is paid in full at the till; issue 15 (pay
-    over time) will answer "Pendiente" / "Parcial" here, the one place the roster asks."""
+@dataclass(frozen=True)
+class PagoAsiento:
+    """How a seat stands in money, read from its sale's stored fields (the sale is paid as a
+    whole: a seat sold with other lines shares the sale's balance and due date)."""
+
+    estado: str  # pagado / parcial / pendiente / vencida / devuelto / cancelada
+    texto: str
+    saldo: Decimal = Decimal("0")
+    vence: datetime.date | None = None
+
+    def __str__(self):
+        return self.texto
+
+
+def pago_estado(*, venta_estado: str, cantidad_devuelta: int, estado_pago: str = "pagado",
+                saldo: Decimal = Decimal("0"), vence: datetime.date | None = None,
+                hoy: datetime.date | None = None) -> PagoAsiento:
+    """The seat's payment state, the one place the roster, the alumno's page and the sale's
+    enrollments ask. Takes the sale's stored fields (``estado``, ``estado_pago``, ``saldo``,
+    ``vence``: the first unpaid installment's date) so this module needs no import of ``ventas``.
+    "Vencida": something still owed and ``vence`` before today in Mexico City."""
     if venta_estado != ESTADO_VENTA_COMPLETADA:
-        return "Venta cancelada"
+        return PagoAsiento("cancelada", "Venta cancelada")
     if cantidad_devuelta:
-        return "Devuelto"
-    return "Pagado"
+        return PagoAsiento("devuelto", "Devuelto")
+    if saldo <= 0 or estado_pago == "pagado":
+        return PagoAsiento("pagado", "Pagado")
+    hoy = hoy or timezone.localdate()
+    debe = f"debe ${saldo:,.2f}"
+    if vence is not None and vence < hoy:
+        return PagoAsiento("vencida", f"Vencida desde el {vence:%d/%m/%Y} · {debe}", saldo, vence)
+    proximo = f" · próximo pago {vence:%d/%m/%Y}" if vence is not None else ""
+    if estado_pago == "pendiente":
+        return PagoAsiento("pendiente", f"Pendiente · {debe}{proximo}", saldo, vence)
+    return PagoAsiento("parcial", f"Parcial · {debe}{proximo}", saldo, vence)
 
 
 def cursos_para_filtro() -> list[tuple[int, str]]:
@@ -67,7 +95,7 @@ class FilaInscripcion:
     pagador: str
     venta_id: int
     folio: str
-    pago: str
+    pago: PagoAsiento
     aula: EstadoAula
 
     @property
@@ -78,6 +106,7 @@ class FilaInscripcion:
 def _filas(inscripciones) -> list[FilaInscripcion]:
     inscripciones = list(inscripciones)
     aula = estados_aula(inscripciones)
+    hoy = timezone.localdate()
     filas = []
     for i in inscripciones:
         alumno, detalle = i.alumno, i.venta_detalle
@@ -87,7 +116,8 @@ def _filas(inscripciones) -> list[FilaInscripcion]:
             inscripcion=i, alumno=f"{alumno.apellidos} {alumno.nombre}".strip(), matricula=alumno.matricula,
             ciclo_escolar=alumno.ciclo_escolar, grado_grupo=grado_grupo, pagador=str(venta.cliente),
             venta_id=venta.pk, folio=venta.folio_texto,
-            pago=pago_estado(venta_estado=venta.estado, cantidad_devuelta=detalle.cantidad_devuelta),
+            pago=pago_estado(venta_estado=venta.estado, cantidad_devuelta=detalle.cantidad_devuelta,
+                             estado_pago=venta.estado_pago, saldo=venta.saldo, vence=venta.vence, hoy=hoy),
             aula=aula[i.pk],
         ))
     return filas
@@ -117,7 +147,8 @@ def inscripciones_activas_pagadas_por(*, alumno_id: int, cliente_id: int) -> lis
     there is one, that client cannot stop being the alumno's responsable."""
     return list(
         Inscripcion.objects.using(DB_NEGOCIO).select_related("edicion__curso")
-        .filter(alumno_id=alumno_id, estado=EstadoInscripcion.ACTIVA, venta_detalle__venta__cliente_id=cliente_id)
+        .filter(alumno_id=alumno_id, estado__in=(EstadoInscripcion.ACTIVA, EstadoInscripcion.POR_PAGAR),
+                venta_detalle__venta__cliente_id=cliente_id)
         .order_by("id")
     )
 
@@ -139,8 +170,9 @@ def inscripcion_fila(*, inscripcion_id: int) -> FilaInscripcion:
     return _filas([_con_relaciones().get(pk=inscripcion_id)])[0]
 
 
-# Enrollments that hold the alumno's place in the edition (a cancelled one does not).
-ESTADOS_VIGENTES = (EstadoInscripcion.ACTIVA, EstadoInscripcion.COMPLETADA)
+# Enrollments that hold the alumno's place in the edition (a cancelled one does not; one
+# waiting for its sale to be paid does).
+ESTADOS_VIGENTES = (EstadoInscripcion.ACTIVA, EstadoInscripcion.POR_PAGAR, EstadoInscripcion.COMPLETADA)
 
 
 def ediciones_con_lugares() -> QuerySet[Edicion]:
@@ -180,3 +212,13 @@ def inscripciones_vigentes(*, pares: set[tuple[int, int]]) -> set[tuple[int, int
         alumno_id__in=alumnos, edicion_id__in=ediciones, estado__in=ESTADOS_VIGENTES
     ).values_list("alumno_id", "edicion_id")
     return set(encontrados) & pares
+
+
+def plan_de_edicion(*, edicion_id: int) -> list[ParcialidadPlan]:
+    """The edition's payment plan in order (empty: its seats are paid at once)."""
+    return list(ParcialidadPlan.objects.using(DB_NEGOCIO).filter(edicion_id=edicion_id).order_by("numero"))
+
+
+def plan_suma(*, edicion_id: int) -> Decimal | None:
+    """What the edition's plan adds up to, or None without a plan."""
+    return ParcialidadPlan.objects.using(DB_NEGOCIO).filter(edicion_id=edicion_id).aggregate(s=Sum("monto"))["s"]

@@ -51,6 +51,7 @@ def edicion_detalle(request, edicion_id: int):
         "activas": [f for f in lista if f.activa],
         "canceladas": [f for f in lista if not f.activa],
         "libres": edicion.producto.existencia,
+        "plan": selectors.plan_de_edicion(edicion_id=edicion.pk),
         "impreso": timezone.localtime(),
     })
 

@@ -141,6 +141,8 @@ def _estado_aula(inscripcion, filas: dict[str, SincronizacionInscripcion], sii: 
     if crear is None:
         if inscripcion.estado == "cancelada":
             return EstadoAula("no_enviada", "Cancelada antes de llegar a Aula: no se envió", "", False)
+        if inscripcion.estado == "por_pagar":
+            return EstadoAula("no_enviada", "Se enviará a Aula cuando la venta quede pagada", "", False)
         return EstadoAula("no_enviada", "No se envía a Aula", "", False)
     if crear.estado == EstadoSincronizacion.ERROR:
         return EstadoAula("error", f"Error: {crear.ultimo_error}", "", True)

@@ -335,3 +335,57 @@ def diferencias_calcular(
         )
         for m in METODOS
     ]
+
+
+# --- An installment sale's schedule (issue 15) -------------------------------------------------
+ESTADOS_PARCIALIDAD = {
+    "pagada": "Pagada", "parcial": "Parcial", "pendiente": "Pendiente", "vencida": "Vencida",
+    "devuelta": "Sin cargo (devolución)",
+}
+
+
+@dataclass(frozen=True)
+class ParcialidadEstado:
+    numero: int
+    concepto: str
+    monto: Decimal  # as scheduled at the sale
+    vence: object  # datetime.date
+    cargo: Decimal  # what is still charged of it after returns
+    cubierto: Decimal  # of ``cargo``, paid
+    debe: Decimal  # cargo − cubierto
+    estado: str  # pagada / parcial / pendiente / vencida / devuelta
+
+    @property
+    def etiqueta(self) -> str:
+        return ESTADOS_PARCIALIDAD[self.estado]
+
+
+def parcialidades_aplicar(*, parcialidades: Sequence, pagado: Decimal, devuelto: Decimal, hoy) -> list[ParcialidadEstado]:
+    """Each installment's state (objects with numero, concepto, monto, vence, in order).
+
+    Returns cancel the schedule from its end (a return first cancels what is still owed, as
+    ``ventas.devoluciones`` refunds only the excess); the money received (``pagado``) then covers
+    the installments in order, as ``cobro.parcialidad_vigente`` does. An installment not fully
+    covered is "vencida" when it fell due before ``hoy`` (Mexico City's date), else "parcial" when
+    partly covered or "pendiente"."""
+    cargos, por_quitar = [], devuelto
+    for p in reversed(parcialidades):
+        quitar = min(por_quitar, p.monto)
+        por_quitar -= quitar
+        cargos.append(p.monto - quitar)
+    cargos.reverse()
+    filas, credito = [], pagado
+    for p, cargo in zip(parcialidades, cargos, strict=True):
+        cubierto = min(credito, cargo)
+        credito -= cubierto
+        if cargo == 0:
+            estado = "devuelta"
+        elif cubierto == cargo:
+            estado = "pagada"
+        elif p.vence < hoy:
+            estado = "vencida"
+        else:
+            estado = "parcial" if cubierto > 0 else "pendiente"
+        filas.append(ParcialidadEstado(numero=p.numero, concepto=p.concepto, monto=p.monto, vence=p.vence,
+                                       cargo=cargo, cubierto=cubierto, debe=cargo - cubierto, estado=estado))
+    return filas

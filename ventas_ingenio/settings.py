@@ -248,6 +248,8 @@ if APARTADO_POLITICA_DINERO not in ("monedero", "reembolso"):
 # When an enrollment paid in installments counts as active: "primer_pago" (from the first
 # payment, at the till) or "liquidado" (once the whole plan is paid).
 INSCRIPCION_ACTIVA_DESDE = env("INSCRIPCION_ACTIVA_DESDE", default="primer_pago")
+if INSCRIPCION_ACTIVA_DESDE not in ("primer_pago", "liquidado"):
+    raise ImproperlyConfigured("INSCRIPCION_ACTIVA_DESDE debe ser «primer_pago» o «liquidado».")
 
 # --- External systems (clients are registered as alumnos there) -----------------------------
 SII_API_URL = env("SII_API_URL", default="http://127.0.0.1:8001/sii/api/alumnos/")

@@ -48,3 +48,66 @@ def inscripcion_cancelar(inscripcion: Inscripcion) -> None:
             estado="cancelada", cancelado=timezone.now()
         )
         inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="cancelar")
+
+
+def plan_poner(edicion: Edicion, *partes: tuple[str, str, int]) -> None:
+    """The edition's payment plan through the real service: (concepto, monto, days from today).
+    Dates in the past are written directly afterwards (the service refuses new past dates)."""
+    from decimal import Decimal
+
+    from cursos.models import ParcialidadPlan
+    from cursos.services import plan_guardar
+
+    hoy = timezone.localdate()
+    desfase = max(0, -min(dias for _, _, dias in partes))
+    plan_guardar(edicion_id=edicion.pk, parcialidades=[
+        (concepto, Decimal(monto), hoy + datetime.timedelta(days=dias + desfase)) for concepto, monto, dias in partes])
+    if desfase:
+        for numero, (_, _, dias) in enumerate(partes, start=1):
+            ParcialidadPlan.objects.using(DB_NEGOCIO).filter(edicion=edicion, numero=numero).update(
+                vence=hoy + datetime.timedelta(days=dias))
+
+
+def inscribir_a_plazos(*, cajero, alumnos, edicion: Edicion, cliente, articulos=(), anticipo=None):
+    """Sell seats of ``edicion`` (one per alumno) and ``articulos`` ((producto, cantidad)) in
+    installments at the till, as the cobro panel does: ``plazo_parcialidades`` of the cart, the
+    minimum down payment (or ``anticipo``) in cash. Returns the sale."""
+    from decimal import Decimal
+
+    from ventas.caja.cobro import venta_confirmar
+    from ventas.caja.plazos import plazo_parcialidades
+    from ventas.caja.selectors import carrito_de_cajero
+    from ventas.caja.services import carrito_agregar
+
+    carrito_cliente_asignar(cajero=cajero, cliente_id=cliente.pk)
+    for alumno in alumnos:
+        carrito_inscribir(cajero=cajero, producto_id=edicion.pk, alumno_id=alumno.pk)
+    for producto, cantidad in articulos:
+        carrito_agregar(cajero=cajero, producto_id=producto.pk, cantidad=cantidad)
+    vista = carrito_de_cajero(cajero=cajero)
+    plazo = plazo_parcialidades(vista=vista, anticipo=None if anticipo is None else Decimal(anticipo))
+    venta, _ = venta_confirmar(cajero=cajero, clave_cobro=vista.carrito.clave_cobro, huella=vista.huella, pagos=[],
+                               efectivo_recibido=plazo.anticipo, plazo=plazo)
+    venta.refresh_from_db()
+    return venta
+
+
+def abonar(venta, monto) -> list[int]:
+    """What ``ventas.abonos.services.abono_registrar`` does to the sale, without the Abono row and
+    its shift (another part writes those): under the sale's row lock, ``pagado`` grows, ``vence``
+    moves to the first installment not covered, then the one-line hook activates the enrollments
+    that waited for the sale to be paid. Returns the enrollments activated."""
+    from decimal import Decimal
+
+    from cursos.services import inscripciones_liquidadas_activar
+    from ventas.caja.cobro import parcialidad_vigente
+    from ventas.models import Venta, VentaParcialidad
+
+    with transaction.atomic(using=DB_NEGOCIO):
+        venta = Venta.objects.using(DB_NEGOCIO).select_for_update().get(pk=venta.pk)
+        venta.pagado += Decimal(monto)
+        vigente = parcialidad_vigente(parcialidades=VentaParcialidad.objects.using(DB_NEGOCIO)
+                                      .filter(venta=venta).order_by("numero"), pagado=venta.pagado)
+        venta.vence = vigente.vence if vigente else None
+        venta.save(using=DB_NEGOCIO, update_fields=["pagado", "vence"])
+        return inscripciones_liquidadas_activar(venta_id=venta.pk)

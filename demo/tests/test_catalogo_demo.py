@@ -75,7 +75,8 @@ def test_cursos_demo_con_ediciones_casi_llenas_y_familias(roles):
     assert libres["ING-A1"][1] == 1 and libres["ROB-P1"][1] == 2  # nearly full
     assert libres["AJD-V1"] == (16, 16, "cerrada")
     inscripciones = Inscripcion.objects.filter(estado="activa")
-    assert inscripciones.count() == sum(c - f for c, f, _ in libres.values()) == 50
+    # 50 seats paid at once, 13 in installments (INSCRIPCION_ACTIVA_DESDE "primer_pago": active too).
+    assert inscripciones.count() == sum(c - f for c, f, _ in libres.values()) == 63
     # Families: one who pays for two or three children, siblings in the same edition.
     familias = Cliente.objects.filter(alumnos__inscripciones__isnull=False).distinct()
     assert all(f.alumnos.count() in (2, 3) for f in familias)
@@ -84,13 +85,29 @@ def test_cursos_demo_con_ediciones_casi_llenas_y_familias(roles):
     for inscripcion in inscripciones.select_related("venta_detalle__venta"):
         assert inscripcion.venta_detalle.venta.cliente.alumnos.filter(pk=inscripcion.alumno_id).exists()
     # Every seat and every alumno waits in the outbox for the worker (the sandbox, with make run).
-    assert SincronizacionInscripcion.objects.filter(operacion="crear").count() == 50
+    assert SincronizacionInscripcion.objects.filter(operacion="crear").count() == 63
     assert SincronizacionAlumno.objects.filter(alumno__inscripciones__isnull=False, sistema="sii").exists()
     turno = Turno.objects.get(nota_cierre="Inscripciones de demostración")
     assert turno.estado == "cerrado"
+    # Installment sales: some with an installment overdue, some up to date, some paid off; each
+    # schedule adds up to its sale and its overdue date is the first unpaid installment's.
+    from django.utils import timezone
+
+    from ventas.models import Venta
+    hoy = timezone.localdate()
+    a_plazos = Venta.objects.filter(modalidad="parcialidades").prefetch_related("parcialidades")
+    assert a_plazos.count() == 13
+    vencidas = [v for v in a_plazos if v.vencida]
+    al_corriente = [v for v in a_plazos if v.saldo > 0 and not v.vencida]
+    assert len(vencidas) == 4 + 1 and len(al_corriente) == 3 + 4 and a_plazos.filter(saldo=0).count() == 1
+    for venta in a_plazos:
+        assert sum(p.monto for p in venta.parcialidades.all()) == venta.total
+        assert venta.fecha.date() <= hoy and all(p.vence >= timezone.localdate(venta.fecha)
+                                                  for p in venta.parcialidades.all())
+    assert Turno.objects.get(nota_cierre="Inscripciones a plazos de ING-B2").estado == "cerrado"
     assert inventario_descuadres() == []
     call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115 - once only
-    assert Inscripcion.objects.count() == 50
+    assert Inscripcion.objects.count() == 63
     # One way of writing a grado across the demo (the school report groups by it), and no two
     # siblings with the same name (the roster could not tell them apart).
     from clientes.models import Alumno
@@ -111,7 +128,7 @@ def test_la_demo_solo_encola_para_sii_y_aula(roles, settings):
     settings.SII_API_URL = "http://127.0.0.1:9/sii/api/alumnos/"  # nothing listens there
     settings.AULA_API_URL = "http://127.0.0.1:9/aula/api/"
     call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert SincronizacionInscripcion.objects.count() == 50 and SincronizacionAlumno.objects.exists()
+    assert SincronizacionInscripcion.objects.count() == 63 and SincronizacionAlumno.objects.exists()
     assert not SincronizacionAlumno.objects.filter(intentos__gt=0).exists()
     assert not SincronizacionInscripcion.objects.filter(intentos__gt=0).exists()
     assert not CircuitoSistema.objects.filter(abierto_hasta__isnull=False).exists()

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, OperationalError, transaction
 
+from cursos.services import inscripciones_liquidadas_activar
 from ventas import calculos
 from ventas.abonos.selectors import abono_impedimento
 from ventas.caja.cobro import _espera_vencida, _limitar_espera_de_bloqueos, parcialidad_vigente
@@ -230,4 +231,8 @@ def _abono_escribir(*, usuario, clave, venta_id, metodo, monto, recibido, refere
         venta.vence = vigente.vence if vigente is not None and saldo - aplicado > 0 else None
         campos.append("vence")
     venta.save(using=DB_NEGOCIO, update_fields=campos)
+    if venta.modalidad == ModalidadVenta.PARCIALIDADES:
+        # INSCRIPCION_ACTIVA_DESDE = "liquidado": the abono that settles the sale starts the seats
+        # that waited for it (queued for Aula in this transaction); with a balance left, nothing.
+        inscripciones_liquidadas_activar(venta_id=venta.pk)
     return abono

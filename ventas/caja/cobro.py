@@ -29,6 +29,7 @@ from django.db import IntegrityError, OperationalError, connections, transaction
 from django.utils import timezone
 
 from cursos.models import EstadoInscripcion, Inscripcion
+from cursos.services import inscripcion_espera_liquidar
 from integraciones.services import inscripcion_encolar
 from inventario.exceptions import ExistenciaInsuficiente
 from inventario.models import Producto, TipoMovimiento, TipoProducto
@@ -347,7 +348,13 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido, pl
             autorizo_id, autorizo_nombre = carrito.id_autorizo_descuento, carrito.nombre_autorizo_descuento
         else:
             autorizo_id, autorizo_nombre = cajero.pk, nombre_para_registro(cajero)
+    # INSCRIPCION_ACTIVA_DESDE = "liquidado": a seat sold in installments and not paid in full
+    # now is taken (its stock moves below) but waits, not sent to Aula, until the sale owes
+    # nothing (cursos.services.inscripciones_liquidadas_activar, called by the abono that settles it).
+    espera = (plazo is not None and plazo.modalidad == ModalidadVenta.PARCIALIDADES and a_cobrar < totales.total
+              and inscripcion_espera_liquidar())
     venta = _venta_insertar(
+        estado_inscripcion=EstadoInscripcion.POR_PAGAR if espera else EstadoInscripcion.ACTIVA,
         # The lines in the cart's order (as they were scanned), which the ticket shows; only the
         # locks above go by product.
         carrito=carrito, calculadas=sorted(calculadas, key=lambda c: c[0].id), pagos=pagos_calculados,
@@ -397,8 +404,9 @@ def _venta_escribir(*, cajero, clave_cobro, huella, pagos, efectivo_recibido, pl
         )
     # The enrollments were written with the sale; their creation in Aula is queued in the same
     # transaction (the outbox sends it after commit, once the alumno exists in SII).
-    for inscripcion_id in venta.inscripciones_creadas:
-        inscripcion_encolar(inscripcion_id=inscripcion_id, operacion="crear")
+    if not espera:
+        for inscripcion_id in venta.inscripciones_creadas:
+            inscripcion_encolar(inscripcion_id=inscripcion_id, operacion="crear")
     return venta
 
 
@@ -476,7 +484,8 @@ SELECT {venta_devueltas}, ARRAY(SELECT {inscripcion_pk} FROM inscripciones ORDER
 """
 
 # Where each field of an enrollment comes from: the sale line just written, or a constant
-# parameter ``i_<attname>``. A field added to Inscripcion and missing here fails with KeyError.
+# parameter ``i_<attname>`` (``estado`` is given per sale: activa, or por_pagar). A field
+# added to Inscripcion and missing here fails with KeyError.
 _INSCRIPCION_DE_LINEA = {"alumno_id": "alumno", "edicion_id": "producto", "venta_detalle_id": "id"}
 _INSCRIPCION_CONSTANTES = {"estado": EstadoInscripcion.ACTIVA, "id_aula": "", "cancelado": None}
 
@@ -542,7 +551,7 @@ def _arreglos(modelo, prefijo: str, filas: list[dict]) -> dict[str, list]:
     }
 
 
-def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Venta:
+def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict, estado_inscripcion: str) -> Venta:
     """Write the sale (``campos``: Venta's fields by attname), its lines, its payments; delete the cart."""
     lineas = [
         {
@@ -568,6 +577,7 @@ def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict) -> Ven
         **_arreglos(VentaDetalle, "l", lineas),
         **_arreglos(Pago, "p", cobros),
         **{f"i_{c}": v for c, v in _INSCRIPCION_CONSTANTES.items()},
+        "i_estado": estado_inscripcion,
         "carrito": carrito.pk,
     }
     with connections[DB_NEGOCIO].cursor() as cursor:

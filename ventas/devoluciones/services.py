@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from cursos.models import EstadoInscripcion, Inscripcion
+from cursos.services import inscripciones_liquidadas_activar
 from integraciones.services import inscripcion_encolar
 from inventario.models import TipoMovimiento
 from inventario.services import MovimientoDatos, existencias_mover
@@ -384,6 +385,10 @@ def _devolucion_escribir(*, tipo, venta_id, usuario, autorizador, motivo, clave,
         )
         for inscripcion in inscripciones:
             inscripcion_encolar(inscripcion_id=inscripcion.pk, operacion="cancelar")
+    # A return on an installment sale first cancels its balance: when nothing is owed any more,
+    # the seats that waited for it (INSCRIPCION_ACTIVA_DESDE = "liquidado") start now.
+    if venta.modalidad == ModalidadVenta.PARCIALIDADES:
+        inscripciones_liquidadas_activar(venta_id=venta.pk)
     return devolucion
 
 

@@ -28,7 +28,17 @@ from django.utils import timezone
 from clientes.models import AlumnoResponsable, Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
-from ventas.models import Devolucion, DevolucionLinea, EstadoVenta, Pago, Venta, VentaDetalle
+from ventas import calculos
+from ventas.models import (
+    Devolucion,
+    DevolucionLinea,
+    EstadoVenta,
+    ModalidadVenta,
+    Pago,
+    Venta,
+    VentaDetalle,
+    VentaParcialidad,
+)
 from ventas.politica import PERMISO_VER_TODAS, dia_local_limites
 from ventas_ingenio.roles import ROL_CAJERO, ROL_GERENTE, nombre_para_registro
 from ventas_ingenio.router import DB_AUTH, DB_NEGOCIO, db_lectura
@@ -266,3 +276,14 @@ def ventas_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
         .only("id", "folio", "fecha", "total", "estado", "id_cajero", "nombre_cajero")
         .order_by("-fecha", "-id")[:limite]
     )
+
+
+def venta_calendario(*, venta: Venta, hoy: date | None = None) -> list[calculos.ParcialidadEstado]:
+    """An installment sale's schedule with each installment's state today (pagada, parcial,
+    pendiente, vencida), payments applied in order (``calculos.parcialidades_aplicar``); empty
+    for a sale without installments. One query."""
+    if venta.modalidad != ModalidadVenta.PARCIALIDADES:
+        return []
+    parcialidades = list(VentaParcialidad.objects.using(DB_NEGOCIO).filter(venta_id=venta.pk).order_by("numero"))
+    return calculos.parcialidades_aplicar(parcialidades=parcialidades, pagado=venta.pagado,
+                                          devuelto=venta.total_devuelto, hoy=hoy or timezone.localdate())

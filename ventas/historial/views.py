@@ -198,6 +198,7 @@ def venta_detalle(request, venta_id: int):
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
+        "calendario": historial.venta_calendario(venta=venta),
         # An apartado's state and its handover/cancellation buttons (ventas.apartados), no query.
         "apartado": {"estado": apartados_selectors.apartado_estado(venta),
                      "acciones": apartados_selectors.apartado_acciones(venta, request.user)}

@@ -41,6 +41,7 @@ PAGINAS = [
     "/clientes/alumnos/{alumno}/?cliente_q=a", "/clientes/alumnos/{alumno}/editar/",
     "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
     "/cursos/", "/cursos/reportes/escolar/", "/ventas/monedero/{cliente}/ajustar/",
+    "/admin/cursos/edicion/{edicion}/plan/",
     "/ventas/abonos/", "/ventas/{venta_con_saldo}/abonar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
@@ -125,7 +126,7 @@ def formularios(roles, cajero, gerente, consulta):
     """(role, client, action, method, fields) for every form the roles see, on rich data."""
     datos = datos_ricos_cargar(cajero=cajero, gerente=gerente)
     ids = {"cliente": datos.cliente.pk, "alumno": datos.alumno.pk, "turno": datos.turno_abierto.pk, "venta": datos.venta.pk,
-           "venta_cancelable": datos.venta.pk, "producto": datos.producto.pk,
+           "venta_cancelable": datos.venta.pk, "producto": datos.producto.pk, "edicion": datos.edicion.pk,
            "venta_con_saldo": _venta_con_saldo(datos.cliente).pk}
     encontrados = {}
     for usuario in (cajero, gerente, consulta):

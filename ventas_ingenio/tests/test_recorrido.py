@@ -162,6 +162,7 @@ EXCEPCIONES = {
     # A sold edition is closed, never deleted; a course with editions is deactivated.
     "admin:cursos_edicion_delete": (302, 302, 403, 302),
     "admin:cursos_curso_delete": (302, 302, 403, 302),
+    "admin:cursos_edicion_plan": ADMIN,
     "admin/cursos/curso/<object_id>/": (302, 302, 302, 302),
     "admin/cursos/edicion/<object_id>/": (302, 302, 302, 302),
     # Without its query parameters the autocomplete refuses (it serves the admin's own widgets).
