@@ -277,8 +277,11 @@ class Venta(models.Model):
             models.Index(fields=["-fecha", "-id"], include=[*_historial, "estado"], name="venta_devuelta_fecha_idx",
                          condition=Q(estado="cancelada") | Q(total_devuelto__gt=0)),
             # Sales still owing are few: the history's payment-state filters and the receivables
-            # report read only these.
-            models.Index(fields=["-fecha", "-id"], include=[*_historial, "pagado", "vence"],
+            # report read only these. modalidad, client and cashier ride along in INCLUDE so the
+            # report's grouping by client, its modalidad filter and a Cajero's own history stay
+            # index-only scans (docs/historial.md).
+            models.Index(fields=["-fecha", "-id"],
+                         include=[*_historial, "pagado", "vence", "modalidad", "cliente", "id_cajero"],
                          name="venta_por_cobrar_fecha_idx", condition=Q(modalidad__in=["apartado", "parcialidades"])),
         ]
 

@@ -5,6 +5,7 @@ from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
 from ventas.monedero import views as monedero
 from ventas.reportes import views as reportes
+from ventas.saldos import views as saldos
 from ventas.turnos import views as turnos
 from ventas.vendedores import views as vendedores
 
@@ -48,4 +49,7 @@ urlpatterns = [
     path("<int:venta_id>/", historial.venta_detalle, name="venta_detalle"),
     path("<int:venta_id>/vendedor/", vendedores.venta_vendedor, name="venta_vendedor"),
     path("monedero/<int:cliente_id>/ajustar/", monedero.monedero_ajustar, name="monedero_ajustar"),
+    path("clientes/<int:cliente_id>/estado-de-cuenta/", saldos.estado_cuenta, name="estado_cuenta"),
+    path("reportes/por-cobrar/", saldos.por_cobrar, name="por_cobrar"),
+    path("reportes/por-cobrar/exportar.csv", saldos.por_cobrar_exportar, name="por_cobrar_exportar"),
 ]

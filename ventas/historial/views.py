@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -22,14 +22,15 @@ from ventas import politica
 from ventas.calculos import iva_por_tasa
 from ventas.historial import selectors as historial
 from ventas.historial.forms import HistorialForm
-from ventas.models import EstadoVenta, Venta
+from ventas.models import EstadoPago, EstadoVenta, Venta
 from ventas.vendedores import selectors as vendedores_selectors
 from ventas.vendedores.forms import VentaVendedorForm
 from ventas_ingenio.csv_streaming import csv_respuesta
 
 POR_PAGINA = 50
 ENCABEZADOS_CSV = ["Folio", "Fecha", "Cliente", "Cajero", "Artículos", "Subtotal", "Descuento", "IVA", "Total",
-                   "Devuelto", "Métodos de pago", "Estado", "Vendedor"]
+                   "Devuelto", "Métodos de pago", "Estado", "Vendedor", "Modalidad", "Pagado", "Saldo", "Vence",
+                   "Estado de pago"]
 
 
 @dataclass
@@ -72,6 +73,8 @@ class _Fila:
     metodos: str
     estado: str
     cancelada: bool
+    pago: str  # "Pagado", "Parcial · debe $1,200.00"…
+    pago_clase: str  # estado_pago_hoy: the CSS class of the cell
 
 
 def _filas(ventas: list[Venta]) -> list[_Fila]:
@@ -80,7 +83,12 @@ def _filas(ventas: list[Venta]) -> list[_Fila]:
     base = reverse("ventas:venta_detalle", args=[0])[:-2]  # "/ventas/" + id + "/"
     estados = dict(EstadoVenta.choices)
     filas = []
+    hoy = timezone.localdate()
     for v in ventas:
+        pago = historial.estado_pago_hoy(estado_pago=v.estado_pago, saldo=v.saldo, vence=v.vence, hoy=hoy)
+        pago_texto = EstadoPago(pago).label
+        if v.saldo > 0:
+            pago_texto += f" · debe ${v.saldo:,.2f}"
         estado = estados.get(v.estado, v.estado)
         if v.estado == EstadoVenta.COMPLETADA and v.total_devuelto:
             estado += " · devolución parcial"
@@ -88,6 +96,7 @@ def _filas(ventas: list[Venta]) -> list[_Fila]:
             url=f"{base}{v.pk}/", folio=v.folio_texto, fecha=timezone.localtime(v.fecha).strftime("%d/%m/%Y %H:%M"),
             cliente=str(v.cliente), cajero=v.nombre_cajero, articulos=v.articulos, total=f"${v.total:,.2f}",
             metodos=v.metodos or "—", estado=estado, cancelada=v.estado == EstadoVenta.CANCELADA,
+            pago=pago_texto, pago_clase=pago,
         ))
     return filas
 
@@ -197,8 +206,21 @@ def venta_detalle(request, venta_id: int):
         "devoluciones": list(venta.devoluciones.all()),
         "movimientos": historial.movimientos_de_venta(venta=venta),
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
+        "estado_pago": venta.estado_pago_hoy,
+        "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
+        "abonos": list(venta.abonos.all()),
+        "url_abono": _url_abono(),
         **_contexto_vendedor(request, venta),
     })
+
+
+def _url_abono() -> str | None:
+    """The abono page's URL name, when the abonos part is installed (it lands apart)."""
+    try:
+        reverse("ventas:abono", args=[1])
+    except NoReverseMatch:
+        return None
+    return "ventas:abono"
 
 
 def _contexto_vendedor(request, venta: Venta) -> dict:
