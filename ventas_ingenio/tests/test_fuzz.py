@@ -41,6 +41,7 @@ PAGINAS = [
     "/clientes/alumnos/{alumno}/?cliente_q=a", "/clientes/alumnos/{alumno}/editar/",
     "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
     "/cursos/", "/cursos/reportes/escolar/", "/ventas/monedero/{cliente}/ajustar/",
+    "/ventas/clientes/{cliente}/estado-de-cuenta/", "/ventas/reportes/por-cobrar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
 EXCLUIDAS = {"/salir/", "/admin/logout/"}
