@@ -38,7 +38,8 @@ def estado_cuenta(request, cliente_id: int):
     cliente = _cliente(cliente_id)
     hoy = timezone.localdate()
     formulario = EstadoCuentaForm(request.GET, hoy=hoy)
-    contexto = {"cliente": cliente, "form": formulario, "estado": None, "hoy": hoy, "generado": timezone.localtime()}
+    contexto = {"cliente": cliente, "form": formulario, "estado": None, "hoy": hoy, "generado": timezone.localtime(),
+                "maximo": selectors.MOVIMIENTOS_MAXIMOS}
     if not formulario.is_valid():
         return render(request, "ventas/estado_cuenta.html", contexto, status=400)
     datos = formulario.cleaned_data

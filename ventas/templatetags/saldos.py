@@ -13,3 +13,11 @@ register = template.Library()
 def saldo_cliente(cliente):
     """``{% saldo_cliente cliente %}``: owed now, overdue, and the statement's link."""
     return {"cliente": cliente, **selectors.adeudo_de_cliente(cliente_id=cliente.pk)}
+
+
+@register.filter
+def pesos(valor) -> str:
+    """``$1,234.50`` and, below zero (a client in credit mid-statement), ``−$200.00``."""
+    if valor is None or valor == "":
+        return ""
+    return f"−${-valor:,.2f}" if valor < 0 else f"${valor:,.2f}"
