@@ -177,7 +177,7 @@ def _ahora_cuentas(*, cliente_id: int) -> dict:
     hoy = timezone.localdate()
     por_cobrar = list(
         Venta.objects.using(DB_NEGOCIO).filter(por_cobrar_condicion(), cliente_id=cliente_id)
-        .only("id", "folio", "fecha", "total", "total_devuelto", "pagado", "modalidad", "vence", "estado")
+        .only("id", "folio", "fecha", "total", "total_devuelto", "pagado", "saldo", "modalidad", "vence", "estado")
         .order_by("vence", "fecha", "id")
     )
     adeudo = sum((v.saldo for v in por_cobrar), CERO)

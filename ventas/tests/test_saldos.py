@@ -346,3 +346,13 @@ def test_por_cobrar_permisos(client, cajero, consulta):
     assert client.get(POR_COBRAR_CSV).status_code == 403
     client.force_login(consulta)
     assert client.get(POR_COBRAR).status_code == 200
+
+
+def test_estado_de_cuenta_consultas_constantes(cliente_gerente, cuenta, cajero, django_assert_num_queries):
+    marta = cuenta["cliente"]
+    with CaptureQueriesContext(connections[DB_NEGOCIO]) as pocas:
+        cliente_gerente.get(_estado_url(marta.pk))
+    for _ in range(4):
+        abonar(apartado(cajero, marta, vence_en=-2), "50.00", usuario=cajero)
+    with django_assert_num_queries(len(pocas), connection=connections[DB_NEGOCIO]):
+        assert len(cliente_gerente.get(_estado_url(marta.pk)).context["estado"].movimientos) == 9 + 4 * 3
