@@ -89,6 +89,7 @@ PRUEBAS_PSYCOPG3 := ventas/tests/test_services.py ventas/tests/test_concurrencia
 	ventas/tests/test_inscripciones.py ventas/tests/test_inscripciones_concurrencia.py \
 	cursos/tests/test_services.py \
 	ventas/tests/test_monedero.py ventas/tests/test_monedero_concurrencia.py \
+	ventas/tests/test_plazos_base.py \
 	demo/tests/test_catalogo_demo.py::test_verificar_inventario_sale_con_error_si_descuadra
 
 test: $(VENV)/.instalado-test $(VENV_PSYCOPG3)/.instalado-test lint

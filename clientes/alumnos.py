@@ -8,12 +8,11 @@ never sent anywhere.
 import datetime
 from functools import partial
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientes.curp import curp_error, curp_fecha_nacimiento
+from clientes.datos_personales import email_validar, nombre_validar, telefono_limpiar, textos_validar
 from clientes.escolar import CAMPOS as CAMPOS_ESCOLARES
 from clientes.escolar import escolar_normalizar
 from clientes.exceptions import (
@@ -23,7 +22,6 @@ from clientes.exceptions import (
     MatriculaDuplicada,
 )
 from clientes.models import Alumno, AlumnoResponsable, Cliente, Parentesco
-from clientes.services import telefono_normalizar
 from cursos.selectors import inscripciones_activas_pagadas_por
 from integraciones.models import Operacion
 from integraciones.services import sincronizaciones_encolar, sincronizaciones_intentar_ahora
@@ -40,27 +38,12 @@ def _limpiar(*, datos: dict, excluir_id: int | None) -> dict:
     for campo, valor in limpios.items():
         if "\x00" in valor:
             raise DatosInvalidos("El texto tiene caracteres no permitidos.", campo=campo)
-    if limpios["email"]:
-        try:
-            validate_email(limpios["email"])
-        except ValidationError as error:
-            raise DatosInvalidos("Escribe un correo electrónico válido, por ejemplo ana@ejemplo.mx.",
-                                 campo="email") from error
-    if not limpios["nombre"]:
-        raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
-    if not any(caracter.isalpha() for caracter in limpios["nombre"]):
-        raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
+    email_validar(limpios["email"])
+    nombre_validar(limpios["nombre"])
     for campo in CAMPOS_ESCOLARES:
         limpios[campo] = escolar_normalizar(campo=campo, valor=limpios[campo])
-    for campo, maximo in _MAXIMOS.items():
-        if len(limpios[campo]) > maximo:
-            raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)
-        if "<" in limpios[campo] or ">" in limpios[campo]:
-            raise DatosInvalidos("No se permiten los caracteres < ni >.", campo=campo)
-    telefono = telefono_normalizar(limpios["telefono"])
-    if len(telefono) > 15 or (limpios["telefono"] and len(telefono) < 7):
-        raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
-    limpios["telefono"] = telefono
+    textos_validar({campo: (limpios[campo], maximo) for campo, maximo in _MAXIMOS.items()})
+    limpios["telefono"] = telefono_limpiar(limpios["telefono"])
     curp = (datos.get("curp") or "").strip().upper() or None
     fecha_nacimiento = datos.get("fecha_nacimiento")
     if curp:

@@ -4,6 +4,7 @@ business database. A client is never sent to SII or Aula: only alumnos are (``cl
 
 from django.db import IntegrityError, transaction
 
+from clientes.datos_personales import email_validar, nombre_validar, telefono_limpiar, textos_validar
 from clientes.exceptions import (
     ClienteConVentas,
     ClienteProtegido,
@@ -17,11 +18,6 @@ from clientes.selectors import cliente_tiene_ventas, email_en_uso
 from ventas_ingenio.router import DB_NEGOCIO
 
 
-def telefono_normalizar(telefono: str) -> str:
-    """Only the ASCII digits of a phone number ("55 1234-5678" -> "5512345678")."""
-    return "".join(c for c in telefono if "0" <= c <= "9")
-
-
 def _limpiar(
     *, tipo: str, nombre: str, apellidos: str, email: str, telefono: str, direccion: str, rfc: str,
     excluir_id: int | None,
@@ -30,26 +26,13 @@ def _limpiar(
         raise DatosInvalidos("Elige si el cliente es una persona o una empresa.", campo="tipo")
     nombre, apellidos, direccion = nombre.strip(), apellidos.strip(), direccion.strip()
     email = email.strip()
-    if not nombre:
-        raise DatosInvalidos("El nombre es obligatorio.", campo="nombre")
-    if not any(caracter.isalpha() for caracter in nombre):
-        raise DatosInvalidos("El nombre debe tener al menos una letra.", campo="nombre")
-    for campo, valor, maximo in (("nombre", nombre, 100), ("apellidos", apellidos, 150), ("direccion", direccion, 255)):
-        if "\x00" in valor:
-            raise DatosInvalidos("El texto tiene caracteres no permitidos.", campo=campo)
-        if len(valor) > maximo:
-            raise DatosInvalidos(f"Máximo {maximo} caracteres.", campo=campo)
-        if campo != "direccion" and ("<" in valor or ">" in valor):
-            raise DatosInvalidos("No se permiten los caracteres < ni >.", campo=campo)
-    if len(email) > 254 or "\x00" in email:
-        raise DatosInvalidos("El correo electrónico no es válido.", campo="email")
+    nombre_validar(nombre)
+    textos_validar({"nombre": (nombre, 100), "apellidos": (apellidos, 150), "direccion": (direccion, 255)},
+                   con_marcas=("direccion",))
+    email_validar(email)
     if email and email_en_uso(email=email, excluir_id=excluir_id):
         raise EmailDuplicado("Ya hay un cliente activo con ese correo electrónico.")
-    escrito, telefono = telefono.strip(), telefono_normalizar(telefono)
-    if len(telefono) > 15:
-        raise DatosInvalidos("El teléfono tiene demasiados dígitos (máximo 15).", campo="telefono")
-    if escrito and len(telefono) < 7:
-        raise DatosInvalidos("El teléfono debe tener entre 7 y 15 dígitos.", campo="telefono")
+    telefono = telefono_limpiar(telefono)
     rfc = rfc_normalizar(rfc)
     if rfc:
         error = rfc_error(rfc, tipo=tipo)

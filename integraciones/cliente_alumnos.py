@@ -6,7 +6,7 @@ Both systems expose the same shape (see docs/integraciones.md)::
     GET  {base}buscar_por_curp/?curp=<curp>      -> 200 alumno JSON | 404   (our assumption)
     POST {base}          {nombre, apellido, [email], [curp], [fecha_nacimiento], estado}
                                                  -> 200/201 alumno with "id" | 409 "ya existe" | 400
-    PATCH {base}<id>/    same fields             -> 200 alumno
+    PATCH {base}<id>/    same fields, email null when emptied -> 200 alumno
 
 Every request carries explicit (connect, read) timeouts, an optional bearer token and, for
 writes, the outbox record's UUID as ``Idempotency-Key``. Answers are validated and parsed
@@ -52,14 +52,17 @@ class DatosAlumno:
     curp: str | None = None
     fecha_nacimiento: datetime.date | None = None
 
-    def como_json(self) -> dict[str, Any]:
+    def como_json(self, *, actualizacion: bool = False) -> dict[str, Any]:
+        """The body of a create, or of an update (``actualizacion``): an update sends an emptied
+        email as ``null``, so the remote copy forgets the old one instead of keeping it (a
+        child's record that carried a parent's email, corrected by staff)."""
         cuerpo: dict[str, Any] = {
             "nombre": self.nombre,
             "apellido": self.apellido,
             "estado": "activo",
         }
-        if self.email:
-            cuerpo["email"] = self.email
+        if self.email or actualizacion:
+            cuerpo["email"] = self.email or None
         if self.curp:
             cuerpo["curp"] = self.curp
         if self.fecha_nacimiento:
@@ -112,7 +115,7 @@ class ClienteAlumnos:
 
     def actualizar(self, id_alumno: str, datos: DatosAlumno, *, clave: str, timeout: Timeout | None = None) -> Alumno:
         url = f"{self.base_url}{requests.utils.quote(str(id_alumno))}/"
-        respuesta = self._pedir("PATCH", url, timeout, json=datos.como_json(), clave=clave)
+        respuesta = self._pedir("PATCH", url, timeout, json=datos.como_json(actualizacion=True), clave=clave)
         if respuesta.status_code == 404:
             raise AlumnoNoEncontrado(
                 f"{self.nombre_sistema} no tiene al alumno #{id_alumno}", estado_http=404

@@ -97,3 +97,19 @@ def test_cursos_demo_con_ediciones_casi_llenas_y_familias(roles):
     for familia in familias:
         nombres = [a.nombre for a in familia.alumnos.all()]
         assert len(nombres) == len(set(nombres)), (familia, nombres)
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_la_demo_solo_encola_para_sii_y_aula(roles, settings):
+    """make run loads the demo before the sandbox is up: its alumnos and seats are only queued
+    (the worker sends them), never tried at once, which would fail and open the circuits.
+    Committed transactions here, so an immediate attempt would really run (after commit)."""
+    from integraciones.models import CircuitoSistema, SincronizacionAlumno, SincronizacionInscripcion
+
+    settings.SII_API_URL = "http://127.0.0.1:9/sii/api/alumnos/"  # nothing listens there
+    settings.AULA_API_URL = "http://127.0.0.1:9/aula/api/"
+    call_command("cargar_demo", "--cursos", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert SincronizacionInscripcion.objects.count() == 50 and SincronizacionAlumno.objects.exists()
+    assert not SincronizacionAlumno.objects.filter(intentos__gt=0).exists()
+    assert not SincronizacionInscripcion.objects.filter(intentos__gt=0).exists()
+    assert not CircuitoSistema.objects.filter(abierto_hasta__isnull=False).exists()

@@ -188,6 +188,18 @@ def test_edicion_se_empuja_por_el_outbox(sandbox):
     assert len(sandbox.alumnos("aula")) == 1 and sandbox.alumnos("aula")[0]["email"] == "nuevo@escuela.test"
 
 
+def test_correo_borrado_se_borra_en_sii_y_aula(sandbox):
+    """Staff removes the mother's email from her child: SII and Aula forget it too (PATCH with
+    email null), instead of keeping the old one because the field was left out."""
+    alumno = registrar(11, email="mama@correo.test")
+    assert {a["email"] for s in ("sii", "aula") for a in sandbox.alumnos(s)} == {"mama@correo.test"}
+    alumno_actualizar(alumno=alumno, nombre=alumno.nombre, apellidos=alumno.apellidos, email="")
+    assert {f.estado for f in filas(alumno).values()} == {"sincronizado"}
+    for sistema in ("sii", "aula"):
+        (enviado,) = sandbox.alumnos(sistema)
+        assert enviado["email"] is None and enviado["nombre"] == "Alumno11"
+
+
 def test_campo_requerido_que_no_tenemos(sandbox):
     """SII demands a birth date we do not know: error with SII's message, fixed by editing."""
     sandbox.falla("sii", "ninguna", requeridos=["fecha_nacimiento"])

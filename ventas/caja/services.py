@@ -94,9 +94,16 @@ class Escaneo:
     huella_antes: str
 
 
+# The scan's transaction commits asynchronously (``synchronous_commit`` off, for this
+# transaction only, set in the same statement): its COMMIT does not wait for the WAL to reach
+# the disk. A cart is work in progress, not money: if the PostgreSQL server itself crashed, the
+# scans of its last fraction of a second could be lost (the database stays consistent and the
+# cashier sees the cart as stored on reload); a crash of the application loses nothing. The
+# checkout, returns, abonos and the stock ledger keep synchronous commits. See docs/decisiones.md.
 _CARRITO_TOCAR = (
-    f"UPDATE {Carrito._meta.db_table} SET actualizado = statement_timestamp()"  # noqa: S608 - table from the model
-    " WHERE id_cajero = %s AND estado = %s RETURNING *"
+    "WITH asincrona AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"  # noqa: S608 - only the table name, from the model
+    f" UPDATE {Carrito._meta.db_table} SET actualizado = statement_timestamp() FROM asincrona"
+    f" WHERE id_cajero = %s AND estado = %s RETURNING {Carrito._meta.db_table}.*"
 )
 
 # What the cart screen shows of a line's product (the rest stays in the database).

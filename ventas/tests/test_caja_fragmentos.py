@@ -249,3 +249,29 @@ def test_reanudar_o_quitar_lo_ajeno_o_lo_que_no_existe_lo_dice(cliente_cajero, c
         respuesta = cliente_cajero.post(url, follow=True)
         assert respuesta.status_code == 200 and mensaje in respuesta.content.decode(), url
     assert CarritoLinea.objects.filter(pk=ajena.pk).exists()
+
+
+def _confirmacion_sincrona() -> str:
+    from django.db import connections
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_el_escaneo_confirma_sin_esperar_al_disco_y_el_cobro_si_espera(cajero, producto_con_existencia, turno_para,
+                                                                      cobrar):
+    """A scan's transaction turns synchronous_commit off for itself (the cart is work in
+    progress); the checkout does not. In the test both run inside the test's transaction, so the
+    scan's local setting is still visible after it; the checkout is looked at first."""
+    from ventas.caja.services import carrito_escanear
+
+    turno_para(cajero)
+    producto = producto_con_existencia(5)
+    carrito_agregar(cajero=cajero, producto_id=producto.pk)
+    _, creada = cobrar(cajero)
+    assert creada and _confirmacion_sincrona() == "on"
+    carrito_escanear(cajero=cajero, producto=producto)  # starts a cart: not the hot path yet
+    carrito_escanear(cajero=cajero, producto=producto)
+    assert _confirmacion_sincrona() == "off"
+    assert CarritoLinea.objects.get().cantidad == 2
