@@ -38,8 +38,8 @@ def _medir(sesion, url, repeticiones):
     return tiempos
 
 
-# Inside Django: count each page's queries and EXPLAIN the heaviest one (the longest SQL text
-# among those that read tra_venta: the history's bounded count, the report's grouping…).
+# Inside Django: count each page's queries and EXPLAIN the key one (among those that read
+# tra_venta, one that counts — the history's bounded count, the report's grouping — else the longest).
 _CONSULTAS = """
 import json
 from django.contrib.auth.models import User
@@ -56,7 +56,7 @@ for nombre, url in CASOS.items():
     r[nombre] = len(q.captured_queries)
     sqls = [x['sql'] for x in q.captured_queries if 'tra_venta' in x['sql'] and 'DECLARE' not in x['sql']]
     if sqls:
-        sql = max(sqls, key=len)
+        sql = max(sqls, key=lambda s: ('COUNT(' in s, len(s)))
         with connections['default'].cursor() as cursor:
             cursor.execute('EXPLAIN (ANALYZE, BUFFERS) ' + sql)
             planes.append('## ' + nombre + '\\n\\n```\\n-- ' + sql[:600] + '\\n' + '\\n'.join(f[0] for f in cursor.fetchall()) + '\\n```\\n')

@@ -277,12 +277,20 @@ class Venta(models.Model):
             models.Index(fields=["-fecha", "-id"], include=[*_historial, "estado"], name="venta_devuelta_fecha_idx",
                          condition=Q(estado="cancelada") | Q(total_devuelto__gt=0)),
             # Sales still owing are few: the history's payment-state filters and the receivables
-            # report read only these. modalidad, client and cashier ride along in INCLUDE so the
-            # report's grouping by client, its modalidad filter and a Cajero's own history stay
-            # index-only scans (docs/historial.md).
+            # report read only these.
+            models.Index(fields=["-fecha", "-id"], include=[*_historial, "pagado", "vence"],
+                         name="venta_por_cobrar_fecha_idx", condition=Q(modalidad__in=["apartado", "parcialidades"])),
+            # Only the sales that owe today (a paid pay-later sale leaves it with the abono that
+            # pays it): the history's pendiente/parcial/vencido filters, the "pagado" filter's
+            # anti-join and the receivables read this one, which stays as small as what is owed
+            # while paid sales pile up over the years. modalidad, client and cashier ride along in
+            # INCLUDE so the report's grouping by client, its modalidad filter and a Cajero's own
+            # history are index-only scans (docs/historial.md).
             models.Index(fields=["-fecha", "-id"],
                          include=[*_historial, "pagado", "vence", "modalidad", "cliente", "id_cajero"],
-                         name="venta_por_cobrar_fecha_idx", condition=Q(modalidad__in=["apartado", "parcialidades"])),
+                         name="venta_con_saldo_fecha_idx",
+                         condition=Q(modalidad__in=["apartado", "parcialidades"])
+                         & Q(pagado__lt=F("total") - F("total_devuelto"))),
         ]
 
     def __str__(self):

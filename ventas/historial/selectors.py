@@ -133,8 +133,8 @@ MODALIDADES_A_PLAZO = (ModalidadVenta.APARTADO, ModalidadVenta.PARCIALIDADES)
 
 
 def por_cobrar_condicion() -> Q:
-    """Sales still owing, written on the columns of ``venta_por_cobrar_fecha_idx`` (its
-    predicate and its INCLUDE), so the scan never reads the table."""
+    """Sales still owing: exactly the predicate of ``venta_con_saldo_fecha_idx``, so PostgreSQL
+    reads that small index (only what is owed today) and never the table."""
     return Q(modalidad__in=MODALIDADES_A_PLAZO) & Q(pagado__lt=F("total") - F("total_devuelto"))
 
 
@@ -143,8 +143,8 @@ def estado_pago_condicion(estado: str, *, hoy: date) -> Q:
     states never overlap, so "pendiente" and "parcial" leave out what is already "vencido".
 
     "pendiente", "parcial" and "vencido" are pay-later sales still owing: they read the small
-    partial index ``venta_por_cobrar_fecha_idx`` (modalidad in its predicate; pagado, total,
-    total_devuelto and vence in its INCLUDE). "pagado" is everything else, ~all the sales: it is
+    partial index ``venta_con_saldo_fecha_idx`` (its predicate is ``por_cobrar_condicion``;
+    pagado and vence in its INCLUDE). "pagado" is everything else, ~all the sales: it is
     the history's date-ordered scan minus the owing ids (a hashed anti-join over that same small
     index), so it costs about what the unfiltered history costs (docs/historial.md)."""
     al_dia = Q(vence__isnull=True) | Q(vence__gte=hoy)

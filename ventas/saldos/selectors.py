@@ -5,7 +5,7 @@ What a client owes is the sum of their sales' ``saldo`` (total − returned − 
 PostgreSQL). ``pagado`` is the checkout's payments plus the abonos minus the refunds, so the
 statement rebuilds the same figure from its movements: charges (sales, refunds given back)
 minus credits (returns, payments at the checkout, abonos). The receivables read only the
-pay-later sales still owing, from the partial index ``venta_por_cobrar_fecha_idx``.
+pay-later sales still owing, from the partial index ``venta_con_saldo_fecha_idx``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
+from clientes.models import Cliente
 from ventas.calculos import CERO
 from ventas.historial.selectors import clientes_que_coinciden, por_cobrar_condicion
 from ventas.models import Abono, Devolucion, ModalidadVenta, Pago, Reembolso, Venta
@@ -244,9 +245,9 @@ def _en_antiguedad(hoy: date, desde: int | None, hasta: int | None) -> Q:
 def por_cobrar_reporte(*, cliente: str = "", modalidad: str = "", hoy: date | None = None) -> ReportePorCobrar:
     """What each client owes, split by days past due (``ANTIGUEDADES``), most overdue first:
     oldest overdue due date first, then the larger overdue amount, then the name. One query:
-    the owing pay-later sales come from ``venta_por_cobrar_fecha_idx`` (an index-only scan:
-    client, modalidad, sums and ``vence`` are in its INCLUDE), grouped by client and joined to
-    the client's name. ``cliente`` filters as the history does (name, email, RFC, an alumno's
+    the owing pay-later sales come from ``venta_con_saldo_fecha_idx`` (an index-only scan:
+    client, modalidad, sums and ``vence`` are in its INCLUDE), grouped by client; then the
+    clients' names (two queries). ``cliente`` filters as the history does (name, email, RFC, an alumno's
     CURP); ``modalidad``: "apartado" or "parcialidades"."""
     hoy = hoy or timezone.localdate()
     deuda = _deuda()
@@ -256,19 +257,24 @@ def por_cobrar_reporte(*, cliente: str = "", modalidad: str = "", hoy: date | No
     if cliente:
         ventas = ventas.filter(cliente__in=clientes_que_coinciden(cliente))
     sumas = {clave: Sum(deuda, filter=_en_antiguedad(hoy, d, h), default=CERO) for clave, _, d, h in ANTIGUEDADES}
-    filas = (
-        ventas.values("cliente_id", "cliente__nombre", "cliente__apellidos", "cliente__email", "cliente__telefono")
-        .order_by()
+    # Grouped on the index's own columns (an integer key, no join before aggregating); the
+    # few thousand clients' names come after, in a second query by primary key.
+    grupos = list(
+        ventas.values("cliente_id").order_by()
         .annotate(n=Count("id"), total_deuda=Sum(deuda), vence_viejo=Min("vence", filter=Q(vence__lt=hoy)),
                   vence_min=Min("vence"), **sumas)
-        .values_list("cliente_id", "cliente__nombre", "cliente__apellidos", "cliente__email", "cliente__telefono", "n",
-                     *sumas, "total_deuda", "vence_viejo", "vence_min")
+        .values_list("cliente_id", "n", *sumas, "total_deuda", "vence_viejo", "vence_min")
     )
+    nombres = {
+        pk: (f"{nombre} {apellidos}".strip(), email, telefono)
+        for pk, nombre, apellidos, email, telefono in Cliente.objects.using(db_lectura())
+        .filter(pk__in=[g[0] for g in grupos]).values_list("pk", "nombre", "apellidos", "email", "telefono")
+    } if grupos else {}
     resultado = []
-    for (cliente_id, nombre, apellidos, email, telefono, n, corriente, d0_30, d31_60, d61_90, mas_90, total,
-         vence_viejo, vence_min) in filas:
+    for cliente_id, n, corriente, d0_30, d31_60, d61_90, mas_90, total, vence_viejo, vence_min in grupos:
+        nombre, email, telefono = nombres[cliente_id]
         resultado.append(FilaPorCobrar(
-            cliente_id=cliente_id, cliente=f"{nombre} {apellidos}".strip(), email=email, telefono=telefono, ventas=n,
+            cliente_id=cliente_id, cliente=nombre, email=email, telefono=telefono, ventas=n,
             corriente=corriente, d0_30=d0_30, d31_60=d31_60, d61_90=d61_90, mas_90=mas_90, total=total,
             vence_mas_antiguo=vence_min, dias_atraso=(hoy - vence_viejo).days if vence_viejo else 0,
         ))
