@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
-from clientes.models import Cliente
 from ventas.calculos import CERO
 from ventas.historial.selectors import clientes_que_coinciden, por_cobrar_condicion
 from ventas.models import Abono, Devolucion, ModalidadVenta, Pago, Reembolso, Venta
@@ -67,8 +67,8 @@ def _deuda():
 
 
 def _saldo_antes(*, cliente_id: int, inicio: datetime) -> Decimal:
-    """Charges − credits of everything before ``inicio``: the opening balance. One query
-    (five scalar subqueries, each on an index: the client's sales, then their rows by sale)."""
+    """Charges − credits of everything before ``inicio``: the opening balance. Five small
+    aggregate queries, each on an index (the client's sales, then their rows by sale)."""
     bd = DB_NEGOCIO
     ventas = Venta.objects.using(bd).filter(cliente_id=cliente_id, fecha__lt=inicio)
     ventas_todas = Venta.objects.using(bd).filter(cliente_id=cliente_id).values("pk")
@@ -199,7 +199,7 @@ ANTIGUEDADES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FilaPorCobrar:
     cliente_id: int
     cliente: str
@@ -211,13 +211,10 @@ class FilaPorCobrar:
     d31_60: Decimal
     d61_90: Decimal
     mas_90: Decimal
+    vencido: Decimal  # the four overdue buckets
     total: Decimal
     vence_mas_antiguo: date | None
     dias_atraso: int  # of the oldest overdue sale; 0 when nothing is overdue
-
-    @property
-    def vencido(self) -> Decimal:
-        return self.d0_30 + self.d31_60 + self.d61_90 + self.mas_90
 
 
 @dataclass(frozen=True)
@@ -246,9 +243,9 @@ def por_cobrar_reporte(*, cliente: str = "", modalidad: str = "", hoy: date | No
     """What each client owes, split by days past due (``ANTIGUEDADES``), most overdue first:
     oldest overdue due date first, then the larger overdue amount, then the name. One query:
     the owing pay-later sales come from ``venta_con_saldo_fecha_idx`` (an index-only scan:
-    client, modalidad, sums and ``vence`` are in its INCLUDE), grouped by client; then the
-    clients' names (two queries). ``cliente`` filters as the history does (name, email, RFC, an alumno's
-    CURP); ``modalidad``: "apartado" or "parcialidades"."""
+    client, modalidad, sums and ``vence`` are in its INCLUDE), grouped by client, then joined
+    to the clients' names. ``cliente`` filters as the history does (name, email, RFC, an
+    alumno's CURP); ``modalidad``: "apartado" or "parcialidades"."""
     hoy = hoy or timezone.localdate()
     deuda = _deuda()
     ventas = Venta.objects.using(db_lectura()).filter(por_cobrar_condicion())
@@ -256,27 +253,33 @@ def por_cobrar_reporte(*, cliente: str = "", modalidad: str = "", hoy: date | No
         ventas = ventas.filter(modalidad=modalidad)
     if cliente:
         ventas = ventas.filter(cliente__in=clientes_que_coinciden(cliente))
-    sumas = {clave: Sum(deuda, filter=_en_antiguedad(hoy, d, h), default=CERO) for clave, _, d, h in ANTIGUEDADES}
-    # Grouped on the index's own columns (an integer key, no join before aggregating); the
-    # few thousand clients' names come after, in a second query by primary key.
-    grupos = list(
-        ventas.values("cliente_id").order_by()
-        .annotate(n=Count("id"), total_deuda=Sum(deuda), vence_viejo=Min("vence", filter=Q(vence__lt=hoy)),
-                  vence_min=Min("vence"), **sumas)
-        .values_list("cliente_id", "n", *sumas, "total_deuda", "vence_viejo", "vence_min")
-    )
-    nombres = {
-        pk: (f"{nombre} {apellidos}".strip(), email, telefono)
-        for pk, nombre, apellidos, email, telefono in Cliente.objects.using(db_lectura())
-        .filter(pk__in=[g[0] for g in grupos]).values_list("pk", "nombre", "apellidos", "email", "telefono")
-    } if grupos else {}
+    # Each owing sale's debt and age bucket come from the index's own columns (computed once
+    # per row), aggregated per client with cheap integer FILTERs, and only then joined to the
+    # client's name: one query, no Django converters on the way back (bench/README.md).
+    tramo = Case(*(When(_en_antiguedad(hoy, d, h), then=Value(i)) for i, (_, _, d, h) in enumerate(ANTIGUEDADES)),
+                 output_field=IntegerField())
+    interna = ventas.annotate(deuda=deuda, tramo=tramo).order_by().values("cliente_id", "vence", "deuda", "tramo")
+    bd = db_lectura()
+    sql, parametros = interna.query.get_compiler(using=bd).as_sql()
+    sumas = ", ".join(f"COALESCE(SUM(s.deuda) FILTER (WHERE s.tramo = {i}), 0)" for i in range(len(ANTIGUEDADES)))
+    with connections[bd].cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.*, c.nombre, c.apellidos, c.email, c.telefono FROM ("  # noqa: S608 - ORM-compiled inner query, constant buckets
+            f"SELECT s.id_cliente, COUNT(*), {sumas}, MIN(s.vence) FILTER (WHERE s.tramo > 0), MIN(s.vence) "
+            f"FROM ({sql}) AS s (id_cliente, vence, deuda, tramo) GROUP BY s.id_cliente) AS a "
+            "JOIN cat_cliente c ON c.id_cliente = a.id_cliente",
+            parametros,
+        )
+        filas = cursor.fetchall()
     resultado = []
-    for cliente_id, n, corriente, d0_30, d31_60, d61_90, mas_90, total, vence_viejo, vence_min in grupos:
-        nombre, email, telefono = nombres[cliente_id]
+    for (cliente_id, n, corriente, d0_30, d31_60, d61_90, mas_90, vence_viejo, vence_min, nombre, apellidos, email,
+         telefono) in filas:
+        vencido = d0_30 + d31_60 + d61_90 + mas_90
         resultado.append(FilaPorCobrar(
-            cliente_id=cliente_id, cliente=nombre, email=email, telefono=telefono, ventas=n,
-            corriente=corriente, d0_30=d0_30, d31_60=d31_60, d61_90=d61_90, mas_90=mas_90, total=total,
-            vence_mas_antiguo=vence_min, dias_atraso=(hoy - vence_viejo).days if vence_viejo else 0,
+            cliente_id=cliente_id, cliente=f"{nombre} {apellidos}".strip(), email=email, telefono=telefono, ventas=n,
+            corriente=corriente, d0_30=d0_30, d31_60=d31_60, d61_90=d61_90, mas_90=mas_90, vencido=vencido,
+            total=corriente + vencido, vence_mas_antiguo=vence_min,
+            dias_atraso=(hoy - vence_viejo).days if vence_viejo else 0,
         ))
     resultado.sort(key=lambda f: (-f.dias_atraso, -f.vencido, f.cliente.lower(), f.cliente_id))
     totales = {clave: sum((getattr(f, clave) for f in resultado), CERO) for clave, *_ in ANTIGUEDADES}
