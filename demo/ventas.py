@@ -120,6 +120,7 @@ class _TurnoAcum:
     reembolsos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
     # Abonos received in this shift, per method (their cash is in the drawer).
     abonos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
+    abonos_n: int = 0
     ventas: int = 0
     ventas_total: int = 0
     canceladas: int = 0
@@ -138,7 +139,9 @@ class _TurnoAcum:
             "pagos": {m: _centavos_texto(v) for m, v in self.pagos.items()},
             "reembolsos": {m: _centavos_texto(v) for m, v in self.reembolsos.items()},
             "depositos": "0.00", "retiros": "0.00",
-            **({"abonos": {m: _centavos_texto(v) for m, v in self.abonos.items()}} if any(self.abonos.values()) else {}),
+            # As ``CuentasTurno.a_json`` of the abonos part: how many, net per method, none to credit.
+            **({"abonos": self.abonos_n, "abonos_pagos": {m: _centavos_texto(v) for m, v in self.abonos.items() if v},
+                "abonos_a_monedero": "0.00"} if self.abonos_n else {}),
         })
 
 
@@ -856,6 +859,7 @@ class _Generador:
                _centavos_texto(saldo_anterior), _centavos_texto(saldo_anterior - monto), _ts(ts), cajero[0],
                cajero[1])
         turno.abonos[metodo] += monto
+        turno.abonos_n += 1
         self.cuentas["abonos"] += 1
 
     def _pagos(self, total: int) -> list[tuple[str, int, int, int, str]]:

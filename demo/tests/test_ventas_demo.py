@@ -282,3 +282,8 @@ def test_ventas_a_plazos_con_abonos(a_plazos):
         LEFT JOIN (SELECT d.id_turno, SUM(r.monto) FILTER (WHERE r.metodo = 'efectivo') ef
                    FROM tra_devolucion d JOIN tra_reembolso r USING (id_devolucion) GROUP BY 1) r USING (id_turno)
         WHERE t.efectivo_esperado <> t.fondo_inicial + COALESCE(s.ef, 0) + COALESCE(a.ef, 0) - COALESCE(r.ef, 0)""")
+    # Each close's snapshot counts its abonos as the abonos part's CuentasTurno stores them.
+    turno = Turno.objects.filter(abonos__isnull=False).distinct().first()
+    efectivo = sum(a.monto for a in turno.abonos.filter(metodo="efectivo"))
+    assert turno.resumen_cierre["abonos"] == turno.abonos.count()
+    assert Decimal(turno.resumen_cierre["abonos_pagos"].get("efectivo", "0")) == efectivo

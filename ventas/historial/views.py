@@ -215,12 +215,13 @@ def venta_detalle(request, venta_id: int):
 
 
 def _url_abono() -> str | None:
-    """The abono page's URL name, when the abonos part is installed (it lands apart)."""
+    """The abono's page (its receipt, ``/ventas/abonos/<id>/``), when the abonos part that
+    serves it is installed: it lands apart from this page."""
     try:
-        reverse("ventas:abono", args=[1])
+        reverse("ventas:abono_ticket", args=[1])
     except NoReverseMatch:
         return None
-    return "ventas:abono"
+    return "ventas:abono_ticket"
 
 
 def _contexto_vendedor(request, venta: Venta) -> dict:
