@@ -10,7 +10,8 @@ from ventas_ingenio.entradas import TextoField, entero_leer
 
 
 class EstadoCuentaForm(forms.Form):
-    """The statement's period (local days, inclusive); empty: from January 1st to today."""
+    """The statement's period (local days, inclusive); empty: from January 1st to today
+    (with only «hasta», from January 1st of its year)."""
 
     desde = FechaField(label="Desde")
     hasta = FechaField(label="Hasta")
@@ -27,8 +28,9 @@ class EstadoCuentaForm(forms.Form):
         datos = super().clean()
         if self.errors:
             return datos
-        datos["desde"] = datos.get("desde") or self.hoy.replace(month=1, day=1)
         datos["hasta"] = datos.get("hasta") or self.hoy
+        # Only «hasta» typed: from January 1st of that year, not of this one (never a reversed range).
+        datos["desde"] = datos.get("desde") or datos["hasta"].replace(month=1, day=1)
         if datos["desde"] > datos["hasta"]:
             self.add_error("hasta", f"El rango está al revés: «hasta» ({datos['hasta']:%d/%m/%Y}) es anterior a "
                                     f"«desde» ({datos['desde']:%d/%m/%Y}).")

@@ -356,3 +356,11 @@ def test_estado_de_cuenta_consultas_constantes(cliente_gerente, cuenta, cajero, 
         abonar(apartado(cajero, marta, vence_en=-2), "50.00", usuario=cajero)
     with django_assert_num_queries(len(pocas), connection=connections[DB_NEGOCIO]):
         assert len(cliente_gerente.get(_estado_url(marta.pk)).context["estado"].movimientos) == 9 + 4 * 3
+
+
+def test_estado_de_cuenta_solo_hasta_empieza_en_enero_de_ese_anio(cliente_gerente, cuenta):
+    respuesta = cliente_gerente.get(_estado_url(cuenta["cliente"].pk), {"hasta": "2025-06-30"})
+    assert respuesta.status_code == 200
+    estado = respuesta.context["estado"]
+    assert (estado.desde, estado.hasta) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+    assert estado.movimientos == [] and estado.saldo_final == D("0") and estado.adeudo == D("1900.00")
