@@ -9,7 +9,8 @@ Consulta user). Tops the sales up to ``--ventas`` with ``cargar_demo --ventas N 
 
 1. p50/p99 of GET for: the history unfiltered (control) and by each payment state, the
    receivables report (page and CSV) and the statement of the client with most sales;
-   ``--repeticiones`` sequential requests each after a short warm-up;
+   three warm-up requests each, then ``--repeticiones`` rounds of one request per page, one
+   after another (round-robin: a burst of load elsewhere hits every page alike);
 2. SQL queries per page (business database), counted inside Django;
 3. ``EXPLAIN (ANALYZE, BUFFERS)`` of each page's key query, written to ``--explain``.
 
@@ -26,8 +27,8 @@ from pathlib import Path
 from comun import entrar, gunicorn, manage, percentil, preparar, shell, usuario_crear
 
 
-def _medir(sesion, url, repeticiones):
-    for _ in range(3):
+def _medir(sesion, url, repeticiones, calentar=True):
+    for _ in range(3 if calentar else 0):
         sesion.get(url, timeout=120)
     tiempos = []
     for _ in range(repeticiones):
@@ -122,8 +123,17 @@ def main():
     carga = os.getloadavg()
     with gunicorn(entorno, args.workers, args.puerto) as base:
         sesion = entrar(base, "bench_consulta", clave)
-        for nombre, url in casos.items():
-            tiempos = _medir(sesion, base + url, args.repeticiones)
+        # Round-robin over the pages (one request each per round), so the load of the other
+        # processes on this shared machine falls on every page alike instead of on a few.
+        todos = {nombre: [] for nombre in casos}
+        for url in casos.values():
+            for _ in range(3):
+                sesion.get(base + url, timeout=120)
+        for _ in range(args.repeticiones):
+            for nombre, url in casos.items():
+                todos[nombre].extend(_medir(sesion, base + url, 1, calentar=False))
+        for nombre in casos:
+            tiempos = todos[nombre]
             resultados["paginas"][nombre] = {
                 "p50_ms": round(statistics.median(tiempos), 1), "p99_ms": round(percentil(tiempos, 99), 1),
                 "consultas": consultas[nombre],
