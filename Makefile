@@ -90,6 +90,7 @@ PRUEBAS_PSYCOPG3 := ventas/tests/test_services.py ventas/tests/test_concurrencia
 	cursos/tests/test_services.py \
 	ventas/tests/test_monedero.py ventas/tests/test_monedero_concurrencia.py \
 	ventas/tests/test_plazos_base.py \
+	ventas/tests/test_abonos.py ventas/tests/test_abonos_vistas.py ventas/tests/test_abonos_concurrencia.py \
 	demo/tests/test_catalogo_demo.py::test_verificar_inventario_sale_con_error_si_descuadra
 
 test: $(VENV)/.instalado-test $(VENV_PSYCOPG3)/.instalado-test lint

@@ -139,9 +139,10 @@ class _TurnoAcum:
             "pagos": {m: _centavos_texto(v) for m, v in self.pagos.items()},
             "reembolsos": {m: _centavos_texto(v) for m, v in self.reembolsos.items()},
             "depositos": "0.00", "retiros": "0.00",
-            # As ``CuentasTurno.a_json`` of the abonos part: how many, net per method, none to credit.
-            **({"abonos": self.abonos_n, "abonos_pagos": {m: _centavos_texto(v) for m, v in self.abonos.items() if v},
-                "abonos_a_monedero": "0.00"} if self.abonos_n else {}),
+            # As ``CuentasTurno.a_json`` writes them (``turnos.selectors.turno_cuentas`` reads every
+            # method): how many abonos, net per method, none left as store credit.
+            "abonos": self.abonos_n, "abonos_pagos": {m: _centavos_texto(v) for m, v in self.abonos.items()},
+            "abonos_a_monedero": "0.00",
         })
 
 
@@ -723,7 +724,7 @@ class _Generador:
                "cancelada" if cancelada else "completada", turno.id, sum(x[2] for x in lineas),
                _centavos_texto(total_devuelto), cajero[0], cajero[1], self.comisiones.get(cajero[0], "0"),
                _centavos_texto(plazo["pagado"] if plazo else total - total_devuelto),
-               plazo["modalidad"] if plazo else "contado", plazo["vence"].isoformat() if plazo else None,
+               plazo["modalidad"] if plazo else "contado", plazo["vence"].isoformat() if plazo and plazo["vence"] else None,
                _ts(plazo["entregado"]) if plazo and plazo["entregado"] else None)
         for id_det, p, cant, desc, imp, iv in lineas:
             devueltas = cant if cancelada else (devuelta[1] if devuelta and devuelta[0][0] == id_det else 0)
@@ -819,7 +820,8 @@ class _Generador:
                 abonos.append((cuando, cuotas[i]))
                 ultimo = cuando
             pagadas = 1 + len(abonos)
-            vence = fechas[pagadas] if pagadas < m else fechas[-1]
+            # As ``abono_registrar`` keeps it: the first unpaid installment's date, none once paid.
+            vence = fechas[pagadas] if pagadas < m else None
         pagado = anticipo
         entregado = None
         for cuando, monto in abonos:

@@ -9,7 +9,7 @@ contains, done once, to cents, ``ROUND_HALF_UP``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 CENTAVO = Decimal("0.01")
@@ -248,8 +248,12 @@ def conteo_total(conteo: dict[str, int]) -> Decimal:
 class CuentasTurno:
     """What went through a shift's drawer; ``esperado`` is what should be there per method.
 
-    Cash expected = opening cash + cash sales (payments net of change) − cash refunds
-    + deposits − withdrawals; card/transfer expected = that method's payments − its refunds.
+    Cash expected = opening cash + cash sales (payments net of change) + cash abonos (net of
+    change: what stayed in the drawer, including an excess kept as store credit) − cash refunds
+    + deposits − withdrawals; card/transfer expected = that method's payments + abonos − its
+    refunds. Store credit ("monedero") is counted but never expected in a drawer.
+    ``abonos``/``abonos_pagos``/``abonos_a_monedero`` default to nothing so closes stored before
+    abonos existed read as they were.
     """
 
     fondo_inicial: Decimal
@@ -261,10 +265,15 @@ class CuentasTurno:
     reembolsos: dict[str, Decimal]
     depositos: Decimal
     retiros: Decimal
+    abonos: int = 0
+    abonos_pagos: dict[str, Decimal] = field(default_factory=dict)
+    # Of the abonos above, what the client left as store credit instead of taking change.
+    abonos_a_monedero: Decimal = CERO
 
     @property
     def esperado(self) -> dict[str, Decimal]:
-        netos = {m: self.pagos.get(m, CERO) - self.reembolsos.get(m, CERO) for m in METODOS}
+        netos = {m: self.pagos.get(m, CERO) + self.abonos_pagos.get(m, CERO) - self.reembolsos.get(m, CERO)
+                 for m in METODOS}
         netos["efectivo"] += self.fondo_inicial + self.depositos - self.retiros
         return netos
 
@@ -280,6 +289,8 @@ class CuentasTurno:
             "pagos": {m: str(v) for m, v in self.pagos.items()},
             "reembolsos": {m: str(v) for m, v in self.reembolsos.items()},
             "depositos": str(self.depositos), "retiros": str(self.retiros),
+            "abonos": self.abonos, "abonos_pagos": {m: str(v) for m, v in self.abonos_pagos.items()},
+            "abonos_a_monedero": str(self.abonos_a_monedero),
         }
 
     @classmethod
@@ -291,6 +302,10 @@ class CuentasTurno:
             pagos={m: Decimal(v) for m, v in datos["pagos"].items()},
             reembolsos={m: Decimal(v) for m, v in datos["reembolsos"].items()},
             depositos=Decimal(datos["depositos"]), retiros=Decimal(datos["retiros"]),
+            # Closes stored before abonos existed have none of these keys.
+            abonos=datos.get("abonos", 0),
+            abonos_pagos={m: Decimal(v) for m, v in datos.get("abonos_pagos", {}).items()},
+            abonos_a_monedero=Decimal(datos.get("abonos_a_monedero", "0.00")),
         )
 
 

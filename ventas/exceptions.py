@@ -214,3 +214,32 @@ class SaldoInsuficiente(MonederoError, PagoNoValido):
         super().__init__(
             f"Saldo a favor insuficiente: el cliente tiene ${saldo:,.2f} y se quieren usar ${monto:,.2f}."
         )
+
+
+# --- Abonos (payments toward a sale's balance) -------------------------------------------------
+
+
+class AbonoError(VentaError):
+    """An abono refused (the message says why); nothing was written."""
+
+
+class AbonoNoValido(AbonoError):
+    pass
+
+
+class AbonoNoPermitido(AbonoError):
+    def __init__(self):
+        super().__init__("Tu usuario no puede registrar abonos.")
+
+
+class ClaveAbonoReutilizada(AbonoError):
+    def __init__(self, *, folio: str):
+        super().__init__(
+            f"Este formulario ya se usó para el abono {folio} con otros datos. No se registró nada; "
+            "vuelve a abrir la pantalla del abono."
+        )
+
+
+class AbonoOcupado(AbonoError):
+    def __init__(self):
+        super().__init__("La venta está ocupada con otro abono en este momento. Inténtalo de nuevo.")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ventas.abonos import views as abonos
 from ventas.caja import views as caja
 from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
@@ -49,6 +50,9 @@ urlpatterns = [
     path("<int:venta_id>/", historial.venta_detalle, name="venta_detalle"),
     path("<int:venta_id>/vendedor/", vendedores.venta_vendedor, name="venta_vendedor"),
     path("monedero/<int:cliente_id>/ajustar/", monedero.monedero_ajustar, name="monedero_ajustar"),
+    path("abonos/", abonos.abonos, name="abonos"),
+    path("<int:venta_id>/abonar/", abonos.abonar, name="abonar"),
+    path("abonos/<int:abono_id>/", abonos.abono_ticket, name="abono_ticket"),
     path("clientes/<int:cliente_id>/estado-de-cuenta/", saldos.estado_cuenta, name="estado_cuenta"),
     path("reportes/por-cobrar/", saldos.por_cobrar, name="por_cobrar"),
     path("reportes/por-cobrar/exportar.csv", saldos.por_cobrar_exportar, name="por_cobrar_exportar"),

@@ -248,15 +248,17 @@ def test_ventas_a_plazos_con_abonos(a_plazos):
             assert abono.saldo_anterior == anterior and abono.turno.abierto <= abono.fecha <= abono.turno.cerrado
             anterior = abono.saldo_posterior
         assert anterior == venta.saldo
-    # An installment sale is due on its first unpaid installment (the last one once paid).
+    # An installment sale is due on its first unpaid installment (none once paid, as the abonos
+    # service leaves it).
     for venta in plazo.filter(modalidad="parcialidades")[:300]:
         acumulado, vence = Decimal("0"), None
         for parcialidad in VentaParcialidad.objects.filter(venta=venta).order_by("numero"):
             acumulado += parcialidad.monto
-            vence = parcialidad.vence
             if acumulado > venta.pagado:
+                vence = parcialidad.vence
                 break
         assert venta.vence == vence
+    assert plazo.filter(modalidad="parcialidades", estado_pago="pagado").exists()
     # Every state shows up: paid, partial and overdue; apartados paid in full were handed over.
     hoy = timezone.localdate()
     assert plazo.filter(estado_pago="pagado").exists() and plazo.filter(estado_pago="parcial", vence__gte=hoy).exists()
@@ -287,3 +289,9 @@ def test_ventas_a_plazos_con_abonos(a_plazos):
     efectivo = sum(a.monto for a in turno.abonos.filter(metodo="efectivo"))
     assert turno.resumen_cierre["abonos"] == turno.abonos.count()
     assert Decimal(turno.resumen_cierre["abonos_pagos"].get("efectivo", "0")) == efectivo
+    # …and reads back exactly as the shift's own selector computes it from the ledger.
+    from ventas.calculos import CuentasTurno
+    from ventas.turnos.selectors import turno_cuentas
+
+    for turno in Turno.objects.filter(abonos__isnull=False).distinct().order_by("?")[:30]:
+        assert CuentasTurno.de_json(turno.resumen_cierre) == turno_cuentas(turno=turno)

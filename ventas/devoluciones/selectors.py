@@ -14,9 +14,11 @@ from django.db.models import (
 from ventas import calculos
 from ventas.exceptions import DevolucionError, DevolucionNoValida, VentaDeOtroDia, VentaYaCancelada
 from ventas.models import (
+    Abono,
     Devolucion,
     DevolucionLinea,
     EstadoVenta,
+    ModalidadVenta,
     Reembolso,
     Venta,
     VentaDetalle,
@@ -104,13 +106,22 @@ def devolucion_clave_usada(*, clave: str) -> bool:
 def reembolsables_por_metodo(*, venta: Venta) -> list[tuple[str, Decimal]]:
     """``(metodo, monto)`` still refundable per method, in the sale's payment order.
 
-    What the sale received by each method (cash net of change: ``Pago.monto``) minus what
-    earlier returns refunded by it. Two queries (one if the payments are prefetched); the
-    service calls it under the sale's lock, the pages only to show it.
+    What the sale received by each method (cash net of change: ``Pago.monto``; then its abonos,
+    ``Abono.monto``: what was applied to the sale, without the change or the excess kept as
+    store credit) minus what earlier returns refunded by it. Two queries (one if the payments
+    are prefetched), one more for a sale paid over time (only those take abonos); the service
+    calls it under the sale's lock, the pages only to show it.
     """
     pagado: dict[str, Decimal] = {}
     for pago in venta.pagos.all():  # the prefetched payments when the page already loaded them
         pagado[pago.metodo] = pagado.get(pago.metodo, calculos.CERO) + pago.monto
+    if venta.modalidad != ModalidadVenta.CONTADO:
+        abonado = (
+            Abono.objects.using(DB_NEGOCIO).filter(venta=venta)
+            .values("metodo").annotate(total=Sum("monto")).order_by("metodo").values_list("metodo", "total")
+        )
+        for metodo, monto in abonado:
+            pagado[metodo] = pagado.get(metodo, calculos.CERO) + monto
     reembolsado = dict(
         Reembolso.objects.using(DB_NEGOCIO).filter(devolucion__venta=venta)
         .values("metodo").annotate(total=Sum("monto")).values_list("metodo", "total")

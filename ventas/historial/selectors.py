@@ -29,7 +29,6 @@ from clientes.models import AlumnoResponsable, Cliente
 from inventario.models import MovimientoInventario, nombre_normalizado
 from inventario.selectors import productos_buscar, texto_normalizar
 from ventas.models import (
-    Abono,
     Devolucion,
     DevolucionLinea,
     EstadoPago,
@@ -292,7 +291,6 @@ def venta_detalle(*, venta_id: int, usuario) -> Venta:
     return ventas.prefetch_related(
         Prefetch("lineas", queryset=VentaDetalle.objects.using(DB_NEGOCIO).select_related("producto").order_by("id")),
         Prefetch("pagos", queryset=Pago.objects.using(DB_NEGOCIO).order_by("id")),
-        Prefetch("abonos", queryset=Abono.objects.using(DB_NEGOCIO).order_by("fecha", "id")),
         Prefetch("devoluciones", queryset=Devolucion.objects.using(DB_NEGOCIO).order_by("fecha", "id").prefetch_related(
             Prefetch("lineas", queryset=DevolucionLinea.objects.using(DB_NEGOCIO)
                      .select_related("venta_detalle__alumno").order_by("id")),

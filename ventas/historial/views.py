@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
@@ -208,20 +208,8 @@ def venta_detalle(request, venta_id: int):
         "hay_devueltas": any(linea.cantidad_devuelta for linea in lineas),
         "estado_pago": venta.estado_pago_hoy,
         "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
-        "abonos": list(venta.abonos.all()),
-        "url_abono": _url_abono(),
         **_contexto_vendedor(request, venta),
     })
-
-
-def _url_abono() -> str | None:
-    """The abono's page (its receipt, ``/ventas/abonos/<id>/``), when the abonos part that
-    serves it is installed: it lands apart from this page."""
-    try:
-        reverse("ventas:abono_ticket", args=[1])
-    except NoReverseMatch:
-        return None
-    return "ventas:abono_ticket"
 
 
 def _contexto_vendedor(request, venta: Venta) -> dict:

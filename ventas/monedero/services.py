@@ -5,7 +5,7 @@ Every change of a balance goes through ``_mover``: the account's row is locked
 ``MovimientoMonedero`` written with the balance it left, so the balance is always the sum of
 its movements (``verificar_monedero``) and the ``CHECK saldo >= 0`` is the last defence
 against spending credit twice. The checkout locks the account after the products (primary-key
-order), the returns after the sale and the shift: one row per client, never two accounts in
+order), the returns and the abonos after the sale and the shift: one row per client, never two accounts in
 one transaction, so the order cannot cross.
 """
 
@@ -82,6 +82,14 @@ def monedero_cargar_venta(*, monedero: Monedero, monto: Decimal, venta_id: int, 
     sale. Raises ``SaldoInsuficiente`` (nothing written) when the balance does not cover it."""
     monto = _monto_validar(monto)
     return _mover(monedero=monedero, tipo=TipoMovimientoMonedero.PAGO, monto=-monto, usuario=usuario,
+                  venta_id=venta_id)
+
+
+def monedero_abonar_excedente(*, monedero: Monedero, monto: Decimal, venta_id: int, usuario) -> MovimientoMonedero:
+    """Keep what a client handed over beyond a sale's balance as their store credit, on an
+    account the abono already locked (``monedero_bloquear(crear=True)``), in its transaction."""
+    monto = _monto_validar(monto)
+    return _mover(monedero=monedero, tipo=TipoMovimientoMonedero.EXCEDENTE_ABONO, monto=monto, usuario=usuario,
                   venta_id=venta_id)
 
 

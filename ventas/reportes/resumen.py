@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    F,
     Max,
     Min,
     Q,
@@ -20,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from ventas.calculos import CERO
 from ventas.models import (
+    Abono,
     Devolucion,
     DevolucionLinea,
     EstadoVenta,
@@ -113,10 +115,14 @@ class ResumenMetodo:
     ventas: int = 0
     cobrado: Decimal = CERO
     reembolsado: Decimal = CERO
+    # Abonos taken this day with this method (on sales of any day), net of change: what stayed
+    # in the drawer, an excess kept as store credit included.
+    abonos: int = 0
+    abonado: Decimal = CERO
 
     @property
     def neto(self) -> Decimal:
-        return self.cobrado - self.reembolsado
+        return self.cobrado + self.abonado - self.reembolsado
 
 
 @dataclass
@@ -178,6 +184,8 @@ class ResumenDia:
     iva_vendido: Decimal = CERO
     ventas_con_descuento: int = 0
     descuentos_autorizados: int = 0  # sales whose discount needed a Gerente
+    abonos: int = 0  # abonos taken this day, on sales of any day
+    abonado: Decimal = CERO
 
     @property
     def devuelto(self) -> Decimal:
@@ -197,11 +205,12 @@ class ResumenDia:
 
     @property
     def vacio(self) -> bool:
-        return not self.ventas and not self.cancelaciones.cantidad and not self.devoluciones.cantidad
+        return (not self.ventas and not self.cancelaciones.cantidad and not self.devoluciones.cantidad
+                and not self.abonos)
 
 
 def resumen_del_dia(*, fecha: date) -> ResumenDia:
-    """The daily summary of ``fecha`` (local day) in six queries, each an index range of the day."""
+    """The daily summary of ``fecha`` (local day) in seven queries, each an index range of the day."""
     inicio, fin = dia_local_limites(fecha)
     ventas = Venta.objects.using(db_lectura()).filter(fecha__gte=inicio, fecha__lt=fin)
     cancelada = Q(estado=EstadoVenta.CANCELADA)
@@ -249,6 +258,16 @@ def resumen_del_dia(*, fecha: date) -> ResumenDia:
     for fila in pagos:
         metodos[fila["metodo"]].ventas = fila["n"]
         metodos[fila["metodo"]].cobrado = fila["monto"]
+
+    abonos = (
+        Abono.objects.using(db_lectura()).filter(fecha__gte=inicio, fecha__lt=fin)
+        .values("metodo").annotate(n=Count("id"), monto=_suma(F("monto") + F("a_monedero"))).order_by()
+    )
+    for fila in abonos:
+        metodos[fila["metodo"]].abonos = fila["n"]
+        metodos[fila["metodo"]].abonado = fila["monto"]
+        resumen.abonos += fila["n"]
+        resumen.abonado += fila["monto"]
 
     grupos = {TipoDevolucion.CANCELACION: resumen.cancelaciones, TipoDevolucion.DEVOLUCION: resumen.devoluciones}
     devoluciones = (
@@ -314,6 +333,7 @@ def resumen_filas_csv(resumen: ResumenDia) -> Iterator[list]:
         yield ["Cajero", f"{cajero.nombre}: neto", "", cajero.neto]
     for metodo in resumen.metodos:
         yield ["Método de pago", f"{metodo.etiqueta}: cobrado", metodo.ventas, metodo.cobrado]
+        yield ["Método de pago", f"{metodo.etiqueta}: abonos", metodo.abonos, metodo.abonado]
         yield ["Método de pago", f"{metodo.etiqueta}: reembolsado", "", metodo.reembolsado]
         yield ["Método de pago", f"{metodo.etiqueta}: neto", "", metodo.neto]
     for grupo in (resumen.cancelaciones, resumen.devoluciones):

@@ -1,22 +1,15 @@
-"""Test data for what clients owe: pay-later sales at given due dates, and abonos.
-
-Nothing in the project writes abonos yet (the abonos part lands apart), so ``abonar`` writes one
-as that service will: under the sale's row lock, in the user's open shift, with the balances
-before and after, and ``pagado`` raised by the amount, every CHECK of both tables applying.
-"""
+"""Test data for what clients owe: pay-later sales at given due dates, and abonos (through
+the abonos service)."""
 
 import datetime
 import uuid
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ventas.caja.cobro import ParcialidadDatos, PlazoDatos
-from ventas.models import Abono, EstadoTurno, Turno, Venta
+from ventas.models import Abono, Venta
 from ventas.tests.factories import producto_con_existencia, vender_a_plazos
-from ventas_ingenio.roles import nombre_para_registro
 from ventas_ingenio.router import DB_NEGOCIO
 
 D = Decimal
@@ -59,18 +52,13 @@ def fechar(venta: Venta, cuando: datetime.datetime) -> Venta:
 
 
 def abonar(venta: Venta, monto, *, usuario, metodo: str = "efectivo", cuando=None) -> Abono:
-    """An abono of ``monto`` to ``venta`` in ``usuario``'s open shift (see the module docstring)."""
-    monto = D(monto)
-    with transaction.atomic(using=DB_NEGOCIO):
-        bloqueada = Venta.objects.using(DB_NEGOCIO).select_for_update().get(pk=venta.pk)
-        turno = Turno.objects.using(DB_NEGOCIO).get(id_cajero=usuario.pk, estado=EstadoTurno.ABIERTO)
-        antes = bloqueada.total - bloqueada.total_devuelto - bloqueada.pagado
-        abono = Abono.objects.using(DB_NEGOCIO).create(
-            venta=bloqueada, turno=turno, metodo=metodo, monto=monto, recibido=monto, clave=uuid.uuid4(),
-            saldo_anterior=antes, saldo_posterior=antes - monto, id_usuario=usuario.pk,
-            nombre_usuario=nombre_para_registro(usuario),
-        )
-        Venta.objects.using(DB_NEGOCIO).filter(pk=venta.pk).update(pagado=F("pagado") + monto)
+    """An abono of ``monto`` to ``venta`` in ``usuario``'s open shift, through the abonos
+    service (``ventas.abonos.services.abono_registrar``); ``cuando`` back-dates it."""
+    from ventas.abonos.services import abono_registrar
+
+    abono, creado = abono_registrar(usuario=usuario, venta_id=venta.pk, metodo=metodo, monto=D(monto),
+                                    clave=uuid.uuid4())
+    assert creado
     if cuando is not None:
         Abono.objects.using(DB_NEGOCIO).filter(pk=abono.pk).update(fecha=cuando)
     abono.refresh_from_db()

@@ -264,7 +264,7 @@ def test_la_barra_del_cajero_en_escritorio(pagina, client, live_server, cajero, 
     assert fila["alto"] <= 64 and len(fila["cimas"]) == 1, fila
     assert fila["entradas"][1:4] == ["Punto de venta", "Ventas", "Catálogo"], fila
     pagina.locator(".navegacion summary", has_text="Ventas").click()
-    assert pagina.locator(".navegacion .menu-grupo[open] a").all_inner_texts() == ["Turno", "Historial",
+    assert pagina.locator(".navegacion .menu-grupo[open] a").all_inner_texts() == ["Turno", "Abonos", "Historial",
                                                                                    "Cortes de caja"]
     _captura(pagina, "1366-cajero-turno")
 

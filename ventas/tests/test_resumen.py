@@ -169,12 +169,12 @@ def test_manana_es_error(cliente_consulta):
 
 
 def test_consultas_constantes(cliente_consulta, django_assert_num_queries, datos):
-    # Six reads of the business database (sales by cashier, payments, returns, refunds, IVA
-    # sold and returned), with one day full of data or an empty one.
+    # Seven reads of the business database (sales by cashier, payments, abonos, returns, refunds,
+    # IVA sold and returned), with one day full of data or an empty one.
     for fecha in ("2026-11-10", "2026-10-01"):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             assert cliente_consulta.get(reverse("ventas:resumen"), {"fecha": fecha}).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         respuesta = cliente_consulta.get(reverse("ventas:resumen_exportar"), {"fecha": "2026-11-10"})
         b"".join(respuesta.streaming_content)
 
@@ -182,7 +182,7 @@ def test_consultas_constantes(cliente_consulta, django_assert_num_queries, datos
 def test_consultas_no_crecen_con_las_ventas(cliente_consulta, django_assert_num_queries, datos, cajero):
     for minuto in range(20):
         vender(cajero, [(datos["lapiz"], 1)], cuando=local(2026, 11, 10, 15, minuto), efectivo="7.50")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         respuesta = cliente_consulta.get(reverse("ventas:resumen"), {"fecha": "2026-11-10"})
     assert respuesta.context["resumen"].ventas == 25
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    F,
     Q,
     QuerySet,
     Sum,
@@ -15,6 +16,7 @@ from django.utils import timezone
 from ventas import calculos
 from ventas.exceptions import TurnoNoEncontrado, TurnoYaCerrado
 from ventas.models import (
+    Abono,
     EstadoTurno,
     EstadoVenta,
     MetodoPago,
@@ -49,11 +51,12 @@ def _por_metodo(consulta, campo: str) -> dict[str, Decimal]:
 
 
 def turno_cuentas(*, turno: Turno) -> calculos.CuentasTurno:
-    """What went through the shift's drawer, read from the ledger (4 queries, any size).
+    """What went through the shift's drawer, read from the ledger (5 queries, any size).
 
     Sales count with every payment they took, cancelled or not: a cancellation or return is
     a refund (``Reembolso``) in the shift of whoever performed it, which is where that money
-    left a drawer. Payments are net of change (``Pago.monto``).
+    left a drawer. Payments are net of change (``Pago.monto``); so are abonos, which count in
+    the shift of whoever took them, whatever shift the sale was rung up in.
     """
     ventas = Venta.objects.using(DB_NEGOCIO).filter(turno=turno).aggregate(
         n=Count("id"), total=Sum("total", default=calculos.CERO),
@@ -64,6 +67,12 @@ def turno_cuentas(*, turno: Turno) -> calculos.CuentasTurno:
     reembolsos = reembolsos_qs.aggregate(
         devoluciones=Count("devolucion", distinct=True),
         **{m: Sum("monto", filter=Q(metodo=m), default=calculos.CERO) for m in MetodoPago.values},
+    )
+    # An abono leaves in the drawer what was received minus the change handed back: the amount
+    # applied to the sale plus any excess kept as store credit (``recibido − cambio``).
+    abonos = Abono.objects.using(DB_NEGOCIO).filter(turno=turno).aggregate(
+        n=Count("id"), excedente_monedero=Sum("a_monedero", default=calculos.CERO),
+        **{m: Sum(F("monto") + F("a_monedero"), filter=Q(metodo=m), default=calculos.CERO) for m in MetodoPago.values},
     )
     movimientos = MovimientoCaja.objects.using(DB_NEGOCIO).filter(turno=turno).aggregate(
         depositos=Sum("monto", filter=Q(tipo=TipoMovimientoCaja.DEPOSITO), default=calculos.CERO),
@@ -79,6 +88,9 @@ def turno_cuentas(*, turno: Turno) -> calculos.CuentasTurno:
         reembolsos={m: reembolsos[m] for m in MetodoPago.values},
         depositos=movimientos["depositos"],
         retiros=movimientos["retiros"],
+        abonos=abonos["n"],
+        abonos_pagos={m: abonos[m] for m in MetodoPago.values},
+        abonos_a_monedero=abonos["excedente_monedero"],
     )
 
 

@@ -41,6 +41,7 @@ PAGINAS = [
     "/clientes/alumnos/{alumno}/?cliente_q=a", "/clientes/alumnos/{alumno}/editar/",
     "/ventas/comisiones/", "/admin/ventas/vendedor/add/",
     "/cursos/", "/cursos/reportes/escolar/", "/ventas/monedero/{cliente}/ajustar/",
+    "/ventas/abonos/", "/ventas/{venta_con_saldo}/abonar/",
     "/ventas/clientes/{cliente}/estado-de-cuenta/", "/ventas/reportes/por-cobrar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
@@ -110,12 +111,23 @@ def _rechazada(respuesta) -> bool:
     return False
 
 
+def _venta_con_saldo(cliente):
+    """An apartado still owing, rung up by a cashier of its own: its page shows the abono form."""
+    from ventas.tests.abonos_datos import apartado
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    cajera = UsuarioConRolFactory()
+    TurnoFactory(cajero=cajera)
+    return apartado(cajera, cliente)
+
+
 @pytest.fixture
 def formularios(roles, cajero, gerente, consulta):
     """(role, client, action, method, fields) for every form the roles see, on rich data."""
     datos = datos_ricos_cargar(cajero=cajero, gerente=gerente)
     ids = {"cliente": datos.cliente.pk, "alumno": datos.alumno.pk, "turno": datos.turno_abierto.pk, "venta": datos.venta.pk,
-           "venta_cancelable": datos.venta.pk, "producto": datos.producto.pk}
+           "venta_cancelable": datos.venta.pk, "producto": datos.producto.pk,
+           "venta_con_saldo": _venta_con_saldo(datos.cliente).pk}
     encontrados = {}
     for usuario in (cajero, gerente, consulta):
         cliente = Client()

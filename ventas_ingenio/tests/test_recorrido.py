@@ -102,6 +102,10 @@ ESPERADO = {
     "ventas:venta_detalle": TODOS,
     "ventas:venta_vendedor": SOLO_POST,
     "ventas:monedero_ajustar": GERENTE,
+    # Whoever may sell takes an abono on any sale; the receipt is read by whoever sees sales.
+    "ventas:abonos": VENDER,
+    "ventas:abonar": VENDER,
+    "ventas:abono_ticket": TODOS,
     # Issue 15: a client's statement for whoever sees sales; receivables like the other reports.
     "ventas:estado_cuenta": TODOS,
     "ventas:por_cobrar": REPORTES,
@@ -210,6 +214,7 @@ def _muestras(datos, gerente, cajero) -> dict:
         "venta_id": datos.venta.pk,
         "devolucion_id": datos.devolucion.pk,
         "turno_id": datos.turno_abierto.pk,
+        "abono_id": _abono_muestra(datos.cliente).pk,
         "id": cajero.pk,
         "app_label": "inventario",
         "url": "no-existe/",
@@ -239,6 +244,22 @@ def _inscripcion_muestra(cliente):
     TurnoFactory(cajero=vendedor)
     alumno = alumno_crear(900, responsable=cliente, matricula="M-900", grado="3", grupo="B")
     return inscribir(cajero=vendedor, alumno=alumno, edicion=edicion_crear(cupo=5), cliente=cliente)
+
+
+def _abono_muestra(cliente):
+    """An abono on an apartado, taken by a cashier of its own."""
+    import uuid
+    from decimal import Decimal
+
+    from ventas.abonos.services import abono_registrar
+    from ventas.tests.abonos_datos import apartado
+    from ventas.tests.factories import TurnoFactory, UsuarioConRolFactory
+
+    cajera = UsuarioConRolFactory()
+    TurnoFactory(cajero=cajera)
+    venta = apartado(cajera, cliente)
+    return abono_registrar(usuario=cajera, venta_id=venta.pk, metodo="efectivo", monto=Decimal("100.00"),
+                           clave=uuid.uuid4())[0]
 
 
 def _url(ruta: str, muestras: dict) -> tuple[str, str]:

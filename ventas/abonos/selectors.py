@@ -1,0 +1,168 @@
+"""Reads of abonos: the sale behind the abono page (found by folio), its installments, what is
+due now, a receipt, and why a sale takes no abono."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from ventas import calculos
+from ventas.exceptions import AbonoNoValido
+from ventas.models import Abono, EstadoVenta, ModalidadVenta, Venta, VentaParcialidad
+from ventas.politica import PERMISO_VENDER, PERMISO_VER_TODAS
+from ventas_ingenio.entradas import entero_leer
+from ventas_ingenio.router import DB_NEGOCIO
+
+# What a cashier types or a scanner sends: "V-000123", "v000123", "V 123" or "123".
+_FOLIO = re.compile(r"(?:[Vv][-\s]?)?0*(?P<numero>[0-9]{1,12})")
+FOLIO_MAXIMO = 9_223_372_036_854_775_807  # bigint
+
+
+def folio_leer(texto) -> int | None:
+    """The sale folio in what was typed or scanned, or None when it is not one (no error: the
+    page says it was not found). ASCII digits only, bounded to the column."""
+    texto = str(texto or "").strip()
+    if len(texto) > 20:
+        return None
+    coincidencia = _FOLIO.fullmatch(texto)
+    if not coincidencia:
+        return None
+    return entero_leer(coincidencia["numero"], minimo=1, maximo=FOLIO_MAXIMO)
+
+
+def venta_por_folio(*, folio: int) -> Venta | None:
+    """The sale with that folio (one query on its unique index), or None."""
+    return Venta.objects.using(DB_NEGOCIO).filter(folio=folio).only("id").first()
+
+
+def abono_impedimento(*, venta: Venta) -> AbonoNoValido | None:
+    """Why this sale takes no abono, or None when it does (no query).
+
+    The page asks it to decide whether to show the form; ``abono_registrar`` asks again with the
+    sale's row locked, where the answer counts, so both say the same words.
+    """
+    if venta.estado == EstadoVenta.CANCELADA:
+        return AbonoNoValido(f"La venta {venta.folio_texto} está cancelada: no recibe abonos.")
+    if venta.saldo <= 0:
+        return AbonoNoValido(f"La venta {venta.folio_texto} ya está pagada: no tiene saldo por abonar.")
+    if venta.modalidad == ModalidadVenta.APARTADO and venta.vence is not None and venta.vence < timezone.localdate():
+        return AbonoNoValido(
+            f"El apartado venció el {venta.vence:%d/%m/%Y}: ya no recibe abonos. "
+            "Pide a un gerente que lo renueve o lo cancele."
+        )
+    return None
+
+
+def venta_para_abono(*, venta_id: int) -> Venta | None:
+    """A sale with its client, installments and abonos for the abono page (3 queries), or None.
+
+    Any user who may sell takes an abono on any sale (payments are not one's own sales), so
+    there is no per-cashier filter here; the view checks the permission.
+    """
+    return (
+        Venta.objects.using(DB_NEGOCIO)
+        .select_related("cliente")
+        .prefetch_related(
+            Prefetch("parcialidades", queryset=VentaParcialidad.objects.using(DB_NEGOCIO).order_by("numero")),
+            Prefetch("abonos", queryset=Abono.objects.using(DB_NEGOCIO).order_by("fecha", "id")),
+        )
+        .filter(pk=venta_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ParcialidadEstado:
+    """One installment of a sale and how much of it the payments so far cover."""
+
+    numero: int
+    concepto: str
+    monto: Decimal
+    vence: date
+    cubierto: Decimal
+
+    @property
+    def pendiente(self) -> Decimal:
+        return self.monto - self.cubierto
+
+    @property
+    def estado(self) -> str:
+        if self.pendiente <= 0:
+            return "pagada"
+        if self.vence < timezone.localdate():
+            return "vencida"
+        return "parcial" if self.cubierto > 0 else "pendiente"
+
+    @property
+    def estado_texto(self) -> str:
+        return {"pagada": "Pagada", "vencida": "Vencida", "parcial": "Pago parcial", "pendiente": "Pendiente"}[
+            self.estado
+        ]
+
+
+def parcialidades_estado(*, parcialidades, pagado: Decimal) -> list[ParcialidadEstado]:
+    """Each installment with what ``pagado`` covers of it (payments apply in order, as
+    ``ventas.caja.cobro.parcialidad_vigente`` reads them). No query."""
+    filas, restante = [], pagado
+    for parcialidad in parcialidades:
+        cubierto = min(max(restante, calculos.CERO), parcialidad.monto)
+        restante -= cubierto
+        filas.append(ParcialidadEstado(numero=parcialidad.numero, concepto=parcialidad.concepto,
+                                       monto=parcialidad.monto, vence=parcialidad.vence, cubierto=cubierto))
+    return filas
+
+
+def abono_sugerido(*, venta: Venta, parcialidades: list[ParcialidadEstado]) -> Decimal:
+    """What the form offers to pay now: for installments, everything due by today, and at least
+    what is left of the current installment; otherwise the whole balance. Never above the
+    balance (a return may have lowered it)."""
+    saldo = max(venta.saldo, calculos.CERO)
+    if not parcialidades:
+        return saldo
+    hoy = timezone.localdate()
+    vencido = sum((p.pendiente for p in parcialidades if p.vence <= hoy), calculos.CERO)
+    actual = next((p.pendiente for p in parcialidades if p.pendiente > 0), calculos.CERO)
+    return min(max(vencido, actual), saldo)
+
+
+def proximo_vencimiento(*, venta: Venta, saldo_posterior: Decimal, parcialidades=None) -> date | None:
+    """The due date left after an abono that left ``saldo_posterior``: None when paid off;
+    an apartado's expiry; for installments, the first one not covered by what had been paid by
+    then (the total owed minus that balance)."""
+    if saldo_posterior <= 0:
+        return None
+    if venta.modalidad != ModalidadVenta.PARCIALIDADES:
+        return venta.vence
+    pagado = venta.total - venta.total_devuelto - saldo_posterior
+    filas = parcialidades_estado(parcialidades=parcialidades or [], pagado=pagado)
+    return next((p.vence for p in filas if p.pendiente > 0), None)
+
+
+def abono_para_ticket(*, abono_id: int, usuario) -> Abono | None:
+    """An abono with its sale and client for its receipt (one query), or None.
+
+    Whoever may take abonos (on any sale) or see every sale may reprint it."""
+    if not (usuario.has_perm(PERMISO_VENDER) or usuario.has_perm(PERMISO_VER_TODAS)):
+        return None
+    return (
+        Abono.objects.using(DB_NEGOCIO).select_related("venta", "venta__cliente", "turno")
+        .filter(pk=abono_id).first()
+    )
+
+
+def ventas_por_cobrar_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
+    """The client's sales still owing (not cancelled), oldest due first (one query)."""
+    return list(
+        Venta.objects.using(DB_NEGOCIO)
+        .filter(cliente_id=cliente_id, modalidad__in=[ModalidadVenta.APARTADO, ModalidadVenta.PARCIALIDADES],
+                saldo__gt=0)
+        .exclude(estado=EstadoVenta.CANCELADA)
+        .only("id", "folio", "fecha", "modalidad", "total", "total_devuelto", "pagado", "vence", "estado",
+              "saldo", "estado_pago")
+        .order_by("vence", "fecha", "id")[:limite]
+    )
