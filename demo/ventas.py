@@ -28,6 +28,7 @@ import random
 import time
 import unicodedata
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -65,6 +66,12 @@ APELLIDOS = [
 # Sales per hour of the school day (7:00-15:00): arrival, recess at 10-11, exit.
 PESO_HORA = {7: 14, 8: 8, 9: 7, 10: 18, 11: 12, 12: 8, 13: 16, 14: 12, 15: 5}
 LINEAS_POR_VENTA = ([1, 2, 3, 4, 5], [40, 28, 17, 10, 5])
+# Share of sales paid over time (apartados and installments, with their abonos). None by
+# default: ``make run``'s demo gets its pay-later sales through the services (demo/…); the
+# benchmarks ask for a share (``cargar_demo --ventas 1000000 --a-plazos 0.05``).
+A_PLAZOS = 0.0
+APARTADO_DIAS = 30
+METODOS_ABONO = (("efectivo", "tarjeta", "transferencia"), (70, 20, 10))
 
 
 def _centavos_texto(c: int) -> str:
@@ -99,6 +106,7 @@ class _Producto:
     tasa16: bool
     existencia: int
     minima: int
+    apartada: int = 0  # units set aside by open apartados (``existencia_apartada``)
 
 
 @dataclass
@@ -110,13 +118,17 @@ class _TurnoAcum:
     # Cents per method: payments (net of change) and refunds, as ``selectors.turno_cuentas`` reads them.
     pagos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
     reembolsos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
+    # Abonos received in this shift, per method (their cash is in the drawer).
+    abonos: dict = field(default_factory=lambda: {"efectivo": 0, "tarjeta": 0, "transferencia": 0, "monedero": 0})
+    abonos_n: int = 0
     ventas: int = 0
     ventas_total: int = 0
     canceladas: int = 0
     devoluciones: int = 0
 
     def esperado(self, metodo: str) -> int:
-        return self.pagos[metodo] - self.reembolsos[metodo] + (FONDO if metodo == "efectivo" else 0)
+        return (self.pagos[metodo] + self.abonos[metodo] - self.reembolsos[metodo]
+                + (FONDO if metodo == "efectivo" else 0))
 
     def resumen_json(self) -> str:
         """``calculos.CuentasTurno.a_json()`` of the closed shift (the printed close reads it)."""
@@ -127,6 +139,10 @@ class _TurnoAcum:
             "pagos": {m: _centavos_texto(v) for m, v in self.pagos.items()},
             "reembolsos": {m: _centavos_texto(v) for m, v in self.reembolsos.items()},
             "depositos": "0.00", "retiros": "0.00",
+            # As ``CuentasTurno.a_json`` writes them (``turnos.selectors.turno_cuentas`` reads every
+            # method): how many abonos, net per method, none left as store credit.
+            "abonos": self.abonos_n, "abonos_pagos": {m: _centavos_texto(v) for m, v in self.abonos.items()},
+            "abonos_a_monedero": "0.00",
         })
 
 
@@ -139,16 +155,20 @@ class _Buffers:
         "nota_cierre, id_autorizo_diferencia, nombre_autorizo_diferencia, id_cerro, nombre_cerro, resumen_cierre",
         "tra_venta": "id_venta, folio, id_cliente, fecha, clave_cobro, huella_carrito, id_cajero, nombre_cajero, "
         "id_autorizo_descuento, nombre_autorizo_descuento, subtotal, descuento, iva, total, estado, id_turno, "
-        "articulos, total_devuelto, id_vendedor, nombre_vendedor, comision_porcentaje, pagado",
+        "articulos, total_devuelto, id_vendedor, nombre_vendedor, comision_porcentaje, pagado, modalidad, vence, "
+        "entregado",
         "tra_venta_det": "id_venta_det, id_venta, id_producto, cantidad, descuento, descripcion, precio_unitario, "
         "tasa_iva, importe, iva, cantidad_devuelta",
         "tra_pago": "id_venta, metodo, monto, recibido, cambio, referencia",
+        "tra_venta_parcialidad": "id_venta, numero, concepto, monto, vence",
+        "tra_abono": "id_abono, folio, id_venta, id_turno, metodo, monto, recibido, cambio, a_monedero, referencia, "
+        "clave, saldo_anterior, saldo_posterior, fecha, id_usuario, nombre_usuario",
         "tra_devolucion": "id_devolucion, folio, id_venta, id_turno, tipo, motivo, fecha, clave, id_usuario, "
         "nombre_usuario, id_autorizo, nombre_autorizo, total, iva",
         "tra_devolucion_det": "id_devolucion, id_venta_det, id_producto, cantidad, importe, iva",
         "tra_reembolso": "id_devolucion, metodo, monto, referencia",
         "tra_movimiento_inventario": "id_producto, tipo, cantidad, existencia_resultante, motivo, id_venta, "
-        "id_usuario, nombre_usuario, fecha",
+        "id_usuario, nombre_usuario, fecha, cantidad_apartada, apartada_resultante",
     }
 
     def __init__(self):
@@ -370,7 +390,7 @@ def _productos(cursor) -> list[_Producto]:
     # With a big synthetic catalog (benchmarks) sell mostly the real demo catalog, like a shop would.
     cursor.execute(
         "SELECT id_producto, codigo, producto, (precio_unitario * 100)::bigint, tasa_iva > 0, existencia, "
-        "existencia_minima FROM cat_producto WHERE activo AND tipo = 'articulo' AND precio_unitario > 0 "
+        "existencia_minima, existencia_apartada FROM cat_producto WHERE activo AND tipo = 'articulo' AND precio_unitario > 0 "
         "AND codigo NOT LIKE 'GEN-%%' "
         "ORDER BY id_producto"
     )
@@ -378,13 +398,13 @@ def _productos(cursor) -> list[_Producto]:
     if len(filas) < 50:
         cursor.execute(
             "SELECT id_producto, codigo, producto, (precio_unitario * 100)::bigint, tasa_iva > 0, existencia, "
-            "existencia_minima FROM cat_producto WHERE activo AND tipo = 'articulo' AND precio_unitario > 0 "
+            "existencia_minima, existencia_apartada FROM cat_producto WHERE activo AND tipo = 'articulo' AND precio_unitario > 0 "
             "ORDER BY id_producto LIMIT 2000"
         )
         filas = cursor.fetchall()
     return [
         _Producto(id=f[0], descripcion=_limpio(f"{f[1]} {f[2]}"[:260]), precio=int(f[3]), tasa16=f[4],
-                  existencia=f[5], minima=f[6])
+                  existencia=f[5], minima=f[6], apartada=f[7])
         for f in filas
     ]
 
@@ -400,8 +420,12 @@ def _ventas_por_dia(cantidad: int, dias: list[date]) -> list[int]:
     return cuentas
 
 
-def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escribir=print) -> dict:
+def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escribir=print,
+                  a_plazos: float = A_PLAZOS) -> dict:
     """Load ``cantidad`` sales over the last ``dias`` days up to now. Returns counts per table.
+
+    ``a_plazos`` (0–1): the share of sales paid over time (apartados and installments, with
+    their abonos in later shifts; see ``_Generador._plazo``).
 
     The tables are locked for the duration (EXCLUSIVE: reads go on, writes wait), so no
     checkout interleaves with the loaded ids, folios and stock.
@@ -414,7 +438,7 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
         sin_disparadores = _llaves_foraneas_en_bloque(cursor)
         cursor.execute(
             "LOCK TABLE tra_turno, tra_venta, tra_venta_det, tra_pago, tra_devolucion, tra_devolucion_det, "
-            "tra_reembolso, tra_movimiento_inventario, cat_producto IN EXCLUSIVE MODE"
+            "tra_reembolso, tra_movimiento_inventario, tra_abono, tra_venta_parcialidad, cat_producto IN EXCLUSIVE MODE"
         )
         clientes = _clientes_asegurar(cursor, azar, CLIENTES_DEMO)
         cursor.execute("SELECT id_cliente FROM cat_cliente WHERE es_publico_general")
@@ -424,24 +448,30 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
             raise ValueError("No hay productos activos con precio: carga primero el catálogo (manage.py cargar_demo).")
         ids = {}
         for tabla, columna in (("tra_venta", "id_venta"), ("tra_venta_det", "id_venta_det"), ("tra_turno", "id_turno"),
-                               ("tra_devolucion", "id_devolucion"), ("tra_devolucion_det", "id_devolucion_det")):
+                               ("tra_devolucion", "id_devolucion"), ("tra_devolucion_det", "id_devolucion_det"),
+                               ("tra_abono", "id_abono")):
             cursor.execute(f"SELECT COALESCE(MAX({columna}), 0) FROM {tabla}")  # noqa: S608 - constant names
             ids[tabla] = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(folio), 0) FROM tra_venta")
         folio = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(folio), 0) FROM tra_devolucion")
         folio_dev = cursor.fetchone()[0]
-        generador = _Generador(azar=azar, productos=productos, clientes=clientes, publico=publico, cajeros=cajeros,
-                               gerente=gerente, ids=ids, folio=folio, folio_dev=folio_dev,
-                               comisiones=_vendedores_asegurar(cursor, cajeros))
+        cursor.execute("SELECT COALESCE(MAX(folio), 0) FROM tra_abono")
+        folio_abono = cursor.fetchone()[0]
+        if not 0 <= a_plazos <= 1:
+            raise ValueError("La proporción de ventas a plazos va de 0 a 1.")
         ahora = timezone.localtime()
         # Today counts only once the shop has been open a while (sales are never in the future).
         hoy = ahora.date() if ahora.hour * 60 + ahora.minute >= 7 * 60 + 20 else ahora.date() - timedelta(days=1)
         lista_dias = [hoy - timedelta(days=n) for n in range(dias - 1, -1, -1)]
+        generador = _Generador(azar=azar, productos=productos, clientes=clientes, publico=publico, cajeros=cajeros,
+                               gerente=gerente, ids=ids, folio=folio, folio_dev=folio_dev,
+                               comisiones=_vendedores_asegurar(cursor, cajeros), a_plazos=a_plazos,
+                               folio_abono=folio_abono, ultimo_dia=hoy)
         buffers = _Buffers()
         pendientes = 0
         for dia, n in zip(lista_dias, _ventas_por_dia(cantidad, lista_dias), strict=True):
-            if n:
+            if n or generador.eventos.get(dia):
                 pendientes += generador.dia(buffers, dia, n)
             if pendientes >= LOTE:
                 buffers.volcar(cursor)
@@ -455,6 +485,8 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
             ("tra_venta", "id_venta", None), ("tra_venta_det", "id_venta_det", None), ("tra_turno", "id_turno", None),
             ("tra_devolucion", "id_devolucion", None), ("tra_devolucion_det", "id_devolucion_det", None),
             ("tra_venta", "folio", "tra_venta_folio_seq"), ("tra_devolucion", "folio", "tra_devolucion_folio_seq"),
+            *((("tra_abono", "id_abono", None), ("tra_abono", "folio", "tra_abono_folio_seq"),
+               ("tra_venta_parcialidad", "id_venta_parcialidad", None)) if a_plazos else ()),
         ):
             secuencia = secuencia or f"pg_get_serial_sequence('{tabla}', '{columna}')"
             secuencia = secuencia if secuencia.startswith("pg_") else f"'{secuencia}'"
@@ -469,7 +501,7 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
     with conexion.cursor() as cursor:
         for tabla in ("tra_venta", "tra_venta_det", "tra_pago", "tra_turno", "tra_devolucion", "tra_devolucion_det",
                       "tra_reembolso", "tra_movimiento_inventario", "cat_producto", "cat_cliente", "cat_alumno",
-                      "cat_alumno_responsable"):
+                      "cat_alumno_responsable", "tra_abono", "tra_venta_parcialidad"):
             cursor.execute(f"{orden} {tabla}")
     resumen = {**generador.cuentas, "segundos": round(time.monotonic() - inicio, 1)}
     escribir(f"Listo en {resumen['segundos']} s: " + ", ".join(f"{k} {v}" for k, v in generador.cuentas.items()))
@@ -478,7 +510,7 @@ def ventas_cargar(*, cantidad: int, semilla: int = 2026, dias: int = 365, escrib
 
 TABLAS_CARGADAS = ("tra_turno", "tra_venta", "tra_venta_det", "tra_pago", "tra_devolucion", "tra_devolucion_det",
                    "tra_reembolso", "tra_movimiento_inventario", "cat_cliente", "cat_alumno", "cat_alumno_responsable",
-                   "integraciones_sincronizacion_alumno")
+                   "integraciones_sincronizacion_alumno", "tra_abono", "tra_venta_parcialidad")
 
 
 def _llaves_foraneas_en_bloque(cursor) -> bool:
@@ -521,14 +553,17 @@ def _llaves_foraneas_verificar(cursor) -> None:
 
 
 def _existencias_fijar(cursor, productos: list[_Producto]) -> None:
-    """Final stock = starting stock + the loaded movements (the running balance kept while generating)."""
+    """Final stock (and units set aside) = starting + the loaded movements (the running balances
+    kept while generating)."""
     cursor.execute("DROP TABLE IF EXISTS _existencia_demo")  # a second load inside one outer transaction (tests)
-    cursor.execute("CREATE TEMP TABLE _existencia_demo (id_producto bigint, existencia integer) ON COMMIT DROP")
-    buffer = io.StringIO("".join(f"{p.id}\t{p.existencia}\n" for p in productos))
+    cursor.execute("CREATE TEMP TABLE _existencia_demo (id_producto bigint, existencia integer, apartada integer) "
+                   "ON COMMIT DROP")
+    buffer = io.StringIO("".join(f"{p.id}\t{p.existencia}\t{p.apartada}\n" for p in productos))
     cursor.copy_expert("COPY _existencia_demo FROM STDIN", buffer)
     cursor.execute(
-        "UPDATE cat_producto p SET existencia = e.existencia, actualizado = now() FROM _existencia_demo e "
-        "WHERE p.id_producto = e.id_producto AND p.existencia <> e.existencia"
+        "UPDATE cat_producto p SET existencia = e.existencia, existencia_apartada = e.apartada, actualizado = now() "
+        "FROM _existencia_demo e WHERE p.id_producto = e.id_producto "
+        "AND (p.existencia <> e.existencia OR p.existencia_apartada <> e.apartada)"
     )
 
 
@@ -536,8 +571,15 @@ class _Generador:
     """Makes the rows day by day, in time order, keeping each product's running stock."""
 
     def __init__(self, *, azar, productos, clientes, publico, cajeros, gerente, ids, folio, folio_dev,
-                 comisiones=None):
+                 comisiones=None, a_plazos: float = A_PLAZOS, folio_abono: int = 0, ultimo_dia: date | None = None):
         self.azar = azar
+        # Pay-later sales: their abonos and handovers happen on later days, in those days'
+        # shifts, so they wait here by local day (only days before ``ultimo_dia``: never in the
+        # future, and the last day may have no shift yet).
+        self.a_plazos = a_plazos
+        self.folio_abono = folio_abono
+        self.ultimo_dia = ultimo_dia or timezone.localdate()
+        self.eventos: dict[date, list] = defaultdict(list)
         # Each demo sale is sold by its cashier, at their salesperson row's percentage (text).
         self.comisiones = comisiones or {}
         self.productos = productos
@@ -560,21 +602,25 @@ class _Generador:
         self.limite_diferencia = int(Decimal(str(getattr(settings, "DIFERENCIA_MAXIMA_CORTE", "50.00"))) * 100)
         self.cuentas = {"ventas": 0, "lineas": 0, "pagos": 0, "turnos": 0, "cancelaciones": 0, "devoluciones": 0,
                         "movimientos": 0, "resurtidos": 0}
+        if a_plazos:
+            self.cuentas.update({"apartado": 0, "parcialidades": 0, "abonos": 0, "entregas": 0})
 
     def _producto(self) -> _Producto:
         return self.productos[bisect.bisect_left(self.acumulado, self.azar.random() * self.acumulado[-1])]
 
-    def _mover(self, b: _Buffers, p: _Producto, tipo: str, cantidad: int, motivo: str, id_venta, usuario, ts: float):
+    def _mover(self, b: _Buffers, p: _Producto, tipo: str, cantidad: int, motivo: str, id_venta, usuario, ts: float,
+               apartada: int = 0):
         if cantidad < 0 and p.existencia + cantidad < 0:
             # Restock before the sale: the ledger never goes below zero.
             surtido = -cantidad + self.azar.randint(max(10, p.minima * 3), max(40, p.minima * 10))
             p.existencia += surtido
             b.fila("tra_movimiento_inventario", p.id, "entrada", surtido, p.existencia,
-                   "Resurtido (datos de demostración)", None, None, "Sistema", _ts(ts - 1))
+                   "Resurtido (datos de demostración)", None, None, "Sistema", _ts(ts - 1), 0, p.apartada)
             self.cuentas["resurtidos"] += 1
         p.existencia += cantidad
+        p.apartada += apartada
         b.fila("tra_movimiento_inventario", p.id, tipo, cantidad, p.existencia, motivo, id_venta, usuario[0],
-               usuario[1], _ts(ts))
+               usuario[1], _ts(ts), apartada, p.apartada)
         self.cuentas["movimientos"] += 1
 
     def dia(self, b: _Buffers, dia: date, n: int) -> int:
@@ -583,21 +629,33 @@ class _Generador:
         medianoche = datetime(dia.year, dia.month, dia.day, tzinfo=ZONA).timestamp()
         apertura, cierre = medianoche + 6.75 * 3600, medianoche + 15.75 * 3600
         limite = min(cierre - 600, self.ahora - 300)
+        eventos = self.eventos.pop(dia, [])
         if limite <= apertura + 600:
-            return 0  # today, before the shop opened: nothing to sell yet
+            return 0  # today, before the shop opened: nothing to sell yet (no events are due today)
         horas = [h for h in PESO_HORA if medianoche + h * 3600 < limite]
         segundos = sorted(
             min(medianoche + h * 3600 + azar.random() * 3600, limite)
             for h in azar.choices(horas, weights=[PESO_HORA[h] for h in horas], k=n)
         )
+        if not segundos and not eventos:
+            return 0
         de_turno = azar.sample(self.cajeros, min(len(self.cajeros), 3 if n > 40 else 1))
         turnos = []
         for cajero in de_turno:
             self.ids["tra_turno"] += 1
             turnos.append(_TurnoAcum(id=self.ids["tra_turno"], cajero=cajero,
                                      abierto=apertura + azar.random() * 600, cerrado=min(cierre, self.ahora - 60)))
-        for ts in segundos:
-            self._venta(b, azar.choice(turnos), ts)
+        if eventos:
+            agenda = sorted([(ts, 0, None) for ts in segundos] + [(e[0], 1, e) for e in eventos],
+                            key=lambda x: (x[0], x[1]))
+            for ts, _, evento in agenda:
+                if evento is None:
+                    self._venta(b, azar.choice(turnos), ts)
+                else:
+                    self._evento(b, azar.choice(turnos), evento)
+        else:
+            for ts in segundos:
+                self._venta(b, azar.choice(turnos), ts)
         for turno in turnos:
             self._turno_cerrar(b, turno)
         return n
@@ -631,7 +689,10 @@ class _Generador:
         descuento = sum(x[3] for x in lineas)
         total = subtotal - descuento
         iva = sum(x[5] for x in lineas)
-        pagos = self._pagos(total)
+        plazo = None
+        if self.a_plazos and self.clientes and total > 1 and azar.random() < self.a_plazos:
+            plazo = self._plazo(id_venta, folio, total, ts, [(x[1], x[2]) for x in lineas])
+        pagos = self._pagos(plazo["anticipo"] if plazo else total)
         for metodo, monto, _, _, _ in pagos:
             turno.pagos[metodo] += monto
         turno.ventas += 1
@@ -641,12 +702,14 @@ class _Generador:
         sorteo = azar.random()
         cancelada = sorteo < 0.006
         devuelta = None
-        if not cancelada and sorteo < 0.021:
+        if plazo:
+            cancelada = False  # pay-later sales are never returned in the bulk data
+        elif not cancelada and sorteo < 0.021:
             candidatas = [x for x in lineas if x[2] > 1] or (lineas if len(lineas) > 1 else [])
             if candidatas:
                 linea = azar.choice(candidatas)
                 devuelta = (linea, azar.randint(1, linea[2] - 1) if linea[2] > 1 else 1)
-        cliente = azar.choice(self.clientes) if self.clientes and azar.random() < 0.3 else self.publico
+        cliente = azar.choice(self.clientes) if plazo or self.clientes and azar.random() < 0.3 else self.publico
         huella = f"{azar.getrandbits(256):064x}"
         clave = uuid.uuid4()  # unique keys: never from the seeded generator (a second load repeats it)
         total_devuelto = total if cancelada else 0
@@ -660,16 +723,26 @@ class _Generador:
                _centavos_texto(descuento), _centavos_texto(iva), _centavos_texto(total),
                "cancelada" if cancelada else "completada", turno.id, sum(x[2] for x in lineas),
                _centavos_texto(total_devuelto), cajero[0], cajero[1], self.comisiones.get(cajero[0], "0"),
-               _centavos_texto(total - total_devuelto))
+               _centavos_texto(plazo["pagado"] if plazo else total - total_devuelto),
+               plazo["modalidad"] if plazo else "contado", plazo["vence"].isoformat() if plazo and plazo["vence"] else None,
+               _ts(plazo["entregado"]) if plazo and plazo["entregado"] else None)
         for id_det, p, cant, desc, imp, iv in lineas:
             devueltas = cant if cancelada else (devuelta[1] if devuelta and devuelta[0][0] == id_det else 0)
             b.fila("tra_venta_det", id_det, id_venta, p.id, cant, _centavos_texto(desc), p.descripcion,
                    _centavos_texto(p.precio), "0.16" if p.tasa16 else "0.00", _centavos_texto(imp),
                    _centavos_texto(iv), devueltas)
-            self._mover(b, p, "venta", -cant, folio, id_venta, cajero, ts)
+            if plazo and plazo["modalidad"] == "apartado":
+                self._mover(b, p, "apartado", -cant, folio, id_venta, cajero, ts, apartada=cant)
+            else:
+                self._mover(b, p, "venta", -cant, folio, id_venta, cajero, ts)
         for metodo, monto, recibido, cambio, referencia in pagos:
             b.fila("tra_pago", id_venta, metodo, _centavos_texto(monto), _centavos_texto(recibido),
                    _centavos_texto(cambio), referencia)
+        if plazo:
+            for numero, (monto, vence) in enumerate(plazo["parcialidades"], start=1):
+                concepto = "Primer pago" if numero == 1 else f"Mensualidad {numero - 1}"
+                b.fila("tra_venta_parcialidad", id_venta, numero, concepto, _centavos_texto(monto), vence.isoformat())
+            self.cuentas[plazo["modalidad"]] += 1
         self.cuentas["ventas"] += 1
         self.cuentas["lineas"] += len(lineas)
         self.cuentas["pagos"] += len(pagos)
@@ -687,6 +760,109 @@ class _Generador:
             self._devolucion(b, turno, id_venta, "devolucion", azar.choice(MOTIVOS_DEVOLUCION), max(cuando, ts + 1),
                              [(id_det, p, r, imp, iv)], [(metodo, imp)] if imp else [], imp, iv)
             self.cuentas["devoluciones"] += 1
+
+    def _momento(self, dia: date) -> float:
+        """A time of day with the shop open (7:30–14:30 local), inside any shift of that day."""
+        medianoche = datetime(dia.year, dia.month, dia.day, tzinfo=ZONA).timestamp()
+        return medianoche + (7.5 + self.azar.random() * 7) * 3600
+
+    def _plazo(self, id_venta: int, folio: str, total: int, ts: float, lineas: list) -> dict | None:
+        """How a pay-later sale of ``total`` cents goes: its down payment, the abonos already
+        made (each one scheduled on its day) and what that leaves: ``pagado``, ``vence`` and,
+        for an apartado fully paid, when its goods were handed over. None when the total is too
+        small to leave anything owing (the sale is then paid at once).
+
+        Apartado: at least 20 % down, due in 30 days, one to three abonos before then; most are
+        paid and handed over, some recent ones are left owing (overdue while the expiry is
+        pending). Installments: three to six monthly payments, the first at the checkout, each
+        later one paid a week early to two weeks late, or never (the client stops): what is left
+        stays owing, due on the first unpaid installment's date."""
+        azar = self.azar
+        dia = datetime.fromtimestamp(ts, ZONA).date()
+        abonos: list[tuple[date, int]] = []
+        parcialidades: list[tuple[int, date]] = []
+        if azar.random() < 0.5:
+            modalidad = "apartado"
+            minimo = -(-total * 20 // 100)
+            anticipo = min(total - 1, minimo + azar.randrange(0, max(1, total * 3 // 10)))
+            if anticipo < minimo or anticipo <= 0:
+                return None
+            vence = dia + timedelta(days=APARTADO_DIAS)
+            resto = total - anticipo
+            k = min(azar.randint(1, 3), resto)
+            dias = sorted(azar.sample(range(1, APARTADO_DIAS + 1), k))
+            montos = [resto // k] * (k - 1) + [resto - resto // k * (k - 1)]
+            hechos = k
+            if vence >= self.ultimo_dia - timedelta(days=15) and azar.random() < 0.35:
+                hechos = azar.randint(0, k - 1)  # stopped paying: the expiry will come for it
+            for offset, monto in list(zip(dias, montos, strict=True))[:hechos]:
+                cuando = dia + timedelta(days=offset)
+                if cuando >= self.ultimo_dia:
+                    break
+                abonos.append((cuando, monto))
+        else:
+            modalidad = "parcialidades"
+            m = azar.randint(3, 6)
+            base = total // m
+            if base < 1:
+                return None
+            cuotas = [total - base * (m - 1)] + [base] * (m - 1)
+            fechas = [dia + timedelta(days=30 * i) for i in range(m)]
+            parcialidades = list(zip(cuotas, fechas, strict=True))
+            anticipo = cuotas[0]
+            ultimo = dia
+            for i in range(1, m):
+                if azar.random() < 0.08:
+                    break
+                cuando = max(ultimo + timedelta(days=1), fechas[i] + timedelta(days=azar.randint(-7, 15)))
+                if cuando >= self.ultimo_dia:
+                    break
+                abonos.append((cuando, cuotas[i]))
+                ultimo = cuando
+            pagadas = 1 + len(abonos)
+            # As ``abono_registrar`` keeps it: the first unpaid installment's date, none once paid.
+            vence = fechas[pagadas] if pagadas < m else None
+        pagado = anticipo
+        entregado = None
+        for cuando, monto in abonos:
+            momento = self._momento(cuando)
+            self.eventos[cuando].append((momento, "abono", id_venta, monto, total - pagado))
+            pagado += monto
+            if modalidad == "apartado" and pagado == total:
+                entregado = momento + 60
+                self.eventos[cuando].append((entregado, "entrega", id_venta, folio, lineas))
+        return {"modalidad": modalidad, "anticipo": anticipo, "pagado": pagado, "vence": vence,
+                "entregado": entregado, "parcialidades": parcialidades}
+
+    def _evento(self, b: _Buffers, turno: _TurnoAcum, evento: tuple) -> None:
+        """An abono (in ``turno``, its cash in the drawer) or an apartado's handover."""
+        azar = self.azar
+        ts, tipo, id_venta, *datos = evento
+        if tipo == "entrega":
+            folio, lineas = datos
+            for p, cantidad in lineas:
+                self._mover(b, p, "entrega_apartado", 0, folio, id_venta, turno.cajero, ts, apartada=-cantidad)
+            self.cuentas["entregas"] += 1
+            return
+        monto, saldo_anterior = datos
+        metodo = azar.choices(*METODOS_ABONO)[0]
+        recibido, referencia = monto, ""
+        if metodo == "efectivo" and azar.random() < 0.5:
+            recibido = -(-monto // 5_000) * 5_000  # paid with bills: change back
+        elif metodo == "tarjeta":
+            referencia = f"Aut. {azar.randrange(10**6):06d}"
+        elif metodo == "transferencia":
+            referencia = f"SPEI {azar.randrange(10**8):08d}"
+        self.ids["tra_abono"] += 1
+        self.folio_abono += 1
+        cajero = turno.cajero
+        b.fila("tra_abono", self.ids["tra_abono"], self.folio_abono, id_venta, turno.id, metodo, _centavos_texto(monto),
+               _centavos_texto(recibido), _centavos_texto(recibido - monto), "0.00", referencia, uuid.uuid4(),
+               _centavos_texto(saldo_anterior), _centavos_texto(saldo_anterior - monto), _ts(ts), cajero[0],
+               cajero[1])
+        turno.abonos[metodo] += monto
+        turno.abonos_n += 1
+        self.cuentas["abonos"] += 1
 
     def _pagos(self, total: int) -> list[tuple[str, int, int, int, str]]:
         """(método, monto, recibido, cambio, referencia): card/transfer first, cash gives change."""

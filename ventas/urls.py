@@ -7,6 +7,7 @@ from ventas.devoluciones import views as devoluciones
 from ventas.historial import views as historial
 from ventas.monedero import views as monedero
 from ventas.reportes import views as reportes
+from ventas.saldos import views as saldos
 from ventas.turnos import views as turnos
 from ventas.vendedores import views as vendedores
 
@@ -57,4 +58,7 @@ urlpatterns = [
     path("abonos/", abonos.abonos, name="abonos"),
     path("<int:venta_id>/abonar/", abonos.abonar, name="abonar"),
     path("abonos/<int:abono_id>/", abonos.abono_ticket, name="abono_ticket"),
+    path("clientes/<int:cliente_id>/estado-de-cuenta/", saldos.estado_cuenta, name="estado_cuenta"),
+    path("reportes/por-cobrar/", saldos.por_cobrar, name="por_cobrar"),
+    path("reportes/por-cobrar/exportar.csv", saldos.por_cobrar_exportar, name="por_cobrar_exportar"),
 ]

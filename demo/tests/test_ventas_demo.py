@@ -212,3 +212,86 @@ def test_llave_huerfana_aborta_la_carga(db):
         with pytest.raises(RuntimeError, match="tra_pago.id_venta sin tra_venta"):
             _llaves_foraneas_verificar(cursor)
         cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+@pytest.fixture
+def a_plazos(roles, gerente):
+    """1 500 sales, a fifth of them paid over time (the benchmarks' loader with a larger share)."""
+    call_command("cargar_demo", "--ventas", "1500", "--a-plazos", "0.2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Venta.objects.using(DB_NEGOCIO)
+
+
+def test_ventas_a_plazos_con_abonos(a_plazos):
+    import datetime
+
+    from django.utils import timezone
+
+    from ventas.models import Abono, VentaParcialidad
+
+    plazo = a_plazos.exclude(modalidad="contado")
+    assert 0.15 <= plazo.count() / a_plazos.count() <= 0.25  # the share asked for
+    assert plazo.filter(modalidad="apartado").exists() and plazo.filter(modalidad="parcialidades").exists()
+    assert not plazo.filter(cliente__es_publico_general=True).exists()
+    assert not a_plazos.filter(modalidad="contado").exclude(vence=None).exists()
+    # pagado = payments at the checkout + abonos − refunds, for every sale.
+    assert not _sql("""
+        SELECT v.id_venta FROM tra_venta v
+        LEFT JOIN (SELECT id_venta, SUM(monto) s FROM tra_pago GROUP BY 1) p USING (id_venta)
+        LEFT JOIN (SELECT id_venta, SUM(monto) s FROM tra_abono GROUP BY 1) a USING (id_venta)
+        LEFT JOIN (SELECT d.id_venta, SUM(r.monto) s FROM tra_devolucion d JOIN tra_reembolso r USING (id_devolucion)
+                   GROUP BY 1) r USING (id_venta)
+        WHERE v.pagado <> COALESCE(p.s, 0) + COALESCE(a.s, 0) - COALESCE(r.s, 0)""")
+    # Each sale's abonos chain their balances, from what the checkout left to what is owed now.
+    for venta in plazo.filter(abonos__isnull=False).distinct()[:300]:
+        anterior = venta.total - sum(p.monto for p in venta.pagos.all())
+        for abono in venta.abonos.order_by("fecha", "id"):
+            assert abono.saldo_anterior == anterior and abono.turno.abierto <= abono.fecha <= abono.turno.cerrado
+            anterior = abono.saldo_posterior
+        assert anterior == venta.saldo
+    # An installment sale is due on its first unpaid installment (none once paid, as the abonos
+    # service leaves it).
+    for venta in plazo.filter(modalidad="parcialidades")[:300]:
+        acumulado, vence = Decimal("0"), None
+        for parcialidad in VentaParcialidad.objects.filter(venta=venta).order_by("numero"):
+            acumulado += parcialidad.monto
+            if acumulado > venta.pagado:
+                vence = parcialidad.vence
+                break
+        assert venta.vence == vence
+    assert plazo.filter(modalidad="parcialidades", estado_pago="pagado").exists()
+    # Every state shows up: paid, partial and overdue; apartados paid in full were handed over.
+    hoy = timezone.localdate()
+    assert plazo.filter(estado_pago="pagado").exists() and plazo.filter(estado_pago="parcial", vence__gte=hoy).exists()
+    assert plazo.filter(saldo__gt=0, vence__lt=hoy).exists()
+    assert plazo.filter(saldo__gt=0, vence__lt=hoy - datetime.timedelta(days=60)).exists()
+    entregados = plazo.filter(modalidad="apartado", estado_pago="pagado")
+    assert entregados.exists() and not entregados.filter(entregado=None).exists()
+    assert not plazo.filter(saldo__gt=0).exclude(entregado=None).exists()
+    assert Abono.objects.filter(metodo="efectivo", cambio__gt=0).exists()
+    # The ledger: set-aside units are the open apartados' units, and everything is square.
+    assert inventario_descuadres() == []
+    apartadas = _sql("""SELECT COALESCE(SUM(d.cantidad), 0) FROM tra_venta v JOIN tra_venta_det d USING (id_venta)
+                        WHERE v.modalidad = 'apartado' AND v.entregado IS NULL""")[0][0]
+    assert apartadas > 0 and Producto.objects.aggregate(s=Sum("existencia_apartada"))["s"] == apartadas
+    assert MovimientoInventario.objects.filter(tipo="entrega_apartado").exists()
+    # A shift's expected cash counts the abonos' cash (their change went back out of the drawer).
+    assert not _sql("""
+        SELECT t.id_turno FROM tra_turno t
+        LEFT JOIN (SELECT v.id_turno, SUM(p.monto) FILTER (WHERE p.metodo = 'efectivo') ef
+                   FROM tra_venta v JOIN tra_pago p USING (id_venta) GROUP BY 1) s USING (id_turno)
+        LEFT JOIN (SELECT id_turno, SUM(monto) FILTER (WHERE metodo = 'efectivo') ef FROM tra_abono GROUP BY 1) a
+             USING (id_turno)
+        LEFT JOIN (SELECT d.id_turno, SUM(r.monto) FILTER (WHERE r.metodo = 'efectivo') ef
+                   FROM tra_devolucion d JOIN tra_reembolso r USING (id_devolucion) GROUP BY 1) r USING (id_turno)
+        WHERE t.efectivo_esperado <> t.fondo_inicial + COALESCE(s.ef, 0) + COALESCE(a.ef, 0) - COALESCE(r.ef, 0)""")
+    # Each close's snapshot counts its abonos as the abonos part's CuentasTurno stores them.
+    turno = Turno.objects.filter(abonos__isnull=False).distinct().first()
+    efectivo = sum(a.monto for a in turno.abonos.filter(metodo="efectivo"))
+    assert turno.resumen_cierre["abonos"] == turno.abonos.count()
+    assert Decimal(turno.resumen_cierre["abonos_pagos"].get("efectivo", "0")) == efectivo
+    # …and reads back exactly as the shift's own selector computes it from the ledger.
+    from ventas.calculos import CuentasTurno
+    from ventas.turnos.selectors import turno_cuentas
+
+    for turno in Turno.objects.filter(abonos__isnull=False).distinct().order_by("?")[:30]:
+        assert CuentasTurno.de_json(turno.resumen_cierre) == turno_cuentas(turno=turno)

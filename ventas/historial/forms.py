@@ -35,6 +35,12 @@ class HistorialForm(forms.Form):
                  ("cancelada", "Cancelada")],
         error_messages={"invalid_choice": "Elige un estado de la lista."},
     )
+    pago = forms.ChoiceField(
+        label="Pago", required=False,
+        choices=[("", "Todos"), ("pendiente", "Pendiente"), ("parcial", "Parcial"), ("vencido", "Vencido"),
+                 ("pagado", "Pagado")],
+        error_messages={"invalid_choice": "Elige un estado de pago de la lista."},
+    )
     metodo = forms.ChoiceField(label="Método de pago", required=False,
                                error_messages={"invalid_choice": "Elige un método de pago de la lista."})
     producto = _texto_filtro("Producto")

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connections
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from ventas import calculos
 from ventas.models import (
     Devolucion,
     DevolucionLinea,
+    EstadoPago,
     EstadoVenta,
     ModalidadVenta,
     Pago,
@@ -72,7 +73,7 @@ def _metodos():
     )
 
 
-def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
+def clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
     """Ids of clients (active or not: old sales count too) whose name or surname contain every
     word ignoring accents and case ("sofia" finds Sofía), or whose email or RFC contain it, or
     who pay for an alumno with that CURP (a parent's purchases found by the child's CURP)."""
@@ -92,7 +93,8 @@ def _clientes_que_coinciden(texto: str) -> QuerySet[Cliente]:
 def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     """Sales matching the history's cleaned filters, newest first, limited to the user's own
     sales for a Cajero. Filters: desde/hasta (local dates, inclusive), folio (number), cliente
-    (name, email, RFC or an alumno's CURP), cajero (id), estado, metodo, producto (name, code or barcode)."""
+    (name, email, RFC or an alumno's CURP), cajero (id), estado, pago (payment state, see
+    ``estado_pago_condicion``), metodo, producto (name, code or barcode)."""
     ventas = Venta.objects.using(db_lectura()).all()
     if solo_propias(usuario):
         ventas = ventas.filter(id_cajero=usuario.pk)
@@ -105,7 +107,7 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
     if filtros.get("folio"):
         ventas = ventas.filter(folio=filtros["folio"])
     if filtros.get("cliente"):
-        ventas = ventas.filter(cliente__in=_clientes_que_coinciden(filtros["cliente"]))
+        ventas = ventas.filter(cliente__in=clientes_que_coinciden(filtros["cliente"]))
     if filtros.get("cajero"):
         ventas = ventas.filter(id_cajero=filtros["cajero"])
     estado = filtros.get("estado")
@@ -113,6 +115,8 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
         ventas = ventas.filter(estado=EstadoVenta.COMPLETADA, total_devuelto__gt=0)
     elif estado:
         ventas = ventas.filter(estado=estado)
+    if filtros.get("pago"):
+        ventas = ventas.filter(estado_pago_condicion(filtros["pago"], hoy=timezone.localdate()))
     if filtros.get("metodo"):
         ventas = ventas.filter(Exists(Pago.objects.using(db_lectura()).filter(venta=OuterRef("pk"),
                                                                               metodo=filtros["metodo"])))
@@ -123,6 +127,39 @@ def ventas_filtrar(*, usuario, filtros: dict) -> QuerySet[Venta]:
             lineas = lineas.filter(_lineas_del_periodo(desde=desde, hasta=hasta))
         ventas = ventas.filter(Exists(lineas))
     return ventas.order_by("-fecha", "-id")
+
+
+# Sales that may owe: only these carry a balance (a contado sale is paid by its CHECK).
+MODALIDADES_A_PLAZO = (ModalidadVenta.APARTADO, ModalidadVenta.PARCIALIDADES)
+
+
+def por_cobrar_condicion() -> Q:
+    """Sales still owing: exactly the predicate of ``venta_con_saldo_fecha_idx``, so PostgreSQL
+    reads that small index (only what is owed today) and never the table. An expired apartado
+    whose goods went back and whose money waits to be refunded (``liberado``) owes nothing."""
+    return (Q(modalidad__in=MODALIDADES_A_PLAZO) & Q(pagado__lt=F("total") - F("total_devuelto"))
+            & Q(liberado__isnull=True))
+
+
+def estado_pago_condicion(estado: str, *, hoy: date) -> Q:
+    """The sales shown with payment state ``estado`` today (``Venta.estado_pago_hoy``): the four
+    states never overlap, so "pendiente" and "parcial" leave out what is already "vencido".
+
+    "pendiente", "parcial" and "vencido" are pay-later sales still owing: they read the small
+    partial index ``venta_con_saldo_fecha_idx`` (its predicate is ``por_cobrar_condicion``;
+    pagado and vence in its INCLUDE). "pagado" is everything else, ~all the sales: it is
+    the history's date-ordered scan minus the owing ids (a hashed anti-join over that same small
+    index), so it costs about what the unfiltered history costs (docs/historial.md)."""
+    al_dia = Q(vence__isnull=True) | Q(vence__gte=hoy)
+    if estado == EstadoPago.VENCIDO:
+        return por_cobrar_condicion() & Q(vence__lt=hoy)
+    if estado == EstadoPago.PENDIENTE:
+        return por_cobrar_condicion() & Q(pagado=0) & al_dia
+    if estado == EstadoPago.PARCIAL:
+        return por_cobrar_condicion() & Q(pagado__gt=0) & al_dia
+    if estado == EstadoPago.PAGADO:
+        return ~Q(pk__in=Venta.objects.using(db_lectura()).filter(por_cobrar_condicion()).values("pk"))
+    raise ValueError(f"Estado de pago desconocido: {estado}")
 
 
 def _lineas_del_periodo(*, desde: datetime | None, hasta: datetime | None) -> Q:
@@ -215,12 +252,15 @@ def historial_filas_csv(ventas: QuerySet[Venta], *, chunk_size: int = 2000):
     filas = (
         ventas.annotate(metodos=_metodos())
         .values_list("folio", "fecha", "cliente__nombre", "cliente__apellidos", "nombre_cajero", "articulos",
-                     "subtotal", "descuento", "iva", "total", "total_devuelto", "metodos", "estado", "nombre_vendedor")
+                     "subtotal", "descuento", "iva", "total", "total_devuelto", "metodos", "estado", "nombre_vendedor",
+                     "modalidad", "pagado", "saldo", "vence", "estado_pago")
         .iterator(chunk_size=chunk_size)
     )
     etiquetas = dict(EstadoVenta.choices)
+    modalidades = dict(ModalidadVenta.choices)
+    hoy = timezone.localdate()
     for (folio, fecha, nombre, apellidos, cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos, estado,
-         vendedor) in filas:
+         vendedor, modalidad, pagado, saldo, vence, estado_pago) in filas:
         estado_texto = etiquetas.get(estado, estado)
         if estado == EstadoVenta.COMPLETADA and devuelto:
             estado_texto += " (devolución parcial)"
@@ -229,7 +269,21 @@ def historial_filas_csv(ventas: QuerySet[Venta], *, chunk_size: int = 2000):
             cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos or "", estado_texto,
             # A sale from before salespeople were recorded was sold by its cashier.
             vendedor or cajero,
+            modalidades.get(modalidad, modalidad), pagado, saldo, vence.isoformat() if vence else "",
+            estado_pago_texto(estado_pago=estado_pago, saldo=saldo, vence=vence, hoy=hoy),
         )
+
+
+def estado_pago_hoy(*, estado_pago: str, saldo: Decimal, vence: date | None, hoy: date) -> str:
+    """``Venta.estado_pago_hoy`` from plain values (the CSV reads tuples, not models)."""
+    if saldo > 0 and vence is not None and vence < hoy:
+        return EstadoPago.VENCIDO
+    return estado_pago
+
+
+def estado_pago_texto(*, estado_pago: str, saldo: Decimal, vence: date | None, hoy: date) -> str:
+    """"Pagado", "Parcial", "Pendiente" or "Vencido", as the history's column and CSV say it."""
+    return EstadoPago(estado_pago_hoy(estado_pago=estado_pago, saldo=saldo, vence=vence, hoy=hoy)).label
 
 
 def venta_detalle(*, venta_id: int, usuario) -> Venta:

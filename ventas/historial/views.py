@@ -23,14 +23,15 @@ from ventas.apartados import selectors as apartados_selectors
 from ventas.calculos import iva_por_tasa
 from ventas.historial import selectors as historial
 from ventas.historial.forms import HistorialForm
-from ventas.models import EstadoVenta, ModalidadVenta, Venta
+from ventas.models import EstadoPago, EstadoVenta, ModalidadVenta, Venta
 from ventas.vendedores import selectors as vendedores_selectors
 from ventas.vendedores.forms import VentaVendedorForm
 from ventas_ingenio.csv_streaming import csv_respuesta
 
 POR_PAGINA = 50
 ENCABEZADOS_CSV = ["Folio", "Fecha", "Cliente", "Cajero", "Artículos", "Subtotal", "Descuento", "IVA", "Total",
-                   "Devuelto", "Métodos de pago", "Estado", "Vendedor"]
+                   "Devuelto", "Métodos de pago", "Estado", "Vendedor", "Modalidad", "Pagado", "Saldo", "Vence",
+                   "Estado de pago"]
 
 
 @dataclass
@@ -73,6 +74,8 @@ class _Fila:
     metodos: str
     estado: str
     cancelada: bool
+    pago: str  # "Pagado", "Parcial · debe $1,200.00"…
+    pago_clase: str  # estado_pago_hoy: the CSS class of the cell
 
 
 def _filas(ventas: list[Venta]) -> list[_Fila]:
@@ -81,7 +84,12 @@ def _filas(ventas: list[Venta]) -> list[_Fila]:
     base = reverse("ventas:venta_detalle", args=[0])[:-2]  # "/ventas/" + id + "/"
     estados = dict(EstadoVenta.choices)
     filas = []
+    hoy = timezone.localdate()
     for v in ventas:
+        pago = historial.estado_pago_hoy(estado_pago=v.estado_pago, saldo=v.saldo, vence=v.vence, hoy=hoy)
+        pago_texto = EstadoPago(pago).label
+        if v.saldo > 0:
+            pago_texto += f" · debe ${v.saldo:,.2f}"
         estado = estados.get(v.estado, v.estado)
         if v.estado == EstadoVenta.COMPLETADA and v.total_devuelto:
             estado += " · devolución parcial"
@@ -89,6 +97,7 @@ def _filas(ventas: list[Venta]) -> list[_Fila]:
             url=f"{base}{v.pk}/", folio=v.folio_texto, fecha=timezone.localtime(v.fecha).strftime("%d/%m/%Y %H:%M"),
             cliente=str(v.cliente), cajero=v.nombre_cajero, articulos=v.articulos, total=f"${v.total:,.2f}",
             metodos=v.metodos or "—", estado=estado, cancelada=v.estado == EstadoVenta.CANCELADA,
+            pago=pago_texto, pago_clase=pago,
         ))
     return filas
 
@@ -203,6 +212,8 @@ def venta_detalle(request, venta_id: int):
         "apartado": {"estado": apartados_selectors.apartado_estado(venta),
                      "acciones": apartados_selectors.apartado_acciones(venta, request.user)}
         if venta.modalidad == ModalidadVenta.APARTADO else None,
+        "estado_pago": venta.estado_pago_hoy,
+        "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
         **_contexto_vendedor(request, venta),
     })
 

@@ -91,6 +91,11 @@ def test_apartado_vencido_con_politica_reembolso_queda_por_reembolsar(cajero, ge
     assert venta.estado == EstadoVenta.COMPLETADA and venta.liberado is not None and venta.pagado == D("300.00")
     assert not Devolucion.objects.exists() and not Monedero.objects.filter(cliente=cliente).exists()
     assert list(apartados_filtrar(filtro=VENCIDOS)) == [venta]
+    # The client owes nothing for it: not a receivable, not "vencido" in the history's filters.
+    from ventas.historial.selectors import por_cobrar_condicion
+    from ventas.saldos.selectors import por_cobrar_reporte
+    assert not venta.vencida and not Venta.objects.filter(por_cobrar_condicion()).exists()
+    assert not por_cobrar_reporte().filas
     with pytest.raises(ApartadoError, match="ya regresó al inventario"):
         apartado_entregar(usuario=cajero, venta_id=venta.pk)
 

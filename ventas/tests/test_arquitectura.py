@@ -12,7 +12,7 @@ import pathlib
 RAIZ = pathlib.Path(__file__).resolve().parents[2]
 VENTAS = RAIZ / "ventas"
 PARTES = ("caja", "devoluciones", "turnos", "historial", "reportes", "vendedores", "monedero", "abonos",
-          "apartados")
+          "apartados", "saldos")
 ESCRITURAS = ("services", "cobro")
 LECTURAS = ("selectors", "resumen", "tablero")
 BASE = ("ventas.models", "ventas.exceptions", "ventas.calculos", "ventas.politica", "ventas.campos")

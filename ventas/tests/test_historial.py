@@ -346,12 +346,13 @@ def test_csv_contenido_codificacion_y_filtros(cliente_gerente, escenario):
     assert respuesta["Content-Disposition"].startswith('attachment; filename="historial-ventas-')
     filas = _csv(respuesta)
     assert filas[0] == ["Folio", "Fecha", "Cliente", "Cajero", "Artículos", "Subtotal", "Descuento", "IVA", "Total",
-                        "Devuelto", "Métodos de pago", "Estado", "Vendedor"]
+                        "Devuelto", "Métodos de pago", "Estado", "Vendedor", "Modalidad", "Pagado", "Saldo",
+                        "Vence", "Estado de pago"]
     v3, v2, v1 = escenario["v3"], escenario["v2"], escenario["v1"]
     assert [f[0] for f in filas[1:]] == [v3.folio_texto, v2.folio_texto, v1.folio_texto]
     assert filas[3] == [v1.folio_texto, "2026-03-02 08:15:00", "Sofía Núñez Pérez", "Carlos Ramírez", "2",
                         "91.00", "0.00", f"{v1.iva:.2f}", "91.00", "45.50", "efectivo", "Completada (devolución parcial)",
-                        "Carlos Ramírez"]
+                        "Carlos Ramírez", "De contado", "45.50", "0.00", "", "Pagado"]
     assert filas[2][1] == "2026-03-02 23:50:00"  # local time
     assert filas[1][10] == "efectivo, tarjeta" and filas[1][3] == "Lucía Hernández"
     solo_cancelada = _csv(cliente_gerente.get(CSV, {"estado": "cancelada"}))

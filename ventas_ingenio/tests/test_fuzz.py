@@ -43,6 +43,7 @@ PAGINAS = [
     "/cursos/", "/cursos/reportes/escolar/", "/ventas/monedero/{cliente}/ajustar/",
     "/admin/cursos/edicion/{edicion}/plan/",
     "/ventas/abonos/", "/ventas/{venta_con_saldo}/abonar/",
+    "/ventas/clientes/{cliente}/estado-de-cuenta/", "/ventas/reportes/por-cobrar/",
 ]
 # Never posted by the fuzzer: signing out ends the role's session for the rest of the run.
 EXCLUIDAS = {"/salir/", "/admin/logout/"}

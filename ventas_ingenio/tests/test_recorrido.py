@@ -111,6 +111,10 @@ ESPERADO = {
     "ventas:abonos": VENDER,
     "ventas:abonar": VENDER,
     "ventas:abono_ticket": TODOS,
+    # Issue 15: a client's statement for whoever sees sales; receivables like the other reports.
+    "ventas:estado_cuenta": TODOS,
+    "ventas:por_cobrar": REPORTES,
+    "ventas:por_cobrar_exportar": REPORTES,
     "cursos:ediciones": TODOS,
     "cursos:edicion": TODOS,
     "cursos:inscripcion_reintentar": (302, 405, 405, 403),

@@ -36,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--ventas", type=int, default=0,
                             help="Cargar N ventas de los últimos 12 meses con COPY (ver demo/ventas.py).")
         parser.add_argument("--semilla", type=int, default=2026)
+        parser.add_argument("--a-plazos", type=float, default=0.0, dest="a_plazos",
+                            help="Con --ventas: proporción (0 a 1) de ventas apartadas o en parcialidades, con sus "
+                                 "abonos (benchmark de saldos; por omisión 0).")
         parser.add_argument("--cursos", action="store_true",
                             help="Cargar los cursos de demostración (ediciones, familias e inscripciones) si no hay cursos.")
         parser.add_argument("--apartados", action="store_true",
@@ -52,8 +55,12 @@ class Command(BaseCommand):
         with override_settings(INTEGRACIONES_PRESUPUESTO_INMEDIATO=0):
             self._handle(**options)
 
-    def _handle(self, *, productos, ventas, semilla, si_vacio=False, cursos=False, apartados=False, **options):
+    def _handle(self, *, productos, ventas, semilla, si_vacio=False, cursos=False, apartados=False, a_plazos=0.0,
+                **options):
         azar = random.Random(semilla)  # noqa: S311 - reproducible demo data, not secrets
+        if not 0 <= a_plazos <= 1:
+            raise CommandError("--a-plazos va de 0 a 1 (por ejemplo 0.05: una venta de cada veinte).")
+        self.a_plazos = a_plazos
         self._cargar(productos=productos, ventas=ventas, semilla=semilla, si_vacio=si_vacio, azar=azar)
         if si_vacio or cursos:
             # After the catalog and the sales: the courses' families buy a uniform too.
@@ -105,7 +112,8 @@ class Command(BaseCommand):
             Producto.objects.using(DB_NEGOCIO).filter(codigo__in=demo).exists()
         ):
             self._demo(categorias, azar)  # sales need a real catalog to sell from
-        ventas_cargar(cantidad=cantidad, semilla=semilla, escribir=self.stdout.write)
+        ventas_cargar(cantidad=cantidad, semilla=semilla, escribir=self.stdout.write,
+                      a_plazos=getattr(self, "a_plazos", 0.0))
         self._monederos(azar)
 
     def _monederos(self, azar):
