@@ -17,43 +17,17 @@ cash checkout) with several cashiers at once: checkout and add p50/p99, sales pe
 """
 
 import argparse
-import contextlib
 import http.client
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
-from pathlib import Path
 
-import requests
 from caja import RE_CAMPO, _existencias_preparar, _huella, _turnos_abrir
-from comun import PY, RAIZ, entrar, percentil, preparar, ronda_en_paralelo, usuario_crear
-
-
-@contextlib.contextmanager
-def gunicorn_produccion(entorno, puerto, workers, threads):
-    """gunicorn with the project's configuration file on 127.0.0.1 (access log off)."""
-    proceso = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "-c", "ventas_ingenio/gunicorn.conf.py", "-b", f"127.0.0.1:{puerto}",
-         "-w", str(workers), "--threads", str(threads), "--access-logfile", "/dev/null", "--log-level", "warning"],
-        cwd=RAIZ, env=entorno,
-    )
-    base = f"http://127.0.0.1:{puerto}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/salud/", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        yield base
-    finally:
-        proceso.terminate()
-        proceso.wait(timeout=30)
+from comun import entrar, gunicorn, percentil, preparar, ronda_en_paralelo, usuario_crear
 
 
 class Caja:
@@ -127,7 +101,7 @@ def main():
     clave = usuario_crear(entorno, usuarios, "Cajero")
     _turnos_abrir(entorno, usuarios)
 
-    with gunicorn_produccion(entorno, args.puerto, args.workers, args.threads) as base:
+    with gunicorn(entorno, args.workers, args.puerto, threads=args.threads) as base:
         cajas = [Caja(base, args.puerto, u, clave) for u in usuarios]
         for caja in cajas:
             caja.vaciar()

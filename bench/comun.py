@@ -101,12 +101,19 @@ def usuario_crear(entorno, nombres, rol):
 
 
 @contextlib.contextmanager
-def gunicorn(entorno, workers, puerto, opciones=()):
+def gunicorn(entorno, workers, puerto, opciones=(), *, threads=None):
     """Run gunicorn on 127.0.0.1 and yield its base URL; stopped on exit. ``opciones``: extra
-    command-line options (e.g. a longer ``--timeout`` for a big download)."""
+    command-line options (e.g. a longer ``--timeout`` for a big download). ``threads``: serve
+    with the project's ``ventas_ingenio/gunicorn.conf.py`` (gthread workers with that many
+    threads, keep-alive: what ``make run`` uses; access log off) instead of sync workers."""
+    if threads is None:
+        configuracion = ["ventas_ingenio.wsgi"]
+    else:
+        configuracion = ["-c", "ventas_ingenio/gunicorn.conf.py", "--threads", str(threads),
+                         "--access-logfile", "/dev/null"]
     proceso = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{puerto}",
-         "--log-level", "warning", *opciones, "ventas_ingenio.wsgi"],
+         "--log-level", "warning", *opciones, *configuracion],
         cwd=RAIZ, env=entorno,
     )
     base = f"http://127.0.0.1:{puerto}"
