@@ -86,10 +86,15 @@ def _filas(ventas: list[Venta]) -> list[_Fila]:
     filas = []
     hoy = timezone.localdate()
     for v in ventas:
-        pago = historial.estado_pago_hoy(estado_pago=v.estado_pago, saldo=v.saldo, vence=v.vence, hoy=hoy)
-        pago_texto = EstadoPago(pago).label
-        if v.saldo > 0:
-            pago_texto += f" · debe ${v.saldo:,.2f}"
+        if v.liberado is not None:
+            pago, pago_texto = "liberado", historial.liberado_texto(estado=v.estado, pagado=v.pagado)
+            if pago_texto == historial.LIBERADO_TEXTO:
+                pago_texto += f" ${v.pagado:,.2f}"
+        else:
+            pago = historial.estado_pago_hoy(estado_pago=v.estado_pago, saldo=v.saldo, vence=v.vence, hoy=hoy)
+            pago_texto = EstadoPago(pago).label
+            if v.saldo > 0:
+                pago_texto += f" · debe ${v.saldo:,.2f}"
         estado = estados.get(v.estado, v.estado)
         if v.estado == EstadoVenta.COMPLETADA and v.total_devuelto:
             estado += " · devolución parcial"

@@ -366,3 +366,21 @@ def test_estado_de_cuenta_solo_hasta_empieza_en_enero_de_ese_anio(cliente_gerent
     estado = respuesta.context["estado"]
     assert (estado.desde, estado.hasta) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
     assert estado.movimientos == [] and estado.saldo_final == D("0") and estado.adeudo == D("1900.00")
+
+
+def test_apartado_liberado_por_reembolsar_no_dice_que_debe(cliente_gerente, cuenta, settings):
+    """An expired apartado whose goods went back and whose money waits to be refunded
+    (APARTADO_POLITICA_DINERO=reembolso): the client owes nothing, the school owes her the $100.
+    Its history row and CSV say so, never "Vencido · debe $400.00"."""
+    from ventas.apartados.services import apartados_vencer
+
+    settings.APARTADO_POLITICA_DINERO = "reembolso"
+    aparte = vencer(cuenta["apartado"], -2)
+    apartados_vencer(solo=[aparte.pk])
+    aparte.refresh_from_db()
+    assert aparte.liberado is not None
+    filas = {f.folio: f for f in cliente_gerente.get(HISTORIAL).context["filas"]}
+    assert filas[aparte.folio_texto].pago == "Liberado · por reembolsar $100.00"
+    assert "debe" not in filas[aparte.folio_texto].pago
+    csv_filas = {f[0]: f for f in _csv(cliente_gerente.get(HISTORIAL_CSV))}
+    assert csv_filas[aparte.folio_texto][-1] == "Liberado · por reembolsar"
