@@ -384,3 +384,23 @@ def test_apartado_liberado_por_reembolsar_no_dice_que_debe(cliente_gerente, cuen
     assert "debe" not in filas[aparte.folio_texto].pago
     csv_filas = {f[0]: f for f in _csv(cliente_gerente.get(HISTORIAL_CSV))}
     assert csv_filas[aparte.folio_texto][-1] == "Liberado · por reembolsar"
+
+
+def test_pagina_de_la_venta_dice_pagado_y_saldo_una_sola_vez(cliente_gerente, cuenta):
+    """Paid, balance and the next date live in one block ("Pago y saldo"); the schedule and the
+    abonos list below it do not repeat them, nor does the apartado's card on the sale's page."""
+    plazos = vencer(cuenta["plazos"], -1)
+    html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[plazos.pk])).content.decode()
+    assert html.count("<dt>Pagado</dt>") == 1 and html.count("<dt>Saldo</dt>") == 1
+    assert 'id="parcialidades-resumen"' not in html and 'id="venta-saldo"' not in html
+    bloque = html[html.index('id="saldo-venta"'):]
+    bloque = bloque[:bloque.index("</dl>")]
+    assert "$1,500.00" in bloque and f"vencido desde el {plazos.vence:%d/%m/%Y}" in bloque
+    assert 'id="parcialidades"' in html and 'id="abonos"' in html
+    aparte = cuenta["apartado"]
+    html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[aparte.pk])).content.decode()
+    assert html.count("<dt>Pagado</dt>") == 1 and html.count("<dt>Saldo</dt>") == 1
+    assert 'id="apartado-estado"' in html and 'id="venta-saldo"' not in html
+    # The apartado's own page keeps its figures.
+    html = cliente_gerente.get(reverse("ventas:apartado", args=[aparte.pk])).content.decode()
+    assert "<dt>Saldo</dt>" in html
