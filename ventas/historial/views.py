@@ -217,10 +217,20 @@ def venta_detalle(request, venta_id: int):
         "apartado": {"estado": apartados_selectors.apartado_estado(venta),
                      "acciones": apartados_selectors.apartado_acciones(venta, request.user)}
         if venta.modalidad == ModalidadVenta.APARTADO else None,
-        "estado_pago": venta.estado_pago_hoy,
-        "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
+        **_contexto_pago(venta),
         **_contexto_vendedor(request, venta),
     })
+
+
+def _contexto_pago(venta: Venta) -> dict:
+    """The "Pago y saldo" block's state. A liberated apartado (its goods back on the shelf) owes
+    nothing: it says what is still to be refunded, as its history row does."""
+    if venta.liberado is not None:
+        texto = historial.liberado_texto(estado=venta.estado, pagado=venta.pagado)
+        return {"estado_pago": "liberado", "estado_pago_texto": texto,
+                "por_reembolsar": venta.pagado if texto == historial.LIBERADO_TEXTO else None}
+    return {"estado_pago": venta.estado_pago_hoy, "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
+            "por_reembolsar": None}
 
 
 def _contexto_vendedor(request, venta: Venta) -> dict:

@@ -404,3 +404,18 @@ def test_pagina_de_la_venta_dice_pagado_y_saldo_una_sola_vez(cliente_gerente, cu
     # The apartado's own page keeps its figures.
     html = cliente_gerente.get(reverse("ventas:apartado", args=[aparte.pk])).content.decode()
     assert "<dt>Saldo</dt>" in html
+
+
+def test_pagina_de_apartado_liberado_no_dice_que_debe(cliente_gerente, cuenta, settings):
+    """The sale's page of an expired apartado waiting for its refund says what the history says:
+    nothing owed, the $100 paid to refund."""
+    from ventas.apartados.services import apartados_vencer
+
+    settings.APARTADO_POLITICA_DINERO = "reembolso"
+    aparte = vencer(cuenta["apartado"], -2)
+    apartados_vencer(solo=[aparte.pk])
+    html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[aparte.pk])).content.decode()
+    bloque = html[html.index('id="saldo-venta"'):]
+    bloque = bloque[:bloque.index("</dl>")]
+    assert 'id="estado-pago">Liberado · por reembolsar' in bloque
+    assert 'id="saldo">$0.00' in bloque and "Por reembolsar" in bloque and "$100.00" in bloque
