@@ -288,6 +288,10 @@ def test_vencimiento_sin_turno_en_el_resumen_del_dia_y_el_ticket(cliente_gerente
     apartados_vencer()
     resumen = cliente_gerente.get(reverse("ventas:resumen"))
     assert resumen.status_code == 200 and "Vencimiento automático (sin turno)" in resumen.content.decode()
+    # The $100.00 "Devuelto" is the goods' amount; the $20.00 paid went to store credit: no
+    # drawer paid anything, and the page must not say it did.
+    assert "salió de la caja" not in resumen.content.decode()
+    assert "no es dinero que haya salido de la caja" in resumen.content.decode()
     devolucion = Devolucion.objects.get(venta=venta)
     ticket = cliente_gerente.get(reverse("ventas:devolucion_ticket", args=[devolucion.pk]))
     assert ticket.status_code == 200 and "Saldo a favor" in ticket.content.decode()
