@@ -396,7 +396,8 @@
     var n = parseFloat(String(valor || "0").replace(/[$,\s]/g, ""));
     return isNaN(n) ? 0 : Math.round(n * 100);
   }
-  function pesos(c) { return "$" + (c / 100).toFixed(2); }
+  // As the server prints money (intcomma): "$4,000.00", so a figure does not change shape when JS redraws it.
+  function pesos(c) { return "$" + (c / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   // Card, transfer and store credit (its field exists only for a client with a balance): no change.
   function otrosPagos(form) {
     var saldo = form.elements.monedero_monto;

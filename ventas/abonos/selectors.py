@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -51,9 +52,12 @@ def abono_impedimento(*, venta: Venta) -> AbonoNoValido | None:
     if venta.saldo <= 0:
         return AbonoNoValido(f"La venta {venta.folio_texto} ya está pagada: no tiene saldo por abonar.")
     if venta.modalidad == ModalidadVenta.APARTADO and venta.vence is not None and venta.vence < timezone.localdate():
+        # Nothing renews an apartado: say what the expiry does (APARTADO_POLITICA_DINERO).
+        dinero = ("queda como saldo a favor del cliente" if settings.APARTADO_POLITICA_DINERO == "monedero"
+                  else "se le reembolsa")
         return AbonoNoValido(
-            f"El apartado venció el {venta.vence:%d/%m/%Y}: ya no recibe abonos. "
-            "Pide a un gerente que lo renueve o lo cancele."
+            f"El apartado venció el {venta.vence:%d/%m/%Y}: ya no recibe abonos. Al vencer, la mercancía "
+            f"regresa al inventario y lo pagado {dinero}; para volver a apartarla, haz un apartado nuevo."
         )
     return None
 

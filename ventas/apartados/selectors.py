@@ -47,20 +47,19 @@ def _condicion(filtro: str, hoy: datetime.date) -> Q:
 
 def apartados_filtrar(*, filtro: str = ABIERTOS, texto: str = "", hoy: datetime.date | None = None) -> QuerySet[Venta]:
     """Apartados in ``filtro`` (one of ``FILTROS``), the soonest due first; ``texto`` narrows by
-    the client's name or the folio number."""
+    the client's name or the folio number. A folio names one apartado: it is found in any state
+    (the cashier types it from the client's ticket and does not know whether it is paid)."""
     hoy = _hoy(hoy)
-    consulta = (
-        Venta.objects.using(DB_NEGOCIO).select_related("cliente")
-        .filter(modalidad=ModalidadVenta.APARTADO).filter(_condicion(filtro, hoy))
-    )
+    consulta = Venta.objects.using(DB_NEGOCIO).select_related("cliente").filter(modalidad=ModalidadVenta.APARTADO)
     texto = (texto or "").strip()
-    if texto:
-        numero = texto.upper().removeprefix("V-").lstrip("0")
-        por_folio = Q(folio=int(numero)) if numero.isascii() and numero.isdecimal() and len(numero) < 12 else Q()
-        palabras = Q()
+    numero = texto.upper().removeprefix("V-").lstrip("0")
+    por_folio = numero.isascii() and numero.isdecimal() and len(numero) < 12
+    if por_folio:
+        consulta = consulta.filter(folio=int(numero))
+    else:
+        consulta = consulta.filter(_condicion(filtro, hoy))
         for palabra in texto.split()[:4]:
-            palabras &= Q(cliente__nombre__icontains=palabra) | Q(cliente__apellidos__icontains=palabra)
-        consulta = consulta.filter(por_folio | palabras) if por_folio else consulta.filter(palabras)
+            consulta = consulta.filter(Q(cliente__nombre__icontains=palabra) | Q(cliente__apellidos__icontains=palabra))
     orden = ["-entregado", "-id"] if filtro == ENTREGADOS else ["vence", "id"]
     return consulta.order_by(*orden)
 

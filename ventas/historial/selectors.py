@@ -253,14 +253,14 @@ def historial_filas_csv(ventas: QuerySet[Venta], *, chunk_size: int = 2000):
         ventas.annotate(metodos=_metodos())
         .values_list("folio", "fecha", "cliente__nombre", "cliente__apellidos", "nombre_cajero", "articulos",
                      "subtotal", "descuento", "iva", "total", "total_devuelto", "metodos", "estado", "nombre_vendedor",
-                     "modalidad", "pagado", "saldo", "vence", "estado_pago")
+                     "modalidad", "pagado", "saldo", "vence", "estado_pago", "liberado")
         .iterator(chunk_size=chunk_size)
     )
     etiquetas = dict(EstadoVenta.choices)
     modalidades = dict(ModalidadVenta.choices)
     hoy = timezone.localdate()
     for (folio, fecha, nombre, apellidos, cajero, articulos, subtotal, descuento, iva, total, devuelto, metodos, estado,
-         vendedor, modalidad, pagado, saldo, vence, estado_pago) in filas:
+         vendedor, modalidad, pagado, saldo, vence, estado_pago, liberado) in filas:
         estado_texto = etiquetas.get(estado, estado)
         if estado == EstadoVenta.COMPLETADA and devuelto:
             estado_texto += " (devolución parcial)"
@@ -270,8 +270,21 @@ def historial_filas_csv(ventas: QuerySet[Venta], *, chunk_size: int = 2000):
             # A sale from before salespeople were recorded was sold by its cashier.
             vendedor or cajero,
             modalidades.get(modalidad, modalidad), pagado, saldo, vence.isoformat() if vence else "",
-            estado_pago_texto(estado_pago=estado_pago, saldo=saldo, vence=vence, hoy=hoy),
+            liberado_texto(estado=estado, pagado=pagado) if liberado else estado_pago_texto(estado_pago=estado_pago, saldo=saldo, vence=vence, hoy=hoy),
         )
+
+
+# An expired apartado whose goods went back (``Venta.liberado``): the client owes nothing; what
+# it paid waits to be refunded until someone cancels it. Never "Vencido · debe".
+LIBERADO_TEXTO = "Liberado · por reembolsar"
+LIBERADO_REEMBOLSADO_TEXTO = "Liberado · reembolsado"
+
+
+def liberado_texto(*, estado: str, pagado: Decimal) -> str:
+    """The payment cell of a liberated apartado: what the school still owes the client, if anything."""
+    if estado == EstadoVenta.COMPLETADA and pagado > 0:
+        return LIBERADO_TEXTO
+    return LIBERADO_REEMBOLSADO_TEXTO
 
 
 def estado_pago_hoy(*, estado_pago: str, saldo: Decimal, vence: date | None, hoy: date) -> str:

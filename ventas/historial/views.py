@@ -86,10 +86,15 @@ def _filas(ventas: list[Venta]) -> list[_Fila]:
     filas = []
     hoy = timezone.localdate()
     for v in ventas:
-        pago = historial.estado_pago_hoy(estado_pago=v.estado_pago, saldo=v.saldo, vence=v.vence, hoy=hoy)
-        pago_texto = EstadoPago(pago).label
-        if v.saldo > 0:
-            pago_texto += f" · debe ${v.saldo:,.2f}"
+        if v.liberado is not None:
+            pago, pago_texto = "liberado", historial.liberado_texto(estado=v.estado, pagado=v.pagado)
+            if pago_texto == historial.LIBERADO_TEXTO:
+                pago_texto += f" ${v.pagado:,.2f}"
+        else:
+            pago = historial.estado_pago_hoy(estado_pago=v.estado_pago, saldo=v.saldo, vence=v.vence, hoy=hoy)
+            pago_texto = EstadoPago(pago).label
+            if v.saldo > 0:
+                pago_texto += f" · debe ${v.saldo:,.2f}"
         estado = estados.get(v.estado, v.estado)
         if v.estado == EstadoVenta.COMPLETADA and v.total_devuelto:
             estado += " · devolución parcial"
@@ -212,10 +217,20 @@ def venta_detalle(request, venta_id: int):
         "apartado": {"estado": apartados_selectors.apartado_estado(venta),
                      "acciones": apartados_selectors.apartado_acciones(venta, request.user)}
         if venta.modalidad == ModalidadVenta.APARTADO else None,
-        "estado_pago": venta.estado_pago_hoy,
-        "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
+        **_contexto_pago(venta),
         **_contexto_vendedor(request, venta),
     })
+
+
+def _contexto_pago(venta: Venta) -> dict:
+    """The "Pago y saldo" block's state. A liberated apartado (its goods back on the shelf) owes
+    nothing: it says what is still to be refunded, as its history row does."""
+    if venta.liberado is not None:
+        texto = historial.liberado_texto(estado=venta.estado, pagado=venta.pagado)
+        return {"estado_pago": "liberado", "estado_pago_texto": texto,
+                "por_reembolsar": venta.pagado if texto == historial.LIBERADO_TEXTO else None}
+    return {"estado_pago": venta.estado_pago_hoy, "estado_pago_texto": EstadoPago(venta.estado_pago_hoy).label,
+            "por_reembolsar": None}
 
 
 def _contexto_vendedor(request, venta: Venta) -> dict:

@@ -192,6 +192,8 @@ def test_apartado_vencido_por_http(cliente_cajero, venta):
     Venta.objects.filter(pk=venta.pk).update(vence=ayer)
     respuesta = cliente_cajero.post(reverse("ventas:abonar", args=[venta.pk]), _datos())
     assert respuesta.status_code == 422 and f"El apartado venció el {ayer:%d/%m/%Y}" in _texto(respuesta)
+    # It tells the cashier what really happens next: nothing renews an apartado.
+    assert "renueve" not in _texto(respuesta) and "la mercancía regresa al inventario" in _texto(respuesta)
     _sin_abonos(venta)
 
 

@@ -288,6 +288,10 @@ def test_vencimiento_sin_turno_en_el_resumen_del_dia_y_el_ticket(cliente_gerente
     apartados_vencer()
     resumen = cliente_gerente.get(reverse("ventas:resumen"))
     assert resumen.status_code == 200 and "Vencimiento automático (sin turno)" in resumen.content.decode()
+    # The $100.00 "Devuelto" is the goods' amount; the $20.00 paid went to store credit: no
+    # drawer paid anything, and the page must not say it did.
+    assert "salió de la caja" not in resumen.content.decode()
+    assert "no es dinero que haya salido de la caja" in resumen.content.decode()
     devolucion = Devolucion.objects.get(venta=venta)
     ticket = cliente_gerente.get(reverse("ventas:devolucion_ticket", args=[devolucion.pk]))
     assert ticket.status_code == 200 and "Saldo a favor" in ticket.content.decode()
@@ -311,3 +315,19 @@ def test_lista_de_apartados_no_crece_en_consultas(cliente_cajero, cajero, turno_
         respuesta = cliente_cajero.get(reverse("ventas:apartados"))
     assert respuesta.status_code == 200 and respuesta.content.decode().count('data-etiqueta="Saldo"') == 12
     assert len(negocio) <= 2
+
+
+def test_buscar_por_folio_encuentra_el_apartado_en_cualquier_estado(cliente_cajero, cajero, turno_para):
+    """A cashier types the folio from the client's ticket: the apartado shows up whatever its state
+    (paid and waiting to be handed over is not "abierto", and the list opens on "Abiertos")."""
+    turno_para(cajero)
+    pagado = _apartar(cajero, ClienteFactory(nombre="Pedro", apellidos="Luna"), producto_con_existencia(5))
+    Venta.objects.filter(pk=pagado.pk).update(pagado=F("total"))
+    url = reverse("ventas:apartados")
+    for texto in (pagado.folio_texto, str(pagado.folio), pagado.folio_texto.lower()):
+        html = cliente_cajero.get(url, {"q": texto}).content.decode()
+        assert set(re.findall(r">(V-\d{6})<", html)) == {pagado.folio_texto}, texto
+        assert "Pagado · por entregar" in html
+    # A name still searches within the chosen filter.
+    html = cliente_cajero.get(url, {"q": "Pedro"}).content.decode()
+    assert pagado.folio_texto not in html

@@ -366,3 +366,56 @@ def test_estado_de_cuenta_solo_hasta_empieza_en_enero_de_ese_anio(cliente_gerent
     estado = respuesta.context["estado"]
     assert (estado.desde, estado.hasta) == (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
     assert estado.movimientos == [] and estado.saldo_final == D("0") and estado.adeudo == D("1900.00")
+
+
+def test_apartado_liberado_por_reembolsar_no_dice_que_debe(cliente_gerente, cuenta, settings):
+    """An expired apartado whose goods went back and whose money waits to be refunded
+    (APARTADO_POLITICA_DINERO=reembolso): the client owes nothing, the school owes her the $100.
+    Its history row and CSV say so, never "Vencido · debe $400.00"."""
+    from ventas.apartados.services import apartados_vencer
+
+    settings.APARTADO_POLITICA_DINERO = "reembolso"
+    aparte = vencer(cuenta["apartado"], -2)
+    apartados_vencer(solo=[aparte.pk])
+    aparte.refresh_from_db()
+    assert aparte.liberado is not None
+    filas = {f.folio: f for f in cliente_gerente.get(HISTORIAL).context["filas"]}
+    assert filas[aparte.folio_texto].pago == "Liberado · por reembolsar $100.00"
+    assert "debe" not in filas[aparte.folio_texto].pago
+    csv_filas = {f[0]: f for f in _csv(cliente_gerente.get(HISTORIAL_CSV))}
+    assert csv_filas[aparte.folio_texto][-1] == "Liberado · por reembolsar"
+
+
+def test_pagina_de_la_venta_dice_pagado_y_saldo_una_sola_vez(cliente_gerente, cuenta):
+    """Paid, balance and the next date live in one block ("Pago y saldo"); the schedule and the
+    abonos list below it do not repeat them, nor does the apartado's card on the sale's page."""
+    plazos = vencer(cuenta["plazos"], -1)
+    html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[plazos.pk])).content.decode()
+    assert html.count("<dt>Pagado</dt>") == 1 and html.count("<dt>Saldo</dt>") == 1
+    assert 'id="parcialidades-resumen"' not in html and 'id="venta-saldo"' not in html
+    bloque = html[html.index('id="saldo-venta"'):]
+    bloque = bloque[:bloque.index("</dl>")]
+    assert "$1,500.00" in bloque and f"vencido desde el {plazos.vence:%d/%m/%Y}" in bloque
+    assert 'id="parcialidades"' in html and 'id="abonos"' in html and "{#" not in html
+    aparte = cuenta["apartado"]
+    html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[aparte.pk])).content.decode()
+    assert html.count("<dt>Pagado</dt>") == 1 and html.count("<dt>Saldo</dt>") == 1
+    assert 'id="apartado-estado"' in html and 'id="venta-saldo"' not in html and "{#" not in html
+    # The apartado's own page keeps its figures.
+    html = cliente_gerente.get(reverse("ventas:apartado", args=[aparte.pk])).content.decode()
+    assert "<dt>Saldo</dt>" in html
+
+
+def test_pagina_de_apartado_liberado_no_dice_que_debe(cliente_gerente, cuenta, settings):
+    """The sale's page of an expired apartado waiting for its refund says what the history says:
+    nothing owed, the $100 paid to refund."""
+    from ventas.apartados.services import apartados_vencer
+
+    settings.APARTADO_POLITICA_DINERO = "reembolso"
+    aparte = vencer(cuenta["apartado"], -2)
+    apartados_vencer(solo=[aparte.pk])
+    html = cliente_gerente.get(reverse("ventas:venta_detalle", args=[aparte.pk])).content.decode()
+    bloque = html[html.index('id="saldo-venta"'):]
+    bloque = bloque[:bloque.index("</dl>")]
+    assert 'id="estado-pago">Liberado · por reembolsar' in bloque
+    assert 'id="saldo">$0.00' in bloque and "Por reembolsar" in bloque and "$100.00" in bloque
