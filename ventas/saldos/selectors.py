@@ -15,12 +15,25 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from ventas.calculos import CERO
 from ventas.historial.selectors import clientes_que_coinciden, por_cobrar_condicion
-from ventas.models import Abono, Devolucion, ModalidadVenta, Pago, Reembolso, Venta
+from ventas.models import Abono, Devolucion, ModalidadVenta, Pago, Reembolso, Venta, VentaParcialidad
 from ventas.monedero.selectors import monedero_saldo
 from ventas.politica import dia_local_limites
 from ventas_ingenio.router import DB_NEGOCIO, db_lectura
@@ -64,6 +77,25 @@ class EstadoCuenta:
 
 def _deuda():
     return F("total") - F("total_devuelto") - F("pagado")
+
+
+def _deuda_vencida(hoy: date):
+    """The part of a sale's debt already past due today. An apartado owes all of it once its
+    due date has passed. An installment sale owes the installments due before today that its
+    payments have not covered (payments cover installments in order), never more than its
+    balance (returns cancel installments from the end): a $4,000 sale in four payments with one
+    $1,000 installment late has $1,000 overdue, not its whole $3,000 balance."""
+    vencidas = Subquery(
+        VentaParcialidad.objects.filter(venta=OuterRef("pk"), vence__lt=hoy).order_by()
+        .values("venta").annotate(suma=Sum("monto")).values("suma")
+    )
+    return Case(
+        When(modalidad=ModalidadVenta.PARCIALIDADES,
+             then=Greatest(Least(_deuda(), Coalesce(vencidas, Value(CERO)) - F("pagado")), Value(CERO))),
+        When(vence__lt=hoy, then=_deuda()),
+        default=Value(CERO),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
 
 
 def _saldo_antes(*, cliente_id: int, inicio: datetime) -> Decimal:
@@ -160,7 +192,7 @@ def adeudo_de_cliente(*, cliente_id: int) -> dict:
     query over the client's pay-later sales."""
     hoy = timezone.localdate()
     cifras = Venta.objects.using(DB_NEGOCIO).filter(por_cobrar_condicion(), cliente_id=cliente_id).aggregate(
-        adeudo=Sum(_deuda(), default=CERO), vencido=Sum(_deuda(), filter=Q(vence__lt=hoy), default=CERO),
+        adeudo=Sum(_deuda(), default=CERO), vencido=Sum(_deuda_vencida(hoy), default=CERO),
         ventas=Count("id"),
     )
     return cifras
@@ -179,10 +211,11 @@ def _ahora_cuentas(*, cliente_id: int) -> dict:
     por_cobrar = list(
         Venta.objects.using(DB_NEGOCIO).filter(por_cobrar_condicion(), cliente_id=cliente_id)
         .only("id", "folio", "fecha", "total", "total_devuelto", "pagado", "saldo", "modalidad", "vence", "estado")
+        .annotate(deuda_vencida=_deuda_vencida(hoy))
         .order_by("vence", "fecha", "id")
     )
     adeudo = sum((v.saldo for v in por_cobrar), CERO)
-    vencido = sum((v.saldo for v in por_cobrar if v.vence is not None and v.vence < hoy), CERO)
+    vencido = sum((v.deuda_vencida for v in por_cobrar), CERO)
     return {"adeudo": adeudo, "vencido": vencido, "ventas_por_cobrar": por_cobrar,
             "monedero": monedero_saldo(cliente_id=cliente_id)}
 
@@ -258,15 +291,20 @@ def por_cobrar_reporte(*, cliente: str = "", modalidad: str = "", hoy: date | No
     # client's name: one query, no Django converters on the way back (bench/README.md).
     tramo = Case(*(When(_en_antiguedad(hoy, d, h), then=Value(i)) for i, (_, _, d, h) in enumerate(ANTIGUEDADES)),
                  output_field=IntegerField())
-    interna = ventas.annotate(deuda=deuda, tramo=tramo).order_by().values("cliente_id", "vence", "deuda", "tramo")
+    interna = (ventas.annotate(deuda=deuda, tramo=tramo, vencida=_deuda_vencida(hoy)).order_by()
+               .values("cliente_id", "vence", "deuda", "tramo", "vencida"))
     bd = db_lectura()
     sql, parametros = interna.query.get_compiler(using=bd).as_sql()
-    sumas = ", ".join(f"COALESCE(SUM(s.deuda) FILTER (WHERE s.tramo = {i}), 0)" for i in range(len(ANTIGUEDADES)))
+    # "Al corriente" is what is not yet due (all of a sale not past its due date, and the later
+    # installments of one that is); each overdue bucket takes the overdue part of the sales
+    # whose oldest unpaid due date falls in it.
+    sumas = ", ".join(["COALESCE(SUM(s.deuda - s.vencida), 0)"] + [
+        f"COALESCE(SUM(s.vencida) FILTER (WHERE s.tramo = {i}), 0)" for i in range(1, len(ANTIGUEDADES))])
     with connections[bd].cursor() as cursor:
         cursor.execute(
             f"SELECT a.*, c.nombre, c.apellidos, c.email, c.telefono FROM ("  # noqa: S608 - ORM-compiled inner query, constant buckets
             f"SELECT s.id_cliente, COUNT(*), {sumas}, MIN(s.vence) FILTER (WHERE s.tramo > 0), MIN(s.vence) "
-            f"FROM ({sql}) AS s (id_cliente, vence, deuda, tramo) GROUP BY s.id_cliente) AS a "
+            f"FROM ({sql}) AS s (id_cliente, vence, deuda, tramo, vencida) GROUP BY s.id_cliente) AS a "
             "JOIN cat_cliente c ON c.id_cliente = a.id_cliente",
             parametros,
         )

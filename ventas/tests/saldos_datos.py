@@ -5,10 +5,11 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from ventas.caja.cobro import ParcialidadDatos, PlazoDatos
-from ventas.models import Abono, Venta
+from ventas.models import Abono, Venta, VentaParcialidad
 from ventas.tests.factories import producto_con_existencia, vender_a_plazos
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -39,8 +40,12 @@ def parcialidades(cajero, cliente, *, montos=("1000.00", "1000.00", "1000.00"), 
 
 
 def vencer(venta: Venta, dias: int) -> Venta:
-    """Set the sale's due date ``dias`` days from today."""
-    Venta.objects.using(DB_NEGOCIO).filter(pk=venta.pk).update(vence=hoy() + datetime.timedelta(days=dias))
+    """Set the sale's due date ``dias`` days from today. An installment sale's schedule moves
+    with it (every installment by the same days), so its due date stays its first unpaid one."""
+    nueva = hoy() + datetime.timedelta(days=dias)
+    if venta.vence is not None:
+        VentaParcialidad.objects.using(DB_NEGOCIO).filter(venta=venta).update(vence=F("vence") + (nueva - venta.vence))
+    Venta.objects.using(DB_NEGOCIO).filter(pk=venta.pk).update(vence=nueva)
     venta.refresh_from_db()
     return venta
 

@@ -419,3 +419,23 @@ def test_pagina_de_apartado_liberado_no_dice_que_debe(cliente_gerente, cuenta, s
     bloque = bloque[:bloque.index("</dl>")]
     assert 'id="estado-pago">Liberado · por reembolsar' in bloque
     assert 'id="saldo">$0.00' in bloque and "Por reembolsar" in bloque and "$100.00" in bloque
+
+
+def test_solo_las_parcialidades_atrasadas_cuentan_como_vencidas(cajero, turno_para):
+    """$4,000 in four payments of $1,000 every 30 days, the first paid: the second is 10 days
+    late, the other two not due yet. Overdue is $1,000 (1–30 days), not the whole $3,000."""
+    turno_para(cajero)
+    cliente = ClienteFactory(nombre="Elsa", apellidos="Prueba")
+    venta = parcialidades(cajero, cliente, montos=("1000.00",) * 4, vence_en=-10)
+    assert venta.saldo == D("3000.00")
+    fila = por_cobrar_reporte().filas[0]
+    assert (fila.corriente, fila.d0_30, fila.vencido, fila.total, fila.dias_atraso) == (
+        D("2000.00"), D("1000.00"), D("1000.00"), D("3000.00"), 10)
+    from ventas.saldos.selectors import adeudo_de_cliente
+    assert adeudo_de_cliente(cliente_id=cliente.pk)["vencido"] == D("1000.00")
+    estado = estado_de_cuenta(cliente_id=cliente.pk, desde=hoy().replace(month=1, day=1), hasta=hoy())
+    assert (estado.adeudo, estado.vencido) == (D("3000.00"), D("1000.00"))
+    # The late installment paid: nothing overdue, all of it "al corriente".
+    abonar(venta, "1000.00", usuario=cajero)
+    fila = por_cobrar_reporte().filas[0]
+    assert (fila.corriente, fila.vencido, fila.dias_atraso) == (D("2000.00"), D("0.00"), 0)
