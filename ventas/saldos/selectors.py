@@ -89,8 +89,10 @@ def _deuda_vencida(hoy: date):
         VentaParcialidad.objects.filter(venta=OuterRef("pk"), vence__lt=hoy).order_by()
         .values("venta").annotate(suma=Sum("monto")).values("suma")
     )
+    # Only a sale past its due date can owe anything overdue (an installment sale's ``vence`` is
+    # its first unpaid installment), so the installments are summed only for those.
     return Case(
-        When(modalidad=ModalidadVenta.PARCIALIDADES,
+        When(Q(vence__lt=hoy, modalidad=ModalidadVenta.PARCIALIDADES),
              then=Greatest(Least(_deuda(), Coalesce(vencidas, Value(CERO)) - F("pagado")), Value(CERO))),
         When(vence__lt=hoy, then=_deuda()),
         default=Value(CERO),
@@ -302,9 +304,12 @@ def por_cobrar_reporte(*, cliente: str = "", modalidad: str = "", hoy: date | No
         f"COALESCE(SUM(s.vencida) FILTER (WHERE s.tramo = {i}), 0)" for i in range(1, len(ANTIGUEDADES))])
     with connections[bd].cursor() as cursor:
         cursor.execute(
-            f"SELECT a.*, c.nombre, c.apellidos, c.email, c.telefono FROM ("  # noqa: S608 - ORM-compiled inner query, constant buckets
+            # MATERIALIZED: each sale's overdue part (a subquery for late installment sales) is
+            # computed once, not once per aggregate that reads it.
+            f"WITH s (id_cliente, vence, deuda, tramo, vencida) AS MATERIALIZED ({sql}) "  # noqa: S608 - ORM-compiled inner query, constant buckets
+            "SELECT a.*, c.nombre, c.apellidos, c.email, c.telefono FROM ("
             f"SELECT s.id_cliente, COUNT(*), {sumas}, MIN(s.vence) FILTER (WHERE s.tramo > 0), MIN(s.vence) "
-            f"FROM ({sql}) AS s (id_cliente, vence, deuda, tramo, vencida) GROUP BY s.id_cliente) AS a "
+            "FROM s GROUP BY s.id_cliente) AS a "
             "JOIN cat_cliente c ON c.id_cliente = a.id_cliente",
             parametros,
         )
