@@ -4,7 +4,6 @@ due now, a receipt, and why a sale takes no abono."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from ventas import calculos
 from ventas.exceptions import AbonoNoValido
+from ventas.historial.selectors import por_cobrar_condicion
 from ventas.models import Abono, EstadoVenta, ModalidadVenta, Venta, VentaParcialidad
 from ventas.politica import PERMISO_VENDER, PERMISO_VER_TODAS
 from ventas_ingenio.entradas import entero_leer
@@ -80,48 +80,17 @@ def venta_para_abono(*, venta_id: int) -> Venta | None:
     )
 
 
-@dataclass(frozen=True)
-class ParcialidadEstado:
-    """One installment of a sale and how much of it the payments so far cover."""
-
-    numero: int
-    concepto: str
-    monto: Decimal
-    vence: date
-    cubierto: Decimal
-
-    @property
-    def pendiente(self) -> Decimal:
-        return self.monto - self.cubierto
-
-    @property
-    def estado(self) -> str:
-        if self.pendiente <= 0:
-            return "pagada"
-        if self.vence < timezone.localdate():
-            return "vencida"
-        return "parcial" if self.cubierto > 0 else "pendiente"
-
-    @property
-    def estado_texto(self) -> str:
-        return {"pagada": "Pagada", "vencida": "Vencida", "parcial": "Pago parcial", "pendiente": "Pendiente"}[
-            self.estado
-        ]
+def parcialidades_estado(*, venta: Venta, pagado: Decimal | None = None) -> list[calculos.ParcialidadEstado]:
+    """The sale's installments with what ``pagado`` (by default, what the sale has received)
+    covers of each, after its returns (``calculos.parcialidades_aplicar``, as the sale's page
+    shows them). Reads ``venta.parcialidades`` (prefetched by ``venta_para_abono``)."""
+    return calculos.parcialidades_aplicar(
+        parcialidades=list(venta.parcialidades.all()), pagado=venta.pagado if pagado is None else pagado,
+        devuelto=venta.total_devuelto, hoy=timezone.localdate(),
+    )
 
 
-def parcialidades_estado(*, parcialidades, pagado: Decimal) -> list[ParcialidadEstado]:
-    """Each installment with what ``pagado`` covers of it (payments apply in order, as
-    ``ventas.caja.cobro.parcialidad_vigente`` reads them). No query."""
-    filas, restante = [], pagado
-    for parcialidad in parcialidades:
-        cubierto = min(max(restante, calculos.CERO), parcialidad.monto)
-        restante -= cubierto
-        filas.append(ParcialidadEstado(numero=parcialidad.numero, concepto=parcialidad.concepto,
-                                       monto=parcialidad.monto, vence=parcialidad.vence, cubierto=cubierto))
-    return filas
-
-
-def abono_sugerido(*, venta: Venta, parcialidades: list[ParcialidadEstado]) -> Decimal:
+def abono_sugerido(*, venta: Venta, parcialidades: list[calculos.ParcialidadEstado]) -> Decimal:
     """What the form offers to pay now: for installments, everything due by today, and at least
     what is left of the current installment; otherwise the whole balance. Never above the
     balance (a return may have lowered it)."""
@@ -129,12 +98,12 @@ def abono_sugerido(*, venta: Venta, parcialidades: list[ParcialidadEstado]) -> D
     if not parcialidades:
         return saldo
     hoy = timezone.localdate()
-    vencido = sum((p.pendiente for p in parcialidades if p.vence <= hoy), calculos.CERO)
-    actual = next((p.pendiente for p in parcialidades if p.pendiente > 0), calculos.CERO)
+    vencido = sum((p.debe for p in parcialidades if p.vence <= hoy), calculos.CERO)
+    actual = next((p.debe for p in parcialidades if p.debe > 0), calculos.CERO)
     return min(max(vencido, actual), saldo)
 
 
-def proximo_vencimiento(*, venta: Venta, saldo_posterior: Decimal, parcialidades=None) -> date | None:
+def proximo_vencimiento(*, venta: Venta, saldo_posterior: Decimal) -> date | None:
     """The due date left after an abono that left ``saldo_posterior``: None when paid off;
     an apartado's expiry; for installments, the first one not covered by what had been paid by
     then (the total owed minus that balance)."""
@@ -143,8 +112,7 @@ def proximo_vencimiento(*, venta: Venta, saldo_posterior: Decimal, parcialidades
     if venta.modalidad != ModalidadVenta.PARCIALIDADES:
         return venta.vence
     pagado = venta.total - venta.total_devuelto - saldo_posterior
-    filas = parcialidades_estado(parcialidades=parcialidades or [], pagado=pagado)
-    return next((p.vence for p in filas if p.pendiente > 0), None)
+    return next((p.vence for p in parcialidades_estado(venta=venta, pagado=pagado) if p.debe > 0), None)
 
 
 def abono_para_ticket(*, abono_id: int, usuario) -> Abono | None:
@@ -160,12 +128,11 @@ def abono_para_ticket(*, abono_id: int, usuario) -> Abono | None:
 
 
 def ventas_por_cobrar_de_cliente(*, cliente_id: int, limite: int = 20) -> list[Venta]:
-    """The client's sales still owing (not cancelled), oldest due first (one query)."""
+    """The client's sales still owing (``historial.selectors.por_cobrar_condicion``: the same
+    ones the statement and the receivables count), oldest due first (one query)."""
     return list(
         Venta.objects.using(DB_NEGOCIO)
-        .filter(cliente_id=cliente_id, modalidad__in=[ModalidadVenta.APARTADO, ModalidadVenta.PARCIALIDADES],
-                saldo__gt=0)
-        .exclude(estado=EstadoVenta.CANCELADA)
+        .filter(por_cobrar_condicion(), cliente_id=cliente_id)
         .only("id", "folio", "fecha", "modalidad", "total", "total_devuelto", "pagado", "vence", "estado",
               "saldo", "estado_pago")
         .order_by("vence", "fecha", "id")[:limite]

@@ -40,7 +40,7 @@ def abonos(request):
 
 
 def _contexto(venta, formulario) -> dict:
-    parcialidades = selectors.parcialidades_estado(parcialidades=venta.parcialidades.all(), pagado=venta.pagado)
+    parcialidades = selectors.parcialidades_estado(venta=venta)
     impedimento = selectors.abono_impedimento(venta=venta)
     return {
         "venta": venta,
@@ -113,9 +113,6 @@ def abono_ticket(request, abono_id: int):
     return render(request, "ventas/abono_ticket.html", {
         "abono": abono,
         "venta": venta,
-        "proximo_vence": selectors.proximo_vencimiento(
-            venta=venta, saldo_posterior=abono.saldo_posterior,
-            parcialidades=list(venta.parcialidades.order_by("numero")) if venta.modalidad == "parcialidades" else None,
-        ),
+        "proximo_vence": selectors.proximo_vencimiento(venta=venta, saldo_posterior=abono.saldo_posterior),
         "formato": formato if formato in FORMATOS_TICKET else "80",
     })
