@@ -62,7 +62,8 @@ def test_abrir_turno_uno_por_cajero(cajero):
 
 
 @pytest.mark.parametrize("fondo,mensaje", [("-1", "no puede ser negativo"), ("10.005", "2 decimales"),
-                                           ("NaN", "escribe un importe"), ("1e12", "demasiado grande")])
+                                           ("NaN", "escribe un importe"), ("1e12", "demasiado grande"),
+                                           ("1e30", "demasiado grande")])
 def test_fondo_no_valido(cajero, fondo, mensaje):
     with pytest.raises(MontoNoValido, match=mensaje):
         turno_abrir(cajero=cajero, fondo_inicial=D(fondo))

@@ -44,10 +44,12 @@ def _monto_validar(valor, etiqueta: str, *, positivo: bool = False) -> Decimal:
         raise MontoNoValido(f"{etiqueta}: no puede ser negativo.")
     if positivo and valor == 0:
         raise MontoNoValido(f"{etiqueta}: debe ser mayor que cero.")
-    if valor != calculos.a_centavos(valor):
-        raise MontoNoValido(f"{etiqueta}: usa como máximo 2 decimales (centavos).")
+    # Before rounding, as the abonos' and the store credit's checks: quantizing 10^30 to cents
+    # overflows the decimal context (InvalidOperation, a 500) instead of saying it is too big.
     if valor > MONTO_MAXIMO:
         raise MontoNoValido(f"{etiqueta}: el importe es demasiado grande.")
+    if valor != calculos.a_centavos(valor):
+        raise MontoNoValido(f"{etiqueta}: usa como máximo 2 decimales (centavos).")
     return calculos.a_centavos(valor)
 
 
