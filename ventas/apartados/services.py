@@ -75,6 +75,11 @@ def _apartado_bloquear(*, venta_id: int) -> Venta:
     return venta
 
 
+def _lineas_apartadas(venta: Venta) -> list[VentaDetalle]:
+    """The apartado's lines with units still set aside (not returned), in line order."""
+    return [d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk") if d.por_devolver > 0]
+
+
 def apartado_entregar(*, usuario, venta_id: int) -> Venta:
     """Hand over a fully paid apartado: one "entrega_apartado" movement per line (cantidad 0,
     the set-aside units down by what was not returned) and ``entregado`` = now, in one
@@ -95,13 +100,12 @@ def apartado_entregar(*, usuario, venta_id: int) -> Venta:
             if venta.saldo > 0:
                 raise ApartadoError(f"El apartado {venta.folio_texto} todavía debe ${venta.saldo:,.2f}: "
                                     "se entrega cuando esté pagado.")
-            lineas = [d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")
-                      if d.cantidad > d.cantidad_devuelta]
+            lineas = _lineas_apartadas(venta)
             if lineas:
                 existencias_mover(
                     movimientos=[
                         MovimientoDatos(producto_id=d.producto_id, tipo=TipoMovimiento.ENTREGA_APARTADO, cantidad=0,
-                                        cantidad_apartada=-(d.cantidad - d.cantidad_devuelta),
+                                        cantidad_apartada=-d.por_devolver,
                                         motivo=f"Entrega de {venta.folio_texto}", id_venta=venta.pk)
                         for d in lineas
                     ],
@@ -191,14 +195,12 @@ def _apartado_vencer(*, venta_id: int, hoy: datetime.date, politica: str) -> str
             apartado_cancelacion_escribir(venta_id=venta.pk, usuario=SISTEMA, motivo=motivo,
                                           clave=uuid.uuid5(_ESPACIO_CLAVES, str(venta.pk)))
             return DESTINO_MONEDERO
-        lineas = [d for d in VentaDetalle.objects.using(DB_NEGOCIO).filter(venta=venta).order_by("pk")
-                  if d.cantidad > d.cantidad_devuelta]
+        lineas = _lineas_apartadas(venta)
         if lineas:
             existencias_mover(
                 movimientos=[
                     MovimientoDatos(producto_id=d.producto_id, tipo=TipoMovimiento.LIBERACION_APARTADO,
-                                    cantidad=d.cantidad - d.cantidad_devuelta,
-                                    cantidad_apartada=-(d.cantidad - d.cantidad_devuelta),
+                                    cantidad=d.por_devolver, cantidad_apartada=-d.por_devolver,
                                     motivo=f"{venta.folio_texto}: {motivo}", id_venta=venta.pk)
                     for d in lineas
                 ],
