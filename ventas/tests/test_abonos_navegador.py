@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from clientes.tests.factories import ClienteFactory
 from ventas.models import Abono
@@ -28,6 +29,9 @@ def test_abono_en_efectivo_solo_con_teclado(entrar, live_server, pagina, cajero,
     turno_para(cajero)
     venta = apartado(cajero, ClienteFactory(nombre="Rocío", apellidos="Vega"), precio="1000.00", anticipo="200.00")
     entrar("/ventas/abonos/", "cajero1")
+    # The folio field takes the focus by itself (autofocus, applied by the browser after the
+    # load event): the cashier types or scans into it without clicking.
+    expect(pagina.locator("#id_folio")).to_be_focused()
     _captura(pagina, "buscar-1366")
     pagina.keyboard.type(venta.folio_texto, delay=3)
     pagina.keyboard.press("Enter")
