@@ -123,6 +123,9 @@ if _url_replica := env("REPLICA_DATABASE_URL", default=""):
 for _alias, _base in DATABASES.items():
     _base.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     _base.setdefault("CONN_HEALTH_CHECKS", True)
+    if _base.get("ENGINE") == "django.db.backends.postgresql":
+        # The same backend with a health check that skips its SELECT 1 while the socket is quiet.
+        _base["ENGINE"] = "ventas_ingenio.postgresql"
     _base.setdefault("OPTIONS", {}).setdefault("application_name", f"ventas_ingenio:{_alias}")
 
 DATABASE_ROUTERS = ["ventas_ingenio.router.RouterBasesDatos"]
