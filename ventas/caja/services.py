@@ -3,7 +3,6 @@ Gerente's authorisation of discounts above the cashier's limit. The checkout is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,7 +11,6 @@ from clientes.models import Alumno
 from inventario.models import Producto, TipoProducto
 from ventas import calculos
 from ventas.caja.selectors import (
-    carrito_huella,
     edicion_sin_lugar,
     inscripciones_impedimento,
     publico_general_id,
@@ -58,7 +56,7 @@ def _carrito_bloquear(*, cajero, carrito_id: int | None = None) -> Carrito:
     return carrito
 
 
-def _producto_vendible(producto: Producto, cantidad: int) -> None:
+def producto_vendible(producto: Producto, cantidad: int) -> None:
     if not producto.activo:
         raise ProductoNoVendible(f"{producto.nombre} está dado de baja: no se puede vender.")
     if producto.existencia <= 0:
@@ -69,80 +67,20 @@ def _producto_vendible(producto: Producto, cantidad: int) -> None:
 
 def carrito_agregar(*, cajero, producto_id: int, cantidad: int = 1) -> CarritoLinea:
     """Add units of a product to the active cart (one more unit per scan)."""
-    _cantidad_validar(cantidad)
+    cantidad_validar(cantidad)
     with transaction.atomic(using=DB_NEGOCIO):
         carrito = _carrito_bloquear(cajero=cajero)
         producto = Producto.objects.using(DB_NEGOCIO).filter(pk=producto_id).first()
         if producto is None:
             raise ProductoNoVendible("Ese producto no existe.")
-        _alumno_exigir(producto)
+        alumno_exigir(producto)
         linea = CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito, producto=producto).first()
         if linea is not None:
             linea.producto = producto  # already read: the caller's message needs no other query
         return _unidades_sumar(carrito=carrito, producto=producto, linea=linea, cantidad=cantidad)
 
 
-@dataclass
-class Escaneo:
-    """What a scan left in the cart: the changed line and every line (cart order, each with its
-    product), read under the cart's lock; ``huella_antes`` is the cart's fingerprint before."""
-
-    carrito: Carrito
-    linea: CarritoLinea
-    linea_nueva: bool
-    lineas: list[CarritoLinea]
-    huella_antes: str
-
-
-# The scan's transaction commits asynchronously (``synchronous_commit`` off, for this
-# transaction only, set in the same statement): its COMMIT does not wait for the WAL to reach
-# the disk. A cart is work in progress, not money: if the PostgreSQL server itself crashed, the
-# scans of its last fraction of a second could be lost (the database stays consistent and the
-# cashier sees the cart as stored on reload); a crash of the application loses nothing. The
-# checkout, returns, abonos and the stock ledger keep synchronous commits. See docs/decisiones.md.
-_CARRITO_TOCAR = (
-    "WITH asincrona AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"  # noqa: S608 - only the table name, from the model
-    f" UPDATE {Carrito._meta.db_table} SET actualizado = statement_timestamp() FROM asincrona"
-    f" WHERE id_cajero = %s AND estado = %s RETURNING {Carrito._meta.db_table}.*"
-)
-
-# What the cart screen shows of a line's product (the rest stays in the database).
-CAMPOS_PRODUCTO_LINEA = ("codigo", "nombre", "precio", "tasa_iva", "existencia", "activo")
-
-
-def carrito_escanear(*, cajero, producto: Producto, cantidad: int = 1) -> Escaneo:
-    """``carrito_agregar`` for a product the caller has just read (the scanned code), answering
-    with the whole cart as the scan left it, so the screen updates without reading it again.
-
-    The cart's lines are read after the cart is locked (a statement of their own, so they include
-    whatever a scan from another tab committed while this one waited for the lock)."""
-    _cantidad_validar(cantidad)
-    _alumno_exigir(producto)
-    with transaction.atomic(using=DB_NEGOCIO):
-        # Lock and touch in one statement: an UPDATE locks the row as FOR UPDATE would.
-        carrito = next(iter(Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_TOCAR, [cajero.pk, Carrito.Estado.ACTIVO])), None)
-        if carrito is None:
-            carrito, lineas = Carrito.objects.using(DB_NEGOCIO).create(id_cajero=cajero.pk), []
-        else:
-            lineas = list(
-                CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito=carrito).select_related("producto", "alumno")
-                .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto", "alumno_id",
-                      "alumno__nombre", "alumno__apellidos",
-                      *(f"producto__{campo}" for campo in CAMPOS_PRODUCTO_LINEA))
-                .order_by("id")
-            )
-        huella_antes = carrito_huella(cliente_id=carrito.cliente_id, lineas=lineas)
-        linea = next((x for x in lineas if x.producto_id == producto.pk), None)
-        if linea is not None:
-            producto = linea.producto  # read under the lock, with this cart's other lines
-        linea_nueva = linea is None
-        linea = _unidades_sumar(carrito=carrito, producto=producto, linea=linea, cantidad=cantidad, tocar=False)
-        if linea_nueva:
-            lineas.append(linea)
-        return Escaneo(carrito=carrito, linea=linea, linea_nueva=linea_nueva, lineas=lineas, huella_antes=huella_antes)
-
-
-def _alumno_exigir(producto: Producto) -> None:
+def alumno_exigir(producto: Producto) -> None:
     """An edition is sold one seat per alumno: scanned or picked alone, the till asks for the alumno,
     unless no alumno could take a seat (closed, past, withdrawn or full): that is said at once, as
     for goods without stock. Picking and checking out ask again (``inscripciones_impedimento``)."""
@@ -185,7 +123,7 @@ def carrito_inscribir(*, cajero, producto_id: int, alumno_id: int) -> CarritoLin
         return linea
 
 
-def _cantidad_validar(cantidad: int) -> None:
+def cantidad_validar(cantidad: int) -> None:
     if cantidad <= 0 or cantidad > CANTIDAD_MAXIMA:
         raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
 
@@ -197,7 +135,7 @@ def _unidades_sumar(*, carrito: Carrito, producto: Producto, linea: CarritoLinea
     nueva = (linea.cantidad if linea else 0) + cantidad
     if nueva > CANTIDAD_MAXIMA:
         raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
-    _producto_vendible(producto, nueva)
+    producto_vendible(producto, nueva)
     if linea is None:
         linea = CarritoLinea(carrito=carrito, producto=producto, cantidad=nueva, precio_visto=producto.precio)
         linea.save(using=DB_NEGOCIO, force_insert=True)
@@ -228,7 +166,7 @@ def carrito_linea_cambiar(*, cajero, linea_id: int, cantidad: int, descuento: De
         if descuento > linea.producto.precio * cantidad:
             raise DescuentoNoValido(f"El descuento de {linea.producto.nombre} no puede ser mayor que su importe.")
         if cantidad > linea.cantidad:
-            _producto_vendible(linea.producto, cantidad)
+            producto_vendible(linea.producto, cantidad)
         linea.cantidad = cantidad
         linea.descuento = descuento
         linea.precio_visto = linea.producto.precio

@@ -20,6 +20,7 @@ from clientes.selectors import alumnos_buscar, clientes_buscar
 from inventario.exceptions import InventarioError
 from ventas import calculos, politica
 from ventas.caja import cobro, plazos, selectors, services
+from ventas.caja import escaneo as escaneo_services
 from ventas.caja.forms import (
     AgregarProductoForm,
     AlumnoRapidoForm,
@@ -338,7 +339,15 @@ def agregar(request):
 
 def _agregar(request):
     texto = _datos(BuscarProductoForm(request.POST))["texto"]
-    producto = selectors.producto_por_codigo(texto=texto)
+    if es_asincrona(request):
+        # The scanner's path: the product is found and added in one statement.
+        escaneo = escaneo_services.carrito_escanear(cajero=request.user, texto=texto)
+        if escaneo is not None:
+            _agregado(request, escaneo.linea)
+            return _fragmentos_escaneo(request, escaneo)
+        producto = None
+    else:
+        producto = selectors.producto_por_codigo(texto=texto)
     if producto is None:
         if texto.isdigit() and texto.isascii():
             # Digits only: a barcode the catalog does not know (searching it by name helps nobody).
@@ -348,10 +357,6 @@ def _agregar(request):
             return _fragmentos(request, texto=texto, coincidencias=selectors.productos_para_caja(texto=texto),
                                con_coincidencias=True)
         return redirect(f"{reverse('ventas:caja')}?{urlencode({'q': texto})}")
-    if es_asincrona(request):
-        escaneo = services.carrito_escanear(cajero=request.user, producto=producto)
-        _agregado(request, escaneo.linea)
-        return _fragmentos_escaneo(request, escaneo)
     linea = services.carrito_agregar(cajero=request.user, producto_id=producto.pk)
     _agregado(request, linea)
     return _a_caja(linea.pk)

@@ -17,10 +17,10 @@ from cursos.tests.factories import alumno_crear, edicion_crear_prueba
 from integraciones.models import SincronizacionInscripcion
 from inventario.models import MovimientoInventario, Producto
 from inventario.selectors import inventario_descuadres
+from ventas.caja.escaneo import carrito_escanear
 from ventas.caja.services import (
     carrito_agregar,
     carrito_cliente_asignar,
-    carrito_escanear,
     carrito_inscribir,
     carrito_linea_cambiar,
 )
@@ -105,7 +105,7 @@ def test_una_edicion_no_se_agrega_sin_alumno(caja):
         carrito_agregar(cajero=caja, producto_id=edicion.pk)
     assert error.value.producto_id == edicion.pk and str(error.value).startswith("Elige el alumno")
     with pytest.raises(AlumnoRequerido):
-        carrito_escanear(cajero=caja, producto=producto)
+        carrito_escanear(cajero=caja, texto=producto.codigo)
     assert CarritoLinea.objects.count() == 0
 
 

@@ -1,0 +1,168 @@
+"""A barcode scan at the till: one more unit of the scanned product in the cashier's cart.
+
+The till's hottest request (a cashier scans several per second). Written as two statements in
+autocommit instead of a transaction of four ORM queries, because the ORM's compilation and the
+round trips cost more than the work (bench/README.md, "El escaneo en dos sentencias"):
+
+1. ``_ESCANEO`` finds the product by its code or barcode and, if it is sellable goods, creates
+   or touches the cashier's active cart and adds the units with ``INSERT … ON CONFLICT DO
+   UPDATE`` on the line's unique key (one line per product without alumno). The quantity and
+   stock checks are the statement's ``WHERE``: a scan that would pass the stock read in this
+   statement, or ``CANTIDAD_MAXIMA``, writes nothing, and Python says why from the row it read.
+   Writing the cart row takes its row lock, so two scans of one cart are applied one after the
+   other; the statement is its own transaction and commits without waiting for the disk
+   (``synchronous_commit`` off for it alone: a cart is work in progress, see docs/decisiones.md).
+2. The cart's lines with their products, read after the write has committed, so they include
+   whatever another tab of the same cashier committed meanwhile.
+
+The fingerprint of the cart before the scan (what the page should be showing) is the cart read
+in 2 with the scanned line as it was before: if another tab changed the cart in between, it
+differs from the page's and the page gets the whole cart, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from dataclasses import dataclass
+
+from django.db import connections
+
+from inventario.models import Producto, TipoProducto
+from ventas.caja.selectors import carrito_huella
+from ventas.caja.services import alumno_exigir, cantidad_validar, producto_vendible
+from ventas.exceptions import CantidadNoValida, LineaNoEncontrada, ProductoNoVendible
+from ventas.models import Carrito, CarritoLinea
+from ventas.politica import CANTIDAD_MAXIMA
+from ventas_ingenio import sql
+from ventas_ingenio.router import DB_NEGOCIO
+
+# What a scan reads of the product: the checks, the line, the message and the screen.
+CAMPOS_PRODUCTO = ("id", "tipo", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
+# What the cart screen shows of a line's product (the rest stays in the database).
+CAMPOS_PRODUCTO_LINEA = ("codigo", "nombre", "precio", "tasa_iva", "existencia", "activo")
+
+
+@dataclass
+class Escaneo:
+    """What a scan left in the cart: the changed line and every line (cart order, each with its
+    product); ``huella_antes`` is the cart's fingerprint before the scan ("" for a cart the scan
+    created)."""
+
+    carrito: Carrito
+    linea: CarritoLinea
+    linea_nueva: bool
+    lineas: list[CarritoLinea]
+    huella_antes: str
+
+
+@functools.cache
+def _escaneo_sql() -> str:
+    """The write of a scan (statement 1 of the module's docstring), from the models' metadata."""
+    p = {campo: sql.columna(Producto, campo) for campo in CAMPOS_PRODUCTO}
+    c = {campo.attname: sql.nombre(campo.column) for campo in Carrito._meta.concrete_fields}
+    linea_columna = {campo.attname: sql.nombre(campo.column) for campo in CarritoLinea._meta.concrete_fields}
+    linea_valor = {
+        "carrito_id": f"carrito.{c['id']}", "producto_id": f"producto.{p['id']}", "cantidad": "%(cantidad)s",
+        "descuento": "0", "precio_visto": f"producto.{p['precio']}", "alumno_id": "NULL",
+    }
+    carrito_campos = sql.campos_insertables(Carrito)
+    linea_campos = sql.campos_insertables(CarritoLinea)
+    l_cantidad, l_precio = linea_columna["cantidad"], linea_columna["precio_visto"]
+    l_carrito, l_producto, l_alumno = linea_columna["carrito_id"], linea_columna["producto_id"], linea_columna["alumno_id"]
+    return f"""
+    WITH asincrona AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
+    producto AS MATERIALIZED (
+        SELECT {", ".join(p.values())} FROM {sql.tabla(Producto)}
+        WHERE {p["codigo_barras"]} = %(texto)s OR {p["codigo"]} = %(codigo)s
+        ORDER BY {p["id"]} LIMIT 1
+    ),
+    carrito AS (
+        INSERT INTO {sql.tabla(Carrito)} ({", ".join(c[x.attname] for x in carrito_campos)})
+        SELECT {", ".join(f"%(c_{x.attname})s" for x in carrito_campos)} FROM producto, asincrona
+        WHERE producto.{p["tipo"]} = %(articulo)s AND producto.{p["activo"]}
+        ON CONFLICT ({c["id_cajero"]}) WHERE {c["estado"]} = %(activo)s
+        DO UPDATE SET {c["actualizado"]} = EXCLUDED.{c["actualizado"]}
+        RETURNING {", ".join(f"{sql.tabla(Carrito)}.{columna}" for columna in c.values())}, (xmax = 0) AS carrito_nuevo
+    ),
+    antes AS (
+        SELECT l.{l_cantidad}, l.{l_precio} FROM {sql.tabla(CarritoLinea)} l, carrito, producto
+        WHERE l.{l_carrito} = carrito.{c["id"]} AND l.{l_producto} = producto.{p["id"]} AND l.{l_alumno} IS NULL
+    ),
+    escrita AS (
+        INSERT INTO {sql.tabla(CarritoLinea)} AS l ({", ".join(linea_columna[x.attname] for x in linea_campos)})
+        SELECT {", ".join(linea_valor[x.attname] for x in linea_campos)} FROM carrito, producto
+        WHERE %(cantidad)s <= producto.{p["existencia"]}
+        ON CONFLICT ({l_carrito}, {l_producto}) WHERE {l_alumno} IS NULL
+        DO UPDATE SET {l_cantidad} = l.{l_cantidad} + EXCLUDED.{l_cantidad}, {l_precio} = EXCLUDED.{l_precio}
+        WHERE l.{l_cantidad} + EXCLUDED.{l_cantidad} <= LEAST(%(maximo)s, (SELECT {p["existencia"]} FROM producto))
+        RETURNING l.{linea_columna["id"]}
+    )
+    SELECT {", ".join(f"producto.{columna}" for columna in p.values())},
+           {", ".join(f"carrito.{columna}" for columna in c.values())}, carrito.carrito_nuevo,
+           antes.{l_cantidad}, antes.{l_precio}, escrita.{linea_columna["id"]}
+    FROM producto LEFT JOIN carrito ON true LEFT JOIN antes ON true LEFT JOIN escrita ON true
+    """  # noqa: S608 - names from the models' metadata, values as parameters
+
+
+def _carrito_nuevo_valores(cajero) -> dict:
+    """The parameters of a cart the scan may create, prepared as the ORM prepares an INSERT."""
+    conexion = connections[DB_NEGOCIO]
+    carrito = Carrito(id_cajero=cajero.pk, clave_cobro=uuid.uuid4())
+    return {
+        f"c_{campo.attname}": campo.get_db_prep_save(campo.pre_save(carrito, True), conexion)
+        for campo in sql.campos_insertables(Carrito)
+    }
+
+
+def carrito_escanear(*, cajero, texto: str, cantidad: int = 1) -> Escaneo | None:
+    """One more unit (``cantidad``) of the product whose code or barcode is ``texto``.
+
+    Returns ``None`` when no product has that code (the caller searches by name), else an
+    ``Escaneo``. Raises ``AlumnoRequerido`` or ``InscripcionNoValida``
+    for an edition of a course (a seat needs its alumno), ``ProductoNoVendible`` (inactive, out of
+    stock) or ``CantidadNoValida``; then nothing is written."""
+    cantidad_validar(cantidad)
+    texto = (texto or "").strip()
+    if not texto:
+        return None
+    parametros = {
+        "texto": texto, "codigo": texto.upper(), "cantidad": cantidad, "maximo": CANTIDAD_MAXIMA,
+        "articulo": TipoProducto.ARTICULO, "activo": Carrito.Estado.ACTIVO, **_carrito_nuevo_valores(cajero),
+    }
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        cursor.execute(_escaneo_sql(), parametros)
+        fila = cursor.fetchone()
+    if fila is None:
+        return None
+    n_producto, n_carrito = len(CAMPOS_PRODUCTO), len(Carrito._meta.concrete_fields)
+    campos_producto = [Producto._meta.get_field(campo).attname for campo in CAMPOS_PRODUCTO]
+    producto = Producto.from_db(DB_NEGOCIO, campos_producto, fila[:n_producto])
+    carrito_fila = fila[n_producto:n_producto + n_carrito]
+    carrito_nuevo, cantidad_antes, precio_antes, linea_id = fila[n_producto + n_carrito:]
+    if linea_id is None:
+        # Nothing written: say why, from what the statement read.
+        alumno_exigir(producto)
+        nueva = (cantidad_antes or 0) + cantidad
+        if nueva > CANTIDAD_MAXIMA:
+            raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
+        producto_vendible(producto, nueva)
+        raise ProductoNoVendible(f"Existencia insuficiente: {producto.nombre} (quedan {producto.existencia})")
+    carrito = Carrito.from_db(DB_NEGOCIO, [campo.attname for campo in Carrito._meta.concrete_fields], carrito_fila)
+    lineas = list(
+        CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito_id=carrito.pk).select_related("producto", "alumno")
+        .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto", "alumno_id",
+              "alumno__nombre", "alumno__apellidos", *(f"producto__{campo}" for campo in CAMPOS_PRODUCTO_LINEA))
+        .order_by("id")
+    )
+    linea = next((x for x in lineas if x.pk == linea_id), None)
+    if linea is None:  # another tab of the cashier removed it in between
+        raise LineaNoEncontrada()
+    antes = [x for x in lineas if x is not linea]
+    if cantidad_antes is not None:
+        antes.append(CarritoLinea(producto_id=linea.producto_id, cantidad=cantidad_antes, descuento=linea.descuento,
+                                  precio_visto=precio_antes))
+    return Escaneo(
+        carrito=carrito, linea=linea, linea_nueva=cantidad_antes is None, lineas=lineas,
+        huella_antes="" if carrito_nuevo else carrito_huella(cliente_id=carrito.cliente_id, lineas=antes),
+    )
