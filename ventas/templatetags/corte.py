@@ -4,17 +4,15 @@ from decimal import Decimal
 
 from django import template
 
+from ventas_ingenio.templatetags import dinero
+
 register = template.Library()
 
 
 @register.filter
 def pesos(valor) -> str:
     """``Decimal("-12.5")`` → ``−$12.50``; ``Decimal("1234")`` → ``$1,234.00``; None → ``—``."""
-    if valor is None or valor == "":
-        return "—"
-    valor = Decimal(valor)
-    signo = "−" if valor < 0 else ""
-    return f"{signo}${abs(valor):,.2f}"
+    return "—" if valor is None or valor == "" else dinero.pesos(valor)
 
 
 @register.filter

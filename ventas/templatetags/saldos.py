@@ -5,6 +5,7 @@ to the printable statement."""
 from django import template
 
 from ventas.saldos import selectors
+from ventas_ingenio.templatetags import dinero
 
 register = template.Library()
 
@@ -15,9 +16,5 @@ def saldo_cliente(cliente):
     return {"cliente": cliente, **selectors.adeudo_de_cliente(cliente_id=cliente.pk)}
 
 
-@register.filter
-def pesos(valor) -> str:
-    """``$1,234.50`` and, below zero (a client in credit mid-statement), ``−$200.00``."""
-    if valor is None or valor == "":
-        return ""
-    return f"−${-valor:,.2f}" if valor < 0 else f"${valor:,.2f}"
+# ``$1,234.50`` and, below zero (a client in credit mid-statement), ``−$200.00``.
+register.filter("pesos", dinero.pesos)
