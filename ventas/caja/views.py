@@ -244,12 +244,15 @@ def _contexto_vendedor(request, vista) -> dict:
     }
 
 
-def _fragmentos(request, **extra):
-    """The parts of the POS an action changed, for static/js/caja.js to swap by id."""
+def _fragmentos(request, vista=None, **extra):
+    """The parts of the POS an action changed, for static/js/caja.js to swap by id (``vista``:
+    the cart when the caller knows it, else it is read)."""
     if extra.get("con_cliente"):
         extra.setdefault("cliente_form", ClienteRapidoForm())
-    vista = selectors.carrito_de_cajero(cajero=request.user)
-    if extra.get("venta_hecha"):
+    if vista is None:
+        vista = selectors.carrito_de_cajero(cajero=request.user)
+    venta = extra.get("venta_hecha")
+    if venta is not None and venta.id_vendedor != request.user.pk:
         extra["con_vendedor"] = True  # the next cart is sold by the cashier again
     if extra.get("con_vendedor"):
         extra.update(_contexto_vendedor(request, vista))
@@ -635,7 +638,9 @@ def cobrar(request):
             if creada:
                 messages.success(request, f"Venta {venta.folio_texto} registrada.")
             if es_asincrona(request):
-                return _fragmentos(request, venta_hecha=venta, cambio=selectors.venta_cambio(venta),
+                # The checkout deleted the charged cart: the next one starts empty.
+                return _fragmentos(request, vista=selectors.CarritoVista(carrito=None), venta_hecha=venta,
+                                   cambio=selectors.venta_cambio(venta),
                                    efectivo_recibido=datos["efectivo_recibido"])
             return redirect("ventas:ticket", venta_id=venta.pk)
     else:
