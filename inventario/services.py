@@ -240,7 +240,7 @@ def _existencias_y_movimientos_guardar(
     parametros = {c.attname: [fila[c.attname] for fila in filas] for c in campos}
     parametros["ahora"] = ahora
     with connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute(_existencias_y_movimientos_sql(), parametros)
+        sql.ejecutar(cursor, nombre="existencias_mover", texto=_existencias_y_movimientos_sql(), parametros=parametros)
         # Sequence values follow the insertion order, which is the order of ``filas``.
         escritas = sorted(cursor.fetchall())
     registros = []

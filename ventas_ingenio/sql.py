@@ -65,11 +65,68 @@ def campos_de_la_base(modelo: type[Model]) -> tuple[Field, ...]:
     )
 
 
+def tipo(campo: Field) -> str:
+    """``campo``'s PostgreSQL type for a cast of a parameter, without length or scale (a cast to
+    ``varchar(n)`` would cut a long value silently; the column still refuses or rounds it)."""
+    return re.sub(r"\(.*\)", "", campo.db_type(connections[DB_NEGOCIO]))
+
+
+def constante(valor: str) -> str:
+    """A constant of the code (a choice's value) as an SQL literal, for the places a parameter
+    cannot go: the predicate of ``ON CONFLICT``, which must match a partial index's at parse time."""
+    if not re.fullmatch(r"[a-z0-9_]+", valor):
+        raise ValueError(f"No es una constante simple: {valor!r}")
+    return f"'{valor}'"
+
+
 def tipo_arreglo(campo: Field) -> str:
     """The PostgreSQL array type of ``campo`` for ``UNNEST(%s::…[])``, without the length or
     scale (``varchar[]``, ``numeric[]``): an explicit cast to ``varchar(n)`` would cut a long
     value silently, while the column's own type still refuses or rounds it on INSERT."""
-    return re.sub(r"\(.*\)", "", campo.db_type(connections[DB_NEGOCIO])) + "[]"
+    return tipo(campo) + "[]"
+
+
+_PARAMETRO = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _preparable(texto: str) -> tuple[str, tuple[str, ...]]:
+    """``texto`` with its ``%(nombre)s`` placeholders as PREPARE's ``$1, $2…`` (one number per
+    name), and the names in that order."""
+    nombres: list[str] = []
+
+    def numero(encontrado: re.Match) -> str:
+        if encontrado.group(1) not in nombres:
+            nombres.append(encontrado.group(1))
+        return f"${nombres.index(encontrado.group(1)) + 1}"
+
+    convertido = _PARAMETRO.sub(numero, texto)
+    if "%s" in convertido:
+        raise ValueError("Una sentencia preparada solo lleva parámetros con nombre: %(nombre)s.")
+    return convertido.replace("%%", "%"), tuple(nombres)
+
+
+def ejecutar(cursor, *, nombre: str, texto: str, parametros: dict) -> None:
+    """Run ``texto`` (placeholders ``%(nombre)s``) as the session's prepared statement ``nombre``.
+
+    The hot paths' statements are long CTEs whose planning cost more than their execution; a
+    prepared statement is parsed once per database session and PostgreSQL may keep its plan.
+    It is prepared on first use in each session (``DatabaseWrapper.preparadas``, emptied on
+    reconnect) through the driver's own cursor: it is the session's setup, like Django's health
+    check, not one of the request's queries. A parameter's type comes from where it is used, or
+    from an explicit cast. ``nombre`` must name one text only (a constant of the caller)."""
+    conexion = cursor.db
+    preparadas = getattr(conexion, "preparadas", None)
+    if preparadas is None:  # another backend: a plain statement
+        cursor.execute(texto, parametros)
+        return
+    convertido, nombres = _preparable(texto)
+    if nombre not in preparadas:
+        with conexion.wrap_database_errors:
+            cursor.cursor.execute(f"PREPARE {nombre} AS {convertido}")
+        preparadas.add(nombre)
+    marcas = ", ".join(["%s"] * len(nombres))
+    cursor.execute(f"EXECUTE {nombre}({marcas})" if nombres else f"EXECUTE {nombre}", [parametros[n] for n in nombres])
 
 
 def instancia(modelo: type[Model], valores: dict):
@@ -78,3 +135,35 @@ def instancia(modelo: type[Model], valores: dict):
     field but generated ones (a missing one raises ``KeyError``)."""
     campos = [c for c in modelo._meta.concrete_fields if not c.generated]
     return modelo.from_db(DB_NEGOCIO, [c.attname for c in campos], [valores[c.attname] for c in campos])
+
+
+def instancias(modelo: type[Model], cursor) -> list:
+    """The rows of the cursor's last statement as ``modelo`` instances, as ``raw()`` builds them:
+    a column named as a field's column fills that field, any other column becomes an attribute."""
+    conexion = connections[DB_NEGOCIO]
+    por_columna = {campo.column: campo for campo in modelo._meta.concrete_fields}
+    columnas = [descripcion[0] for descripcion in cursor.description]
+    # In the model's field order, which ``from_db`` expects (a table's column order may differ).
+    orden = {campo: n for n, campo in enumerate(modelo._meta.concrete_fields)}
+    propias = sorted(((i, por_columna[c]) for i, c in enumerate(columnas) if c in por_columna),
+                     key=lambda par: orden[par[1]])
+    otras = [(i, c) for i, c in enumerate(columnas) if c not in por_columna]
+    nombres = [campo.attname for _, campo in propias]
+    # The driver's value to the field's (a uuid's text to UUID…), as the ORM's compiler does.
+    conversiones = []
+    for posicion, (_, campo) in enumerate(propias):
+        col = campo.get_col(modelo._meta.db_table)
+        funciones = conexion.ops.get_db_converters(col) + col.get_db_converters(conexion)
+        if funciones:
+            conversiones.append((posicion, col, funciones))
+    resultado = []
+    for fila in cursor.fetchall():
+        valores = [fila[i] for i, _ in propias]
+        for posicion, col, funciones in conversiones:
+            for funcion in funciones:
+                valores[posicion] = funcion(valores[posicion], col, conexion)
+        objeto = modelo.from_db(DB_NEGOCIO, nombres, valores)
+        for i, columna in otras:
+            setattr(objeto, columna, fila[i])
+        resultado.append(objeto)
+    return resultado

@@ -235,7 +235,7 @@ _LINEAS_Y_PRODUCTOS_BLOQUEAR = """
 SELECT p.*, l.id_carrito_linea AS linea_id, l.cantidad AS linea_cantidad,
     l.descuento AS linea_descuento, l.precio_visto AS linea_precio_visto, l.id_alumno AS linea_alumno_id
 FROM tra_carrito_linea l JOIN cat_producto p ON p.id_producto = l.id_producto
-WHERE l.id_carrito = %s
+WHERE l.id_carrito = %(carrito)s
 ORDER BY p.id_producto
 FOR UPDATE OF p
 """
@@ -245,8 +245,9 @@ def _carrito_y_turno_bloquear(*, cajero) -> Carrito | None:
     """The cashier's active cart, locked, with ``turno_abierto_id`` (the open shift, locked, or
     None) and ``publico_general_id``; sets the transaction's lock wait limit first."""
     parametros = {"espera": _espera_maxima(), "cajero": cajero.pk}
-    consulta = Carrito.objects.using(DB_NEGOCIO).raw(_CARRITO_Y_TURNO_BLOQUEAR, parametros)
-    return next(iter(consulta), None)
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        sql.ejecutar(cursor, nombre="cobro_carrito", texto=_CARRITO_Y_TURNO_BLOQUEAR, parametros=parametros)
+        return next(iter(sql.instancias(Carrito, cursor)), None)
 
 
 def _vendedor_de_la_venta(*, carrito: Carrito, cajero) -> tuple[int, str, Decimal]:
@@ -266,7 +267,10 @@ def _vendedor_de_la_venta(*, carrito: Carrito, cajero) -> tuple[int, str, Decima
 def _lineas_y_productos_bloquear(*, carrito: Carrito) -> tuple[list[CarritoLinea], dict[int, Producto]]:
     """The cart's lines in product order and their products, locked FOR UPDATE in that order."""
     lineas, productos = [], {}
-    for producto in Producto.objects.using(DB_NEGOCIO).raw(_LINEAS_Y_PRODUCTOS_BLOQUEAR, [carrito.pk]):
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        sql.ejecutar(cursor, nombre="cobro_lineas", texto=_LINEAS_Y_PRODUCTOS_BLOQUEAR, parametros={"carrito": carrito.pk})
+        filas = sql.instancias(Producto, cursor)
+    for producto in filas:
         productos[producto.pk] = producto
         lineas.append(CarritoLinea(
             id=producto.linea_id, carrito=carrito, producto=producto, cantidad=producto.linea_cantidad,
@@ -581,7 +585,7 @@ def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict, estado
         "carrito": carrito.pk,
     }
     with connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute(_venta_insertar_sql(), parametros)
+        sql.ejecutar(cursor, nombre="cobro_venta", texto=_venta_insertar_sql(), parametros=parametros)
         *devueltos, inscripciones = cursor.fetchone()
     de_la_base = dict(zip((c.attname for c in sql.campos_de_la_base(Venta)), devueltos, strict=True))
     venta = sql.instancia(Venta, {**campos, **de_la_base})

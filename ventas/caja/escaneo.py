@@ -63,7 +63,7 @@ def _escaneo_sql() -> str:
     c = {campo.attname: sql.nombre(campo.column) for campo in Carrito._meta.concrete_fields}
     linea_columna = {campo.attname: sql.nombre(campo.column) for campo in CarritoLinea._meta.concrete_fields}
     linea_valor = {
-        "carrito_id": f"carrito.{c['id']}", "producto_id": f"producto.{p['id']}", "cantidad": "%(cantidad)s",
+        "carrito_id": f"carrito.{c['id']}", "producto_id": f"producto.{p['id']}", "cantidad": "%(cantidad)s::integer",
         "descuento": "0", "precio_visto": f"producto.{p['precio']}", "alumno_id": "NULL",
     }
     carrito_campos = sql.campos_insertables(Carrito)
@@ -79,9 +79,9 @@ def _escaneo_sql() -> str:
     ),
     carrito AS (
         INSERT INTO {sql.tabla(Carrito)} ({", ".join(c[x.attname] for x in carrito_campos)})
-        SELECT {", ".join(f"%(c_{x.attname})s" for x in carrito_campos)} FROM producto, asincrona
-        WHERE producto.{p["tipo"]} = %(articulo)s AND producto.{p["activo"]}
-        ON CONFLICT ({c["id_cajero"]}) WHERE {c["estado"]} = %(activo)s
+        SELECT {", ".join(f"%(c_{x.attname})s::{sql.tipo(x)}" for x in carrito_campos)} FROM producto, asincrona
+        WHERE producto.{p["tipo"]} = {sql.constante(TipoProducto.ARTICULO)} AND producto.{p["activo"]}
+        ON CONFLICT ({c["id_cajero"]}) WHERE {c["estado"]} = {sql.constante(Carrito.Estado.ACTIVO)}
         DO UPDATE SET {c["actualizado"]} = EXCLUDED.{c["actualizado"]}
         RETURNING {", ".join(f"{sql.tabla(Carrito)}.{columna}" for columna in c.values())}, (xmax = 0) AS carrito_nuevo
     ),
@@ -92,10 +92,10 @@ def _escaneo_sql() -> str:
     escrita AS (
         INSERT INTO {sql.tabla(CarritoLinea)} AS l ({", ".join(linea_columna[x.attname] for x in linea_campos)})
         SELECT {", ".join(linea_valor[x.attname] for x in linea_campos)} FROM carrito, producto
-        WHERE %(cantidad)s <= producto.{p["existencia"]}
+        WHERE %(cantidad)s::integer <= producto.{p["existencia"]}
         ON CONFLICT ({l_carrito}, {l_producto}) WHERE {l_alumno} IS NULL
         DO UPDATE SET {l_cantidad} = l.{l_cantidad} + EXCLUDED.{l_cantidad}, {l_precio} = EXCLUDED.{l_precio}
-        WHERE l.{l_cantidad} + EXCLUDED.{l_cantidad} <= LEAST(%(maximo)s, (SELECT {p["existencia"]} FROM producto))
+        WHERE l.{l_cantidad} + EXCLUDED.{l_cantidad} <= LEAST(%(maximo)s::integer, (SELECT {p["existencia"]} FROM producto))
         RETURNING l.{linea_columna["id"]}
     )
     SELECT {", ".join(f"producto.{columna}" for columna in p.values())},
@@ -128,10 +128,10 @@ def carrito_escanear(*, cajero, texto: str, cantidad: int = 1) -> Escaneo | None
         return None
     parametros = {
         "texto": texto, "codigo": texto.upper(), "cantidad": cantidad, "maximo": CANTIDAD_MAXIMA,
-        "articulo": TipoProducto.ARTICULO, "activo": Carrito.Estado.ACTIVO, **_carrito_nuevo_valores(cajero),
+        **_carrito_nuevo_valores(cajero),
     }
     with connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute(_escaneo_sql(), parametros)
+        sql.ejecutar(cursor, nombre="caja_escaneo", texto=_escaneo_sql(), parametros=parametros)
         fila = cursor.fetchone()
     if fila is None:
         return None

@@ -20,6 +20,15 @@ from django.db.backends.postgresql import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names of the statements this session has prepared (``ventas_ingenio.sql.ejecutar``).
+        self.preparadas: set[str] = set()
+
+    def connect(self):
+        self.preparadas = set()  # a new session has none
+        super().connect()
+
     def close_if_health_check_failed(self):
         if (
             self.connection is None
