@@ -46,9 +46,15 @@ class Caja:
                        "Referer": self.base + "/ventas/caja/"}
         if fetch:
             encabezados["X-Requested-With"] = "fetch"
+        return self._pedir("POST", ruta, cuerpo, encabezados)
+
+    def get(self, ruta, con_sesion=True):
+        return self._pedir("GET", ruta, None, {"Cookie": self.cookie} if con_sesion else {})
+
+    def _pedir(self, metodo, ruta, cuerpo, encabezados):
         for intento in range(2):
             try:
-                self.conexion.request("POST", ruta, cuerpo, encabezados)
+                self.conexion.request(metodo, ruta, cuerpo, encabezados)
                 respuesta = self.conexion.getresponse()
                 return respuesta.status, respuesta.read().decode()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
@@ -118,6 +124,18 @@ def main():
         caja.vaciar()
         print(f"agregar por código de barras, 1 cajero secuencial: p50 {statistics.median(tiempos):.1f} ms, "
               f"p99 {percentil(tiempos, 99):.1f} ms ({len(tiempos)} peticiones)")
+        # The fixed cost of a request, for scale: without a session (the health check page,
+        # one query per database) and signed in doing nothing (an empty product search).
+        for nombre, ruta, con_sesion in (("GET /salud/ sin sesión", "/salud/", False),
+                                         ("GET /ventas/caja/buscar/?q= con sesión", "/ventas/caja/buscar/?q=", True)):
+            fijos = []
+            for _ in range(args.peticiones + 30):
+                inicio = time.perf_counter()
+                estado, _ = caja.get(ruta, con_sesion=con_sesion)
+                fijos.append((time.perf_counter() - inicio) * 1000)
+                assert estado == 200, estado
+            fijos = fijos[30:]
+            print(f"{nombre}: p50 {statistics.median(fijos):.1f} ms, p99 {percentil(fijos, 99):.1f} ms")
 
         print(f"{'cajeros':>7} {'ventas':>6} {'cobro p50':>9} {'cobro p99':>9} {'agregar p50':>11} "
               f"{'agregar p99':>11} {'ventas/s':>8}")
