@@ -38,9 +38,10 @@ END $$;
 CREATE TRIGGER producto_palabras_al_renombrar AFTER UPDATE OF producto ON cat_producto
     FOR EACH ROW WHEN (OLD.producto IS DISTINCT FROM NEW.producto)
     EXECUTE FUNCTION cat_palabra_de_producto_renombrado();
-
-INSERT INTO cat_palabra (palabra) {PALABRAS_DE.format(filas="cat_producto")} ON CONFLICT DO NOTHING;
 """
+
+# The words of the products already there (also what a test runs to check the fill).
+LLENAR = f"INSERT INTO cat_palabra (palabra) {PALABRAS_DE.format(filas='cat_producto')} ON CONFLICT DO NOTHING"
 
 SIN_TRIGGERS = """
 DROP TRIGGER IF EXISTS producto_palabras_al_renombrar ON cat_producto;
@@ -71,4 +72,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(TRIGGERS, reverse_sql=SIN_TRIGGERS),
+        migrations.RunSQL(LLENAR, reverse_sql=migrations.RunSQL.noop),
     ]
