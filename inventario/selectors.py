@@ -16,7 +16,7 @@ LARGO_MAXIMO = 200
 # More words than this add nothing a cashier needs and one LIKE each to the query.
 PALABRAS_MAXIMAS = 8
 # The typo fallback looks at this many nearest catalog words (by trigrams) per typed word and
-# keeps those above this similarity(): a slip in a short word shares few trigrams
+# keeps those with at least this similarity(): a slip in a short word shares few trigrams
 # ("pantlaon" and "pantalon" 0.38, "lpaiz" and "lapiz" 0.2); the edit distance then decides.
 CANDIDATOS = 20
 UMBRAL_PARECIDO = 0.2
@@ -125,8 +125,8 @@ def palabras_corregir(*, texto: str) -> list[list[str]] | None:
 
     A word inside some catalog word stays as typed; so do numbers and words shorter than 3.
     Any other is replaced by its nearest catalog words: ``CANDIDATOS`` neighbours by trigrams
-    (the GiST index's ``<->``, above ``UMBRAL_PARECIDO``), of which those at the fewest edits
-    win, if that is at most one edit per 4 letters. ``None`` when a word has no such word (the
+    (the GiST index's ``<->``, ``similarity()`` at least ``UMBRAL_PARECIDO``), of which those
+    at the fewest edits win, if that is at most one edit per 4 letters. ``None`` when a word has no such word (the
     search finds nothing) or when nothing changes (the search already found nothing). One query."""
     palabras = list(dict.fromkeys(_PALABRA_SQL.findall(" ".join(texto_palabras(texto)))))[:PALABRAS_MAXIMAS]
     dudosas = [p for p in palabras if _se_corrige(p)]
@@ -149,7 +149,7 @@ def palabras_corregir(*, texto: str) -> list[list[str]] | None:
                 WHERE NOT e.conocida
                 ORDER BY d.palabra <-> e.palabra
                 LIMIT %s
-            ) c ON c.parecido > %s
+            ) c ON c.parecido >= %s
             ORDER BY e.palabra, c.parecido DESC, c.palabra
             """,
             [dudosas, CANDIDATOS, UMBRAL_PARECIDO],

@@ -92,6 +92,7 @@ def cuadernos():
     ProductoFactory(nombre="Playera deportiva talla 8")
     ProductoFactory(nombre="Toalla de playa")
     ProductoFactory(nombre="Libro de lectura")
+    ProductoFactory(nombre="Lápiz de grafito")
 
 
 @pytest.mark.parametrize(
@@ -106,6 +107,7 @@ def cuadernos():
         ("playra", ["Playera deportiva talla 8", "Toalla de playa"]),  # both one edit away
         ("playra talla", ["Playera deportiva talla 8"]),
         ("libor", ["Libro de lectura"]),
+        ("lpaiz", ["Lápiz de grafito"]),  # similarity() 0.2, the threshold
         ("libreta", []),  # three edits from "libro": another word, not a slip
         ("cuadreno 36", []),  # numbers are not corrected
         ("cuadreno xqzw", []),  # a word with nothing close: nothing
