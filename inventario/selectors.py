@@ -23,6 +23,8 @@ UMBRAL_PARECIDO = 0.2
 # Catalog words tied at the fewest edits that a typed word may stand for ("playra": "playera"
 # and "playa").
 ALTERNATIVAS = 3
+# Longer typed words are searched as typed, never corrected.
+LARGO_CORREGIBLE = 30
 _PALABRA_SQL = re.compile(r"[a-z0-9]+")  # as ``nombre_palabras`` splits the name in SQL
 
 
@@ -114,8 +116,9 @@ def _distancia(a: str, b: str) -> int:
 
 def _se_corrige(palabra: str) -> bool:
     # Fewer than 3 letters have no trigram to compare; a number that differs is another size
-    # or model, not a slip.
-    return len(palabra) >= 3 and not any(c.isdigit() for c in palabra)
+    # or model, not a slip; no word of a name is longer than ``LARGO_CORREGIBLE``, and the
+    # edit distance of long words is quadratic.
+    return 3 <= len(palabra) <= LARGO_CORREGIBLE and not any(c.isdigit() for c in palabra)
 
 
 def palabras_corregir(*, texto: str) -> list[list[str]] | None:
@@ -165,9 +168,14 @@ def palabras_corregir(*, texto: str) -> list[list[str]] | None:
         if not _se_corrige(palabra) or palabra in conocidas:
             correcciones.append([palabra])
             continue
-        distancias = {vecina: _distancia(palabra, vecina) for vecina in vecinas.get(palabra, [])}
+        tope = max(1, len(palabra) // 4)
+        # A length difference is at least that many edits: no need to compute those.
+        distancias = {
+            vecina: _distancia(palabra, vecina)
+            for vecina in vecinas.get(palabra, []) if abs(len(vecina) - len(palabra)) <= tope
+        }
         minima = min(distancias.values(), default=None)
-        if minima is None or minima > max(1, len(palabra) // 4):
+        if minima is None or minima > tope:
             return None
         # Ties keep pg_trgm's order: the most similar first.
         correcciones.append([v for v, d in distancias.items() if d == minima][:ALTERNATIVAS])

@@ -122,6 +122,7 @@ def test_las_correcciones_y_lo_que_queda_igual(cuadernos):
     assert palabras_corregir(texto="playra") == [["playera", "playa"]]
     assert palabras_corregir(texto="cuaderno profesional") is None  # nothing to correct
     assert palabras_corregir(texto="12 x") is None
+    assert palabras_corregir(texto="cuaderno" * 4) is None  # longer than any word: not corrected
 
 
 def test_el_respaldo_ordena_como_la_busqueda_y_avisa_si_hay_mas():
