@@ -126,11 +126,12 @@ def palabras_corregir(*, texto: str) -> list[list[str]] | None:
     and digit runs), one list of alternatives per word, the likeliest first, from the
     dictionary of the catalog's words (``PalabraCatalogo``).
 
-    A word inside some catalog word stays as typed; so do numbers and words shorter than 3.
-    Any other is replaced by its nearest catalog words: ``CANDIDATOS`` neighbours by trigrams
-    (the GiST index's ``<->``, ``similarity()`` at least ``UMBRAL_PARECIDO``), of which those
-    at the fewest edits win, if that is at most one edit per 4 letters. ``None`` when a word has no such word (the
-    search finds nothing) or when nothing changes (the search already found nothing). One query."""
+    A word inside some catalog word stays as typed; so do numbers and words shorter than 3 or
+    longer than ``LARGO_CORREGIBLE`` letters. Any other is replaced by its nearest catalog
+    words: ``CANDIDATOS`` neighbours by trigrams (the GiST index's ``<->``, ``similarity()`` at
+    least ``UMBRAL_PARECIDO``), of which those at the fewest edits win, if that is at most one
+    edit per 4 letters. ``None`` when a word has no such word (the search finds nothing) or when
+    nothing changes (the search already found nothing). One query."""
     palabras = list(dict.fromkeys(_PALABRA_SQL.findall(" ".join(texto_palabras(texto)))))[:PALABRAS_MAXIMAS]
     dudosas = [p for p in palabras if _se_corrige(p)]
     if not dudosas:
