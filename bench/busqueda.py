@@ -31,10 +31,11 @@ TERMINOS_CAJA = [
     ("código del modelo", "modelo 4242"),
     ("error de dedo", "cuadreno"),
     ("error de dedo, dos palabras", "cuadreno profecional"),
+    ("error de dedo, palabra común", "playra"),
     ("nada parecido", "xqzw"),
 ]
 TERMINOS_INVENTARIO = ["pantalon", "calcetas 10", "cuadreno"]
-EXPLICAR = ["calcetas 10", "playera", "cuadreno"]
+EXPLICAR = ["calcetas 10", "playera", "cuadreno", "cuadreno profecional", "playra"]
 
 
 def _explicar(entorno, termino):
@@ -46,12 +47,12 @@ def _explicar(entorno, termino):
         "conexion = connections['default']\n"
         "with CaptureQueriesContext(conexion) as capturadas:\n"
         f"    productos_para_caja(texto={termino!r})\n"
-        # One transaction, as the typo fallback runs its set_config() and its query in one;
-        # BEGIN and COMMIT are captured too and skipped. The captured SQL already carries its
-        # parameters (psycopg2's mogrify).
+        # Anything but a SELECT (BEGIN, COMMIT) is skipped; WITH starts the typo fallback's
+        # query of corrections. The captured SQL already carries its parameters (psycopg2's
+        # mogrify).
         "with transaction.atomic(), conexion.cursor() as cursor:\n"
         "    for consulta in capturadas.captured_queries:\n"
-        "        if not consulta['sql'].startswith('SELECT'):\n"
+        "        if not consulta['sql'].lstrip().startswith(('SELECT', 'WITH')):\n"
         "            continue\n"
         "        print('--', consulta['sql'])\n"
         "        cursor.execute('EXPLAIN (ANALYZE, BUFFERS) ' + consulta['sql'])\n"

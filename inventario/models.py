@@ -8,7 +8,7 @@ Table and column names follow the first version of the system (``id_producto``, 
 
 from decimal import Decimal
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -189,6 +189,35 @@ class Producto(models.Model):
     @property
     def bajo_minimo(self) -> bool:
         return self.tipo == TipoProducto.ARTICULO and self.existencia <= self.existencia_minima
+
+
+class PalabraCatalogo(models.Model):
+    """One distinct word of the product names, split and normalized as ``Producto.nombre_palabras``
+    (no accents, lower case, ASCII letter and digit runs), if it has no digit (numbers are never
+    corrected): the dictionary the typo fallback of the search corrects each typed word against
+    (``inventario.selectors.palabras_corregir``).
+
+    Written only by the database: triggers on ``cat_producto`` (migration 0008) add the words of
+    every inserted product and of every renamed one, so no code path (admin, COPY of the demo
+    loader, raw SQL) can leave a name out. Words of renamed or deleted products stay: a stale
+    word can only be offered as a correction whose search then finds nothing."""
+
+    palabra = models.TextField("palabra", primary_key=True)
+
+    class Meta:
+        db_table = "cat_palabra"
+        verbose_name = "palabra del catálogo"
+        verbose_name_plural = "palabras del catálogo"
+        constraints = [
+            models.CheckConstraint(condition=Q(palabra__regex=r"^[a-z]+$"), name="palabra_normalizada"),
+        ]
+        indexes = [
+            # GiST, not GIN: it answers ``ORDER BY palabra <-> 'x' LIMIT n`` (nearest words first).
+            GistIndex(OpClass(F("palabra"), name="gist_trgm_ops"), name="palabra_trgm"),
+        ]
+
+    def __str__(self):
+        return self.palabra
 
 
 class TipoMovimiento(models.TextChoices):

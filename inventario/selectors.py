@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
 from inventario.models import Categoria, MovimientoInventario, Producto, TipoProducto
@@ -16,9 +15,16 @@ from ventas_ingenio.router import DB_NEGOCIO
 LARGO_MAXIMO = 200
 # More words than this add nothing a cashier needs and one LIKE each to the query.
 PALABRAS_MAXIMAS = 8
-# word_similarity() threshold of the typo fallback. pg_trgm's default misses most one-letter
-# slips in short words ("cuadreno" for "cuaderno"); much lower lets unrelated names in.
-UMBRAL_PARECIDO = 0.4
+# The typo fallback looks at this many nearest catalog words (by trigrams) per typed word and
+# keeps those with at least this similarity(): a slip in a short word shares few trigrams
+# ("pantlaon" and "pantalon" 0.38, "lpaiz" and "lapiz" 0.2); the edit distance then decides.
+CANDIDATOS = 20
+UMBRAL_PARECIDO = 0.2
+# Catalog words tied at the fewest edits that a typed word may stand for ("playra": "playera"
+# and "playa").
+ALTERNATIVAS = 3
+# Longer typed words are searched as typed, never corrected.
+LARGO_CORREGIBLE = 30
 _PALABRA_SQL = re.compile(r"[a-z0-9]+")  # as ``nombre_palabras`` splits the name in SQL
 
 
@@ -93,27 +99,113 @@ def productos_ordenar(consulta: QuerySet[Producto], *, texto: str, activos_prime
     return consulta.order_by(*productos_orden(texto=texto, activos_primero=activos_primero))
 
 
-def productos_parecidos(
-    *, texto: str, limite: int, consulta: QuerySet[Producto] | None = None
-) -> list[Producto]:
-    """Products whose name is close to ``texto`` although not every word is in it (typos:
-    "cuadreno" finds "Cuaderno …"), the closest first, at most ``limite``.
+def _distancia(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``: optimal
+    string alignment. A swap counts once, as the slip it is ("cuadreno" is 1 from "cuaderno",
+    2 from "cuadro", although pg_trgm finds "cuadro" more similar)."""
+    anterior, fila = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        actual = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            actual[j] = min(fila[j] + 1, actual[j - 1] + 1, fila[j - 1] + (ca != cb))
+            if anterior is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                actual[j] = min(actual[j], anterior[j - 2] + 1)
+        anterior, fila = fila, actual
+    return fila[-1]
 
-    Uses pg_trgm's ``%>`` (``word_similarity`` above ``UMBRAL_PARECIDO``), which the trigram
-    index answers. The threshold is a setting of the session, not of the query: it is set
-    with ``set_config(..., true)`` (``SET LOCAL``) inside a transaction, so it ends with it
-    and a pooled connection keeps pg_trgm's default."""
-    consulta = Producto.objects.using(DB_NEGOCIO).all() if consulta is None else consulta
-    normalizado = " ".join(texto_palabras(texto))
-    if len(normalizado) < 3:  # no trigram to compare
-        return []
-    with transaction.atomic(using=DB_NEGOCIO), connections[DB_NEGOCIO].cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(UMBRAL_PARECIDO)])
-        return list(
-            consulta.filter(nombre_busqueda__trigram_word_similar=normalizado)
-            .annotate(parecido=TrigramWordSimilarity(normalizado, "nombre_busqueda"))
-            .order_by("-parecido", "nombre_orden", "id")[:limite]
+
+def _se_corrige(palabra: str) -> bool:
+    # Fewer than 3 letters have no trigram to compare; a number that differs is another size
+    # or model, not a slip; no word of a name is longer than ``LARGO_CORREGIBLE``, and the
+    # edit distance of long words is quadratic.
+    return 3 <= len(palabra) <= LARGO_CORREGIBLE and not any(c.isdigit() for c in palabra)
+
+
+def palabras_corregir(*, texto: str) -> list[list[str]] | None:
+    """The words to search for instead of ``texto``'s (split as ``nombre_palabras``: letter
+    and digit runs), one list of alternatives per word, the likeliest first, from the
+    dictionary of the catalog's words (``PalabraCatalogo``).
+
+    A word inside some catalog word stays as typed; so do numbers and words shorter than 3 or
+    longer than ``LARGO_CORREGIBLE`` letters. Any other is replaced by its nearest catalog
+    words: ``CANDIDATOS`` neighbours by trigrams (the GiST index's ``<->``, ``similarity()`` at
+    least ``UMBRAL_PARECIDO``), of which those at the fewest edits win, if that is at most one
+    edit per 4 letters. ``None`` when a word has no such word (the search finds nothing) or when
+    nothing changes (the search already found nothing). One query."""
+    palabras = list(dict.fromkeys(_PALABRA_SQL.findall(" ".join(texto_palabras(texto)))))[:PALABRAS_MAXIMAS]
+    dudosas = [p for p in palabras if _se_corrige(p)]
+    if not dudosas:
+        return None
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        # The words are letter runs ([a-z]+): nothing in them is a LIKE wildcard.
+        cursor.execute(
+            """
+            WITH escritas AS MATERIALIZED (
+                SELECT e.palabra, EXISTS (SELECT 1 FROM cat_palabra d WHERE d.palabra LIKE '%%' || e.palabra || '%%')
+                       AS conocida
+                FROM unnest(%s::text[]) AS e(palabra)
+            )
+            SELECT e.palabra, e.conocida, c.palabra
+            FROM escritas e
+            LEFT JOIN LATERAL (
+                SELECT d.palabra, similarity(d.palabra, e.palabra) AS parecido
+                FROM cat_palabra d
+                WHERE NOT e.conocida
+                ORDER BY d.palabra <-> e.palabra
+                LIMIT %s
+            ) c ON c.parecido >= %s
+            ORDER BY e.palabra, c.parecido DESC, c.palabra
+            """,
+            [dudosas, CANDIDATOS, UMBRAL_PARECIDO],
         )
+        filas = cursor.fetchall()
+    conocidas = {palabra for palabra, conocida, _ in filas if conocida}
+    vecinas: dict[str, list[str]] = {}
+    for palabra, _, vecina in filas:
+        if vecina is not None:
+            vecinas.setdefault(palabra, []).append(vecina)
+    correcciones = []
+    for palabra in palabras:
+        if not _se_corrige(palabra) or palabra in conocidas:
+            correcciones.append([palabra])
+            continue
+        tope = max(1, len(palabra) // 4)
+        # A length difference is at least that many edits: no need to compute those.
+        distancias = {
+            vecina: _distancia(palabra, vecina)
+            for vecina in vecinas.get(palabra, []) if abs(len(vecina) - len(palabra)) <= tope
+        }
+        minima = min(distancias.values(), default=None)
+        if minima is None or minima > tope:
+            return None
+        # Ties keep pg_trgm's order: the most similar first.
+        correcciones.append([v for v, d in distancias.items() if d == minima][:ALTERNATIVAS])
+    if all(opciones == [palabra] for opciones, palabra in zip(correcciones, palabras, strict=True)):
+        return None
+    return correcciones
+
+
+def productos_parecidos(
+    *, texto: str, limite: int, consulta: QuerySet[Producto] | None = None, activos_primero: bool = False
+) -> list[Producto]:
+    """Products found by the words of ``texto`` with its typos corrected
+    (``palabras_corregir``: "cuadreno" finds "Cuaderno …"), in the order of the word search
+    for the corrected words, at most ``limite``. Empty when some word has nothing close.
+
+    Two queries: the corrections of all the words, then the word search, where each
+    corrected word may match any of its alternatives."""
+    consulta = Producto.objects.using(DB_NEGOCIO).all() if consulta is None else consulta
+    correcciones = palabras_corregir(texto=texto)
+    if correcciones is None:
+        return []
+    todas = Q()
+    for opciones in correcciones:
+        alguna = Q()
+        for opcion in opciones:
+            alguna |= Q(nombre_busqueda__contains=opcion)
+        todas &= alguna
+    corregido = " ".join(opciones[0] for opciones in correcciones)
+    return list(productos_ordenar(consulta.filter(todas), texto=corregido, activos_primero=activos_primero)[:limite])
 
 
 def productos_filtrar(

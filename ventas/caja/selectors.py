@@ -165,7 +165,8 @@ def productos_para_caja(*, texto: str, limite: int = 10) -> Coincidencias:
     Every typed word must be in the name (any order, no accents); the order is exact code
     first, active products, whole-word matches, natural name order; one query, which fetches
     one row more than it shows to know whether there are more. When the words find nothing,
-    a second query looks for close names (``productos_parecidos``)."""
+    the typos are corrected against the catalog's words and the search runs again with them
+    (``productos_parecidos``: two more queries)."""
     if len((texto or "").strip()) < 2:
         return Coincidencias()
     consulta = productos_ordenar(productos_buscar(texto=texto), texto=texto, activos_primero=True)
@@ -173,7 +174,8 @@ def productos_para_caja(*, texto: str, limite: int = 10) -> Coincidencias:
     parecidos = False
     if not encontrados:
         encontrados = productos_parecidos(
-            texto=texto, limite=limite + 1, consulta=Producto.objects.using(DB_NEGOCIO).only(*CAMPOS_CAJA)
+            texto=texto, limite=limite + 1, consulta=Producto.objects.using(DB_NEGOCIO).only(*CAMPOS_CAJA),
+            activos_primero=True,
         )
         parecidos = bool(encontrados)
     resultado = Coincidencias(encontrados[:limite])
