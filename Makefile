@@ -95,6 +95,7 @@ PRUEBAS_PSYCOPG3 := ventas/tests/test_services.py ventas/tests/test_concurrencia
 	ventas/tests/test_apartados_vistas.py \
 	ventas/tests/test_abonos.py ventas/tests/test_abonos_vistas.py ventas/tests/test_abonos_concurrencia.py \
 	ventas/tests/test_escaneo.py ventas_ingenio/tests/test_preparadas.py ventas_ingenio/tests/test_conexiones.py \
+	ventas_ingenio/tests/test_sesiones.py ventas_ingenio/tests/test_auth_backends.py \
 	demo/tests/test_catalogo_demo.py::test_verificar_inventario_sale_con_error_si_descuadra
 
 test: $(VENV)/.instalado-test $(VENV_PSYCOPG3)/.instalado-test lint

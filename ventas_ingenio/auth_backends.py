@@ -10,7 +10,7 @@ away applies on the very next request, as with ModelBackend.
 
 The query is written in SQL (table names from the models' metadata) because it runs on every
 request: built with the ORM (``ArraySubquery`` of ``Concat``) it cost more CPU to compile than
-the queries it replaces.
+the queries it replaces. It is a prepared statement (``sql.ejecutar``): planned once per session.
 """
 
 from functools import cache
@@ -19,6 +19,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
+
+from ventas_ingenio import sql
 
 
 @cache
@@ -38,14 +41,17 @@ def _consulta() -> str:
         f" JOIN {grupos} ug ON ug.group_id = gp.group_id WHERE ug.user_id = u.id) AS permisos_de_grupo,"
         f" ARRAY(SELECT g.name FROM {grupo} g JOIN {grupos} ug ON ug.group_id = g.id"
         f" WHERE ug.user_id = u.id ORDER BY g.name) AS roles"
-        f" FROM {usuario._meta.db_table} u WHERE u.{usuario._meta.pk.column} = %s"
+        f" FROM {usuario._meta.db_table} u WHERE u.{usuario._meta.pk.column} = %(id)s"
     )
 
 
 class PermissionsWithUserBackend(ModelBackend):
     def get_user(self, user_id):
         # user_id comes from the session already converted by the pk field's to_python()
-        usuario = next(iter(get_user_model()._default_manager.raw(_consulta(), [user_id])), None)
+        modelo = get_user_model()
+        with connections[router.db_for_read(modelo)].cursor() as cursor:
+            sql.ejecutar(cursor, nombre="auth_usuario", texto=_consulta(), parametros={"id": user_id})
+            usuario = next(iter(sql.instancias(modelo, cursor)), None)
         if usuario is None or not self.user_can_authenticate(usuario):
             return None
         if not usuario.is_superuser:  # a superuser has every permission: ModelBackend's own path

@@ -159,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inicio"
 LOGOUT_REDIRECT_URL = "login"
+# Django's database sessions, read with a prepared statement (ventas_ingenio/sesiones.py).
+SESSION_ENGINE = "ventas_ingenio.sesiones"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)  # one shift, counted from sign-in
 # A session unused this long is closed (tills and office PCs are shared); see middleware.py.
 SESION_INACTIVIDAD_SEGUNDOS = env.int("SESION_INACTIVIDAD_SEGUNDOS", default=30 * 60)

@@ -140,7 +140,7 @@ def instancia(modelo: type[Model], valores: dict):
 def instancias(modelo: type[Model], cursor) -> list:
     """The rows of the cursor's last statement as ``modelo`` instances, as ``raw()`` builds them:
     a column named as a field's column fills that field, any other column becomes an attribute."""
-    conexion = connections[DB_NEGOCIO]
+    conexion = cursor.db
     por_columna = {campo.column: campo for campo in modelo._meta.concrete_fields}
     columnas = [descripcion[0] for descripcion in cursor.description]
     # In the model's field order, which ``from_db`` expects (a table's column order may differ).
@@ -162,7 +162,7 @@ def instancias(modelo: type[Model], cursor) -> list:
         for posicion, col, funciones in conversiones:
             for funcion in funciones:
                 valores[posicion] = funcion(valores[posicion], col, conexion)
-        objeto = modelo.from_db(DB_NEGOCIO, nombres, valores)
+        objeto = modelo.from_db(conexion.alias, nombres, valores)
         for i, columna in otras:
             setattr(objeto, columna, fila[i])
         resultado.append(objeto)
