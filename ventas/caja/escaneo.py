@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 
+from clientes.models import Alumno
 from inventario.models import Producto, TipoProducto
 from ventas.caja.selectors import carrito_huella
 from ventas.caja.services import alumno_exigir, cantidad_validar, producto_vendible
@@ -105,6 +106,45 @@ def _escaneo_sql() -> str:
     """  # noqa: S608 - names from the models' metadata, values as parameters
 
 
+# What the cart screen shows of a line's alumno (a course seat).
+CAMPOS_ALUMNO_LINEA = ("id", "nombre", "apellidos")
+
+
+@functools.cache
+def _lineas_sql() -> str:
+    """The cart's lines in cart order, each with its product and alumno (statement 2)."""
+    linea = [sql.nombre(campo.column) for campo in CarritoLinea._meta.concrete_fields]
+    producto = [sql.columna(Producto, campo) for campo in ("id", *CAMPOS_PRODUCTO_LINEA)]
+    alumno = [sql.columna(Alumno, campo) for campo in CAMPOS_ALUMNO_LINEA]
+    return f"""
+    SELECT {", ".join(f"l.{c}" for c in linea)}, {", ".join(f"p.{c}" for c in producto)},
+           {", ".join(f"a.{c}" for c in alumno)}
+    FROM {sql.tabla(CarritoLinea)} l
+    JOIN {sql.tabla(Producto)} p ON p.{sql.columna(Producto, "id")} = l.{sql.columna(CarritoLinea, "producto")}
+    LEFT JOIN {sql.tabla(Alumno)} a ON a.{sql.columna(Alumno, "id")} = l.{sql.columna(CarritoLinea, "alumno")}
+    WHERE l.{sql.columna(CarritoLinea, "carrito")} = %(carrito)s
+    ORDER BY l.{sql.columna(CarritoLinea, "id")}
+    """  # noqa: S608 - names from the models' metadata, values as parameters
+
+
+def _lineas_leer(*, carrito_id: int) -> list[CarritoLinea]:
+    """What the ORM's ``select_related("producto", "alumno")`` gave, without compiling it per scan."""
+    campos_linea = [campo.attname for campo in CarritoLinea._meta.concrete_fields]
+    campos_producto = [Producto._meta.get_field(campo).attname for campo in ("id", *CAMPOS_PRODUCTO_LINEA)]
+    n_linea, n_producto = len(campos_linea), len(campos_producto)
+    with connections[DB_NEGOCIO].cursor() as cursor:
+        sql.ejecutar(cursor, nombre="caja_lineas", texto=_lineas_sql(), parametros={"carrito": carrito_id})
+        filas = cursor.fetchall()
+    lineas = []
+    for fila in filas:
+        linea = CarritoLinea.from_db(DB_NEGOCIO, campos_linea, fila[:n_linea])
+        linea.producto = Producto.from_db(DB_NEGOCIO, campos_producto, fila[n_linea:n_linea + n_producto])
+        alumno = fila[n_linea + n_producto:]
+        linea.alumno = Alumno.from_db(DB_NEGOCIO, list(CAMPOS_ALUMNO_LINEA), alumno) if alumno[0] else None
+        lineas.append(linea)
+    return lineas
+
+
 def _carrito_nuevo_valores(cajero) -> dict:
     """The parameters of a cart the scan may create, prepared as the ORM prepares an INSERT."""
     conexion = connections[DB_NEGOCIO]
@@ -149,12 +189,7 @@ def carrito_escanear(*, cajero, texto: str, cantidad: int = 1) -> Escaneo | None
         producto_vendible(producto, nueva)
         raise ProductoNoVendible(f"Existencia insuficiente: {producto.nombre} (quedan {producto.existencia})")
     carrito = Carrito.from_db(DB_NEGOCIO, [campo.attname for campo in Carrito._meta.concrete_fields], carrito_fila)
-    lineas = list(
-        CarritoLinea.objects.using(DB_NEGOCIO).filter(carrito_id=carrito.pk).select_related("producto", "alumno")
-        .only("carrito_id", "producto_id", "cantidad", "descuento", "precio_visto", "alumno_id",
-              "alumno__nombre", "alumno__apellidos", *(f"producto__{campo}" for campo in CAMPOS_PRODUCTO_LINEA))
-        .order_by("id")
-    )
+    lineas = _lineas_leer(carrito_id=carrito.pk)
     linea = next((x for x in lineas if x.pk == linea_id), None)
     if linea is None:  # another tab of the cashier removed it in between
         raise LineaNoEncontrada()
