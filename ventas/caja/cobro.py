@@ -590,6 +590,7 @@ def _venta_insertar(*, carrito: Carrito, calculadas, pagos, campos: dict, estado
     de_la_base = dict(zip((c.attname for c in sql.campos_de_la_base(Venta)), devueltos, strict=True))
     venta = sql.instancia(Venta, {**campos, **de_la_base})
     venta.inscripciones_creadas = list(inscripciones)
+    venta.cambio_entregado = sum((p.cambio for p in pagos), Decimal("0"))  # the post-sale panel shows it
     return venta
 
 

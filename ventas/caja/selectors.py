@@ -196,6 +196,11 @@ def venta_para_ticket(*, venta_id: int) -> Venta | None:
 
 
 def venta_cambio(venta: Venta) -> Decimal:
+    """The change handed over for the sale: known to the checkout that has just written it
+    (``cambio_entregado``), else summed from its payments."""
+    conocido = getattr(venta, "cambio_entregado", None)
+    if conocido is not None:
+        return conocido
     return sum((p.cambio for p in venta.pagos.all()), calculos.CERO)
 
 
