@@ -27,6 +27,7 @@ import time
 import urllib.parse
 
 from caja import RE_CAMPO, _existencias_preparar, _huella, _turnos_abrir
+from cobro import _cpu_por_proceso
 from comun import entrar, gunicorn, percentil, preparar, ronda_en_paralelo, usuario_crear
 
 
@@ -151,14 +152,17 @@ def main():
                     cajas[numero].venta(codigos, azares[numero], t_agregar, t_cobro)
                 return t_agregar, t_cobro
 
+            antes = _cpu_por_proceso()
             resultados, segundos = ronda_en_paralelo(
                 [lambda n=n: cajero(n) for n in range(nivel)], calentar=calentar
             )
+            despues = _cpu_por_proceso()
             t_agregar = [t for a, _ in resultados for t in a]
             t_cobro = [t for _, c in resultados for t in c]
             print(f"{nivel:7d} {len(t_cobro):6d} {statistics.median(t_cobro):9.1f} {percentil(t_cobro, 99):9.1f} "
                   f"{statistics.median(t_agregar):11.1f} {percentil(t_agregar, 99):11.1f} "
-                  f"{len(t_cobro) / segundos:8.1f}   (carga {os.getloadavg()[0]:.2f})")
+                  f"{len(t_cobro) / segundos:8.1f}   (carga {os.getloadavg()[0]:.2f}; CPU ms por venta: "
+                  + "  ".join(f"{k} {1000 * (despues[k] - antes[k]) / len(t_cobro):.1f}" for k in antes) + ")")
     print(f"carga al terminar: {os.getloadavg()}")
 
 
