@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Field, Model, Value
 from django.db.models.expressions import Expression
 
@@ -126,7 +126,26 @@ def ejecutar(cursor, *, nombre: str, texto: str, parametros: dict) -> None:
             cursor.cursor.execute(f"PREPARE {nombre} AS {convertido}")
         preparadas.add(nombre)
     marcas = ", ".join(["%s"] * len(nombres))
-    cursor.execute(f"EXECUTE {nombre}({marcas})" if nombres else f"EXECUTE {nombre}", [parametros[n] for n in nombres])
+    try:
+        cursor.execute(f"EXECUTE {nombre}({marcas})" if nombres else f"EXECUTE {nombre}",
+                       [parametros[n] for n in nombres])
+    except DatabaseError as error:
+        if codigo_de_error(error) in _PREPARADA_ROTA:
+            # This request fails; the session is replaced when it ends (the backend closes it), so
+            # the next request prepares the statement again.
+            conexion.preparadas_rotas = True
+        raise
+
+
+# "cached plan must not change result type" (a table the statement reads changed shape) and
+# "prepared statement does not exist" (someone ran DEALLOCATE or DISCARD ALL on the session).
+_PREPARADA_ROTA = {"0A000", "26000"}
+
+
+def codigo_de_error(error: DatabaseError) -> str | None:
+    """The SQLSTATE of a database error: ``sqlstate`` in psycopg 3, ``pgcode`` in psycopg2."""
+    causa = error.__cause__
+    return getattr(causa, "sqlstate", None) or getattr(causa, "pgcode", None)
 
 
 def instancia(modelo: type[Model], valores: dict):

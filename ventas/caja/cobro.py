@@ -200,10 +200,8 @@ def _limitar_espera_de_bloqueos() -> None:
 
 
 def _espera_vencida(error: OperationalError) -> bool:
-    """Whether the error is the transaction's lock_timeout running out (lock_not_available).
-    psycopg 3 names the code ``sqlstate``, psycopg2 ``pgcode``."""
-    causa = error.__cause__
-    return (getattr(causa, "sqlstate", None) or getattr(causa, "pgcode", None)) == "55P03"
+    """Whether the error is the transaction's lock_timeout running out (lock_not_available)."""
+    return sql.codigo_de_error(error) == "55P03"
 
 
 # The checkout's reads and locks in two round trips instead of six (the lock_timeout, the cart,
@@ -221,9 +219,9 @@ _CARRITO_Y_TURNO_BLOQUEAR = """
 WITH espera AS MATERIALIZED (
     SELECT set_config('lock_timeout', %(espera)s, true)
 ), carrito AS (
-    SELECT c.* FROM espera, tra_carrito c WHERE c.id_cajero = %(cajero)s AND c.estado = 'activo' FOR UPDATE OF c
+    SELECT {columnas_c} FROM espera, tra_carrito c WHERE c.id_cajero = %(cajero)s AND c.estado = 'activo' FOR UPDATE OF c
 )
-SELECT carrito.*,
+SELECT {columnas_carrito},
     (SELECT id_turno FROM tra_turno WHERE id_cajero = carrito.id_cajero AND estado = 'abierto'
      ORDER BY abierto DESC, id_turno DESC LIMIT 1 FOR NO KEY UPDATE) AS turno_abierto_id,
     (SELECT id_cliente FROM cat_cliente WHERE es_publico_general) AS publico_general_id,
@@ -232,7 +230,7 @@ SELECT carrito.*,
 FROM carrito
 """
 _LINEAS_Y_PRODUCTOS_BLOQUEAR = """
-SELECT p.*, l.id_carrito_linea AS linea_id, l.cantidad AS linea_cantidad,
+SELECT {columnas_p}, l.id_carrito_linea AS linea_id, l.cantidad AS linea_cantidad,
     l.descuento AS linea_descuento, l.precio_visto AS linea_precio_visto, l.id_alumno AS linea_alumno_id
 FROM tra_carrito_linea l JOIN cat_producto p ON p.id_producto = l.id_producto
 WHERE l.id_carrito = %(carrito)s
@@ -241,12 +239,28 @@ FOR UPDATE OF p
 """
 
 
+def _columnas(modelo, alias: str) -> str:
+    # Named, not ``alias.*``: a prepared statement whose result grew a column (a migration while
+    # the server runs) fails with "cached plan must not change result type".
+    return ", ".join(f"{alias}.{sql.nombre(campo.column)}" for campo in modelo._meta.concrete_fields)
+
+
+@functools.cache
+def _carrito_y_turno_sql() -> str:
+    return _CARRITO_Y_TURNO_BLOQUEAR.format(columnas_c=_columnas(Carrito, "c"), columnas_carrito=_columnas(Carrito, "carrito"))
+
+
+@functools.cache
+def _lineas_y_productos_sql() -> str:
+    return _LINEAS_Y_PRODUCTOS_BLOQUEAR.format(columnas_p=_columnas(Producto, "p"))
+
+
 def _carrito_y_turno_bloquear(*, cajero) -> Carrito | None:
     """The cashier's active cart, locked, with ``turno_abierto_id`` (the open shift, locked, or
     None) and ``publico_general_id``; sets the transaction's lock wait limit first."""
     parametros = {"espera": _espera_maxima(), "cajero": cajero.pk}
     with connections[DB_NEGOCIO].cursor() as cursor:
-        sql.ejecutar(cursor, nombre="cobro_carrito", texto=_CARRITO_Y_TURNO_BLOQUEAR, parametros=parametros)
+        sql.ejecutar(cursor, nombre="cobro_carrito", texto=_carrito_y_turno_sql(), parametros=parametros)
         return next(iter(sql.instancias(Carrito, cursor)), None)
 
 
@@ -268,7 +282,7 @@ def _lineas_y_productos_bloquear(*, carrito: Carrito) -> tuple[list[CarritoLinea
     """The cart's lines in product order and their products, locked FOR UPDATE in that order."""
     lineas, productos = [], {}
     with connections[DB_NEGOCIO].cursor() as cursor:
-        sql.ejecutar(cursor, nombre="cobro_lineas", texto=_LINEAS_Y_PRODUCTOS_BLOQUEAR, parametros={"carrito": carrito.pk})
+        sql.ejecutar(cursor, nombre="cobro_lineas", texto=_lineas_y_productos_sql(), parametros={"carrito": carrito.pk})
         filas = sql.instancias(Producto, cursor)
     for producto in filas:
         productos[producto.pk] = producto

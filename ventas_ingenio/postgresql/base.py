@@ -22,12 +22,20 @@ from django.db.backends.postgresql import base
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Names of the statements this session has prepared (``ventas_ingenio.sql.ejecutar``).
+        # Names of the statements this session has prepared (``ventas_ingenio.sql.ejecutar``),
+        # and whether one of them broke, so the session is replaced at the end of the request.
         self.preparadas: set[str] = set()
+        self.preparadas_rotas = False
 
     def connect(self):
-        self.preparadas = set()  # a new session has none
+        self.preparadas, self.preparadas_rotas = set(), False  # a new session has none
         super().connect()
+
+    def close_if_unusable_or_obsolete(self):
+        if self.connection is not None and self.preparadas_rotas:
+            self.close()
+            return
+        super().close_if_unusable_or_obsolete()
 
     def close_if_health_check_failed(self):
         if (
