@@ -1,11 +1,16 @@
 import logging
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ventas_ingenio.seguridad import CLAVE_ULTIMA_ACTIVIDAD, ip_cliente
 
@@ -30,6 +35,46 @@ class ContentSecurityPolicyMiddleware:
 ACTIVIDAD_RESOLUCION_SEGUNDOS = 60
 
 
+# What static/js/caja.js sends with its fetch requests (``ventas.caja.views.es_asincrona``).
+ENCABEZADO_ASINCRONO = "fetch"
+
+
+def pagina_de_vuelta(request) -> str | None:
+    """Where signing in should lead back to: the page itself for a GET; for a form sent with
+    POST, the page the form was on (its Referer, when it is a page of this site), since the
+    address it was posted to answers GET with 405. ``None``: the default after signing in."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return None
+    partes = urlsplit(referer)
+    return f"{partes.path}?{partes.query}" if partes.query else partes.path or None
+
+
+def a_entrar(request, login_url=None, redirect_field_name=None):
+    """To the sign-in page, and back to ``pagina_de_vuelta`` after it. A request from the
+    till's script gets 401 with that address in ``X-Caja-Entrar`` instead of a redirect: its
+    fetch would follow the redirect and spend the page's message where nobody sees it."""
+    vuelta = pagina_de_vuelta(request)
+    if vuelta:
+        respuesta = redirect_to_login(vuelta, login_url, redirect_field_name or REDIRECT_FIELD_NAME)
+    else:
+        respuesta = HttpResponseRedirect(resolve_url(login_url or settings.LOGIN_URL))
+    if request.headers.get("X-Requested-With") == ENCABEZADO_ASINCRONO:
+        return HttpResponse(status=401, headers={"X-Caja-Entrar": respuesta["Location"]})
+    return respuesta
+
+
+class EntrarParaSeguirMiddleware(LoginRequiredMiddleware):
+    """Django's ``LoginRequiredMiddleware``, coming back after signing in to ``pagina_de_vuelta``
+    (the page a form was posted from, not the POST-only address it was posted to)."""
+
+    def handle_no_permission(self, request, view_func):
+        return a_entrar(request, self.get_login_url(view_func), self.get_redirect_field_name(view_func))
+
+
 class SesionInactividadMiddleware:
     """Close a signed-in session unused for ``SESION_INACTIVIDAD_SEGUNDOS``.
 
@@ -37,7 +82,8 @@ class SesionInactividadMiddleware:
     adds the idle limit for tills and office PCs left signed in. The last activity is kept in
     the session (``seguridad.CLAVE_ULTIMA_ACTIVIDAD``, started at sign-in) and rewritten at most
     once per ``ACTIVIDAD_RESOLUCION_SEGUNDOS``. An idle session is ended and the request goes
-    to the sign-in page with a message, and back to the same page after signing in.
+    to the sign-in page with a message, and back to the same page (``pagina_de_vuelta``) after
+    signing in.
     """
 
     def __init__(self, get_response):
@@ -51,8 +97,11 @@ class SesionInactividadMiddleware:
                 log.info("Sesión cerrada por inactividad: usuario=%s ip=%s minutos=%d",
                          request.user.get_username(), ip_cliente(request), (ahora - ultima) // 60)
                 logout(request)
-                messages.info(request, "Tu sesión se cerró por inactividad. Vuelve a entrar para continuar.")
-                return redirect_to_login(request.get_full_path())
+                aviso = "Tu sesión se cerró por inactividad."
+                if request.method not in ("GET", "HEAD"):
+                    aviso += " Lo último que enviaste no se guardó: hazlo de nuevo."
+                messages.info(request, f"{aviso} Vuelve a entrar para continuar.")
+                return a_entrar(request)
             if ultima is None or ahora - ultima >= ACTIVIDAD_RESOLUCION_SEGUNDOS:
                 request.session[CLAVE_ULTIMA_ACTIVIDAD] = ahora
         return self.get_response(request)

@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware; a form posted signed out comes back to its page.
+    "ventas_ingenio.middleware.EntrarParaSeguirMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL and control characters in the path, GET or POST: a Spanish 400 before any view.
     "ventas_ingenio.entradas.EntradasMiddleware",

@@ -91,6 +91,9 @@
       return respuesta.text().then(function (html) {
         if (respuesta.headers.get("X-Caja-Fragmentos")) {
           aplicar(html, tarea);
+        } else if (respuesta.status === 401 && respuesta.headers.get("X-Caja-Entrar")) {
+          // The session ended (idle or signed out): sign in again, back to this page after it.
+          window.location.href = respuesta.headers.get("X-Caja-Entrar");
         } else if (respuesta.redirected && respuesta.url.indexOf("/entrar/") >= 0) {
           window.location.href = respuesta.url;  // the session ended: sign in again
         } else {

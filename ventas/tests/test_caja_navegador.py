@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CLAVE_PRUEBAS
 from ventas.models import CarritoLinea, Venta
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -234,3 +235,31 @@ def test_cantidad_escrita_cuenta_sin_enter_e_importes_malos_no_cobran(entrar, pa
     assert "Escribe los importes en pesos" in pagina.locator("#motivo-cobro").inner_text()
     assert pagina.locator("#cambio").inner_text() == "$0.00"
     assert not Venta.objects.exists()
+
+
+def test_sesion_vencida_al_escanear_vuelve_a_la_caja_con_aviso(entrar, live_server, pagina, cajero, turno_para,
+                                                                 productos, settings):
+    """A scan sent after the idle limit: the sign-in page says why (and that the scan was not
+    saved), and signing in goes back to the till with the cart as it was, not to the POST-only
+    address of the scan (a blank 405 page)."""
+    turno_para(cajero)
+    (producto,) = productos(1)
+    entrar("/ventas/caja/", "cajero1")
+    _escanear(pagina, producto.codigo_barras)
+    _esperar_articulos(pagina, 1)
+
+    settings.SESION_INACTIVIDAD_SEGUNDOS = 0
+    pagina.wait_for_timeout(1100)
+    _escanear(pagina, producto.codigo_barras)
+    pagina.wait_for_url(f"{live_server.url}/entrar/?next=/ventas/caja/")
+    aviso = pagina.locator("main").inner_text()
+    assert "Tu sesión se cerró por inactividad" in aviso and "no se guardó" in aviso
+
+    settings.SESION_INACTIVIDAD_SEGUNDOS = 30 * 60
+    pagina.locator("#id_username").fill("cajero1")
+    pagina.locator("#id_password").fill(CLAVE_PRUEBAS)
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.wait_for_url(f"{live_server.url}/ventas/caja/")
+    pagina.wait_for_function("() => document.activeElement.id === 'buscar-producto'")
+    assert pagina.locator("#articulos").inner_text() == "1"
+    assert CarritoLinea.objects.get().cantidad == 1

@@ -209,6 +209,61 @@ def test_sesion_usada_hace_poco_sigue_abierta(cliente_cajero):
     assert cliente_cajero.session[CLAVE_ULTIMA_ACTIVIDAD] >= int(time.time()) - 5
 
 
+CAJA = "http://testserver/ventas/caja/"
+
+
+def test_sesion_inactiva_en_un_post_vuelve_a_la_pagina_del_formulario(cliente_cajero, settings):
+    """A form sent after the idle limit (a scan at the till) comes back to the page it was sent
+    from after signing in, not to the POST-only address it was sent to (405 after signing in),
+    and the message says what was sent was not saved."""
+    settings.SESION_INACTIVIDAD_SEGUNDOS = 30 * 60
+    _ultima_actividad(cliente_cajero, 31 * 60)
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "7501234000011"}, HTTP_REFERER=CAJA)
+    assert respuesta.status_code == 302
+    assert respuesta["Location"] == f"{reverse('login')}?next={reverse('ventas:caja')}"
+    pagina = cliente_cajero.get(respuesta["Location"])
+    assert "Tu sesión se cerró por inactividad" in _texto(pagina)
+    assert "no se guardó" in _texto(pagina)
+    vuelta = _entrar(cliente_cajero, "cajero1", CLAVE, url=respuesta["Location"])
+    assert vuelta["Location"] == reverse("ventas:caja")
+
+
+def test_sesion_inactiva_en_la_caja_con_javascript_manda_a_entrar_sin_gastar_el_aviso(cliente_cajero, settings):
+    """static/js/caja.js's fetch would follow a redirect and show (spend) the message on a page
+    nobody sees: it gets 401 and where to sign in, and the message waits for that page."""
+    settings.SESION_INACTIVIDAD_SEGUNDOS = 30 * 60
+    _ultima_actividad(cliente_cajero, 31 * 60)
+    respuesta = cliente_cajero.post(reverse("ventas:agregar"), {"texto": "7501234000011"}, HTTP_REFERER=CAJA,
+                                    HTTP_X_REQUESTED_WITH="fetch")
+    assert respuesta.status_code == 401
+    assert respuesta["X-Caja-Entrar"] == f"{reverse('login')}?next={reverse('ventas:caja')}"
+    assert "Tu sesión se cerró por inactividad" in _texto(cliente_cajero.get(respuesta["X-Caja-Entrar"]))
+
+
+@pytest.mark.parametrize(("referer", "siguiente"), [
+    (CAJA, "/ventas/caja/"),
+    ("http://testserver/ventas/caja/?reciente=5", "/ventas/caja/%3Freciente%3D5"),
+    ("https://otro.example/ventas/caja/", None),  # another site's page is not a place to go back to
+    (None, None),
+])
+def test_sin_sesion_un_post_vuelve_a_la_pagina_del_formulario(client, referer, siguiente):
+    extra = {"HTTP_REFERER": referer} if referer else {}
+    respuesta = client.post(reverse("ventas:agregar"), {"texto": "7501234000011"}, **extra)
+    assert respuesta.status_code == 302
+    assert respuesta["Location"] == (f"{reverse('login')}?next={siguiente}" if siguiente else reverse("login"))
+
+
+def test_sin_sesion_un_get_vuelve_a_su_pagina(client):
+    respuesta = client.get(reverse("ventas:historial") + "?q=V-1")
+    assert respuesta["Location"] == f"{reverse('login')}?next=/ventas/historial/%3Fq%3DV-1"
+
+
+def test_sin_sesion_la_caja_con_javascript_recibe_401_y_donde_entrar(client):
+    respuesta = client.post(reverse("ventas:agregar"), {"texto": "1"}, HTTP_REFERER=CAJA, HTTP_X_REQUESTED_WITH="fetch")
+    assert respuesta.status_code == 401
+    assert respuesta["X-Caja-Entrar"] == f"{reverse('login')}?next={reverse('ventas:caja')}"
+
+
 def _sesiones_guardadas(client) -> int:
     with CaptureQueriesContext(connections[DB_AUTH]) as consultas:
         assert client.get(reverse("inicio")).status_code == 200
