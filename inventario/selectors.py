@@ -230,6 +230,16 @@ def productos_filtrar(
     return consulta.order_by("nombre_orden", "id")
 
 
+
+def productos_filtrar_parecidos(
+    *, texto: str, limite: int, categoria_id: int | None = None, bajo_minimo: bool = False
+) -> list[Producto]:
+    """The inventory list's typo fallback: what ``productos_filtrar`` with the same filters
+    finds for ``texto``'s words corrected against the catalog's words (``productos_parecidos``,
+    as the till does), at most ``limite``. For when the words as typed found nothing."""
+    consulta = productos_filtrar(categoria_id=categoria_id, bajo_minimo=bajo_minimo)
+    return productos_parecidos(texto=texto, limite=limite, consulta=consulta)
+
 def categorias_listar() -> QuerySet[Categoria]:
     return Categoria.objects.using(DB_NEGOCIO).order_by("nombre")
 

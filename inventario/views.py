@@ -4,7 +4,12 @@ from django.views.decorators.http import require_GET
 
 from inventario.forms import FiltroInventarioForm
 from inventario.models import Producto
-from inventario.selectors import categorias_listar, movimientos_de_producto, productos_filtrar
+from inventario.selectors import (
+    categorias_listar,
+    movimientos_de_producto,
+    productos_filtrar,
+    productos_filtrar_parecidos,
+)
 from ventas_ingenio.paginacion import paginar
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -14,20 +19,23 @@ POR_PAGINA = 50
 @require_GET
 @permission_required("inventario.view_producto", raise_exception=True)
 def producto_lista(request):
-    """Stock of every product: search, category, low-stock only; 50 per page."""
+    """Stock of every product: search, category, low-stock only; 50 per page. A search whose
+    words match no name shows the closest names instead (typos), with a notice."""
     categorias = list(categorias_listar())
     filtros = FiltroInventarioForm(request.GET or None, categorias=categorias)
     datos = filtros.cleaned_data if filtros.is_valid() else {}
-    productos = productos_filtrar(
-        texto=datos.get("q") or "",
-        categoria_id=datos.get("categoria"),
-        bajo_minimo=bool(datos.get("bajo_minimo")),
-    )
-    pagina, consulta = paginar(request, productos, por_pagina=POR_PAGINA)
+    texto = datos.get("q") or ""
+    filtro = {"categoria_id": datos.get("categoria"), "bajo_minimo": bool(datos.get("bajo_minimo"))}
+    pagina, consulta = paginar(request, productos_filtrar(texto=texto, **filtro), por_pagina=POR_PAGINA)
+    productos, parecidos = pagina.object_list, False
+    if texto and not pagina.paginator.count:
+        # Nothing has every word as typed: the names closest to them, as the till shows ("cuadreno").
+        productos = productos_filtrar_parecidos(texto=texto, limite=POR_PAGINA, **filtro)
+        parecidos = bool(productos)
     return render(
         request,
         "inventario/producto_lista.html",
-        {"filtros": filtros, "page_obj": pagina, "productos": pagina.object_list, "consulta": consulta},
+        {"filtros": filtros, "page_obj": pagina, "productos": productos, "consulta": consulta, "parecidos": parecidos},
     )
 
 

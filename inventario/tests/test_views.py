@@ -40,6 +40,25 @@ def test_busqueda_sin_acentos_codigo_y_codigo_de_barras(cliente_consulta):
         assert "PAN-12" in html and "CUA-1" not in html, texto
 
 
+
+def test_busqueda_con_error_de_dedo_muestra_los_parecidos(cliente_consulta):
+    """"cuadreno" or "playra" in the inventory page finds what the till finds (the catalog-words
+    fallback), says they are close matches, and keeps the other filters."""
+    papeleria, uniformes = CategoriaFactory(nombre="Papelería"), CategoriaFactory(nombre="Uniformes")
+    ProductoFactory(nombre="Cuaderno profesional raya 100 hojas", codigo="CUA-PRO", categoria=papeleria)
+    ProductoFactory(nombre="Playera deportiva talla 8", codigo="PLA-8", categoria=uniformes)
+    ProductoFactory(nombre="Goma blanca", codigo="GOM-1", categoria=papeleria)
+    for texto, codigo in (("cuadreno", "CUA-PRO"), ("profecional cuadreno", "CUA-PRO"), ("playra", "PLA-8")):
+        html = cliente_consulta.get(URL, {"q": texto}).content.decode()
+        assert codigo in html and "GOM-1" not in html, texto
+        assert "Ningún nombre tiene todas las palabras: estos se parecen." in html, texto
+    html = cliente_consulta.get(URL, {"q": "cuadreno", "categoria": uniformes.pk}).content.decode()
+    assert "CUA-PRO" not in html and "No hay productos con esos filtros." in html
+    html = cliente_consulta.get(URL, {"q": "cuaderno"}).content.decode()  # found as typed: no notice
+    assert "CUA-PRO" in html and "se parecen" not in html
+    html = cliente_consulta.get(URL, {"q": "cuadreno xqzw"}).content.decode()  # nothing close
+    assert "CUA-PRO" not in html and "No hay productos con esos filtros." in html
+
 def test_filtro_de_categoria_y_existencia_baja(cliente_consulta, producto_con_existencia):
     uniformes = CategoriaFactory(nombre="Uniformes")
     producto_con_existencia(2, codigo="FAL-8", categoria=uniformes, existencia_minima=5)
