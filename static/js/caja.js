@@ -96,6 +96,10 @@
           window.location.href = respuesta.headers.get("X-Caja-Entrar");
         } else if (respuesta.redirected && respuesta.url.indexOf("/entrar/") >= 0) {
           window.location.href = respuesta.url;  // the session ended: sign in again
+        } else if (respuesta.status === 400) {
+          // Refused before any view (ventas_ingenio.entradas): sending it again would fail again.
+          registrar("mensaje-error", "No se pudo " + tarea.que + ": el texto tiene caracteres no permitidos " +
+                    "(de control o nulos). Revisa la configuración del lector.");
         } else {
           registrar("mensaje-error", "No se pudo " + tarea.que + " (respuesta " + respuesta.status + "). Vuelve a intentarlo.");
         }
@@ -215,6 +219,11 @@
     panel.replaceWith(vacio);
   }
 
+  // Control characters (a reader's GS1 separator, NUL) shown as "\uFFFD" in the log.
+  function visible(texto) {
+    return texto.replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD");
+  }
+
   function escanear() {
     var texto = campo.value.trim();
     campo.value = "";
@@ -222,7 +231,7 @@
     if (!texto) { return; }
     cerrarPanel();
     encolar({
-      url: formBuscar.action, que: "agregar «" + texto + "»", texto: texto,
+      url: formBuscar.action, que: "agregar «" + visible(texto) + "»", texto: texto,
       datos: function () { return new URLSearchParams({ texto: texto, huella: huellaMostrada() }); }
     });
   }

@@ -263,3 +263,20 @@ def test_sesion_vencida_al_escanear_vuelve_a_la_caja_con_aviso(entrar, live_serv
     pagina.wait_for_function("() => document.activeElement.id === 'buscar-producto'")
     assert pagina.locator("#articulos").inner_text() == "1"
     assert CarritoLinea.objects.get().cantidad == 1
+
+
+def test_codigo_con_caracteres_de_control_dice_por_que_no_se_agrega(entrar, pagina, cajero, turno_para, productos):
+    """A reader set up to send control characters (a GS1 separator, NUL) is refused before any
+    view (400): the log says why, with the characters shown, instead of "Vuelve a intentarlo"
+    (it would fail again), and the next scan goes on."""
+    turno_para(cajero)
+    (producto,) = productos(1)
+    entrar("/ventas/caja/", "cajero1")
+    pagina.locator("#buscar-producto").fill("0107501234\x1d10LOTE\x00")
+    pagina.keyboard.press("Enter")
+    _escanear(pagina, producto.codigo_barras)
+    _esperar_articulos(pagina, 1)
+    error = pagina.locator("#registro li").nth(1).inner_text()
+    assert "caracteres no permitidos" in error and "Vuelve a intentarlo" not in error, error
+    assert "\x00" not in error and "\x1d" not in error
+    assert "0107501234�10LOTE�" in error
