@@ -1,8 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db import connections
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,7 +58,10 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """Rendered without the request (no context processors): the error may be the database
+    itself (PostgreSQL restarting), and the layout's user and roles would read it again, so
+    the server would answer its bare English error instead of this page."""
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 @login_not_required
