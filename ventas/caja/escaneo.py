@@ -82,6 +82,7 @@ def _escaneo_sql() -> str:
         INSERT INTO {sql.tabla(Carrito)} ({", ".join(c[x.attname] for x in carrito_campos)})
         SELECT {", ".join(f"%(c_{x.attname})s::{sql.tipo(x)}" for x in carrito_campos)} FROM producto, asincrona
         WHERE producto.{p["tipo"]} = {sql.constante(TipoProducto.ARTICULO)} AND producto.{p["activo"]}
+            AND %(cantidad)s::integer <= producto.{p["existencia"]}
         ON CONFLICT ({c["id_cajero"]}) WHERE {c["estado"]} = {sql.constante(Carrito.Estado.ACTIVO)}
         DO UPDATE SET {c["actualizado"]} = EXCLUDED.{c["actualizado"]}
         RETURNING {", ".join(f"{sql.tabla(Carrito)}.{columna}" for columna in c.values())}, (xmax = 0) AS carrito_nuevo
