@@ -181,6 +181,7 @@ def catalogo_variado():
     ProductoFactory(nombre="Playera de algodón talla 6", activo=False)
     ProductoFactory(nombre="Calcetas talla 10 descontinuadas", activo=False)
     ProductoFactory(nombre="Zapato escolar", codigo="PLAYERA")
+    ProductoFactory(nombre="Calcetas escolares talla 10", codigo="CALCETAS 10")  # exact and by words
     ProductoFactory(nombre="Goma", codigo="G-1", codigo_barras="7501234567897")
     return productos
 
