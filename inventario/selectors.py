@@ -32,9 +32,7 @@ _PALABRA_SQL = re.compile(r"[a-z0-9]+")  # as ``nombre_palabras`` splits the nam
 # What pg_trgm takes a trigram from: three letters or digits in a row.
 _TRIGRAMA = re.compile(r"[^\W_]{3}")
 # Every stored field but the generated search columns: what a search loads when not told.
-CAMPOS_TODOS = tuple(
-    campo.name for campo in Producto._meta.concrete_fields if not campo.generated
-)
+CAMPOS_TODOS = tuple(campo.name for campo in Producto._meta.concrete_fields if not campo.generated)
 
 
 def texto_normalizar(texto: str) -> str:
@@ -166,7 +164,8 @@ def _primeros(
 ) -> list[Producto]:
     """The first ``limite`` products whose name holds, for each group of ``grupos``, one of its
     words (or, with ``exacto``, whose code or barcode is ``texto``), in the order of
-    ``productos_orden(texto=texto)``. One prepared statement (``sql.ejecutar``)."""
+    ``productos_orden(texto=texto)``. One statement, prepared (``sql.ejecutar``) unless no word
+    has a trigram."""
     texto = _texto_limpio(texto)
     relevantes = _PALABRA_SQL.findall(" ".join(texto_palabras(texto)))[:PALABRAS_MAXIMAS]
     nombre, sentencia = _primeros_sql(
@@ -197,9 +196,10 @@ def productos_primeros(
     *, texto: str, limite: int, campos: tuple[str, ...], activos_primero: bool = False
 ) -> list[Producto]:
     """``productos_ordenar(productos_buscar(texto=texto), ...)[:limite]`` with only ``campos``
-    loaded (``campos`` must include "id"), as one prepared statement: for the till, which
-    searches on every keystroke, compiling and planning the ORM's query cost as much as
-    running it for most words (bench/README.md, "Búsqueda por palabras")."""
+    loaded (``campos`` must include "id"), in one hand-written statement, prepared unless no word
+    has a trigram (``_primeros``): for the till, which searches on every keystroke, compiling
+    and planning the ORM's query cost as much as running it for most words (bench/README.md,
+    "Búsqueda por palabras")."""
     grupos = [[palabra] for palabra in texto_palabras(texto)]
     return _primeros(grupos=grupos, texto=texto, exacto=bool(grupos), limite=limite, campos=campos,
                      activos_primero=activos_primero)
