@@ -35,7 +35,7 @@ TERMINOS_CAJA = [
     ("nada parecido", "xqzw"),
 ]
 TERMINOS_INVENTARIO = ["pantalon", "calcetas 10", "cuadreno"]
-EXPLICAR = ["calcetas 10", "playera", "cuadreno", "cuadreno profecional", "playra"]
+EXPLICAR = ["calcetas 10", "playera", "libro ingles", "cuadreno", "cuadreno profecional", "playra"]
 
 
 def _explicar(entorno, termino):
@@ -45,14 +45,18 @@ def _explicar(entorno, termino):
         "from django.test.utils import CaptureQueriesContext\n"
         "from ventas.caja.selectors import productos_para_caja\n"
         "conexion = connections['default']\n"
+        # Six runs first: the search's prepared statements are then on the plan a served
+        # session keeps (PostgreSQL may switch to a generic plan after five executions).
+        "for _ in range(6):\n"
+        f"    productos_para_caja(texto={termino!r})\n"
         "with CaptureQueriesContext(conexion) as capturadas:\n"
         f"    productos_para_caja(texto={termino!r})\n"
-        # Anything but a SELECT (BEGIN, COMMIT) is skipped; WITH starts the typo fallback's
-        # query of corrections. The captured SQL already carries its parameters (psycopg2's
-        # mogrify).
+        # Anything but a SELECT (BEGIN, COMMIT) is skipped; EXECUTE runs a prepared statement
+        # of this session (the search, the typo fallback's corrections), WITH a plain query.
+        # The captured SQL already carries its parameters (psycopg2's mogrify).
         "with transaction.atomic(), conexion.cursor() as cursor:\n"
         "    for consulta in capturadas.captured_queries:\n"
-        "        if not consulta['sql'].lstrip().startswith(('SELECT', 'WITH')):\n"
+        "        if not consulta['sql'].lstrip().startswith(('SELECT', 'WITH', 'EXECUTE')):\n"
         "            continue\n"
         "        print('--', consulta['sql'])\n"
         "        cursor.execute('EXPLAIN (ANALYZE, BUFFERS) ' + consulta['sql'])\n"

@@ -1,11 +1,19 @@
 """The product search by words: real PostgreSQL (pg_trgm, unaccent, generated columns)."""
 
 import pytest
+from django.db import connections
 
 from inventario.models import Producto
-from inventario.selectors import productos_buscar, productos_filtrar, productos_parecidos
+from inventario.selectors import (
+    productos_buscar,
+    productos_filtrar,
+    productos_ordenar,
+    productos_parecidos,
+    productos_primeros,
+)
 from inventario.tests.factories import ProductoFactory
-from ventas.caja.selectors import productos_para_caja
+from ventas.caja.selectors import CAMPOS_CAJA, productos_para_caja
+from ventas_ingenio.router import DB_NEGOCIO
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -157,3 +165,59 @@ def test_comodines_se_buscan_como_texto():
     assert list(productos_buscar(texto="a_l")) == [leche]
     assert not productos_buscar(texto="%%").exists()
     assert not productos_buscar(texto="e_e").exists()  # "_" is not "any character"
+
+
+@pytest.fixture
+def catalogo_variado():
+    """Names where every part of the order decides something: exact codes, inactive products,
+    whole words, starts of words and pieces of words, natural order of numbers, wildcards."""
+    nombres = [
+        "Playera deportiva talla 10", "Playera deportiva talla 4", "Playera polo talla 12",
+        "Playeras surtidas (paquete)", "Portaplayera de tela", "Calcetas talla 10", "Calcetas talla 4 (modelo 1005)",
+        "Calcetas talla 4 (modelo 210)", "Colores de madera (caja con 24)", "Lápiz HB No. 2", "Lápices HB (caja con 12)",
+        "Leche 2% grasa_light", "Libro de Inglés 1° de primaria", "Inglés para niños libro 2",
+    ]
+    productos = [ProductoFactory(nombre=nombre) for nombre in nombres]
+    ProductoFactory(nombre="Playera de algodón talla 6", activo=False)
+    ProductoFactory(nombre="Calcetas talla 10 descontinuadas", activo=False)
+    ProductoFactory(nombre="Zapato escolar", codigo="PLAYERA")
+    ProductoFactory(nombre="Calcetas escolares talla 10", codigo="CALCETAS 10")  # exact and by words
+    ProductoFactory(nombre="Goma", codigo="G-1", codigo_barras="7501234567897")
+    return productos
+
+
+TEXTOS_VARIADOS = [
+    "playera", "PLAYERA", "playera talla", "talla playera", "play", "pl", "calcetas 10", "10 calcetas", "10",
+    "24 colores", "lapiz hb", "hb", "2%", "a_l", "libro ingles", "ingles libro", "7501234567897", "g-1", "xqzw",
+    "a", "%%",
+]
+
+
+@pytest.mark.parametrize("limite", [3, 11])
+def test_la_caja_ordena_como_la_busqueda_del_orm(catalogo_variado, limite):
+    """The till's hand-written statement (``productos_primeros``) gives the rows and the order of
+    the ORM's ``productos_ordenar(productos_buscar(...))``, which the inventory page uses."""
+    # Twice over: a prepared statement switches to its generic plan after five executions.
+    for _ in range(2):
+        for texto in TEXTOS_VARIADOS:
+            esperados = list(productos_ordenar(productos_buscar(texto=texto), texto=texto, activos_primero=True)
+                             .values_list("id", flat=True)[:limite])
+            encontrados = productos_primeros(texto=texto, limite=limite, campos=CAMPOS_CAJA, activos_primero=True)
+            assert [p.pk for p in encontrados] == esperados, texto
+
+
+def test_la_caja_carga_solo_sus_campos(catalogo_variado):
+    producto = productos_primeros(texto="playera polo", limite=5, campos=CAMPOS_CAJA)[0]
+    assert producto.nombre == "Playera polo talla 12" and producto.precio == Producto.objects.get(pk=producto.pk).precio
+    assert producto.get_deferred_fields() == {
+        f.attname for f in Producto._meta.concrete_fields if f.name not in CAMPOS_CAJA
+    }
+
+
+def test_consultas_de_una_busqueda(catalogo_variado, django_assert_num_queries):
+    negocio = connections[DB_NEGOCIO]
+    for _ in range(7):  # the same count once the statement is prepared and planned generically
+        with django_assert_num_queries(1, connection=negocio):
+            assert productos_para_caja(texto="playera").hay_mas is False
+        with django_assert_num_queries(1, connection=negocio):
+            assert productos_para_caja(texto="pl")  # no trigram: planned with its values

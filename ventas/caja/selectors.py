@@ -22,7 +22,7 @@ from clientes.models import Alumno, Cliente
 from cursos.models import Edicion
 from cursos.selectors import edicion_impedimento, inscripciones_vigentes
 from inventario.models import Producto
-from inventario.selectors import productos_buscar, productos_ordenar, productos_parecidos
+from inventario.selectors import productos_parecidos, productos_primeros
 from ventas import calculos
 from ventas.models import (
     Carrito,
@@ -169,14 +169,10 @@ def productos_para_caja(*, texto: str, limite: int = 10) -> Coincidencias:
     (``productos_parecidos``: two more queries)."""
     if len((texto or "").strip()) < 2:
         return Coincidencias()
-    consulta = productos_ordenar(productos_buscar(texto=texto), texto=texto, activos_primero=True)
-    encontrados = list(consulta.only(*CAMPOS_CAJA)[: limite + 1])
+    encontrados = productos_primeros(texto=texto, limite=limite + 1, campos=CAMPOS_CAJA, activos_primero=True)
     parecidos = False
     if not encontrados:
-        encontrados = productos_parecidos(
-            texto=texto, limite=limite + 1, consulta=Producto.objects.using(DB_NEGOCIO).only(*CAMPOS_CAJA),
-            activos_primero=True,
-        )
+        encontrados = productos_parecidos(texto=texto, limite=limite + 1, campos=CAMPOS_CAJA, activos_primero=True)
         parecidos = bool(encontrados)
     resultado = Coincidencias(encontrados[:limite])
     resultado.hay_mas = len(encontrados) > limite

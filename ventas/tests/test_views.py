@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -8,6 +9,7 @@ from inventario.models import Producto
 from ventas.caja.selectors import carrito_de_cajero
 from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
 from ventas.models import Carrito, CarritoLinea, Venta
+from ventas_ingenio.router import DB_NEGOCIO
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 D = Decimal
@@ -262,6 +264,21 @@ def test_busqueda_de_la_caja_por_palabras_y_aviso_de_mas(cliente_cajero, product
     assert [p["nombre"] for p in datos["productos"]] == ["Playera polo talla 10"] and datos["hay_mas"] is False
     datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "playrea"}).json()  # a typo
     assert datos["productos"] and all(p["nombre"].startswith("Playera") for p in datos["productos"])
+
+
+def test_consultas_de_la_busqueda_de_la_caja(cliente_cajero, producto_con_existencia, django_assert_max_num_queries):
+    """The till's search costs one query of the business database with matches, three with a typo
+    (the search, the corrections, the corrected search), on every keystroke, prepared or not."""
+    for talla in ["4", "10", "12"]:
+        producto_con_existencia(3, nombre=f"Playera polo talla {talla}")
+    negocio = connections[DB_NEGOCIO]
+    for _ in range(7):  # past the fifth execution, when a prepared statement may go generic
+        with django_assert_max_num_queries(1, connection=negocio):
+            datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "playera polo"}).json()
+        assert [p["nombre"] for p in datos["productos"]] == [f"Playera polo talla {t}" for t in ["4", "10", "12"]]
+        with django_assert_max_num_queries(3, connection=negocio):
+            datos = cliente_cajero.get(reverse("ventas:buscar"), {"q": "playra"}).json()
+        assert len(datos["productos"]) == 3 and datos["parecidos"] is True
 
 
 def test_lista_de_la_caja_avisa_si_hay_mas_o_si_son_parecidos(cliente_cajero, cajero, producto_con_existencia, turno_para):
