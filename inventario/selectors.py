@@ -337,10 +337,15 @@ def productos_filtrar_parecidos(
     *, texto: str, limite: int, categoria_id: int | None = None, bajo_minimo: bool = False
 ) -> list[Producto]:
     """The inventory list's typo fallback: what ``productos_filtrar`` with the same filters
-    finds for ``texto``'s words corrected against the catalog's words (``productos_parecidos``,
-    as the till does), at most ``limite``. For when the words as typed found nothing."""
-    consulta = productos_filtrar(categoria_id=categoria_id, bajo_minimo=bajo_minimo)
-    return productos_parecidos(texto=texto, limite=limite, consulta=consulta)
+    finds for ``texto``'s words corrected against the catalog's words (``palabras_corregir``,
+    as the till does; each word's likeliest correction), at most ``limite``. For when the words
+    as typed found nothing."""
+    correcciones = palabras_corregir(texto=texto)
+    if correcciones is None:
+        return []
+    corregido = " ".join(opciones[0] for opciones in correcciones)
+    return list(productos_filtrar(texto=corregido, categoria_id=categoria_id, bajo_minimo=bajo_minimo)[:limite])
+
 
 def categorias_listar() -> QuerySet[Categoria]:
     return Categoria.objects.using(DB_NEGOCIO).order_by("nombre")
