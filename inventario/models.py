@@ -220,6 +220,43 @@ class PalabraCatalogo(models.Model):
         return self.palabra
 
 
+class PalabraProducto(models.Model):
+    """One word of one product's name (split as ``Producto.nombre_palabras``: no accents, lower
+    case, ASCII letter and digit runs, numbers too), with the product's ``activo`` and
+    ``nombre_orden`` copied: the till's search of a single word common to thousands of names
+    walks the index ``palabra_producto_orden`` for its first active whole-word matches instead
+    of rechecking and sorting every trigram match (``inventario.selectors._primeros``).
+
+    Written only by the database (migration 0009): a trigger per INSERT statement adds the
+    words of its new products, one per row rewrites them when the name or ``activo`` changes
+    (never on stock updates), and the foreign key deletes them with the product."""
+
+    pk = models.CompositePrimaryKey("producto", "palabra")
+    # The foreign key is created by the migration with ON DELETE CASCADE (Django 5.2 cannot say
+    # it): the database deletes the words of a product deleted by any path. No index of its own:
+    # the primary key starts with it.
+    producto = models.ForeignKey(
+        Producto, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, db_column="id_producto",
+        related_name="+",
+    )
+    palabra = models.TextField("palabra")
+    activo = models.BooleanField("activo")
+    nombre_orden = models.TextField("nombre en orden natural", db_column="producto_orden")
+
+    class Meta:
+        db_table = "cat_palabra_producto"
+        verbose_name = "palabra de un producto"
+        verbose_name_plural = "palabras de los productos"
+        indexes = [
+            # The till's order once the exact codes are out: active first, whole words (all of
+            # these), natural name order, id.
+            models.Index(fields=["palabra", "-activo", "nombre_orden", "producto"], name="palabra_producto_orden"),
+        ]
+
+    def __str__(self):
+        return f"{self.palabra} · {self.producto_id}"
+
+
 class TipoMovimiento(models.TextChoices):
     ENTRADA = "entrada", "Entrada"
     AJUSTE = "ajuste", "Ajuste"

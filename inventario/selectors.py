@@ -10,7 +10,7 @@ import unicodedata
 from django.db import connections
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
-from inventario.models import Categoria, MovimientoInventario, Producto, TipoProducto
+from inventario.models import Categoria, MovimientoInventario, PalabraProducto, Producto, TipoProducto
 from ventas_ingenio import sql
 from ventas_ingenio.router import DB_NEGOCIO
 
@@ -109,7 +109,7 @@ def productos_ordenar(consulta: QuerySet[Producto], *, texto: str, activos_prime
 @functools.cache
 def _primeros_sql(
     grupos: tuple[int, ...], relevantes: int, *, exacto: bool, activos_primero: bool, limite: int,
-    campos: tuple[str, ...],
+    campos: tuple[str, ...], indice: bool = False,
 ) -> tuple[str, str]:
     """(name, text) of the prepared statement of ``_primeros`` for one shape of search:
     ``grupos`` words, each matched by any of that many alternatives (``%(gI_J)s``), ``relevantes``
@@ -125,7 +125,15 @@ def _primeros_sql(
     - the exact code is not in that sort: its at most two rows come from the unique indexes and
       join the word matches' first ``limite`` before the final sort. Exact rows go first, so
       the first ``limite`` of all are those plus the first non-exact word matches, and at least
-      that many are among the word matches' first ``limite``."""
+      that many are among the word matches' first ``limite``.
+
+    With ``indice`` (one word, ``%(palabra)s``, which is also the only relevant one), the first
+    ``limite`` active products that have it as a whole word come from the index of
+    ``PalabraProducto`` (``palabra_producto_orden``: already in order, nothing rechecked or
+    sorted). If there are that many, they are the word matches' first ``limite`` (active first,
+    then whole words, then natural order and id) and the trigram search does not run: its
+    branch is gated by a one-time filter on their count. If there are fewer, the trigram search
+    runs as without ``indice``; those few are among its first ``limite`` anyway."""
     def c(campo: str) -> str:
         return sql.columna(Producto, campo)
 
@@ -149,10 +157,24 @@ def _primeros_sql(
         f"SELECT {llave} FROM {tabla} WHERE {palabras} "  # noqa: S608 - names from the model
         f"ORDER BY {', '.join(orden)} LIMIT {int(limite)}"
     )
+    inicio = ""
+    if indice:
+        def p(campo: str) -> str:
+            return sql.columna(PalabraProducto, campo)
+
+        inicio = (
+            f"WITH rapidos AS MATERIALIZED (SELECT {p('producto')} AS id FROM {sql.tabla(PalabraProducto)} "  # noqa: S608 - names from the models
+            f"WHERE {p('palabra')} = %(palabra)s AND {p('activo')} "
+            f"ORDER BY {p('nombre_orden')}, {p('producto')} LIMIT {int(limite)}) "
+        )
+        elegidos = (
+            f"SELECT id FROM rapidos UNION ALL SELECT g.{llave} FROM ({elegidos}) AS g "  # noqa: S608 - as above
+            f"WHERE (SELECT count(*) FROM rapidos) < {int(limite)}"
+        )
     if exacto:
         elegidos = f"({elegidos}) UNION ALL SELECT {llave} FROM {tabla} WHERE {codigo}"  # noqa: S608 - as above
     texto = (
-        f"SELECT {', '.join(c(campo) for campo in campos)} FROM {tabla} "  # noqa: S608 - as above
+        f"{inicio}SELECT {', '.join(c(campo) for campo in campos)} FROM {tabla} "  # noqa: S608 - as above
         f"WHERE {llave} IN ({elegidos}) "
         f"ORDER BY CASE WHEN {codigo} THEN 0 ELSE 1 END, {', '.join(orden)} LIMIT {int(limite)}"
     )
@@ -165,15 +187,24 @@ def _primeros(
     """The first ``limite`` products whose name holds, for each group of ``grupos``, one of its
     words (or, with ``exacto``, whose code or barcode is ``texto``), in the order of
     ``productos_orden(texto=texto)``. One statement, prepared (``sql.ejecutar``) unless no word
-    has a trigram."""
+    has a trigram.
+
+    The till (``activos_primero``) searching one word (or its corrections, the likeliest being
+    the text) first asks the index of whole words (``PalabraProducto``): a word in thousands
+    of names then costs an index read of ``limite`` entries (``_primeros_sql``, ``indice``)."""
     texto = _texto_limpio(texto)
     relevantes = _PALABRA_SQL.findall(" ".join(texto_palabras(texto)))[:PALABRAS_MAXIMAS]
+    # Only when that word's whole-word matches are also what the trigram search finds and what
+    # the relevance ranks first: the word as typed is a plain letter and digit run.
+    indice = activos_primero and len(grupos) == 1 and relevantes == grupos[0][:1]
     nombre, sentencia = _primeros_sql(
         tuple(len(opciones) for opciones in grupos), len(relevantes), exacto=exacto,
-        activos_primero=activos_primero, limite=limite, campos=campos,
+        activos_primero=activos_primero, limite=limite, campos=campos, indice=indice,
     )
     conexion = connections[DB_NEGOCIO]
     parametros = {"codigo": texto.upper(), "codigo_barras": texto}
+    if indice:
+        parametros["palabra"] = relevantes[0]
     for i, opciones in enumerate(grupos):
         for j, opcion in enumerate(opciones):
             parametros[f"g{i}_{j}"] = f"%{conexion.ops.prep_for_like_query(opcion)}%"
