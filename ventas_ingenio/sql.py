@@ -156,32 +156,50 @@ def instancia(modelo: type[Model], valores: dict):
     return modelo.from_db(DB_NEGOCIO, [c.attname for c in campos], [valores[c.attname] for c in campos])
 
 
+def _conversiones(modelo: type[Model], campos: list[Field], conexion) -> list:
+    """Per field, what turns the driver's value into the field's (a uuid's text into UUID…), as
+    the ORM's compiler does when it reads rows."""
+    resultado = []
+    for campo in campos:
+        col = campo.get_col(modelo._meta.db_table)
+        resultado.append((col, conexion.ops.get_db_converters(col) + col.get_db_converters(conexion)))
+    return resultado
+
+
+class Lector:
+    """Builds ``modelo`` instances from values read by hand-written SQL, for ``campos`` (field
+    names, any order) in that order: converted as the ORM converts them and passed to
+    ``from_db`` in the model's field order, which it requires."""
+
+    def __init__(self, modelo: type[Model], campos, conexion):
+        orden = {campo: n for n, campo in enumerate(modelo._meta.concrete_fields)}
+        elegidos = [modelo._meta.get_field(campo) if isinstance(campo, str) else campo for campo in campos]
+        self.modelo, self.conexion = modelo, conexion
+        self.posiciones = sorted(range(len(elegidos)), key=lambda i: orden[elegidos[i]])
+        self.nombres = [elegidos[i].attname for i in self.posiciones]
+        self.conversiones = _conversiones(modelo, [elegidos[i] for i in self.posiciones], conexion)
+
+    def __call__(self, valores):
+        ordenados = []
+        for posicion, (col, funciones) in zip(self.posiciones, self.conversiones, strict=True):
+            valor = valores[posicion]
+            for funcion in funciones:
+                valor = funcion(valor, col, self.conexion)
+            ordenados.append(valor)
+        return self.modelo.from_db(self.conexion.alias, self.nombres, ordenados)
+
+
 def instancias(modelo: type[Model], cursor) -> list:
     """The rows of the cursor's last statement as ``modelo`` instances, as ``raw()`` builds them:
     a column named as a field's column fills that field, any other column becomes an attribute."""
-    conexion = cursor.db
     por_columna = {campo.column: campo for campo in modelo._meta.concrete_fields}
     columnas = [descripcion[0] for descripcion in cursor.description]
-    # In the model's field order, which ``from_db`` expects (a table's column order may differ).
-    orden = {campo: n for n, campo in enumerate(modelo._meta.concrete_fields)}
-    propias = sorted(((i, por_columna[c]) for i, c in enumerate(columnas) if c in por_columna),
-                     key=lambda par: orden[par[1]])
+    propias = [i for i, c in enumerate(columnas) if c in por_columna]
     otras = [(i, c) for i, c in enumerate(columnas) if c not in por_columna]
-    nombres = [campo.attname for _, campo in propias]
-    # The driver's value to the field's (a uuid's text to UUID…), as the ORM's compiler does.
-    conversiones = []
-    for posicion, (_, campo) in enumerate(propias):
-        col = campo.get_col(modelo._meta.db_table)
-        funciones = conexion.ops.get_db_converters(col) + col.get_db_converters(conexion)
-        if funciones:
-            conversiones.append((posicion, col, funciones))
+    leer = Lector(modelo, [por_columna[columnas[i]] for i in propias], cursor.db)
     resultado = []
     for fila in cursor.fetchall():
-        valores = [fila[i] for i, _ in propias]
-        for posicion, col, funciones in conversiones:
-            for funcion in funciones:
-                valores[posicion] = funcion(valores[posicion], col, conexion)
-        objeto = modelo.from_db(conexion.alias, nombres, valores)
+        objeto = leer([fila[i] for i in propias])
         for i, columna in otras:
             setattr(objeto, columna, fila[i])
         resultado.append(objeto)

@@ -130,18 +130,20 @@ def _lineas_sql() -> str:
 
 def _lineas_leer(*, carrito_id: int) -> list[CarritoLinea]:
     """What the ORM's ``select_related("producto", "alumno")`` gave, without compiling it per scan."""
-    campos_linea = [campo.attname for campo in CarritoLinea._meta.concrete_fields]
-    campos_producto = [Producto._meta.get_field(campo).attname for campo in ("id", *CAMPOS_PRODUCTO_LINEA)]
-    n_linea, n_producto = len(campos_linea), len(campos_producto)
-    with connections[DB_NEGOCIO].cursor() as cursor:
+    conexion = connections[DB_NEGOCIO]
+    leer_linea = sql.Lector(CarritoLinea, CarritoLinea._meta.concrete_fields, conexion)
+    leer_producto = sql.Lector(Producto, ("id", *CAMPOS_PRODUCTO_LINEA), conexion)
+    leer_alumno = sql.Lector(Alumno, CAMPOS_ALUMNO_LINEA, conexion)
+    n_linea, n_producto = len(CarritoLinea._meta.concrete_fields), len(CAMPOS_PRODUCTO_LINEA) + 1
+    with conexion.cursor() as cursor:
         sql.ejecutar(cursor, nombre="caja_lineas", texto=_lineas_sql(), parametros={"carrito": carrito_id})
         filas = cursor.fetchall()
     lineas = []
     for fila in filas:
-        linea = CarritoLinea.from_db(DB_NEGOCIO, campos_linea, fila[:n_linea])
-        linea.producto = Producto.from_db(DB_NEGOCIO, campos_producto, fila[n_linea:n_linea + n_producto])
+        linea = leer_linea(fila[:n_linea])
+        linea.producto = leer_producto(fila[n_linea:n_linea + n_producto])
         alumno = fila[n_linea + n_producto:]
-        linea.alumno = Alumno.from_db(DB_NEGOCIO, list(CAMPOS_ALUMNO_LINEA), alumno) if alumno[0] else None
+        linea.alumno = leer_alumno(alumno) if alumno[0] is not None else None
         lineas.append(linea)
     return lineas
 
@@ -176,9 +178,9 @@ def carrito_escanear(*, cajero, texto: str, cantidad: int = 1) -> Escaneo | None
         fila = cursor.fetchone()
     if fila is None:
         return None
+    conexion = connections[DB_NEGOCIO]
     n_producto, n_carrito = len(CAMPOS_PRODUCTO), len(Carrito._meta.concrete_fields)
-    campos_producto = [Producto._meta.get_field(campo).attname for campo in CAMPOS_PRODUCTO]
-    producto = Producto.from_db(DB_NEGOCIO, campos_producto, fila[:n_producto])
+    producto = sql.Lector(Producto, CAMPOS_PRODUCTO, conexion)(fila[:n_producto])
     carrito_fila = fila[n_producto:n_producto + n_carrito]
     carrito_nuevo, cantidad_antes, precio_antes, linea_id = fila[n_producto + n_carrito:]
     if linea_id is None:
@@ -189,7 +191,7 @@ def carrito_escanear(*, cajero, texto: str, cantidad: int = 1) -> Escaneo | None
             raise CantidadNoValida(f"La cantidad debe ser un número entero entre 1 y {CANTIDAD_MAXIMA}.")
         producto_vendible(producto, nueva)
         raise ProductoNoVendible(f"Existencia insuficiente: {producto.nombre} (quedan {producto.existencia})")
-    carrito = Carrito.from_db(DB_NEGOCIO, [campo.attname for campo in Carrito._meta.concrete_fields], carrito_fila)
+    carrito = sql.Lector(Carrito, Carrito._meta.concrete_fields, conexion)(carrito_fila)
     lineas = _lineas_leer(carrito_id=carrito.pk)
     linea = next((x for x in lineas if x.pk == linea_id), None)
     if linea is None:  # another tab of the cashier removed it in between

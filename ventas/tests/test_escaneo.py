@@ -30,6 +30,8 @@ class TestUnEscaneo:
         assert not segundo.linea_nueva and segundo.linea.pk == primero.linea.pk
         carrito = Carrito.objects.get()
         assert carrito.id_cajero == cajero.pk and carrito.estado == "activo"
+        # Read as the ORM reads it: the key is a UUID, the same one the checkout will compare.
+        assert segundo.carrito.clave_cobro == carrito.clave_cobro and segundo.carrito.pk == carrito.pk
         linea = CarritoLinea.objects.get()
         assert (linea.cantidad, linea.precio_visto, linea.descuento) == (2, D("58.00"), D("0.00"))
         assert [x.cantidad for x in segundo.lineas] == [2] and segundo.lineas[0].producto.nombre == "Cuaderno"
