@@ -3,9 +3,8 @@ balance in cash, read the receipt with the balance before and after.
 
 CAPTURAS_ABONOS=/some/dir saves screenshots of the abono pages (1366×768 and 390×844) to look at."""
 
-import os
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
@@ -13,16 +12,11 @@ from playwright.sync_api import expect
 from clientes.tests.factories import ClienteFactory
 from ventas.models import Abono
 from ventas.tests.abonos_datos import a_plazos, apartado
+from ventas.tests.navegador import captura
 
+_captura = partial(captura, variable="CAPTURAS_ABONOS")
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 D = Decimal
-CAPTURAS = os.environ.get("CAPTURAS_ABONOS")
-
-
-def _captura(pagina, nombre):
-    if CAPTURAS:
-        Path(CAPTURAS).mkdir(parents=True, exist_ok=True)
-        pagina.screenshot(path=str(Path(CAPTURAS) / f"{nombre}.png"), full_page=True)
 
 
 def test_abono_en_efectivo_solo_con_teclado(entrar, live_server, pagina, cajero, turno_para):

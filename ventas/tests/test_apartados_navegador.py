@@ -3,31 +3,17 @@
 apartados pages at desktop and phone widths."""
 
 import datetime
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from clientes.tests.factories import ClienteFactory
 from ventas.models import Venta
+from ventas.tests.navegador import captura, escanear
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 D = Decimal
-# CAPTURAS_CAJA=/some/dir saves screenshots to look at (none by default).
-CAPTURAS = os.environ.get("CAPTURAS_CAJA")
-
-
-def _captura(pagina, nombre):
-    if CAPTURAS:
-        Path(CAPTURAS).mkdir(parents=True, exist_ok=True)
-        pagina.screenshot(path=str(Path(CAPTURAS) / f"{nombre}.png"), full_page=True)
-
-
-def _escanear(pagina, codigo):
-    pagina.keyboard.type(codigo, delay=3)
-    pagina.keyboard.press("Enter")
 
 
 def test_apartar_con_el_teclado_y_pagar_el_minimo(entrar, live_server, pagina, cajero, turno_para,
@@ -37,8 +23,8 @@ def test_apartar_con_el_teclado_y_pagar_el_minimo(entrar, live_server, pagina, c
     mochila = producto_con_existencia(5, nombre="Mochila escolar", precio=D("650.00"))
     lonchera = producto_con_existencia(5, nombre="Lonchera térmica", precio=D("349.50"))
     entrar("/ventas/caja/", "cajero1")
-    _escanear(pagina, mochila.codigo_barras)
-    _escanear(pagina, lonchera.codigo_barras)
+    escanear(pagina, mochila.codigo_barras)
+    escanear(pagina, lonchera.codigo_barras)
     pagina.wait_for_function("() => document.getElementById('total').textContent.trim() === '$999.50'")
     assert pagina.locator("#plazo-sin-cliente").is_visible()  # Público en general pays in full
 
@@ -46,7 +32,7 @@ def test_apartar_con_el_teclado_y_pagar_el_minimo(entrar, live_server, pagina, c
     pagina.locator("#buscar-cliente").press("Enter")
     pagina.get_by_role("button", name="Rocío Vega").click()
     pagina.wait_for_function("() => document.getElementById('plazo') && !document.getElementById('plazo-sin-cliente')")
-    _captura(pagina, "apartado-1-cliente")
+    captura(pagina, "apartado-1-cliente")
 
     pagina.keyboard.press("F4")  # De contado → Apartado: the minimum, selected, and cash follows it
     pagina.wait_for_function("() => document.activeElement.id === 'id_anticipo'")
@@ -57,7 +43,7 @@ def test_apartar_con_el_teclado_y_pagar_el_minimo(entrar, live_server, pagina, c
     detalle = pagina.locator(".plazo-detalle[data-modalidad=apartado]").inner_text()
     assert f"{vence:%d/%m/%Y}" in detalle and "$799.60" in detalle
     assert pagina.locator("#boton-cobrar").is_enabled()
-    _captura(pagina, "apartado-2-modalidad")
+    captura(pagina, "apartado-2-modalidad")
 
     pagina.keyboard.press("Enter")  # charge the anticipo in cash
     pagina.wait_for_selector("#venta-hecha-plazo")
@@ -73,7 +59,7 @@ def test_apartar_con_el_teclado_y_pagar_el_minimo(entrar, live_server, pagina, c
     pagina.wait_for_url(f"{live_server.url}/ventas/{venta.pk}/ticket/")
     ticket = pagina.locator("#ticket-plazo").inner_text()
     assert "Apartado" in ticket and "$199.90" in ticket and "$799.60" in ticket and f"{vence:%d/%m/%Y}" in ticket
-    _captura(pagina, "apartado-3-ticket")
+    captura(pagina, "apartado-3-ticket")
 
 
 def test_un_escaneo_no_borra_la_modalidad_elegida(entrar, pagina, cajero, turno_para, producto_con_existencia):
@@ -85,12 +71,12 @@ def test_un_escaneo_no_borra_la_modalidad_elegida(entrar, pagina, cajero, turno_
     uno = producto_con_existencia(5, precio=D("100.00"))
     otro = producto_con_existencia(5, precio=D("400.00"))
     entrar("/ventas/caja/", "cajero1")
-    _escanear(pagina, uno.codigo_barras)
+    escanear(pagina, uno.codigo_barras)
     pagina.wait_for_function("() => document.getElementById('total').textContent.trim() === '$100.00'")
     pagina.keyboard.press("F4")
     pagina.wait_for_function("() => document.activeElement.id === 'id_anticipo'")
     pagina.locator("#buscar-producto").focus()
-    _escanear(pagina, otro.codigo_barras)
+    escanear(pagina, otro.codigo_barras)
     pagina.wait_for_function("() => document.getElementById('total').textContent.trim() === '$500.00'")
     assert pagina.locator("input[name=modalidad][value=apartado]").is_checked()
     assert pagina.locator("#id_anticipo").input_value() == "100.00"  # the new minimum
@@ -98,7 +84,7 @@ def test_un_escaneo_no_borra_la_modalidad_elegida(entrar, pagina, cajero, turno_
     pagina.locator("#id_anticipo").fill("50")
     assert "El anticipo mínimo es $100.00." in pagina.locator("#motivo-cobro").inner_text()
     assert pagina.locator("#boton-cobrar").is_disabled()
-    _captura(pagina, "apartado-390-anticipo-bajo")
+    captura(pagina, "apartado-390-anticipo-bajo")
     assert pagina.evaluate("document.documentElement.scrollWidth") <= 390
 
 
@@ -114,15 +100,15 @@ def test_paginas_de_apartados(entrar, live_server, pagina, cajero, turno_para, p
                             plazo=plazo_apartado(total=D("500.00")))
     entrar("/ventas/apartados/", "cajero1")
     assert "Lucía Arriaga" in pagina.locator("table.apartados").inner_text()
-    _captura(pagina, f"apartados-lista-{ancho}")
+    captura(pagina, f"apartados-lista-{ancho}")
     pagina.get_by_role("link", name=venta.folio_texto).click()
     pagina.wait_for_url(f"{live_server.url}/ventas/apartados/{venta.pk}/")
     assert "Abierto" in pagina.locator("#apartado-estado").inner_text()
     assert pagina.locator("#boton-cancelar-apartado").is_visible()
-    _captura(pagina, f"apartado-pagina-{ancho}")
+    captura(pagina, f"apartado-pagina-{ancho}")
     assert pagina.evaluate("document.documentElement.scrollWidth") <= ancho
     pagina.locator("#boton-cancelar-apartado").click()
     pagina.wait_for_url(f"{live_server.url}/ventas/apartados/{venta.pk}/cancelar/")
     assert pagina.locator("input[name=destino][value=monedero]").is_checked()  # the policy by default
-    _captura(pagina, f"apartado-cancelar-{ancho}")
+    captura(pagina, f"apartado-cancelar-{ancho}")
     assert pagina.evaluate("document.documentElement.scrollWidth") <= ancho

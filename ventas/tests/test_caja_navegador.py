@@ -1,38 +1,19 @@
 """The till at the speed of a scanner, in a real browser (Playwright driving Debian's Chromium):
 no lost scans, a cart that updates in place, a cash sale in a few keys, a phone-sized screen."""
 
-import os
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 import pytest
 
 from conftest import CLAVE_PRUEBAS
 from ventas.models import CarritoLinea, Venta
+from ventas.tests.navegador import captura, escanear, esperar_articulos
 
+# CAPTURAS_CAJA=/some/dir saves screenshots of the till to look at (none by default).
+_captura = partial(captura, pagina_entera=False)
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 D = Decimal
-# CAPTURAS_CAJA=/some/dir saves screenshots of the till to look at (none by default).
-CAPTURAS = os.environ.get("CAPTURAS_CAJA")
-
-
-def _captura(pagina, nombre):
-    if CAPTURAS:
-        Path(CAPTURAS).mkdir(parents=True, exist_ok=True)
-        pagina.screenshot(path=str(Path(CAPTURAS) / f"{nombre}.png"), full_page=False)
-
-
-def _escanear(pagina, codigo):
-    """What a USB scanner does: the digits a few ms apart, then Enter."""
-    pagina.keyboard.type(codigo, delay=3)
-    pagina.keyboard.press("Enter")
-
-
-def _esperar_articulos(pagina, cuantos):
-    pagina.wait_for_function(
-        "n => document.getElementById('articulos') && document.getElementById('articulos').textContent.trim() === n",
-        arg=str(cuantos),
-    )
 
 
 @pytest.fixture
@@ -50,10 +31,10 @@ def test_diez_codigos_a_30_ms_no_se_pierde_ninguno(entrar, pagina, cajero, turno
     assert pagina.evaluate("document.activeElement.id") == "buscar-producto"
 
     for producto in lista:
-        _escanear(pagina, producto.codigo_barras)
+        escanear(pagina, producto.codigo_barras)
         pagina.wait_for_timeout(30)
 
-    _esperar_articulos(pagina, 10)
+    esperar_articulos(pagina, 10)
     lineas = list(CarritoLinea.objects.order_by("id").values_list("producto_id", "cantidad"))
     assert lineas == [(p.pk, 1) for p in lista]
     nombres = pagina.locator("table.carrito tbody tr strong").all_inner_texts()
@@ -65,9 +46,9 @@ def test_diez_codigos_a_30_ms_no_se_pierde_ninguno(entrar, pagina, cajero, turno
     assert pagina.locator("tr.linea-reciente strong").inner_text() == lista[-1].nombre
 
     # A code the catalog does not know says so, and the queue keeps going after it.
-    _escanear(pagina, "99999999")
-    _escanear(pagina, lista[0].codigo_barras)
-    _esperar_articulos(pagina, 11)
+    escanear(pagina, "99999999")
+    escanear(pagina, lista[0].codigo_barras)
+    esperar_articulos(pagina, 11)
     textos = pagina.locator("#registro li").all_inner_texts()
     assert "No se encontró 99999999" in textos[1] and f"Agregado: {lista[0].nombre}" in textos[0]
 
@@ -77,8 +58,8 @@ def test_venta_de_contado_en_pocas_teclas(entrar, live_server, pagina, cajero, t
     lista = productos(3, precio="40.00")  # $40 + $41 + $42 = $123
     entrar("/ventas/caja/", "cajero1")
     for producto in lista:
-        _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 3)
+        escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 3)
     assert pagina.locator("#total").inner_text() == "$123.00"
 
     teclas = 0
@@ -105,8 +86,8 @@ def test_billete_rapido_y_cambio(entrar, live_server, pagina, cajero, turno_para
     lista = productos(3, precio="40.00")
     entrar("/ventas/caja/", "cajero1")
     for producto in lista:
-        _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 3)
+        escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 3)
     assert pagina.get_by_role("button", name="$100").is_disabled()  # less than the total
     pagina.keyboard.press("F2")
     pagina.keyboard.type("150")
@@ -118,8 +99,8 @@ def test_billete_rapido_y_cambio(entrar, live_server, pagina, cajero, turno_para
     assert (pago.recibido, pago.cambio) == (D("200.00"), D("77.00"))
     assert pagina.evaluate("document.activeElement.id") == "buscar-producto"
     # The next scan starts the next sale and closes the panel.
-    _escanear(pagina, lista[0].codigo_barras)
-    _esperar_articulos(pagina, 1)
+    escanear(pagina, lista[0].codigo_barras)
+    esperar_articulos(pagina, 1)
     assert pagina.locator("#venta-hecha").is_hidden()
 
 
@@ -128,13 +109,13 @@ def test_carrito_se_actualiza_en_su_lugar(entrar, pagina, cajero, turno_para, pr
     lista = productos(3, precio="100.00")
     entrar("/ventas/caja/", "cajero1")
     for producto in lista:
-        _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 3)
+        escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 3)
     pagina.evaluate("window.__sin_recargar = true")
     cantidad = pagina.get_by_label(f"Cantidad de {lista[1].nombre}")
     cantidad.fill("3")
     cantidad.press("Enter")
-    _esperar_articulos(pagina, 5)
+    esperar_articulos(pagina, 5)
     assert pagina.evaluate("document.activeElement.id") == "buscar-producto"
     # A discount above the cashier's 10 %: told at once, the Gerente's form opens right there.
     descuento = pagina.get_by_label(f"Descuento de {lista[0].nombre}")
@@ -144,7 +125,7 @@ def test_carrito_se_actualiza_en_su_lugar(entrar, pagina, cajero, turno_para, pr
     assert pagina.locator("#autorizacion details").get_attribute("open") is not None
     assert pagina.locator("#boton-cobrar").is_disabled()
     pagina.get_by_role("button", name=f"Quitar {lista[2].nombre}").click()
-    _esperar_articulos(pagina, 4)
+    esperar_articulos(pagina, 4)
     assert pagina.evaluate("window.__sin_recargar") is True  # no page load in between
 
 
@@ -156,8 +137,8 @@ def test_escaneo_pone_solo_su_linea_y_el_carrito_entero_si_otra_pestana_lo_cambi
     a, b, c = productos(3, precio="100.00")  # $100, $101, $102
     entrar("/ventas/caja/", "cajero1")
     for producto in (a, b, a):
-        _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 3)
+        escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 3)
     filas = pagina.locator("table.carrito tbody tr")
     assert filas.locator("strong").all_inner_texts() == [a.nombre, b.nombre]  # cart order, no row twice
     assert pagina.get_by_label(f"Cantidad de {a.nombre}").input_value() == "2"
@@ -166,8 +147,8 @@ def test_escaneo_pone_solo_su_linea_y_el_carrito_entero_si_otra_pestana_lo_cambi
     # Another tab adds a product: the next scan here brings the whole cart, so the page and the
     # payment's fingerprint agree with the server again.
     carrito_agregar(cajero=cajero, producto_id=c.pk)
-    _escanear(pagina, b.codigo_barras)
-    _esperar_articulos(pagina, 5)
+    escanear(pagina, b.codigo_barras)
+    esperar_articulos(pagina, 5)
     assert filas.locator("strong").all_inner_texts() == [a.nombre, b.nombre, c.nombre]
     assert pagina.locator("#total").get_attribute("data-total") == "504.00"
 
@@ -197,8 +178,8 @@ def test_caja_en_telefono_y_escritorio(entrar, pagina, cajero, turno_para, produ
     pagina.set_viewport_size({"width": ancho, "height": alto})
     entrar("/ventas/caja/", "cajero1")
     for producto in lista:
-        _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 3)
+        escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 3)
     pagina.wait_for_timeout(100)
     _captura(pagina, f"caja-{ancho}x{alto}")
     assert pagina.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -220,12 +201,12 @@ def test_cantidad_escrita_cuenta_sin_enter_e_importes_malos_no_cobran(entrar, pa
     turno_para(cajero)
     (producto,) = productos(1, precio="3.00")
     entrar("/ventas/caja/", "cajero1")
-    _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 1)
+    escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 1)
     cantidad = pagina.locator("table.carrito tbody tr input[name=cantidad]").first
     cantidad.fill("4")
     pagina.keyboard.press("F2")
-    _esperar_articulos(pagina, 4)
+    esperar_articulos(pagina, 4)
     pagina.wait_for_function("() => document.getElementById('id_efectivo_recibido').value === '12.00'")
     assert CarritoLinea.objects.get().cantidad == 4
 
@@ -245,12 +226,12 @@ def test_sesion_vencida_al_escanear_vuelve_a_la_caja_con_aviso(entrar, live_serv
     turno_para(cajero)
     (producto,) = productos(1)
     entrar("/ventas/caja/", "cajero1")
-    _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 1)
+    escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 1)
 
     settings.SESION_INACTIVIDAD_SEGUNDOS = 0
     pagina.wait_for_timeout(1100)
-    _escanear(pagina, producto.codigo_barras)
+    escanear(pagina, producto.codigo_barras)
     pagina.wait_for_url(f"{live_server.url}/entrar/?next=/ventas/caja/")
     aviso = pagina.locator("main").inner_text()
     assert "Tu sesión se cerró por inactividad" in aviso and "no se guardó" in aviso
@@ -274,8 +255,8 @@ def test_codigo_con_caracteres_de_control_dice_por_que_no_se_agrega(entrar, pagi
     entrar("/ventas/caja/", "cajero1")
     pagina.locator("#buscar-producto").fill("0107501234\x1d10LOTE\x00")
     pagina.keyboard.press("Enter")
-    _escanear(pagina, producto.codigo_barras)
-    _esperar_articulos(pagina, 1)
+    escanear(pagina, producto.codigo_barras)
+    esperar_articulos(pagina, 1)
     error = pagina.locator("#registro li").nth(1).inner_text()
     assert "caracteres no permitidos" in error and "Vuelve a intentarlo" not in error, error
     assert "\x00" not in error and "\x1d" not in error

@@ -12,21 +12,10 @@ from cursos.tests.factories import alumno_crear, edicion_crear_prueba
 from integraciones.models import SincronizacionInscripcion
 from ventas.caja.services import carrito_cliente_asignar
 from ventas.models import CarritoLinea, Venta
+from ventas.tests.navegador import escanear, esperar_articulos
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 D = Decimal
-
-
-def _escanear(pagina, codigo):
-    pagina.keyboard.type(codigo, delay=3)
-    pagina.keyboard.press("Enter")
-
-
-def _esperar_articulos(pagina, cuantos):
-    pagina.wait_for_function(
-        "n => document.getElementById('articulos') && document.getElementById('articulos').textContent.trim() === n",
-        arg=str(cuantos),
-    )
 
 
 def test_el_selector_no_pierde_escaneos_y_acepta_hermanos(entrar, pagina, cajero, turno_para,
@@ -41,24 +30,24 @@ def test_el_selector_no_pierde_escaneos_y_acepta_hermanos(entrar, pagina, cajero
     beto = alumno_crear(nombre="Beto", apellidos="Gómez", responsable=mama)
     entrar("/ventas/caja/", "cajero1")
 
-    _escanear(pagina, uniforme.codigo_barras)
-    _escanear(pagina, "ROB-31")
-    _escanear(pagina, playera.codigo_barras)  # queued behind the edition: not lost
-    _esperar_articulos(pagina, 2)
+    escanear(pagina, uniforme.codigo_barras)
+    escanear(pagina, "ROB-31")
+    escanear(pagina, playera.codigo_barras)  # queued behind the edition: not lost
+    esperar_articulos(pagina, 2)
     pagina.locator("#inscribir #buscar-alumno").wait_for()
     assert pagina.locator("#inscribir").get_attribute("data-producto") == str(edicion.pk)
     pagina.wait_for_function("() => document.activeElement && document.activeElement.id === 'buscar-alumno'")
     assert list(CarritoLinea.objects.order_by("id").values_list("producto_id", flat=True)) == [uniforme.pk, playera.pk]
 
     # A barcode scanned while the picker's search has the focus is a scan.
-    _escanear(pagina, playera.codigo_barras)
-    _esperar_articulos(pagina, 3)
+    escanear(pagina, playera.codigo_barras)
+    esperar_articulos(pagina, 3)
     assert pagina.locator("#buscar-alumno").input_value() == ""
 
     pagina.locator(f"#alumno-{ana.pk}").click()
-    _esperar_articulos(pagina, 4)
+    esperar_articulos(pagina, 4)
     pagina.locator(f"#alumno-{beto.pk}").click()
-    _esperar_articulos(pagina, 5)
+    esperar_articulos(pagina, 5)
     textos = pagina.locator("#carrito .inscripcion").all_inner_texts()
     assert textos == ["Inscripción: Ana Gómez", "Inscripción: Beto Gómez"]
     pagina.locator("#inscribir-listo").click()

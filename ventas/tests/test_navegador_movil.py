@@ -7,23 +7,23 @@ At 1366 px the Gerente's navigation fits one row, grouped in menus a keyboard ca
 MOVIL_CAPTURAS=/tmp/movil saves a screenshot of each page there (to look at them by eye).
 """
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 import pytest
 
 from clientes.tests.factories import ClienteFactory
 from ventas.caja.services import carrito_agregar, carrito_cliente_asignar
+from ventas.tests.navegador import captura
 from ventas.tests.turnos_datos import devolver, vender
 from ventas.turnos.services import turno_cerrar
 
+_captura = partial(captura, variable="MOVIL_CAPTURAS")
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 TELEFONO = {"width": 390, "height": 844}
 ESCRITORIO = {"width": 1366, "height": 768}
-CAPTURAS = os.environ.get("MOVIL_CAPTURAS")
 
 # What sticks out to the right of the window, for the failure message.
 MEDIR_DESBORDE = """() => {
@@ -43,12 +43,6 @@ MEDIR_TOQUES = """(selector) => [...document.querySelectorAll(selector)].filter(
     Math.round(el.getBoundingClientRect().height)}px`)"""
 TOCABLES = (".barra a, .barra summary, .barra button, main .boton, main button, main select, "
             "main input:not([type=checkbox]):not([type=radio]):not([type=hidden])")
-
-
-def _captura(pagina, nombre):
-    if CAPTURAS:
-        Path(CAPTURAS).mkdir(parents=True, exist_ok=True)
-        pagina.screenshot(path=f"{CAPTURAS}/{nombre}.png", full_page=True)
 
 
 def _sesion(pagina, client, live_server, usuario):

@@ -4,9 +4,7 @@ the first payment in cash; the ticket shows the schedule, and the next installme
 abono from the sale's page."""
 
 import datetime
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,28 +15,10 @@ from cursos.tests.datos import plan_poner
 from cursos.tests.factories import alumno_crear, edicion_crear_prueba
 from ventas.caja.services import carrito_cliente_asignar
 from ventas.models import Abono, Venta, VentaParcialidad
+from ventas.tests.navegador import captura, escanear, esperar_articulos
 
 pytestmark = [pytest.mark.navegador, pytest.mark.django_db(transaction=True, databases="__all__")]
 D = Decimal
-CAPTURAS = os.environ.get("CAPTURAS_CAJA")
-
-
-def _captura(pagina, nombre):
-    if CAPTURAS:
-        Path(CAPTURAS).mkdir(parents=True, exist_ok=True)
-        pagina.screenshot(path=str(Path(CAPTURAS) / f"{nombre}.png"), full_page=True)
-
-
-def _escanear(pagina, codigo):
-    pagina.keyboard.type(codigo, delay=3)
-    pagina.keyboard.press("Enter")
-
-
-def _esperar_articulos(pagina, cuantos):
-    pagina.wait_for_function(
-        "n => document.getElementById('articulos') && document.getElementById('articulos').textContent.trim() === n",
-        arg=str(cuantos),
-    )
 
 
 def test_dos_hermanos_en_parcialidades_y_un_uniforme(entrar, live_server, pagina, cajero, turno_para,
@@ -55,13 +35,13 @@ def test_dos_hermanos_en_parcialidades_y_un_uniforme(entrar, live_server, pagina
     hoy = timezone.localdate()
     entrar("/ventas/caja/", "cajero1")
 
-    _escanear(pagina, uniforme.codigo_barras)
-    _escanear(pagina, "ROB-41")
+    escanear(pagina, uniforme.codigo_barras)
+    escanear(pagina, "ROB-41")
     pagina.locator("#inscribir #buscar-alumno").wait_for()
     pagina.locator(f"#alumno-{ana.pk}").click()
-    _esperar_articulos(pagina, 2)
+    esperar_articulos(pagina, 2)
     pagina.locator(f"#alumno-{beto.pk}").click()
-    _esperar_articulos(pagina, 3)
+    esperar_articulos(pagina, 3)
     pagina.locator("#inscribir-listo").click()
     pagina.wait_for_function("() => document.getElementById('inscribir').hidden")
     pagina.wait_for_function("() => document.getElementById('total').textContent.trim() === '$6,450.00'")
@@ -80,7 +60,7 @@ def test_dos_hermanos_en_parcialidades_y_un_uniforme(entrar, live_server, pagina
     detalle = pagina.locator(".plazo-detalle[data-modalidad=parcialidades]").inner_text()
     mes, dos_meses = hoy + datetime.timedelta(days=30), hoy + datetime.timedelta(days=60)
     assert f"{mes:%d/%m/%Y}" in detalle and f"{dos_meses:%d/%m/%Y}" in detalle and "$4,000.00" in detalle
-    _captura(pagina, "parcialidades-1-modalidad")
+    captura(pagina, "parcialidades-1-modalidad")
 
     pagina.locator("#id_anticipo").focus()
     pagina.keyboard.press("Enter")  # charge the first payment in cash
@@ -100,15 +80,15 @@ def test_dos_hermanos_en_parcialidades_y_un_uniforme(entrar, live_server, pagina
     calendario = pagina.locator("#ticket-calendario").inner_text()
     assert f"{mes:%d/%m/%Y}" in calendario and f"{dos_meses:%d/%m/%Y}" in calendario
     assert "Ana Gómez" in pagina.locator("body").inner_text() and "Beto Gómez" in pagina.locator("body").inner_text()
-    _captura(pagina, "parcialidades-2-ticket")
+    captura(pagina, "parcialidades-2-ticket")
 
     # The next installment, as an abono: the form offers the balance; the installment's $2,000 in cash.
     pagina.goto(f"{live_server.url}/ventas/{venta.pk}/")
-    _captura(pagina, "parcialidades-3-venta")
+    captura(pagina, "parcialidades-3-venta")
     pagina.locator("#abonar").click()
     pagina.wait_for_url(f"{live_server.url}/ventas/{venta.pk}/abonar/")
     assert pagina.evaluate("document.activeElement.id") == "id_monto"
-    _captura(pagina, "parcialidades-4-abonar")
+    captura(pagina, "parcialidades-4-abonar")
     pagina.keyboard.type("2000", delay=3)
     pagina.keyboard.press("Tab")
     pagina.keyboard.type("2000", delay=3)
@@ -118,4 +98,4 @@ def test_dos_hermanos_en_parcialidades_y_un_uniforme(entrar, live_server, pagina
     venta.refresh_from_db()
     assert (venta.pagado, venta.saldo, venta.vence) == (D("4450.00"), D("2000.00"), dos_meses)
     assert Abono.objects.filter(venta=venta, monto=D("2000.00")).count() == 1
-    _captura(pagina, "parcialidades-5-abono")
+    captura(pagina, "parcialidades-5-abono")
