@@ -3,7 +3,7 @@ import re
 from django import forms
 
 from ventas.campos import FechaField
-from ventas_ingenio.entradas import TextoField, entero_leer
+from ventas_ingenio.entradas import PaginaField, TextoField
 
 # A sale's folio as typed ("V-000123", "123") or as a scanner types the ticket's barcode
 # ("V-000123", or "V'000123" when the scanner's keyboard layout is US and the computer's is
@@ -44,8 +44,7 @@ class HistorialForm(forms.Form):
     metodo = forms.ChoiceField(label="Método de pago", required=False,
                                error_messages={"invalid_choice": "Elige un método de pago de la lista."})
     producto = _texto_filtro("Producto")
-    page = TextoField(required=False, max_length=12, error_messages={
-        "max_length": "La página debe ser un número entero mayor que cero."})
+    page = PaginaField()
 
     def __init__(self, *args, cajeros=(), mostrar_cajero=True, **kwargs):
         from ventas.models import MetodoPago
@@ -65,15 +64,6 @@ class HistorialForm(forms.Form):
         if folio is None:
             raise forms.ValidationError("Folio no válido: escribe V-000123 o solo el número.")
         return int(folio.group(1))
-
-    def clean_page(self):
-        texto = self.cleaned_data["page"]
-        if not texto:
-            return 1
-        numero = entero_leer(texto, minimo=1, maximo=10**12)
-        if numero is None:
-            raise forms.ValidationError("La página debe ser un número entero mayor que cero.")
-        return numero
 
     def clean(self):
         datos = super().clean()

@@ -6,7 +6,7 @@ from django import forms
 
 from ventas.campos import FechaField
 from ventas.models import ModalidadVenta
-from ventas_ingenio.entradas import TextoField, entero_leer
+from ventas_ingenio.entradas import PaginaField, TextoField
 
 
 class EstadoCuentaForm(forms.Form):
@@ -48,14 +48,5 @@ class PorCobrarForm(forms.Form):
                  (ModalidadVenta.PARCIALIDADES.value, "En parcialidades")],
         error_messages={"invalid_choice": "Elige una modalidad de la lista."},
     )
-    page = TextoField(required=False, max_length=12, error_messages={
-        "max_length": "La página debe ser un número entero mayor que cero."})
+    page = PaginaField()
 
-    def clean_page(self):
-        texto = self.cleaned_data["page"]
-        if not texto:
-            return 1
-        numero = entero_leer(texto, minimo=1, maximo=10**12)
-        if numero is None:
-            raise forms.ValidationError("La página debe ser un número entero mayor que cero.")
-        return numero
