@@ -99,6 +99,16 @@ class _Pagina(SimpleNamespace):
         return self.number + 1
 
 
+def _por_cobrar_leer(request):
+    """The filters' form and the report they ask for (the page and its CSV alike); the report is
+    None when the form is refused."""
+    formulario = PorCobrarForm(request.GET)
+    if not formulario.is_valid():
+        return formulario, None
+    datos = formulario.cleaned_data
+    return formulario, selectors.por_cobrar_reporte(cliente=datos["cliente"], modalidad=datos["modalidad"])
+
+
 def _por_cobrar_error(request, formulario):
     return render(request, "ventas/por_cobrar.html", {"form": formulario, "reporte": None}, status=400)
 
@@ -106,11 +116,10 @@ def _por_cobrar_error(request, formulario):
 @require_GET
 @permission_required(politica.PERMISO_REPORTES, raise_exception=True)
 def por_cobrar(request):
-    formulario = PorCobrarForm(request.GET)
-    if not formulario.is_valid():
+    formulario, reporte = _por_cobrar_leer(request)
+    if reporte is None:
         return _por_cobrar_error(request, formulario)
     datos = formulario.cleaned_data
-    reporte = selectors.por_cobrar_reporte(cliente=datos["cliente"], modalidad=datos["modalidad"])
     paginas = max(1, -(-len(reporte.filas) // POR_PAGINA))
     numero = min(datos["page"], paginas)
     consulta = request.GET.copy()
@@ -126,11 +135,9 @@ def por_cobrar(request):
 @require_GET
 @permission_required(politica.PERMISO_REPORTES, raise_exception=True)
 def por_cobrar_exportar(request):
-    formulario = PorCobrarForm(request.GET)
-    if not formulario.is_valid():
+    formulario, reporte = _por_cobrar_leer(request)
+    if reporte is None:
         return _por_cobrar_error(request, formulario)
-    datos = formulario.cleaned_data
-    reporte = selectors.por_cobrar_reporte(cliente=datos["cliente"], modalidad=datos["modalidad"])
     return csv_respuesta(
         nombre_archivo=f"cuentas-por-cobrar-{reporte.hoy.isoformat()}.csv",
         encabezados=selectors.ENCABEZADOS_CSV,
