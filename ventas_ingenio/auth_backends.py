@@ -34,8 +34,7 @@ def _consulta() -> str:
     grupo = Group._meta.db_table
     nombre = f"t.app_label || '.' || p.codename FROM {permiso} p JOIN {tipo} t ON t.id = p.content_type_id"
     return (
-        # The user's columns by name, not ``u.*`` (a prepared statement's result must keep its shape).
-        f"SELECT {', '.join('u.' + sql.nombre(c.column) for c in usuario._meta.concrete_fields)},"  # noqa: S608 - names from model metadata
+        f"SELECT {sql.columnas(usuario, 'u')},"  # noqa: S608 - names from model metadata
         f" ARRAY(SELECT {nombre} JOIN {propios} up ON up.permission_id = p.id WHERE up.user_id = u.id)"
         f" AS permisos_propios,"
         f" ARRAY(SELECT {nombre} JOIN {de_grupo} gp ON gp.permission_id = p.id"

@@ -29,6 +29,14 @@ def tabla(modelo: type[Model]) -> str:
     return nombre(modelo._meta.db_table)
 
 
+def columnas(modelo: type[Model], alias: str, campos=None) -> str:
+    """``alias.column, …`` of ``campos`` (field names; every concrete field when None), for a
+    SELECT or RETURNING that names its columns: a prepared statement's result must keep its
+    shape when a migration adds a column (``alias.*`` would not)."""
+    elegidos = modelo._meta.concrete_fields if campos is None else [modelo._meta.get_field(c) for c in campos]
+    return ", ".join(f"{alias}.{nombre(campo.column)}" for campo in elegidos)
+
+
 def columna(modelo: type[Model], campo: str) -> str:
     """The quoted column of ``modelo``'s field ``campo`` (a field name, e.g. "existencia")."""
     return nombre(modelo._meta.get_field(campo).column)

@@ -239,20 +239,14 @@ FOR UPDATE OF p
 """
 
 
-def _columnas(modelo, alias: str) -> str:
-    # Named, not ``alias.*``: a prepared statement whose result grew a column (a migration while
-    # the server runs) fails with "cached plan must not change result type".
-    return ", ".join(f"{alias}.{sql.nombre(campo.column)}" for campo in modelo._meta.concrete_fields)
-
-
 @functools.cache
 def _carrito_y_turno_sql() -> str:
-    return _CARRITO_Y_TURNO_BLOQUEAR.format(columnas_c=_columnas(Carrito, "c"), columnas_carrito=_columnas(Carrito, "carrito"))
+    return _CARRITO_Y_TURNO_BLOQUEAR.format(columnas_c=sql.columnas(Carrito, "c"), columnas_carrito=sql.columnas(Carrito, "carrito"))
 
 
 @functools.cache
 def _lineas_y_productos_sql() -> str:
-    return _LINEAS_Y_PRODUCTOS_BLOQUEAR.format(columnas_p=_columnas(Producto, "p"))
+    return _LINEAS_Y_PRODUCTOS_BLOQUEAR.format(columnas_p=sql.columnas(Producto, "p"))
 
 
 def _carrito_y_turno_bloquear(*, cajero) -> Carrito | None:

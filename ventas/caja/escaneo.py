@@ -30,7 +30,7 @@ from django.db import connections
 
 from clientes.models import Alumno
 from inventario.models import Producto, TipoProducto
-from ventas.caja.selectors import carrito_huella
+from ventas.caja.selectors import CAMPOS_PRODUCTO_ESCANEO, carrito_huella
 from ventas.caja.services import alumno_exigir, cantidad_validar, producto_vendible
 from ventas.exceptions import CantidadNoValida, LineaNoEncontrada, ProductoNoVendible
 from ventas.models import Carrito, CarritoLinea
@@ -38,8 +38,6 @@ from ventas.politica import CANTIDAD_MAXIMA
 from ventas_ingenio import sql
 from ventas_ingenio.router import DB_NEGOCIO
 
-# What a scan reads of the product: the checks, the line, the message and the screen.
-CAMPOS_PRODUCTO = ("id", "tipo", "codigo", "codigo_barras", "nombre", "precio", "tasa_iva", "existencia", "activo")
 # What the cart screen shows of a line's product (the rest stays in the database).
 CAMPOS_PRODUCTO_LINEA = ("codigo", "nombre", "precio", "tasa_iva", "existencia", "activo")
 
@@ -60,7 +58,7 @@ class Escaneo:
 @functools.cache
 def _escaneo_sql() -> str:
     """The write of a scan (statement 1 of the module's docstring), from the models' metadata."""
-    p = {campo: sql.columna(Producto, campo) for campo in CAMPOS_PRODUCTO}
+    p = {campo: sql.columna(Producto, campo) for campo in CAMPOS_PRODUCTO_ESCANEO}
     c = {campo.attname: sql.nombre(campo.column) for campo in Carrito._meta.concrete_fields}
     linea_columna = {campo.attname: sql.nombre(campo.column) for campo in CarritoLinea._meta.concrete_fields}
     linea_valor = {
@@ -85,7 +83,7 @@ def _escaneo_sql() -> str:
             AND %(cantidad)s::integer <= producto.{p["existencia"]}
         ON CONFLICT ({c["id_cajero"]}) WHERE {c["estado"]} = {sql.constante(Carrito.Estado.ACTIVO)}
         DO UPDATE SET {c["actualizado"]} = EXCLUDED.{c["actualizado"]}
-        RETURNING {", ".join(f"{sql.tabla(Carrito)}.{columna}" for columna in c.values())}, (xmax = 0) AS carrito_nuevo
+        RETURNING {sql.columnas(Carrito, sql.tabla(Carrito))}, (xmax = 0) AS carrito_nuevo
     ),
     antes AS (
         SELECT l.{l_cantidad}, l.{l_precio} FROM {sql.tabla(CarritoLinea)} l, carrito, producto
@@ -100,8 +98,8 @@ def _escaneo_sql() -> str:
         WHERE l.{l_cantidad} + EXCLUDED.{l_cantidad} <= LEAST(%(maximo)s::integer, (SELECT {p["existencia"]} FROM producto))
         RETURNING l.{linea_columna["id"]}
     )
-    SELECT {", ".join(f"producto.{columna}" for columna in p.values())},
-           {", ".join(f"carrito.{columna}" for columna in c.values())}, carrito.carrito_nuevo,
+    SELECT {sql.columnas(Producto, "producto", CAMPOS_PRODUCTO_ESCANEO)},
+           {sql.columnas(Carrito, "carrito")}, carrito.carrito_nuevo,
            antes.{l_cantidad}, antes.{l_precio}, escrita.{linea_columna["id"]}
     FROM producto LEFT JOIN carrito ON true LEFT JOIN antes ON true LEFT JOIN escrita ON true
     """  # noqa: S608 - names from the models' metadata, values as parameters
@@ -114,12 +112,9 @@ CAMPOS_ALUMNO_LINEA = ("id", "nombre", "apellidos")
 @functools.cache
 def _lineas_sql() -> str:
     """The cart's lines in cart order, each with its product and alumno (statement 2)."""
-    linea = [sql.nombre(campo.column) for campo in CarritoLinea._meta.concrete_fields]
-    producto = [sql.columna(Producto, campo) for campo in ("id", *CAMPOS_PRODUCTO_LINEA)]
-    alumno = [sql.columna(Alumno, campo) for campo in CAMPOS_ALUMNO_LINEA]
     return f"""
-    SELECT {", ".join(f"l.{c}" for c in linea)}, {", ".join(f"p.{c}" for c in producto)},
-           {", ".join(f"a.{c}" for c in alumno)}
+    SELECT {sql.columnas(CarritoLinea, "l")}, {sql.columnas(Producto, "p", ("id", *CAMPOS_PRODUCTO_LINEA))},
+           {sql.columnas(Alumno, "a", CAMPOS_ALUMNO_LINEA)}
     FROM {sql.tabla(CarritoLinea)} l
     JOIN {sql.tabla(Producto)} p ON p.{sql.columna(Producto, "id")} = l.{sql.columna(CarritoLinea, "producto")}
     LEFT JOIN {sql.tabla(Alumno)} a ON a.{sql.columna(Alumno, "id")} = l.{sql.columna(CarritoLinea, "alumno")}
@@ -179,8 +174,8 @@ def carrito_escanear(*, cajero, texto: str, cantidad: int = 1) -> Escaneo | None
     if fila is None:
         return None
     conexion = connections[DB_NEGOCIO]
-    n_producto, n_carrito = len(CAMPOS_PRODUCTO), len(Carrito._meta.concrete_fields)
-    producto = sql.Lector(Producto, CAMPOS_PRODUCTO, conexion)(fila[:n_producto])
+    n_producto, n_carrito = len(CAMPOS_PRODUCTO_ESCANEO), len(Carrito._meta.concrete_fields)
+    producto = sql.Lector(Producto, CAMPOS_PRODUCTO_ESCANEO, conexion)(fila[:n_producto])
     carrito_fila = fila[n_producto:n_producto + n_carrito]
     carrito_nuevo, cantidad_antes, precio_antes, linea_id = fila[n_producto + n_carrito:]
     if linea_id is None:
